@@ -1,0 +1,8 @@
+/**
+ * The one list of CLI commands. Each entry adds one command (with its subcommands) to the program.
+ */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: readonly RegisterCommand[] = [];

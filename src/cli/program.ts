@@ -1,0 +1,46 @@
+/**
+ * Builds the commander program and maps thrown errors to the exit codes of DESIGN.md.
+ */
+import { Command, CommanderError } from 'commander';
+import { ExitCode, isTollgateError, messageOf } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { COMMANDS } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command('tollgate')
+    .description('A security gate for CI/CD pipelines: image vulnerabilities and host compliance.')
+    .version(TOOL_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code instead of exiting, so tests can call it in-process. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Passed;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+export function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // help and version are "errors" to commander; they exit 0.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return ExitCode.Passed;
+    }
+    return ExitCode.Usage;
+  }
+  if (isTollgateError(error)) {
+    process.stderr.write(`tollgate: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  ${error.hint}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`tollgate: internal error: ${messageOf(error)}\n`);
+  if (process.env.TOLLGATE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return ExitCode.ScanIncomplete;
+}

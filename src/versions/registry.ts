@@ -1,0 +1,14 @@
+/**
+ * The one list of version schemes. Adding a scheme: a folder under src/versions/ and one line here.
+ */
+import type { VersionScheme } from './scheme.js';
+
+const SCHEMES: readonly VersionScheme[] = [];
+
+export const VERSION_SCHEMES: ReadonlyMap<string, VersionScheme> = new Map(SCHEMES.map((scheme) => [scheme.id, scheme]));
+
+export function getVersionScheme(id: string): VersionScheme {
+  const scheme = VERSION_SCHEMES.get(id);
+  if (!scheme) throw new Error(`unknown version scheme "${id}" (known: ${[...VERSION_SCHEMES.keys()].join(', ')})`);
+  return scheme;
+}
