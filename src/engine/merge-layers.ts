@@ -1,0 +1,113 @@
+/**
+ * Applies analysed layers in order, as a container runtime stacks them: whiteouts and opaque
+ * folders hide what lower layers put there, a later entry at a path replaces an earlier one.
+ * Tracks, for every package, the layer that introduced it in its current version.
+ *
+ * Links are resolved afterwards, inside the image root (src/image/paths.ts): a link at a path an
+ * analyzer wants is analysed with its target's content, unless that analyzer already reads the
+ * target under its own name (no package is counted twice).
+ */
+import type { PackageRecord } from '../inventory/types.js';
+import type { FileSelector } from '../inventory/file-selector.js';
+import { resolveInRoot } from '../image/paths.js';
+import type { AnalyzerRun, LayerAnalysis } from './layer-analysis.js';
+import { PathTree } from './path-tree.js';
+
+export type MergedNode =
+  | { kind: 'file'; layer: number; runs: AnalyzerRun[] }
+  | { kind: 'symlink'; layer: number; target: string }
+  | { kind: 'hardlink'; layer: number; target: string };
+
+export interface MergedImage {
+  tree: PathTree<MergedNode>;
+  /** Package key (see packageKey) -> index of the layer since which it has been present. */
+  introducedAt: Map<string, number>;
+}
+
+/** Identity of a package for layer attribution: same file, same package, same version. */
+export function packageKey(analyzer: string, record: PackageRecord): string {
+  return [analyzer, record.location, record.type, record.name, record.version, record.architecture ?? ''].join('\u0000');
+}
+
+function presentKeys(tree: PathTree<MergedNode>): Set<string> {
+  const keys = new Set<string>();
+  for (const [, node] of tree.entries()) {
+    if (node.kind !== 'file') continue;
+    for (const run of node.runs) for (const record of run.result.packages ?? []) keys.add(packageKey(run.analyzer, record));
+  }
+  return keys;
+}
+
+export function mergeLayers(analyses: readonly LayerAnalysis[]): MergedImage {
+  const tree = new PathTree<MergedNode>();
+  const introducedAt = new Map<string, number>();
+  analyses.forEach((analysis, layer) => {
+    for (const folder of analysis.opaqueDirs) tree.clearChildren(folder);
+    for (const path of analysis.whiteouts) tree.deleteSubtree(path);
+    for (const [path, target] of analysis.symlinks) tree.replace(path, { kind: 'symlink', layer, target });
+    for (const [path, target] of analysis.hardlinks) tree.replace(path, { kind: 'hardlink', layer, target });
+    for (const file of analysis.files) tree.replace(file.path, { kind: 'file', layer, runs: file.runs });
+
+    const present = presentKeys(tree);
+    for (const key of introducedAt.keys()) if (!present.has(key)) introducedAt.delete(key);
+    for (const key of present) if (!introducedAt.has(key)) introducedAt.set(key, layer);
+  });
+  return { tree, introducedAt };
+}
+
+/** A file's analysis results as the image presents them at `path`. */
+export interface ResolvedFile {
+  /** Where the image presents the file (a link's own path for a followed link). */
+  path: string;
+  /** Layer the content came from (for a link, the later of the link's and the target's). */
+  layer: number;
+  runs: AnalyzerRun[];
+}
+
+/** A link whose target must be read again because no analyzer read it under its own name. */
+export interface DeferredRead {
+  /** The link's path: the analyzers run as if the content were there. */
+  linkPath: string;
+  /** The resolved target path and the layer whose entry holds its content. */
+  targetPath: string;
+  targetLayer: number;
+  linkLayer: number;
+  analyzers: string[];
+}
+
+export interface CollectedFiles {
+  files: ResolvedFile[];
+  deferred: DeferredRead[];
+  warnings: string[];
+}
+
+/** Walks the merged tree: files as they are, links resolved inside the root. */
+export function collectFiles(merged: MergedImage, selector: FileSelector): CollectedFiles {
+  const { tree } = merged;
+  const readLink = (path: string): string | undefined => {
+    const node = tree.get(path);
+    return node?.kind === 'symlink' ? node.target : undefined;
+  };
+  const collected: CollectedFiles = { files: [], deferred: [], warnings: [] };
+  for (const [path, node] of tree.entries()) {
+    if (node.kind === 'file') {
+      if (node.runs.length > 0) collected.files.push({ path, layer: node.layer, runs: node.runs });
+      continue;
+    }
+    const wanted = selector.analyzersFor(path);
+    if (wanted.length === 0) continue;
+    // Resolving may throw HostileInputError (a loop, a link above the root): that fails the scan.
+    const targetPath = resolveInRoot(node.kind === 'symlink' ? path : node.target, readLink);
+    const target = tree.get(targetPath);
+    if (!target || target.kind !== 'file') {
+      collected.warnings.push(`${path}: ${node.kind} to ${targetPath}, which is not a file in the image; skipped`);
+      continue;
+    }
+    const readAtTarget = new Set(selector.analyzersFor(targetPath).map((analyzer) => analyzer.id));
+    const missing = wanted.map((analyzer) => analyzer.id).filter((id) => !readAtTarget.has(id));
+    if (missing.length > 0) {
+      collected.deferred.push({ linkPath: path, targetPath, targetLayer: target.layer, linkLayer: node.layer, analyzers: missing });
+    }
+  }
+  return collected;
+}

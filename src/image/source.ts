@@ -1,0 +1,29 @@
+/**
+ * The image source contract: where an image's metadata and layers come from. Sources are
+ * registered in src/image/sources.ts; the inventory walk never knows which one it reads.
+ */
+import type { ImageSummary } from '../engine/scan-result.js';
+import type { LayerEntries } from './layer-entry.js';
+
+export interface LayerDescriptor {
+  index: number;
+  /** `sha256:` of the uncompressed tar, from the image config; absent for a directory. */
+  diffId?: string;
+  /** Digest of the stored blob, where the source stores it addressed by digest. */
+  digest?: string;
+  mediaType?: string;
+  /** Stored size in bytes, where known. */
+  size?: number;
+  createdBy?: string;
+}
+
+export interface ImageSource {
+  readonly image: ImageSummary;
+  readonly layers: readonly LayerDescriptor[];
+  /**
+   * The entries of one layer, in order. Iterating to the end verifies the layer's digests: the
+   * iteration throws rather than end normally when the bytes do not match the image's metadata.
+   */
+  openLayer(index: number): LayerEntries;
+  close(): Promise<void>;
+}

@@ -1,0 +1,118 @@
+/**
+ * `dir:<rootfs>`: an extracted root filesystem (a chroot, a mounted disk image, or this host's
+ * `/`). It is one "layer" without a diff id, walked in place: directories are listed, never
+ * followed through symlinks; a file is opened relative to the root with O_NOFOLLOW, so a symlink
+ * planted in the tree can never make the scan read outside it. Symlinks are reported as entries
+ * and resolved by the inventory inside the root, as for an image.
+ *
+ * Pseudo filesystems (`proc`, `sys`, `dev` at the root) are skipped: they hold no packages and
+ * reading them can hang.
+ */
+import { constants, type Dirent } from 'node:fs';
+import { lstat, open, opendir, readlink, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { HostileInputError, ImageError } from '../../errors.js';
+import type { ImageSummary } from '../../engine/scan-result.js';
+import type { LayerEntries, LayerEntry, LayerEntryKind } from '../layer-entry.js';
+import { formatBytes, type ScanLimits } from '../limits.js';
+import { joinPath } from '../paths.js';
+import type { ImageSource, LayerDescriptor } from '../source.js';
+
+export const SKIPPED_ROOT_DIRS = ['proc', 'sys', 'dev'];
+
+function kindOf(dirent: Dirent): LayerEntryKind {
+  if (dirent.isFile()) return 'file';
+  if (dirent.isDirectory()) return 'directory';
+  if (dirent.isSymbolicLink()) return 'symlink';
+  return 'other';
+}
+
+async function readFileNoFollow(file: string, limit: number, shown: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new ImageError(`${shown}: cannot open (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new ImageError(`${shown}: changed type while scanning`);
+    if (stats.size > limit) throw new HostileInputError(`${shown} is ${formatBytes(stats.size)}, over the ${formatBytes(limit)} limit for this kind of file`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+export class DirectorySource implements ImageSource {
+  readonly warnings: string[] = [];
+
+  private constructor(
+    readonly image: ImageSummary,
+    readonly layers: readonly LayerDescriptor[],
+    private readonly root: string,
+    private readonly limits: ScanLimits,
+  ) {}
+
+  static async open(reference: string, dir: string, limits: ScanLimits): Promise<DirectorySource> {
+    let root: string;
+    try {
+      root = await realpath(dir);
+    } catch {
+      throw new ImageError(`${dir}: no such folder`);
+    }
+    const stats = await lstat(root);
+    if (!stats.isDirectory()) throw new ImageError(`${dir}: not a folder`);
+    const image: ImageSummary = { reference, source: 'dir', repoTags: [], repoDigests: [], layers: [{ index: 0 }] };
+    return new DirectorySource(image, [{ index: 0 }], root, limits);
+  }
+
+  openLayer(index: number): LayerEntries {
+    if (index !== 0) throw new ImageError(`a folder has one layer; layer ${index} does not exist`);
+    return this.walk();
+  }
+
+  private async *walk(): AsyncGenerator<LayerEntry> {
+    const { root, limits, warnings } = this;
+    const pending: string[] = ['/'];
+    let count = 0;
+    while (pending.length > 0) {
+      const folder = pending.pop() as string;
+      let listing;
+      try {
+        listing = await opendir(path.join(root, folder), { bufferSize: 256 });
+      } catch (error) {
+        warnings.push(`${folder}: not listed (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+        continue;
+      }
+      for await (const dirent of listing) {
+        if (folder === '/' && SKIPPED_ROOT_DIRS.includes(dirent.name)) continue;
+        count += 1;
+        if (count > limits.maxLayerEntries) {
+          throw new HostileInputError(`${root}: more than ${limits.maxLayerEntries} entries`, { hint: 'raise the limit with --max-layer-entries' });
+        }
+        const entryPath = joinPath(folder, dirent.name);
+        const kind = kindOf(dirent);
+        if (kind === 'directory') pending.push(entryPath);
+        const onDisk = path.join(root, entryPath);
+        let linkTarget: string | undefined;
+        if (kind === 'symlink') {
+          try {
+            linkTarget = await readlink(onDisk);
+          } catch {
+            continue;
+          }
+        }
+        yield {
+          path: entryPath,
+          kind,
+          size: 0,
+          ...(linkTarget === undefined ? {} : { linkTarget }),
+          read: (limit: number) => readFileNoFollow(onDisk, limit, entryPath),
+        };
+      }
+    }
+  }
+
+  async close(): Promise<void> {}
+}
