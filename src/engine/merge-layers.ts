@@ -68,9 +68,13 @@ export interface ResolvedFile {
 export interface DeferredRead {
   /** The link's path: the analyzers run as if the content were there. */
   linkPath: string;
-  /** The resolved target path and the layer whose entry holds its content. */
+  /** The resolved target path. */
   targetPath: string;
-  targetLayer: number;
+  /**
+   * The layer whose entry holds the target's content, when the walk saw it; undefined when no
+   * analyzer captured the target, and the layers must be searched (see layersToSearch).
+   */
+  targetLayer: number | undefined;
   linkLayer: number;
   analyzers: string[];
 }
@@ -99,15 +103,34 @@ export function collectFiles(merged: MergedImage, selector: FileSelector): Colle
     // Resolving may throw HostileInputError (a loop, a link above the root): that fails the scan.
     const targetPath = resolveInRoot(node.kind === 'symlink' ? path : node.target, readLink);
     const target = tree.get(targetPath);
-    if (!target || target.kind !== 'file') {
-      collected.warnings.push(`${path}: ${node.kind} to ${targetPath}, which is not a file in the image; skipped`);
+    if (target && target.kind !== 'file') {
+      collected.warnings.push(`${path}: ${node.kind} to ${targetPath}, which is not a regular file; skipped`);
       continue;
     }
     const readAtTarget = new Set(selector.analyzersFor(targetPath).map((analyzer) => analyzer.id));
     const missing = wanted.map((analyzer) => analyzer.id).filter((id) => !readAtTarget.has(id));
     if (missing.length > 0) {
-      collected.deferred.push({ linkPath: path, targetPath, targetLayer: target.layer, linkLayer: node.layer, analyzers: missing });
+      collected.deferred.push({ linkPath: path, targetPath, targetLayer: target?.layer, linkLayer: node.layer, analyzers: missing });
+    } else if (!target) {
+      collected.warnings.push(`${path}: ${node.kind} to ${targetPath}, which is not in the image; skipped`);
     }
   }
   return collected;
+}
+
+/**
+ * The layers that may hold `path`, topmost first, for a target no analyzer captured: the search
+ * stops at the first layer that whites the path (or a folder above it) out, since nothing below
+ * that layer is visible.
+ */
+export function layersToSearch(path: string, analyses: readonly LayerAnalysis[]): number[] {
+  const hides = (analysis: LayerAnalysis): boolean =>
+    analysis.whiteouts.some((whiteout) => path === whiteout || path.startsWith(`${whiteout}/`)) ||
+    analysis.opaqueDirs.some((folder) => path.startsWith(folder === '/' ? '/' : `${folder}/`));
+  const layers: number[] = [];
+  for (let layer = analyses.length - 1; layer >= 0; layer--) {
+    layers.push(layer);
+    if (hides(analyses[layer] as LayerAnalysis)) break;
+  }
+  return layers;
 }
