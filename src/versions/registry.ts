@@ -1,6 +1,7 @@
 /**
  * The one list of version schemes. Adding a scheme: a folder under src/versions/ and one line here.
  */
+import type { PackageType } from '../inventory/types.js';
 import type { VersionScheme } from './scheme.js';
 
 const SCHEMES: readonly VersionScheme[] = [];
@@ -11,4 +12,17 @@ export function getVersionScheme(id: string): VersionScheme {
   const scheme = VERSION_SCHEMES.get(id);
   if (!scheme) throw new Error(`unknown version scheme "${id}" (known: ${[...VERSION_SCHEMES.keys()].join(', ')})`);
   return scheme;
+}
+
+/** The version scheme each package type orders its versions by. */
+export const SCHEME_FOR_PACKAGE_TYPE: Readonly<Record<PackageType, string>> = {
+  deb: 'dpkg',
+  apk: 'apk',
+  rpm: 'rpm',
+  npm: 'semver',
+  pypi: 'pep440',
+};
+
+export function schemeForPackageType(type: PackageType): VersionScheme {
+  return getVersionScheme(SCHEME_FOR_PACKAGE_TYPE[type]);
 }

@@ -1,0 +1,174 @@
+/**
+ * OpenVEX documents (v0.2.0, and the earlier 0.0.x shapes) as exclusions: a statement that a
+ * product is `not_affected` by, or has `fixed`, a vulnerability suppresses the matching findings,
+ * and its justification travels with the exclusion into the report. `affected` and
+ * `under_investigation` statements suppress nothing. When several statements speak of the same
+ * finding, the latest (by timestamp, then by position) decides.
+ *
+ * A product names a package by purl (version optional, qualifiers ignored) or the image itself
+ * (its digest, id, a repo tag, or a `pkg:oci` purl); an image product with subcomponents covers
+ * those packages, one without covers every package in the image.
+ *
+ * An unreadable or invalid document is a usage error (exit 2), never a silent pass.
+ */
+import { readFileSync } from 'node:fs';
+import { PackageURL } from 'packageurl-js';
+import { UsageError } from '../errors.js';
+import type { ImageSummary } from '../engine/scan-result.js';
+import type { Finding } from '../match/finding.js';
+import { findingIds } from './id-match.js';
+
+export const VEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;
+export type VexStatus = (typeof VEX_STATUSES)[number];
+
+export interface VexProduct {
+  ids: string[];
+  subcomponents: string[][];
+}
+
+export interface VexStatement {
+  vulnerabilities: string[];
+  products: VexProduct[];
+  status: VexStatus;
+  justification?: string;
+  impactStatement?: string;
+  timestamp?: string;
+  /** `file#statement-index`, for messages and reports. */
+  origin: string;
+  position: number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function identifiersOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (!isRecord(value)) return [];
+  const ids: string[] = [];
+  if (typeof value['@id'] === 'string') ids.push(value['@id']);
+  if (isRecord(value.identifiers)) for (const id of Object.values(value.identifiers)) if (typeof id === 'string') ids.push(id);
+  if (isRecord(value.hashes)) for (const [algorithm, hash] of Object.entries(value.hashes)) if (typeof hash === 'string') ids.push(`${algorithm.replace('-', '')}:${hash}`);
+  return ids;
+}
+
+export function parseOpenVex(text: string, file: string, positionBase = 0): VexStatement[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not a JSON document (${(error as Error).message})`);
+  }
+  if (!isRecord(document) || typeof document['@context'] !== 'string' || !document['@context'].startsWith('https://openvex.dev/ns')) {
+    throw new UsageError(`${file}: not an OpenVEX document (no "@context": "https://openvex.dev/ns/...")`);
+  }
+  if (!Array.isArray(document.statements)) throw new UsageError(`${file}: an OpenVEX document needs a "statements" list`);
+  const documentTime = typeof document.timestamp === 'string' ? document.timestamp : undefined;
+  return document.statements.map((raw: unknown, index) => {
+    const origin = `${file}#statements[${index}]`;
+    if (!isRecord(raw)) throw new UsageError(`${origin}: a statement must be an object`);
+    const status = raw.status;
+    if (typeof status !== 'string' || !(VEX_STATUSES as readonly string[]).includes(status)) {
+      throw new UsageError(`${origin}: "status" must be one of ${VEX_STATUSES.join(', ')}`);
+    }
+    const vulnerability = raw.vulnerability;
+    const vulnerabilities = typeof vulnerability === 'string' ? [vulnerability] : isRecord(vulnerability) ? [vulnerability.name, ...(Array.isArray(vulnerability.aliases) ? vulnerability.aliases : []), vulnerability['@id']].filter((id): id is string => typeof id === 'string') : [];
+    if (vulnerabilities.length === 0) throw new UsageError(`${origin}: "vulnerability" must name a vulnerability`);
+    if (!Array.isArray(raw.products) || raw.products.length === 0) throw new UsageError(`${origin}: "products" must list at least one product`);
+    const products = raw.products.map((product: unknown) => ({
+      ids: identifiersOf(product),
+      subcomponents: isRecord(product) && Array.isArray(product.subcomponents) ? product.subcomponents.map(identifiersOf) : [],
+    }));
+    if (status === 'not_affected' && typeof raw.justification !== 'string' && typeof raw.impact_statement !== 'string') {
+      throw new UsageError(`${origin}: a not_affected statement needs a "justification" or an "impact_statement"`);
+    }
+    const timestamp = typeof raw.timestamp === 'string' ? raw.timestamp : documentTime;
+    return {
+      vulnerabilities,
+      products,
+      status: status as VexStatus,
+      ...(typeof raw.justification === 'string' ? { justification: raw.justification } : {}),
+      ...(typeof raw.impact_statement === 'string' ? { impactStatement: raw.impact_statement } : {}),
+      ...(timestamp ? { timestamp } : {}),
+      origin,
+      position: positionBase + index,
+    };
+  });
+}
+
+export function loadOpenVex(files: readonly string[]): VexStatement[] {
+  const statements: VexStatement[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read VEX document ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    statements.push(...parseOpenVex(text, file, statements.length));
+  }
+  return statements;
+}
+
+function parsePurl(text: string): PackageURL | undefined {
+  if (!text.startsWith('pkg:')) return undefined;
+  try {
+    return PackageURL.fromString(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function purlNamesPackage(productPurl: PackageURL, packagePurl: string): boolean {
+  const pkg = parsePurl(packagePurl);
+  if (!pkg) return false;
+  return (
+    productPurl.type === pkg.type &&
+    (productPurl.namespace ?? '') === (pkg.namespace ?? '') &&
+    productPurl.name === pkg.name &&
+    (!productPurl.version || productPurl.version === pkg.version)
+  );
+}
+
+function namesImage(id: string, image: ImageSummary): boolean {
+  const purl = parsePurl(id);
+  if (purl?.type === 'oci') {
+    if (purl.version) return purl.version === image.manifestDigest || purl.version === image.id || image.repoDigests.some((digest) => digest.endsWith(`@${purl.version}`));
+    return image.repoTags.some((tag) => tag.split(':')[0]?.split('/').pop() === purl.name);
+  }
+  return id === image.id || id === image.manifestDigest || id === image.reference || image.repoTags.includes(id) || image.repoDigests.includes(id);
+}
+
+function productCovers(product: VexProduct, finding: Finding, image: ImageSummary): boolean {
+  const namesPackage = (ids: string[]): boolean => ids.some((id) => {
+    const purl = parsePurl(id);
+    return purl !== undefined && purl.type !== 'oci' && purlNamesPackage(purl, finding.package.purl);
+  });
+  if (namesPackage(product.ids)) return true;
+  if (!product.ids.some((id) => namesImage(id, image))) return false;
+  return product.subcomponents.length === 0 || product.subcomponents.some(namesPackage);
+}
+
+function timeOf(statement: VexStatement): number {
+  const time = statement.timestamp ? Date.parse(statement.timestamp) : Number.NaN;
+  return Number.isNaN(time) ? 0 : time;
+}
+
+/** The statement that decides this finding's VEX status, if any statement speaks of it. */
+export function decidingStatement(finding: Finding, image: ImageSummary, statements: readonly VexStatement[]): VexStatement | undefined {
+  const ids = new Set(findingIds(finding).map((id) => id.toUpperCase()));
+  let decision: VexStatement | undefined;
+  for (const statement of statements) {
+    if (!statement.vulnerabilities.some((id) => ids.has(id.toUpperCase()))) continue;
+    if (!statement.products.some((product) => productCovers(product, finding, image))) continue;
+    const time = timeOf(statement);
+    const decisionTime = decision ? timeOf(decision) : 0;
+    const later = !decision || time > decisionTime || (time === decisionTime && statement.position > decision.position);
+    if (later) decision = statement;
+  }
+  return decision;
+}
+
+export function suppresses(statement: VexStatement | undefined): boolean {
+  return statement?.status === 'not_affected' || statement?.status === 'fixed';
+}
