@@ -1,0 +1,86 @@
+/**
+ * `--format table` (the default): a summary per image and a table of findings, worst first,
+ * for a person reading a terminal or a CI log. Colour only when the options ask for it.
+ */
+import Table from 'cli-table3';
+import { createColors } from 'picocolors';
+import type { ScanResult } from '../../engine/scan-result.js';
+import type { Finding } from '../../match/finding.js';
+import { SEVERITIES, SEVERITY_RANK, type Severity } from '../../match/severity.js';
+import type { RenderOptions, Renderer } from '../renderer.js';
+
+type Colors = ReturnType<typeof createColors>;
+
+function paintSeverity(colors: Colors, severity: Severity): string {
+  switch (severity) {
+    case 'CRITICAL':
+      return colors.bold(colors.red(severity));
+    case 'HIGH':
+      return colors.red(severity);
+    case 'MEDIUM':
+      return colors.yellow(severity);
+    case 'LOW':
+      return colors.blue(severity);
+    default:
+      return colors.dim(severity);
+  }
+}
+
+export function describeImage(scan: ScanResult): string {
+  const name = scan.image.repoTags[0] ?? scan.image.reference;
+  const id = scan.image.id ? ` (${scan.image.id.slice(0, 19)})` : '';
+  const os = scan.os ? ` — ${scan.os.prettyName ?? `${scan.os.family} ${scan.os.version}`}` : '';
+  return `${name}${id}${os}`;
+}
+
+export function severityLine(scan: ScanResult): string {
+  const parts = SEVERITIES.filter((severity) => scan.summary.bySeverity[severity] > 0).map((severity) => `${severity} ${scan.summary.bySeverity[severity]}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.package.name.localeCompare(b.package.name) || a.id.localeCompare(b.id);
+}
+
+function truncate(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, Math.max(0, length - 1))}…`;
+}
+
+function renderScan(scan: ScanResult, options: RenderOptions): string {
+  const colors = createColors(options.color);
+  const lines = [
+    colors.bold(describeImage(scan)),
+    `Packages: ${scan.summary.packages}   Findings: ${scan.summary.findings} (${severityLine(scan)})   Fixable: ${scan.summary.fixable}`,
+  ];
+  for (const warning of scan.warnings) lines.push(colors.yellow(`warning: ${warning}`));
+  if (scan.findings.length === 0) return `${lines.join('\n')}\n`;
+  const width = Math.max(80, options.width ?? 120);
+  const titleWidth = Math.max(20, width - 100);
+  const table = new Table({
+    head: ['Package', 'Installed', 'Fixed in', 'Severity', 'Vulnerability', 'Title'],
+    style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
+    wordWrap: false,
+  });
+  for (const finding of [...scan.findings].sort(compareFindings)) {
+    const fixed = finding.fixState === 'fixed' ? finding.fixedVersions.join(', ') : finding.fixState === 'wont-fix' ? "won't fix" : '';
+    table.push([
+      truncate(finding.package.name, 40),
+      truncate(finding.package.version, 30),
+      truncate(fixed, 30),
+      paintSeverity(colors, finding.severity),
+      finding.id,
+      truncate(finding.title ?? '', titleWidth),
+    ]);
+  }
+  lines.push(table.toString());
+  return `${lines.join('\n')}\n`;
+}
+
+export const tableRenderer: Renderer = {
+  id: 'table',
+  description: 'a summary and a findings table for terminals and CI logs',
+  extension: 'txt',
+  renderImage(report, options) {
+    return report.scans.map((scan) => renderScan(scan, options)).join('\n');
+  },
+};
