@@ -1,4 +1,4 @@
-import { open, writeFile, mkdtemp } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ async function indexOf(bytes: Buffer) {
     return await indexTarFile(handle, bytes.length, file, 1000);
   } finally {
     await handle.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
