@@ -1,0 +1,112 @@
+/**
+ * Configuration from a YAML file, applied under the command line and the environment:
+ * precedence is flag > `TOLLGATE_*` variable > file > built-in default.
+ *
+ * The file maps option names (as written on the command line, without `--`) to values. Keys at
+ * the top level apply to every command that has that option; a section named for a command
+ * (`image: { scan: { ... } }`) applies to that command only. An unknown key is a usage error,
+ * so a typo never silently does nothing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseDocument } from 'yaml';
+import { UsageError } from '../errors.js';
+
+export const DEFAULT_CONFIG_FILES = ['tollgate.yaml', '.tollgate.yaml'];
+
+export type ConfigTree = Record<string, unknown>;
+
+function isMapping(value: unknown): value is ConfigTree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function loadConfigFile(file: string | undefined): { file?: string; tree: ConfigTree } {
+  const chosen = file ?? DEFAULT_CONFIG_FILES.find((candidate) => existsSync(candidate));
+  if (!chosen) return { tree: {} };
+  let text: string;
+  try {
+    text = readFileSync(chosen, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read configuration file ${chosen}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const first = document.errors[0];
+    const where = first?.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : '';
+    throw new UsageError(`${chosen}${where}: invalid YAML: ${first?.message.split('\n')[0] ?? 'parse error'}`);
+  }
+  const tree: unknown = document.toJS({ maxAliasCount: 50 });
+  if (tree === null || tree === undefined) return { file: chosen, tree: {} };
+  if (!isMapping(tree)) throw new UsageError(`${chosen}: the configuration must be a mapping of option names to values`);
+  return { file: chosen, tree };
+}
+
+function commandPath(command: Command): string[] {
+  const names: string[] = [];
+  for (let current: Command | null = command; current?.parent; current = current.parent) names.unshift(current.name());
+  return names;
+}
+
+function allOptionNames(root: Command): Set<string> {
+  const names = new Set<string>();
+  const visit = (command: Command): void => {
+    for (const option of command.options) names.add(option.long?.replace(/^--(no-)?/, '') ?? '');
+    command.commands.forEach(visit);
+  };
+  visit(root);
+  return names;
+}
+
+function allCommandNames(root: Command): Set<string> {
+  const names = new Set<string>();
+  const visit = (command: Command): void => {
+    for (const child of command.commands) {
+      names.add(child.name());
+      visit(child);
+    }
+  };
+  visit(root);
+  return names;
+}
+
+/**
+ * Applies the configuration to `command`'s options whose value came from nowhere but a default.
+ * Call from a preAction hook, after commander has applied flags and environment variables.
+ */
+export function applyConfig(command: Command, tree: ConfigTree, file: string): void {
+  const root = ((): Command => {
+    let current = command;
+    while (current.parent) current = current.parent;
+    return current;
+  })();
+  const known = allOptionNames(root);
+  const commands = allCommandNames(root);
+  for (const key of Object.keys(tree)) {
+    if (!known.has(key) && !commands.has(key)) throw new UsageError(`${file}: unknown key "${key}"`);
+  }
+  let section: ConfigTree | undefined = tree;
+  const layers: ConfigTree[] = [tree];
+  for (const name of commandPath(command)) {
+    const next: unknown = section?.[name];
+    section = isMapping(next) ? next : undefined;
+    if (section) layers.push(section);
+  }
+  const own = new Map(command.options.map((option) => [option.long?.replace(/^--(no-)?/, '') ?? '', option]));
+  if (layers.length > 1) {
+    const commandSection = layers[layers.length - 1] as ConfigTree;
+    for (const key of Object.keys(commandSection)) {
+      if (!own.has(key)) throw new UsageError(`${file}: "${key}" is not an option of "${commandPath(command).join(' ')}"`);
+    }
+  }
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      const option = own.get(key);
+      if (!option || isMapping(value)) continue;
+      const attribute = option.attributeName();
+      const source = command.getOptionValueSource(attribute);
+      if (source !== undefined && source !== 'default' && source !== 'config') continue;
+      const parsed = typeof value === 'string' && option.parseArg ? option.parseArg(value, undefined as never) : Array.isArray(value) && option.parseArg ? value.reduce((acc: unknown, item) => option.parseArg?.(String(item), acc as never), undefined) : value;
+      command.setOptionValueWithSource(attribute, parsed, 'config');
+    }
+  }
+}
