@@ -45,11 +45,30 @@ describe('failure conditions', () => {
     ['software by name', { software: [parseSoftwareSpec('minimist', 't')] }, false, ['software']],
     ['software name glob, case-insensitive', { software: [parseSoftwareSpec('LODA*', 't')] }, false, ['software']],
     ['software absent', { software: [parseSoftwareSpec('left-pad', 't')] }, true, []],
+    ['software range in npm ordering, inside', { software: [parseSoftwareSpec('lodash>=4.0.0 <4.17.21', 't')] }, false, ['software']],
+    ['software range in npm ordering, outside', { software: [parseSoftwareSpec('lodash<4.17.0', 't')] }, true, []],
+    ['software range through the Debian source name, dpkg ordering', { software: [parseSoftwareSpec('openssl<3.0.13', 't')] }, false, ['software']],
+    ['software range in dpkg ordering with ~, outside', { software: [parseSoftwareSpec('libssl3<3.0.11-1~deb12u1', 't')] }, true, []],
+    ['software exact version', { software: [parseSoftwareSpec('coreutils=9.1-1', 't')] }, false, ['software']],
+    ['software != version', { software: [parseSoftwareSpec('coreutils!=9.1-1', 't')] }, true, []],
   ])('%s', (_name, partial, passed, violated) => {
     const verdict = evaluateImageGate(sampleScan(), gate(partial as Partial<GateConfig>), TODAY);
     expect(verdict.passed).toBe(passed);
     expect(verdict.criteria.filter((c) => c.violated).map((c) => c.id)).toEqual(violated);
     expect(verdict.reasons).toHaveLength((violated as string[]).length);
+  });
+
+  it('names the banned packages and the spec that matched them', () => {
+    const verdict = evaluateImageGate(sampleScan(), gate({ software: [parseSoftwareSpec('openssl<3.0.13', 't'), parseSoftwareSpec('mini*', 't')] }), TODAY);
+    expect(criterion(verdict, 'software').violatingPackages).toEqual([
+      { packageId: 'deb-libssl3-3.0.11-1~deb12u2', name: 'libssl3', version: '3.0.11-1~deb12u2', type: 'deb', matchedSpec: 'openssl<3.0.13' },
+      { packageId: 'npm-minimist-1.2.5', name: 'minimist', version: '1.2.5', type: 'npm', matchedSpec: 'mini*' },
+    ]);
+    expect(verdict.reasons).toEqual(['banned software installed: libssl3 3.0.11-1~deb12u2 (openssl<3.0.13), minimist 1.2.5 (mini*)']);
+  });
+
+  it('refuses a software spec whose version no ecosystem can read', () => {
+    expect(() => buildGateConfig({ failSoftware: ['openssl<not a version!'] })).toThrow(/cannot read|is not a version/);
   });
 
   it('counts found, excluded and violations per criterion', () => {

@@ -60,8 +60,11 @@ function satisfies(order: number, op: Comparator): boolean {
 
 export interface CompiledSoftwareSpec {
   spec: SoftwareSpec;
-  /** True when the package is named by the spec and its version is in range. */
-  matches(pkg: Pick<Package, 'name' | 'version' | 'type'>): boolean;
+  /**
+   * True when the package is named by the spec (by its own name, or by its source package's name
+   * for OS packages: `openssl` names `libssl3`) and its version is in range.
+   */
+  matches(pkg: Pick<Package, 'name' | 'version' | 'type'> & { source?: Package['source'] }): boolean;
 }
 
 export function compileSoftwareSpec(spec: SoftwareSpec): CompiledSoftwareSpec {
@@ -69,11 +72,14 @@ export function compileSoftwareSpec(spec: SoftwareSpec): CompiledSoftwareSpec {
   return {
     spec,
     matches(pkg) {
-      if (!nameMatches(pkg.name)) return false;
+      let version: string;
+      if (nameMatches(pkg.name)) version = pkg.version;
+      else if (pkg.source && nameMatches(pkg.source.name)) version = pkg.source.version ?? pkg.version;
+      else return false;
       if (spec.constraints.length === 0) return true;
       const scheme = schemeForPackageType(pkg.type);
       try {
-        return spec.constraints.every((constraint) => satisfies(scheme.compare(pkg.version, constraint.version), constraint.op));
+        return spec.constraints.every((constraint) => satisfies(scheme.compare(version, constraint.version), constraint.op));
       } catch {
         // A version that the package's ecosystem cannot order (in the spec or the package) cannot
         // be shown to be in range; the spec does not match rather than guessing.

@@ -2,9 +2,14 @@
  * The one list of version schemes. Adding a scheme: a folder under src/versions/ and one line here.
  */
 import type { PackageType } from '../inventory/types.js';
+import { apk } from './apk/index.js';
+import { dpkg } from './dpkg/index.js';
+import { pep440 } from './pep440/index.js';
+import { rpm } from './rpm/index.js';
 import type { VersionScheme } from './scheme.js';
+import { semverScheme } from './semver/index.js';
 
-const SCHEMES: readonly VersionScheme[] = [];
+const SCHEMES: readonly VersionScheme[] = [dpkg, apk, rpm, semverScheme, pep440];
 
 export const VERSION_SCHEMES: ReadonlyMap<string, VersionScheme> = new Map(SCHEMES.map((scheme) => [scheme.id, scheme]));
 
