@@ -41,3 +41,10 @@ export function checkHostileInput(scheme: VersionScheme): void {
     else expect(() => scheme.compare(text, text)).toThrow(/invalid/);
   }
 }
+
+/** Asserts that the scheme orders generated pairs exactly as a reference implementation does. */
+export function checkAgreesWithOracle(scheme: VersionScheme, oracle: (pairs: readonly [string, string][]) => number[], versions: fc.Arbitrary<string>, seed: number, numRuns = 400): void {
+  const pairs = fc.sample(fc.tuple(versions, versions), { numRuns, seed });
+  const expected = oracle(pairs);
+  pairs.forEach(([a, b], i) => expect([a, b, scheme.compare(a, b)]).toEqual([a, b, expected[i]]));
+}
