@@ -1,0 +1,152 @@
+/**
+ * The inventory of one image: every layer analysed once (in parallel where the source allows),
+ * the layers merged, links resolved, the OS identified, and each package finished with its purl,
+ * a stable id and the layer that introduced it.
+ */
+import { availableParallelism } from 'node:os';
+import { createHash } from 'node:crypto';
+import type { Analyzer } from '../inventory/analyzer.js';
+import { FileSelector } from '../inventory/file-selector.js';
+import { ANALYZERS } from '../inventory/registry.js';
+import { dedupePackages } from '../inventory/dedupe.js';
+import { purlFor } from '../inventory/purl.js';
+import { resolveOs } from '../inventory/os-release/resolve.js';
+import type { LayerRef, OsInfo, Package, PackageRecord } from '../inventory/types.js';
+import type { ImageSource } from '../image/source.js';
+import { analyzeLayer, maxFileSizeFor, runAnalyzers, type LayerAnalysis } from './layer-analysis.js';
+import { collectFiles, layersToSearch, mergeLayers, packageKey, type DeferredRead, type ResolvedFile } from './merge-layers.js';
+
+export type InventoryProgress =
+  | { phase: 'layer-start'; layer: number; layers: number }
+  | { phase: 'layer-entries'; layer: number; entries: number }
+  | { phase: 'layer-done'; layer: number; layers: number; cached: boolean };
+
+/** Stores per-layer analyses by diff id and analyzer-set fingerprint (the layer cache). */
+export interface LayerAnalysisCache {
+  get(diffId: string, fingerprint: string): Promise<LayerAnalysis | undefined>;
+  put(diffId: string, fingerprint: string, analysis: LayerAnalysis): Promise<void>;
+}
+
+export interface InventoryOptions {
+  analyzers?: readonly Analyzer[];
+  /** Layers read at once; defaults to the machine's parallelism, at most 4. */
+  concurrency?: number;
+  onProgress?: (event: InventoryProgress) => void;
+  layerCache?: LayerAnalysisCache;
+}
+
+export interface ImageInventory {
+  os?: OsInfo;
+  packages: Package[];
+  warnings: string[];
+}
+
+/** Runs `task` over `items` with at most `limit` in flight; results keep the items' order. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+async function analyzeLayers(source: ImageSource, selector: FileSelector, options: InventoryOptions): Promise<LayerAnalysis[]> {
+  const whiteouts = source.image.source !== 'dir';
+  const total = source.layers.length;
+  const concurrency = options.concurrency ?? Math.min(4, availableParallelism());
+  return mapWithConcurrency(source.layers, concurrency, async (layer) => {
+    const cache = layer.diffId ? options.layerCache : undefined;
+    const cached = cache && layer.diffId ? await cache.get(layer.diffId, selector.fingerprint) : undefined;
+    if (cached) {
+      options.onProgress?.({ phase: 'layer-done', layer: layer.index, layers: total, cached: true });
+      return cached;
+    }
+    options.onProgress?.({ phase: 'layer-start', layer: layer.index, layers: total });
+    const analysis = await analyzeLayer(source.openLayer(layer.index), selector, {
+      whiteouts,
+      onEntry: (entries) => {
+        if (entries % 5000 === 0) options.onProgress?.({ phase: 'layer-entries', layer: layer.index, entries });
+      },
+    });
+    if (cache && layer.diffId) await cache.put(layer.diffId, selector.fingerprint, analysis);
+    options.onProgress?.({ phase: 'layer-done', layer: layer.index, layers: total, cached: false });
+    return analysis;
+  });
+}
+
+/** Reads the target of one link that no analyzer read under its own name. */
+async function readDeferred(source: ImageSource, analyses: readonly LayerAnalysis[], read: DeferredRead, selector: FileSelector): Promise<ResolvedFile | undefined> {
+  const analyzers = selector.analyzers.filter((analyzer) => read.analyzers.includes(analyzer.id));
+  const candidates = read.targetLayer === undefined ? layersToSearch(read.targetPath, analyses) : [read.targetLayer];
+  for (const layer of candidates) {
+    for await (const entry of source.openLayer(layer)) {
+      if (entry.path !== read.targetPath || entry.kind !== 'file') continue;
+      const content = await entry.read(maxFileSizeFor(analyzers));
+      return { path: read.linkPath, layer: Math.max(layer, read.linkLayer), runs: runAnalyzers(analyzers, read.linkPath, content) };
+    }
+  }
+  return undefined;
+}
+
+function layerRef(source: ImageSource, index: number): LayerRef | undefined {
+  if (source.image.source === 'dir') return undefined;
+  const layer = source.layers[index];
+  if (!layer) return undefined;
+  return { index, ...(layer.diffId ? { diffId: layer.diffId } : {}), ...(layer.createdBy ? { createdBy: layer.createdBy } : {}) };
+}
+
+function recordKey(record: PackageRecord): string {
+  return [record.location, record.type, record.name, record.version, record.architecture ?? '', record.installPath ?? ''].join('\u0000');
+}
+
+function packageId(purl: string, location: string, taken: Set<string>): string {
+  const base = createHash('sha256').update(`${purl}\u0000${location}`).digest('hex').slice(0, 16);
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  taken.add(id);
+  return id;
+}
+
+export async function inventoryImage(source: ImageSource, options: InventoryOptions = {}): Promise<ImageInventory> {
+  const selector = new FileSelector(options.analyzers ?? ANALYZERS);
+  const analyses = await analyzeLayers(source, selector, options);
+  const merged = mergeLayers(analyses);
+  const collected = collectFiles(merged, selector);
+  const warnings = [...collected.warnings];
+  const files = [...collected.files];
+  for (const read of collected.deferred) {
+    const file = await readDeferred(source, analyses, read, selector);
+    if (file) files.push(file);
+    else warnings.push(`${read.linkPath}: link to ${read.targetPath}, which is not in the image; skipped`);
+  }
+
+  const osFound: { path: string; os: OsInfo }[] = [];
+  const records: PackageRecord[] = [];
+  const layerOf = new Map<string, number>();
+  for (const file of files) {
+    for (const run of file.runs) {
+      for (const warning of run.result.warnings ?? []) warnings.push(`${file.path}: ${warning}`);
+      if (run.result.os) osFound.push({ path: file.path, os: run.result.os });
+      for (const record of run.result.packages ?? []) {
+        records.push(record);
+        layerOf.set(recordKey(record), merged.introducedAt.get(packageKey(run.analyzer, record)) ?? file.layer);
+      }
+    }
+  }
+  const os = resolveOs(osFound);
+  const taken = new Set<string>();
+  const packages: Package[] = dedupePackages(records).map((record) => {
+    const purl = purlFor(record, os);
+    const layerIndex = layerOf.get(recordKey(record));
+    const layer = layerIndex === undefined ? undefined : layerRef(source, layerIndex);
+    return { ...record, id: packageId(purl, record.location, taken), purl, ...(layer ? { layer } : {}) };
+  });
+  packages.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.location.localeCompare(b.location));
+  const sourceWarnings = 'warnings' in source && Array.isArray(source.warnings) ? (source.warnings as string[]) : [];
+  return { ...(os ? { os } : {}), packages, warnings: [...sourceWarnings, ...warnings] };
+}

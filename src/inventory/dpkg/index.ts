@@ -1,0 +1,60 @@
+/**
+ * Debian packages from the dpkg database: `var/lib/dpkg/status`, and the one-file-per-package
+ * `var/lib/dpkg/status.d/*` that distroless images use instead.
+ *
+ * A package counts when its Status says it is installed: the want flag `install` or `hold`, the
+ * error flag `ok`, and the status `installed` (files unpacked and configured). Packages that left
+ * only configuration files, or are half-installed, are not in the inventory. Files in status.d
+ * carry no Status field: they describe installed packages. The `Source:` field gives the source
+ * package (Debian advisories are by source package), in its two forms: `Source: name` and
+ * `Source: name (version)`; without it, the source is the binary package itself.
+ */
+import type { Analyzer, AnalyzerResult } from '../analyzer.js';
+import type { PackageRecord } from '../types.js';
+import { parseControlRecords } from '../text/control-fields.js';
+
+const SOURCE_FIELD = /^(\S+)(?:\s+\((\S+)\))?$/;
+
+export function parseDpkgStatus(text: string, location: string, requireStatus: boolean): AnalyzerResult {
+  const { records, problems } = parseControlRecords(text);
+  const warnings = [...problems];
+  const packages: PackageRecord[] = [];
+  for (const { fields, line } of records) {
+    const name = fields.get('package');
+    const version = fields.get('version');
+    if (!name || !version) {
+      warnings.push(`stanza at line ${line}: no Package or Version; skipped`);
+      continue;
+    }
+    const status = fields.get('status');
+    if (status !== undefined || requireStatus) {
+      const [want, flag, state] = (status ?? '').split(/\s+/);
+      if (!(want === 'install' || want === 'hold') || flag !== 'ok' || state !== 'installed') continue;
+    }
+    const record: PackageRecord = { type: 'deb', name, version, location };
+    const architecture = fields.get('architecture');
+    if (architecture) record.architecture = architecture;
+    const source = fields.get('source');
+    if (source) {
+      const match = SOURCE_FIELD.exec(source);
+      if (match) {
+        record.source = { name: match[1] as string, ...(match[2] ? { version: match[2] } : {}) };
+      } else {
+        warnings.push(`${name}: unreadable Source field "${source}"; using the binary package name`);
+      }
+    }
+    packages.push(record);
+  }
+  return { packages, ...(warnings.length ? { warnings } : {}) };
+}
+
+export const dpkgAnalyzer: Analyzer = {
+  id: 'dpkg',
+  version: 1,
+  patterns: ['var/lib/dpkg/status', 'var/lib/dpkg/status.d/*'],
+  analyze({ path, content }) {
+    if (path.endsWith('.md5sums')) return {};
+    const distroless = path.includes('/status.d/');
+    return parseDpkgStatus(content.toString('utf8'), path, !distroless);
+  },
+};
