@@ -9,6 +9,7 @@
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processAlive } from '../../src/util/process.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURE_ROOT = process.env.TOLLGATE_FIXTURE_DIR ?? path.join(REPO_ROOT, '.cache', 'fixtures');
@@ -22,14 +23,6 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function acquireLock(lockFile: string): Promise<() => Promise<void>> {
   for (;;) {

@@ -2,7 +2,9 @@
  * The one list of CLI commands. Each entry adds one command (with its subcommands) to the program.
  */
 import type { Command } from 'commander';
+import { registerDbCommand } from './db.js';
+import { registerImageCommand } from './image.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand];

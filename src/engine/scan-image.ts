@@ -1,0 +1,38 @@
+/**
+ * `scanImage`: the library entry point for one image — open it, inventory it, match its packages
+ * against the vulnerability database, and return the versioned result.
+ */
+import { openImage, type OpenImageOptions } from '../image/sources.js';
+import { matchPackages } from '../match/matcher.js';
+import type { VulnDatabase } from '../vulndb/database.js';
+import { TOOL_VERSION } from '../version.js';
+import { inventoryImage, type InventoryOptions } from './inventory-image.js';
+import { SCAN_RESULT_SCHEMA_VERSION, type ScanResult } from './scan-result.js';
+import { summarize } from './summary.js';
+
+export interface ScanImageOptions extends OpenImageOptions, InventoryOptions {
+  /** Findings are matched only when a database is given; without one the result is an inventory. */
+  database?: VulnDatabase;
+}
+
+export async function scanImage(reference: string, options: ScanImageOptions = {}): Promise<ScanResult> {
+  const source = await openImage(reference, options);
+  try {
+    const inventory = await inventoryImage(source, options);
+    const matched = options.database ? matchPackages(inventory.packages, inventory.os, options.database) : { findings: [], warnings: [] };
+    return {
+      schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
+      tool: { name: 'tollgate', version: TOOL_VERSION },
+      scannedAt: new Date().toISOString(),
+      image: source.image,
+      ...(inventory.os ? { os: inventory.os } : {}),
+      packages: inventory.packages,
+      findings: matched.findings,
+      summary: summarize(inventory.packages.length, matched.findings),
+      ...(options.database ? { database: options.database.summary() } : {}),
+      warnings: [...inventory.warnings, ...matched.warnings],
+    };
+  } finally {
+    await source.close();
+  }
+}

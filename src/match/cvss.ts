@@ -1,0 +1,40 @@
+/**
+ * CVSS vectors to scores with ae-cvss-calculator (v2, v3.0, v3.1, v4.0). Scores are always
+ * computed from the vector, never taken from advisory text; a vector the calculator cannot read
+ * is dropped.
+ */
+import cvssCalculator from 'ae-cvss-calculator';
+
+// A CommonJS module whose exports Node cannot detect statically: take them from the default export.
+const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = cvssCalculator;
+import type { CvssScore, CvssVersion } from './finding.js';
+
+export function cvssVersionOf(vector: string): CvssVersion | undefined {
+  if (vector.startsWith('CVSS:4.0/')) return '4.0';
+  if (vector.startsWith('CVSS:3.1/')) return '3.1';
+  if (vector.startsWith('CVSS:3.0/')) return '3.0';
+  if (/^(\(?)AV:[LAN]\/AC:[HML]\/Au:[MSN]\//.test(vector)) return '2.0';
+  return undefined;
+}
+
+/** Scores one vector, or undefined when it is not a readable CVSS vector. */
+export function scoreVector(vector: string, source: string): CvssScore | undefined {
+  const trimmed = vector.trim().replace(/^\((.*)\)$/, '$1');
+  const version = cvssVersionOf(trimmed);
+  if (!version || trimmed.length > 300) return undefined;
+  try {
+    const calculator = version === '4.0' ? new Cvss4P0(trimmed) : version === '3.1' ? new Cvss3P1(trimmed) : version === '3.0' ? new Cvss3P0(trimmed) : new Cvss2(trimmed);
+    const base = calculator.calculateScores().base;
+    if (typeof base !== 'number' || Number.isNaN(base) || base < 0 || base > 10) return undefined;
+    return { version, vector: trimmed, baseScore: base, source };
+  } catch {
+    return undefined;
+  }
+}
+
+const VERSION_RANK: Record<CvssVersion, number> = { '4.0': 4, '3.1': 3, '3.0': 2, '2.0': 1 };
+
+/** Highest CVSS version first; within a version, highest score first. */
+export function compareScores(a: CvssScore, b: CvssScore): number {
+  return VERSION_RANK[b.version] - VERSION_RANK[a.version] || b.baseScore - a.baseScore || a.source.localeCompare(b.source);
+}

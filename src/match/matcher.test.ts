@@ -1,0 +1,186 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OsInfo, Package } from '../inventory/types.js';
+import { openVulnDatabase, type VulnDatabase } from '../vulndb/database.js';
+import { importOsv } from '../vulndb/import.js';
+import { osvRecord, type RecordSpec } from '../vulndb/test-support/osv-records.js';
+import { VulnDbWriter } from '../vulndb/writer.js';
+import { matchPackages } from './matcher.js';
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'tollgate-match-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function databaseOf(records: (RecordSpec | Record<string, unknown>)[], cve: [string, string, string][] = []): Promise<VulnDatabase> {
+  const file = path.join(work, `${Math.random().toString(36).slice(2)}.db`);
+  const input = path.join(work, `${path.basename(file)}.json`);
+  await writeFile(input, JSON.stringify(records.map((spec) => ('ecosystem' in spec ? osvRecord(spec as RecordSpec) : spec))));
+  await importOsv(file, [input]);
+  if (cve.length) {
+    const writer = new VulnDbWriter(file);
+    for (const [id, version, vector] of cve) writer.putCveSeverity({ cve: id, version, vector, source: 'nvd@nist.gov' });
+    writer.finish();
+  }
+  return openVulnDatabase(file);
+}
+
+const debian12: OsInfo = { family: 'debian', version: '12', codename: 'bookworm' };
+
+function npm(name: string, version: string): Package {
+  return { id: `npm-${name}-${version}`, type: 'npm', name, version, purl: `pkg:npm/${name}@${version}`, location: `/app/node_modules/${name}/package.json` };
+}
+function deb(name: string, version: string, source?: { name: string; version?: string }): Package {
+  return { id: `deb-${name}`, type: 'deb', name, version, purl: `pkg:deb/debian/${name}@${version}`, location: '/var/lib/dpkg/status', ...(source ? { source } : {}) };
+}
+
+describe('range semantics', () => {
+  it.each([
+    // [description, record spec, installed version, affected, fixed versions]
+    ['introduced 0, fixed: below the fix', { introduced: '0', fixed: '4.17.21' }, '4.17.15', true, ['4.17.21']],
+    ['introduced 0, fixed: at the fix', { introduced: '0', fixed: '4.17.21' }, '4.17.21', false, []],
+    ['introduced later than installed', { introduced: '5.0.0', fixed: '5.1.0' }, '4.17.15', false, []],
+    ['last_affected includes itself', { introduced: '1.0.0', lastAffected: '1.2.0' }, '1.2.0', true, []],
+    ['last_affected excludes above', { introduced: '1.0.0', lastAffected: '1.2.0' }, '1.2.1', false, []],
+    ['no upper bound: affected, no fix', { introduced: '1.0.0' }, '9.9.9', true, []],
+    ['explicit versions list', { introduced: '9.0.0', versions: ['1.2.3'] }, '1.2.3', true, []],
+    ['SEMVER range type', { introduced: '1.0.0', fixed: '1.2.6', type: 'SEMVER' as const }, '1.2.5', true, ['1.2.6']],
+    ['a partial version in an advisory orders as semver', { introduced: '1.0', fixed: '3.1.1' }, '2.6.0', true, ['3.1.1']],
+  ])('%s', async (_name, spec, version, affected, fixed) => {
+    const db = await databaseOf([{ id: 'GHSA-test', ecosystem: 'npm', name: 'pkg', ...spec }]);
+    const { findings } = matchPackages([npm('pkg', version)], undefined, db);
+    db.close();
+    expect(findings.length > 0).toBe(affected);
+    if (affected) expect(findings[0]?.fixedVersions).toEqual(fixed);
+  });
+
+  it('evaluates unsorted events and several ranges', async () => {
+    const record = {
+      id: 'GHSA-multi',
+      affected: [{ package: { ecosystem: 'npm', name: 'pkg' }, ranges: [{ type: 'ECOSYSTEM', events: [{ fixed: '2.0.5' }, { introduced: '2.0.0' }, { fixed: '1.5.0' }, { introduced: '0' }] }] }],
+    };
+    const db = await databaseOf([record]);
+    const affected = (version: string) => matchPackages([npm('pkg', version)], undefined, db).findings.length > 0;
+    expect([affected('1.4.9'), affected('1.5.0'), affected('1.9.9'), affected('2.0.0'), affected('2.0.4'), affected('2.0.5')]).toEqual([true, false, false, true, true, false]);
+    expect(matchPackages([npm('pkg', '2.0.1')], undefined, db).findings[0]?.fixedVersions).toEqual(['2.0.5']);
+    db.close();
+  });
+
+  it('warns about, and skips, a range it cannot read, without failing the scan', async () => {
+    const db = await databaseOf([{ id: 'GHSA-bad', ecosystem: 'npm', name: 'pkg', introduced: 'not-a-version', fixed: '2.0.0' }]);
+    const result = matchPackages([npm('pkg', '1.0.0')], undefined, db);
+    db.close();
+    expect(result.findings).toEqual([]);
+    expect(result.warnings).toEqual([expect.stringMatching(/GHSA-bad \(npm pkg\): invalid semver version: "not-a-version"; that range was skipped/)]);
+  });
+});
+
+describe('OS packages', () => {
+  it('match only their own release, by source package name and source version', async () => {
+    const db = await databaseOf([
+      { id: 'DEBIAN-CVE-2023-1', ecosystem: 'Debian:12', name: 'glibc', fixed: '2.36-9+deb12u5', urgency: 'high', upstream: ['CVE-2023-1'] },
+      { id: 'DEBIAN-CVE-2023-2', ecosystem: 'Debian:11', name: 'glibc', fixed: '2.31-13+deb11u9', upstream: ['CVE-2023-2'] },
+      { id: 'DEBIAN-CVE-2023-3', ecosystem: 'Debian:12', name: 'libc6', fixed: '9.9' },
+    ]);
+    const libc6 = deb('libc6', '2.36-9+deb12u4+b1', { name: 'glibc', version: '2.36-9+deb12u4' });
+    const { findings } = matchPackages([libc6], debian12, db);
+    expect(findings.map((f) => [f.id, f.package.matchedName, f.package.matchedVersion, f.package.ecosystem, f.fixedVersions])).toEqual([['CVE-2023-1', 'glibc', '2.36-9+deb12u4', 'Debian:12', ['2.36-9+deb12u5']]]);
+    expect(matchPackages([deb('libc6', '2.31-13+deb11u5', { name: 'glibc' })], { family: 'debian', version: '11.8' }, db).findings.map((f) => f.id)).toEqual(['CVE-2023-2']);
+    expect(matchPackages([libc6], { family: 'ubuntu', version: '22.04' }, db).findings).toEqual([]);
+    expect(matchPackages([libc6], undefined, db).findings).toEqual([]);
+    db.close();
+  });
+
+  it('uses the release number of testing systems from their code name', async () => {
+    const db = await databaseOf([{ id: 'DEBIAN-CVE-2024-1', ecosystem: 'Debian:13', name: 'bash' }]);
+    expect(matchPackages([deb('bash', '5.2.37-1')], { family: 'debian', version: 'trixie/sid', codename: 'trixie' }, db).findings).toHaveLength(1);
+    db.close();
+  });
+
+  it('Alpine packages match their minor release by origin', async () => {
+    const db = await databaseOf([{ id: 'ALPINE-CVE-2024-1', ecosystem: 'Alpine:v3.19', name: 'openssl', fixed: '3.1.4-r6', upstream: ['CVE-2024-1'] }]);
+    const pkg: Package = { id: 'a', type: 'apk', name: 'libcrypto3', version: '3.1.4-r5', source: { name: 'openssl' }, purl: 'pkg:apk/alpine/libcrypto3', location: '/lib/apk/db/installed' };
+    expect(matchPackages([pkg], { family: 'alpine', version: '3.19.1' }, db).findings.map((f) => f.id)).toEqual(['CVE-2024-1']);
+    expect(matchPackages([pkg], { family: 'alpine', version: '3.20.0' }, db).findings).toEqual([]);
+    db.close();
+  });
+});
+
+describe('one finding per flaw', () => {
+  it('a CVE, its GHSA and the DSA naming it upstream are one finding', async () => {
+    const db = await databaseOf([
+      { id: 'DEBIAN-CVE-2023-4911', ecosystem: 'Debian:12', name: 'glibc', fixed: '2.36-9+deb12u3', upstream: ['CVE-2023-4911'], urgency: 'high' },
+      { id: 'DSA-5514-1', ecosystem: 'Debian:12', name: 'glibc', fixed: '2.36-9+deb12u3', upstream: ['CVE-2023-4911', 'CVE-2023-4806'] },
+      { id: 'DEBIAN-CVE-2023-4806', ecosystem: 'Debian:12', name: 'glibc', fixed: '2.36-9+deb12u3', upstream: ['CVE-2023-4806'], urgency: 'low' },
+    ]);
+    const { findings } = matchPackages([deb('libc6', '2.36-9+deb12u2', { name: 'glibc' })], debian12, db);
+    db.close();
+    expect(findings.map((f) => [f.id, f.advisoryIds, f.aliases])).toEqual([
+      ['CVE-2023-4911', ['DEBIAN-CVE-2023-4911', 'DSA-5514-1'], ['DEBIAN-CVE-2023-4911', 'DSA-5514-1']],
+      ['CVE-2023-4806', ['DEBIAN-CVE-2023-4806', 'DSA-5514-1'], ['DEBIAN-CVE-2023-4806', 'DSA-5514-1']],
+    ]);
+  });
+
+  it('advisories without a CVE group through their aliases', async () => {
+    const db = await databaseOf([
+      { id: 'GHSA-aaaa', ecosystem: 'PyPI', name: 'pyyaml', fixed: '5.4', aliases: ['PYSEC-2021-1'] },
+      { id: 'PYSEC-2021-1', ecosystem: 'PyPI', name: 'pyyaml', fixed: '5.4', aliases: ['GHSA-aaaa'] },
+      { id: 'PYSEC-2022-9', ecosystem: 'PyPI', name: 'pyyaml', fixed: '6.0' },
+    ]);
+    const pkg: Package = { id: 'p', type: 'pypi', name: 'pyyaml', version: '5.3', purl: 'pkg:pypi/pyyaml@5.3', location: '/x/METADATA' };
+    const { findings } = matchPackages([pkg], undefined, db);
+    db.close();
+    expect(findings.map((f) => [f.id, f.advisoryIds])).toEqual([
+      ['GHSA-aaaa', ['GHSA-aaaa', 'PYSEC-2021-1']],
+      ['PYSEC-2022-9', ['PYSEC-2022-9']],
+    ]);
+  });
+});
+
+describe('severity', () => {
+  const vector = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
+
+  it('a CVSS vector in the advisory decides, computed from the vector', async () => {
+    const db = await databaseOf([{ id: 'GHSA-1', ecosystem: 'npm', name: 'pkg', aliases: ['CVE-2024-1'], cvss: vector, ghsaSeverity: 'LOW' }]);
+    const [finding] = matchPackages([npm('pkg', '1.0.0')], undefined, db).findings;
+    db.close();
+    expect(finding).toMatchObject({ id: 'CVE-2024-1', severity: 'CRITICAL', severitySource: 'cvss', cvss: { version: '3.1', baseScore: 9.8, source: 'GHSA-1' } });
+  });
+
+  it('without a vector, the source’s own rating (GHSA, Debian urgency) comes before enrichment data', async () => {
+    const db = await databaseOf(
+      [
+        { id: 'GHSA-2', ecosystem: 'npm', name: 'pkg', aliases: ['CVE-2024-2'], ghsaSeverity: 'MODERATE' },
+        { id: 'DEBIAN-CVE-2024-3', ecosystem: 'Debian:12', name: 'bash', upstream: ['CVE-2024-3'], urgency: 'unimportant' },
+      ],
+      [['CVE-2024-2', '3.1', vector], ['CVE-2024-3', '3.1', vector]],
+    );
+    const npmFinding = matchPackages([npm('pkg', '1.0.0')], undefined, db).findings[0];
+    const debFinding = matchPackages([deb('bash', '5.2.15-2')], debian12, db).findings[0];
+    db.close();
+    expect(npmFinding).toMatchObject({ severity: 'MEDIUM', severitySource: 'advisory' });
+    expect(npmFinding?.cvssScores.map((s) => s.baseScore)).toEqual([9.8]);
+    expect(debFinding).toMatchObject({ severity: 'NEGLIGIBLE', severitySource: 'advisory' });
+  });
+
+  it('enrichment data rates what nothing else rates; otherwise UNKNOWN', async () => {
+    const db = await databaseOf(
+      [
+        { id: 'DEBIAN-CVE-2024-4', ecosystem: 'Debian:12', name: 'bash', upstream: ['CVE-2024-4'], urgency: 'not yet assigned' },
+        { id: 'DEBIAN-CVE-2024-5', ecosystem: 'Debian:12', name: 'bash', upstream: ['CVE-2024-5'] },
+      ],
+      [['CVE-2024-4', '2.0', 'AV:N/AC:L/Au:N/C:P/I:P/A:P']],
+    );
+    const findings = matchPackages([deb('bash', '5.2.15-2')], debian12, db).findings;
+    db.close();
+    expect(findings.map((f) => [f.id, f.severity, f.severitySource, f.cvss?.baseScore])).toEqual([
+      ['CVE-2024-4', 'HIGH', 'cvss', 7.5],
+      ['CVE-2024-5', 'UNKNOWN', 'none', undefined],
+    ]);
+  });
+});

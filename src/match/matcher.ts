@@ -1,0 +1,156 @@
+/**
+ * Packages x advisories -> findings. Each package is looked up once per (ecosystem, name) in its
+ * own ecosystem (see ecosystems/), every affected entry is evaluated against its version, and the
+ * advisories that affect it are grouped into flaws: advisories naming the same CVE are one finding
+ * (a GHSA, a DSA and the Debian CVE record of one flaw), an advisory naming several CVEs (a DSA
+ * fixing three) contributes to each, and advisories without a CVE group through their aliases.
+ * Output order is deterministic: severity, then id, then package.
+ */
+import type { OsInfo, Package } from '../inventory/types.js';
+import type { AffectedCandidate, VulnDatabase } from '../vulndb/database.js';
+import { assessSeverity } from './assess-severity.js';
+import type { MatchQuery } from './ecosystems/ecosystem.js';
+import { ECOSYSTEM_MATCHERS } from './ecosystems/registry.js';
+import type { Finding } from './finding.js';
+import { evaluateAffected } from './osv-range.js';
+import { SEVERITY_RANK } from './severity.js';
+
+export interface MatchResult {
+  findings: Finding[];
+  warnings: string[];
+}
+
+interface Hit {
+  candidate: AffectedCandidate;
+  fixedVersions: string[];
+}
+
+const isCve = (id: string): boolean => /^CVE-\d{4}-\d+$/i.test(id);
+const MAX_WARNINGS = 50;
+
+function idsOf(candidate: AffectedCandidate): string[] {
+  return [candidate.advisory.id, ...candidate.advisory.aliases];
+}
+
+/** Groups hits into flaws keyed by CVE (or, without one, by an alias-connected group). */
+export function groupByFlaw(hits: readonly Hit[]): Map<string, Hit[]> {
+  const groups = new Map<string, Hit[]>();
+  const add = (key: string, hit: Hit): void => {
+    const list = groups.get(key) ?? [];
+    if (!list.includes(hit)) list.push(hit);
+    groups.set(key, list);
+  };
+  const withoutCve: Hit[] = [];
+  for (const hit of hits) {
+    const cves = [...new Set(idsOf(hit.candidate).filter(isCve).map((id) => id.toUpperCase()))];
+    if (cves.length === 0) withoutCve.push(hit);
+    for (const cve of cves) add(cve, hit);
+  }
+  // Hits without a CVE: join a CVE group they alias into, else group among themselves.
+  const parent = new Map<Hit, Hit>(withoutCve.map((hit) => [hit, hit]));
+  const find = (hit: Hit): Hit => {
+    let root = hit;
+    while (parent.get(root) !== root) root = parent.get(root) as Hit;
+    return root;
+  };
+  const owner = new Map<string, Hit>();
+  for (const hit of withoutCve) {
+    for (const id of idsOf(hit.candidate)) {
+      const other = owner.get(id);
+      if (other) parent.set(find(hit), find(other));
+      else owner.set(id, hit);
+    }
+  }
+  const components = new Map<Hit, Hit[]>();
+  for (const hit of withoutCve) components.set(find(hit), [...(components.get(find(hit)) ?? []), hit]);
+  for (const members of components.values()) {
+    const ids = new Set(members.flatMap((hit) => idsOf(hit.candidate)));
+    const joined = [...groups.entries()].filter(([, groupHits]) => groupHits.some((hit) => idsOf(hit.candidate).some((id) => ids.has(id))));
+    if (joined.length > 0) {
+      for (const [key] of joined) for (const hit of members) add(key, hit);
+      continue;
+    }
+    const sortedIds = [...ids].sort();
+    const key = sortedIds.find((id) => id.startsWith('GHSA-')) ?? members.map((hit) => hit.candidate.advisory.id).sort()[0] ?? sortedIds[0] ?? 'unknown';
+    for (const hit of members) add(key, hit);
+  }
+  return groups;
+}
+
+function buildFinding(key: string, hits: Hit[], pkg: Package, query: MatchQuery, db: VulnDatabase): Finding {
+  const candidates = hits.map((hit) => hit.candidate);
+  const aliases = new Set<string>();
+  for (const candidate of candidates) for (const id of idsOf(candidate)) if (id !== key && !(isCve(id) && id.toUpperCase() !== key)) aliases.add(id);
+  const fixed = [...new Set(hits.flatMap((hit) => hit.fixedVersions))].sort((a, b) => {
+    try {
+      return query.scheme.compare(a, b);
+    } catch {
+      return a.localeCompare(b);
+    }
+  });
+  const preferred = [...candidates].sort((a, b) => Number(b.advisory.id.startsWith('GHSA-')) - Number(a.advisory.id.startsWith('GHSA-')) || Number(Boolean(b.advisory.summary)) - Number(Boolean(a.advisory.summary)) || a.advisory.id.localeCompare(b.advisory.id))[0] as AffectedCandidate;
+  const enrichment = isCve(key) ? db.cveSeverity(key) : [];
+  const severity = assessSeverity(candidates, enrichment);
+  const details = preferred.advisory.details;
+  const title = preferred.advisory.summary ?? details?.split('\n')[0]?.slice(0, 200);
+  const published = candidates.map((c) => c.advisory.published).filter((value): value is string => Boolean(value)).sort()[0];
+  const modified = candidates.map((c) => c.advisory.modified).filter((value): value is string => Boolean(value)).sort().pop();
+  return {
+    id: key,
+    aliases: [...aliases].sort(),
+    advisoryIds: [...new Set(candidates.map((c) => c.advisory.id))].sort(),
+    package: {
+      id: pkg.id,
+      name: pkg.name,
+      version: pkg.version,
+      type: pkg.type,
+      purl: pkg.purl,
+      location: pkg.location,
+      ecosystem: query.ecosystem,
+      matchedName: query.name,
+      matchedVersion: query.version,
+      ...(pkg.layer ? { layer: pkg.layer } : {}),
+    },
+    fixState: fixed.length > 0 ? 'fixed' : 'not-fixed',
+    fixedVersions: fixed,
+    ...severity,
+    ...(title ? { title } : {}),
+    ...(details ? { description: details } : {}),
+    references: [...new Set(candidates.flatMap((c) => c.advisory.references))].slice(0, 20),
+    ...(published ? { published } : {}),
+    ...(modified ? { modified } : {}),
+  };
+}
+
+export function matchPackages(packages: readonly Package[], os: OsInfo | undefined, db: VulnDatabase): MatchResult {
+  const findings: Finding[] = [];
+  const warnings: string[] = [];
+  const warn = (text: string): void => {
+    if (warnings.length < MAX_WARNINGS) warnings.push(text);
+    else if (warnings.length === MAX_WARNINGS) warnings.push('further matching warnings omitted');
+  };
+  const lookups = new Map<string, AffectedCandidate[]>();
+  for (const pkg of packages) {
+    const query = ECOSYSTEM_MATCHERS.map((matcher) => matcher.query(pkg, os)).find((candidate) => candidate !== undefined);
+    if (!query) continue;
+    if (!query.scheme.isValid(query.version)) {
+      warn(`${pkg.name} ${query.version}: not a ${query.scheme.id} version; not matched`);
+      continue;
+    }
+    const key = `${query.ecosystem}\u0000${query.name}`;
+    let candidates = lookups.get(key);
+    if (!candidates) {
+      candidates = db.lookup(query.ecosystem, query.name);
+      lookups.set(key, candidates);
+    }
+    const hits: Hit[] = [];
+    for (const candidate of candidates) {
+      const evaluation = evaluateAffected(query.version, candidate, query.scheme);
+      for (const problem of evaluation.problems) warn(`${candidate.advisory.id} (${query.ecosystem} ${query.name}): ${problem}; that range was skipped`);
+      if (evaluation.affected) hits.push({ candidate, fixedVersions: evaluation.fixedVersions });
+    }
+    for (const [flaw, group] of groupByFlaw(hits)) findings.push(buildFinding(flaw, group, pkg, query, db));
+  }
+  findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.id.localeCompare(b.id) || a.package.name.localeCompare(b.package.name) || a.package.location.localeCompare(b.package.location));
+  return { findings, warnings };
+}

@@ -1,0 +1,165 @@
+/**
+ * Reading the vulnerability database: lookups by (ecosystem, package name) for the matcher, and
+ * its status for `tollgate db status`. Opens read-only; a missing, corrupt or foreign file is a
+ * DatabaseError (exit 3) that names the command that builds a good one.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import envPaths from 'env-paths';
+import { DatabaseError, messageOf } from '../errors.js';
+import type { DatabaseSummary } from '../engine/scan-result.js';
+import type { OsvRange, OsvSeverity } from './osv.js';
+import { normalizePackageName, SCHEMA_VERSION } from './schema.js';
+
+export interface AdvisoryRow {
+  id: string;
+  modified?: string;
+  published?: string;
+  summary?: string;
+  details?: string;
+  aliases: string[];
+  severity: OsvSeverity[];
+  databaseSeverity?: string;
+  references: string[];
+}
+
+/** One `affected` entry of an advisory that names the looked-up package. */
+export interface AffectedCandidate {
+  advisory: AdvisoryRow;
+  ecosystem: string;
+  name: string;
+  ranges: OsvRange[];
+  versions: string[];
+  severity: OsvSeverity[];
+  ecosystemSpecific?: Record<string, unknown>;
+}
+
+export interface DatabaseStatus {
+  path: string;
+  schemaVersion: number;
+  builtAt?: string;
+  ageHours?: number;
+  advisories: number;
+  byEcosystem: { ecosystem: string; packages: number; entries: number }[];
+  cveSeverities: number;
+  sources: { name: string; url?: string; fetchedAt: string; records: number; sha256?: string }[];
+}
+
+export const MISSING_DATABASE_HINT = 'build one with: tollgate db update   (offline: tollgate db import <osv-all.zip|folder>)';
+
+export function defaultDatabasePath(): string {
+  if (process.env.TOLLGATE_DB) return process.env.TOLLGATE_DB;
+  return path.join(envPaths('tollgate', { suffix: '' }).cache, 'db', 'tollgate.db');
+}
+
+export class VulnDatabase {
+  private readonly db: Database.Database;
+  private readonly lookupStatement: Database.Statement;
+  private readonly cveStatement: Database.Statement;
+  private readonly advisoryCache = new Map<string, AdvisoryRow>();
+
+  private constructor(readonly path: string, db: Database.Database) {
+    this.db = db;
+    this.lookupStatement = db.prepare(
+      `SELECT a.id, a.modified, a.published, a.summary, a.details, a.aliases, a.severity AS advisory_severity, a.database_severity, a.refs,
+              f.ecosystem, f.name, f.ranges, f.versions, f.severity AS affected_severity, f.ecosystem_specific
+         FROM affected f JOIN advisory a ON a.id = f.advisory_id
+        WHERE f.ecosystem = ? AND f.name = ?`,
+    );
+    this.cveStatement = db.prepare('SELECT version, vector, source FROM cve_severity WHERE cve = ?');
+  }
+
+  static open(file: string): VulnDatabase {
+    if (!existsSync(file)) throw new DatabaseError(`no vulnerability database at ${file}`, { hint: MISSING_DATABASE_HINT });
+    let db: Database.Database;
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+      if (row?.value !== String(SCHEMA_VERSION)) {
+        db.close();
+        throw new DatabaseError(`${file}: vulnerability database schema version ${row?.value ?? 'unknown'}; this tollgate reads version ${SCHEMA_VERSION}`, { hint: 'rebuild it with: tollgate db update' });
+      }
+    } catch (error) {
+      if (error instanceof DatabaseError) throw error;
+      throw new DatabaseError(`${file}: not a readable vulnerability database (${messageOf(error)})`, { hint: MISSING_DATABASE_HINT, cause: error });
+    }
+    return new VulnDatabase(file, db);
+  }
+
+  /** Every affected entry naming this package in this ecosystem. */
+  lookup(ecosystem: string, name: string): AffectedCandidate[] {
+    let rows: Record<string, string | null>[];
+    try {
+      rows = this.lookupStatement.all(ecosystem, normalizePackageName(ecosystem, name)) as Record<string, string | null>[];
+    } catch (error) {
+      throw new DatabaseError(`${this.path}: lookup failed (${messageOf(error)}); the database may be corrupt`, { hint: 'rebuild it with: tollgate db update', cause: error });
+    }
+    return rows.map((row) => {
+      const id = row.id as string;
+      let advisory = this.advisoryCache.get(id);
+      if (!advisory) {
+        advisory = {
+          id,
+          ...(row.modified ? { modified: row.modified } : {}),
+          ...(row.published ? { published: row.published } : {}),
+          ...(row.summary ? { summary: row.summary } : {}),
+          ...(row.details ? { details: row.details } : {}),
+          aliases: JSON.parse(row.aliases ?? '[]') as string[],
+          severity: JSON.parse(row.advisory_severity ?? '[]') as OsvSeverity[],
+          ...(row.database_severity ? { databaseSeverity: row.database_severity } : {}),
+          references: JSON.parse(row.refs ?? '[]') as string[],
+        };
+        this.advisoryCache.set(id, advisory);
+      }
+      return {
+        advisory,
+        ecosystem: row.ecosystem as string,
+        name: row.name as string,
+        ranges: JSON.parse(row.ranges ?? '[]') as OsvRange[],
+        versions: JSON.parse(row.versions ?? '[]') as string[],
+        severity: JSON.parse(row.affected_severity ?? '[]') as OsvSeverity[],
+        ...(row.ecosystem_specific ? { ecosystemSpecific: JSON.parse(row.ecosystem_specific) as Record<string, unknown> } : {}),
+      };
+    });
+  }
+
+  /** CVSS vectors known for a CVE from the enrichment data, by CVSS version. */
+  cveSeverity(cve: string): { version: string; vector: string; source: string }[] {
+    return this.cveStatement.all(cve) as { version: string; vector: string; source: string }[];
+  }
+
+  status(): DatabaseStatus {
+    const meta = new Map((this.db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((row) => [row.key, row.value]));
+    const builtAt = meta.get('built_at');
+    const count = (sql: string): number => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      path: this.path,
+      schemaVersion: Number(meta.get('schema_version')),
+      ...(builtAt ? { builtAt, ageHours: Math.round(((Date.now() - Date.parse(builtAt)) / 3_600_000) * 10) / 10 } : {}),
+      advisories: count('SELECT count(*) AS n FROM advisory'),
+      byEcosystem: this.db.prepare('SELECT ecosystem, count(DISTINCT name) AS packages, count(*) AS entries FROM affected GROUP BY ecosystem ORDER BY ecosystem').all() as DatabaseStatus['byEcosystem'],
+      cveSeverities: count('SELECT count(DISTINCT cve) AS n FROM cve_severity'),
+      sources: (this.db.prepare('SELECT name, url, fetched_at, records, sha256 FROM source ORDER BY name').all() as { name: string; url: string | null; fetched_at: string; records: number; sha256: string | null }[]).map((row) => ({
+        name: row.name,
+        ...(row.url ? { url: row.url } : {}),
+        fetchedAt: row.fetched_at,
+        records: row.records,
+        ...(row.sha256 ? { sha256: row.sha256 } : {}),
+      })),
+    };
+  }
+
+  summary(): DatabaseSummary {
+    const status = this.status();
+    return { path: this.path, ...(status.builtAt ? { builtAt: status.builtAt } : {}), sources: status.sources.map((source) => ({ name: source.name, fetchedAt: source.fetchedAt, records: source.records })) };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openVulnDatabase(file: string): VulnDatabase {
+  return VulnDatabase.open(file);
+}

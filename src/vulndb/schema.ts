@@ -1,0 +1,43 @@
+/**
+ * The vulnerability database's SQLite schema. Bump SCHEMA_VERSION on any change; a database of
+ * another version is refused with the command that rebuilds it.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE advisory (
+  id TEXT PRIMARY KEY,
+  modified TEXT,
+  published TEXT,
+  summary TEXT,
+  details TEXT,
+  aliases TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  database_severity TEXT,
+  refs TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE TABLE affected (
+  advisory_id TEXT NOT NULL REFERENCES advisory(id) ON DELETE CASCADE,
+  ecosystem TEXT NOT NULL,
+  name TEXT NOT NULL,
+  ranges TEXT NOT NULL,
+  versions TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  ecosystem_specific TEXT
+);
+CREATE INDEX affected_by_package ON affected (ecosystem, name);
+CREATE INDEX affected_by_advisory ON affected (advisory_id);
+CREATE TABLE alias (alias TEXT NOT NULL, advisory_id TEXT NOT NULL REFERENCES advisory(id) ON DELETE CASCADE);
+CREATE INDEX alias_lookup ON alias (alias);
+CREATE INDEX alias_by_advisory ON alias (advisory_id);
+CREATE TABLE source (name TEXT PRIMARY KEY, url TEXT, fetched_at TEXT NOT NULL, records INTEGER NOT NULL, sha256 TEXT);
+CREATE TABLE cve_severity (cve TEXT NOT NULL, version TEXT NOT NULL, vector TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (cve, version));
+`;
+
+/** Ecosystem-specific name normalisation, applied at import and at lookup alike. */
+export function normalizePackageName(ecosystem: string, name: string): string {
+  if (ecosystem === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
+  return name;
+}
