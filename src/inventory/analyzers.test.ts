@@ -158,10 +158,10 @@ describe('apk', () => {
 
 describe('npm', () => {
   it('reads installed package.json files, scoped and nested, with their install folder', () => {
-    expect(run('npm', '/app/node_modules/@sindresorhus/is/package.json', fixture('npm/testdata/node_modules/sindresorhus-is.package.json')).packages).toEqual([
+    expect(run('npm', '/app/node_modules/@sindresorhus/is/package.json', fixture('npm/testdata/installed/sindresorhus-is.package.json')).packages).toEqual([
       { type: 'npm', name: '@sindresorhus/is', version: '4.6.0', licenses: ['MIT'], location: '/app/node_modules/@sindresorhus/is/package.json', installPath: '/app/node_modules/@sindresorhus/is' },
     ]);
-    expect(run('npm', '/app/node_modules/mkdirp/node_modules/minimist/package.json', fixture('npm/testdata/node_modules/nested-minimist.package.json')).packages?.[0]).toMatchObject({ name: 'minimist', version: '0.0.8', installPath: '/app/node_modules/mkdirp/node_modules/minimist' });
+    expect(run('npm', '/app/node_modules/mkdirp/node_modules/minimist/package.json', fixture('npm/testdata/installed/nested-minimist.package.json')).packages?.[0]).toMatchObject({ name: 'minimist', version: '0.0.8', installPath: '/app/node_modules/mkdirp/node_modules/minimist' });
   });
 
   it('skips a package.json that names no package, and warns on one that is not JSON', () => {
