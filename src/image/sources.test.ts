@@ -139,11 +139,12 @@ describe('docker-archive tarballs', () => {
 
   it('picks one image of several by tag or index, and asks when ambiguous', async () => {
     const file = path.join(work, 'archive-multi.tar');
-    await writeFile(file, await buildDockerArchive([{ layers: [base], repoTags: ['a:1'] }, { layers: [app], repoTags: ['b:2'] }]));
+    await writeFile(file, await buildDockerArchive([{ layers: [base], repoTags: ['a:1'] }, { layers: [app], repoTags: ['docker.io/library/b:2'] }]));
     await expect(openImage(`docker-archive:${file}`)).rejects.toThrow(/holds 2 images/);
     await withSource(`docker-archive:${file}:b:2`, async (source) => expect(await allPaths(source)).toEqual([['/app/index.js']]));
     await withSource(`docker-archive:${file}:@0`, async (source) => expect(source.image.repoTags).toEqual(['a:1']));
-    await expect(openImage(`docker-archive:${file}:c:3`)).rejects.toThrow(/no image tagged "c:3" \(tags: a:1, b:2\)/);
+    await withSource(`docker-archive:${file}:docker.io/b:2`, async (source) => expect(source.image.repoTags).toEqual(['docker.io/library/b:2']));
+    await expect(openImage(`docker-archive:${file}:c:3`)).rejects.toThrow(/no image tagged "c:3" \(tags: a:1, docker\.io\/library\/b:2\)/);
   });
 
   it('refuses a layer whose content does not match the config diff id', async () => {

@@ -71,6 +71,13 @@ function parseArchiveManifest(bytes: Buffer, file: string): ArchiveManifestEntry
   });
 }
 
+/** A Docker reference in its short form: no `docker.io/` or `library/`, `:latest` when untagged. */
+export function normalizeDockerTag(tag: string): string {
+  let name = tag.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
+  if (!/:[^/]+$/.test(name) && !name.includes('@')) name = `${name}:latest`;
+  return name;
+}
+
 function chooseImage(manifest: ArchiveManifestEntry[], ref: DockerArchiveReference): ArchiveManifestEntry {
   if (ref.index !== undefined) {
     const chosen = manifest[ref.index];
@@ -78,8 +85,8 @@ function chooseImage(manifest: ArchiveManifestEntry[], ref: DockerArchiveReferen
     return chosen;
   }
   if (ref.tag !== undefined) {
-    const wanted = ref.tag.includes(':') ? ref.tag : `${ref.tag}:latest`;
-    const chosen = manifest.find((entry) => entry.RepoTags.includes(wanted) || entry.RepoTags.includes(ref.tag as string));
+    const wanted = normalizeDockerTag(ref.tag);
+    const chosen = manifest.find((entry) => entry.RepoTags.some((tag) => normalizeDockerTag(tag) === wanted));
     if (!chosen) {
       throw new ImageError(`${ref.file}: no image tagged "${ref.tag}" (tags: ${manifest.flatMap((m) => m.RepoTags).join(', ') || 'none'})`);
     }
