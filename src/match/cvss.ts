@@ -17,19 +17,33 @@ export function cvssVersionOf(vector: string): CvssVersion | undefined {
   return undefined;
 }
 
-/** Scores one vector, or undefined when it is not a readable CVSS vector. */
-export function scoreVector(vector: string, source: string): CvssScore | undefined {
+/** Scores by vector: advisories repeat the same few thousand vectors, scoring is not free. */
+const scored = new Map<string, { version: CvssVersion; vector: string; baseScore: number } | null>();
+const MAX_REMEMBERED = 50_000;
+
+function score(vector: string): { version: CvssVersion; vector: string; baseScore: number } | null {
   const trimmed = vector.trim().replace(/^\((.*)\)$/, '$1');
   const version = cvssVersionOf(trimmed);
-  if (!version || trimmed.length > 300) return undefined;
+  if (!version || trimmed.length > 300) return null;
   try {
     const calculator = version === '4.0' ? new Cvss4P0(trimmed) : version === '3.1' ? new Cvss3P1(trimmed) : version === '3.0' ? new Cvss3P0(trimmed) : new Cvss2(trimmed);
     const base = calculator.calculateScores().base;
-    if (typeof base !== 'number' || Number.isNaN(base) || base < 0 || base > 10) return undefined;
-    return { version, vector: trimmed, baseScore: base, source };
+    if (typeof base !== 'number' || Number.isNaN(base) || base < 0 || base > 10) return null;
+    return { version, vector: trimmed, baseScore: base };
   } catch {
-    return undefined;
+    return null;
   }
+}
+
+/** Scores one vector, or undefined when it is not a readable CVSS vector. */
+export function scoreVector(vector: string, source: string): CvssScore | undefined {
+  let result = scored.get(vector);
+  if (result === undefined) {
+    result = score(vector);
+    if (scored.size >= MAX_REMEMBERED) scored.clear();
+    scored.set(vector, result);
+  }
+  return result ? { ...result, source } : undefined;
 }
 
 const VERSION_RANK: Record<CvssVersion, number> = { '4.0': 4, '3.1': 3, '3.0': 2, '2.0': 1 };

@@ -8,6 +8,7 @@
  */
 import type { OsInfo, Package } from '../inventory/types.js';
 import type { AffectedCandidate, VulnDatabase } from '../vulndb/database.js';
+import { normalizePackageName } from '../vulndb/schema.js';
 import { assessSeverity } from './assess-severity.js';
 import type { MatchQuery } from './ecosystems/ecosystem.js';
 import { ECOSYSTEM_MATCHERS } from './ecosystems/registry.js';
@@ -129,7 +130,8 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
     if (warnings.length < MAX_WARNINGS) warnings.push(text);
     else if (warnings.length === MAX_WARNINGS) warnings.push('further matching warnings omitted');
   };
-  const lookups = new Map<string, AffectedCandidate[]>();
+  // Work out every package's query first, then fetch each ecosystem's candidates in one go.
+  const queries: [Package, MatchQuery][] = [];
   for (const pkg of packages) {
     const query = ECOSYSTEM_MATCHERS.map((matcher) => matcher.query(pkg, os)).find((candidate) => candidate !== undefined);
     if (!query) continue;
@@ -137,12 +139,18 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
       warn(`${pkg.name} ${query.version}: not a ${query.scheme.id} version; not matched`);
       continue;
     }
-    const key = `${query.ecosystem}\u0000${query.name}`;
-    let candidates = lookups.get(key);
-    if (!candidates) {
-      candidates = db.lookup(query.ecosystem, query.name);
-      lookups.set(key, candidates);
-    }
+    queries.push([pkg, query]);
+  }
+  const namesByEcosystem = new Map<string, string[]>();
+  for (const [, query] of queries) {
+    const names = namesByEcosystem.get(query.ecosystem) ?? [];
+    names.push(query.name);
+    namesByEcosystem.set(query.ecosystem, names);
+  }
+  const lookups = new Map<string, Map<string, AffectedCandidate[]>>();
+  for (const [ecosystem, names] of namesByEcosystem) lookups.set(ecosystem, db.lookupMany(ecosystem, names));
+  for (const [pkg, query] of queries) {
+    const candidates = lookups.get(query.ecosystem)?.get(normalizePackageName(query.ecosystem, query.name)) ?? [];
     const hits: Hit[] = [];
     for (const candidate of candidates) {
       const evaluation = evaluateAffected(query.version, candidate, query.scheme);
