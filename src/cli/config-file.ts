@@ -105,7 +105,13 @@ export function applyConfig(command: Command, tree: ConfigTree, file: string): v
       const attribute = option.attributeName();
       const source = command.getOptionValueSource(attribute);
       if (source !== undefined && source !== 'default' && source !== 'config') continue;
-      const parsed = typeof value === 'string' && option.parseArg ? option.parseArg(value, undefined as never) : Array.isArray(value) && option.parseArg ? value.reduce((acc: unknown, item) => option.parseArg?.(String(item), acc as never), undefined) : value;
+      // Lists are handed to the option's parser item by item, as repeated flags would be.
+      const items = Array.isArray(value) ? value : [value];
+      let parsed: unknown = undefined;
+      for (const item of items) {
+        if (typeof item === 'boolean' || !option.parseArg) parsed = Array.isArray(value) && !option.parseArg ? value : item;
+        else parsed = option.parseArg(String(item), parsed as never);
+      }
       command.setOptionValueWithSource(attribute, parsed, 'config');
     }
   }

@@ -14,7 +14,8 @@ export function quietOption(): Option {
   return new Option('-q, --quiet', 'no progress display and no summary on stderr').env('TOLLGATE_QUIET');
 }
 
-export function parseSeverityList(text: string): Severity[] {
+/** A comma-separated list of severities; repeated flags (and YAML lists) add up. */
+export function parseSeverityList(text: string, previous: Severity[] = []): Severity[] {
   const severities = text
     .split(',')
     .map((part) => part.trim())
@@ -25,7 +26,7 @@ export function parseSeverityList(text: string): Severity[] {
       return severity;
     });
   if (severities.length === 0) throw new UsageError('--severity needs at least one level');
-  return severities;
+  return [...new Set([...previous, ...severities])];
 }
 
 export function parseSingleSeverity(flag: string): (text: string) => Severity {

@@ -1,18 +1,25 @@
 /**
  * Builds the commander program and maps thrown errors to the exit codes of DESIGN.md.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, isTollgateError, messageOf } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
+import { applyConfig, loadConfigFile } from './config-file.js';
 
 export function buildProgram(): Command {
   const program = new Command('tollgate')
     .description('A security gate for CI/CD pipelines: image vulnerabilities and host compliance.')
     .version(TOOL_VERSION)
+    .addOption(new Option('--config <file>', 'configuration file (default: ./tollgate.yaml or ./.tollgate.yaml when present)').env('TOLLGATE_CONFIG'))
     .showHelpAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);
+  // Configuration file values go under flags and TOLLGATE_* variables, which commander has applied.
+  program.hook('preAction', (_program, action) => {
+    const { file, tree } = loadConfigFile(program.opts<{ config?: string }>().config);
+    if (file) applyConfig(action, tree, file);
+  });
   return program;
 }
 
