@@ -5,4 +5,10 @@
  */
 import { runCli } from './program.js';
 
+// A reader that goes away (`tollgate ... | head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  throw error;
+});
+
 process.exitCode = await runCli(process.argv);
