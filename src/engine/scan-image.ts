@@ -3,6 +3,7 @@
  * against the vulnerability database, and return the versioned result.
  */
 import { openImage, type OpenImageOptions } from '../image/sources.js';
+import type { ImageSource } from '../image/source.js';
 import { matchPackages } from '../match/matcher.js';
 import type { VulnDatabase } from '../vulndb/database.js';
 import { TOOL_VERSION } from '../version.js';
@@ -15,23 +16,28 @@ export interface ScanImageOptions extends OpenImageOptions, InventoryOptions {
   database?: VulnDatabase;
 }
 
+/** Scans an image whose source is already open; the caller closes it. */
+export async function scanSource(source: ImageSource, options: ScanImageOptions = {}): Promise<ScanResult> {
+  const inventory = await inventoryImage(source, options);
+  const matched = options.database ? matchPackages(inventory.packages, inventory.os, options.database) : { findings: [], warnings: [] };
+  return {
+    schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
+    tool: { name: 'tollgate', version: TOOL_VERSION },
+    scannedAt: new Date().toISOString(),
+    image: source.image,
+    ...(inventory.os ? { os: inventory.os } : {}),
+    packages: inventory.packages,
+    findings: matched.findings,
+    summary: summarize(inventory.packages.length, matched.findings),
+    ...(options.database ? { database: options.database.summary() } : {}),
+    warnings: [...inventory.warnings, ...matched.warnings],
+  };
+}
+
 export async function scanImage(reference: string, options: ScanImageOptions = {}): Promise<ScanResult> {
   const source = await openImage(reference, options);
   try {
-    const inventory = await inventoryImage(source, options);
-    const matched = options.database ? matchPackages(inventory.packages, inventory.os, options.database) : { findings: [], warnings: [] };
-    return {
-      schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
-      tool: { name: 'tollgate', version: TOOL_VERSION },
-      scannedAt: new Date().toISOString(),
-      image: source.image,
-      ...(inventory.os ? { os: inventory.os } : {}),
-      packages: inventory.packages,
-      findings: matched.findings,
-      summary: summarize(inventory.packages.length, matched.findings),
-      ...(options.database ? { database: options.database.summary() } : {}),
-      warnings: [...inventory.warnings, ...matched.warnings],
-    };
+    return await scanSource(source, options);
   } finally {
     await source.close();
   }

@@ -1,81 +1,122 @@
 /**
- * `tollgate image scan <ref>`: scan an image and apply the gate. Thin: options in, engine call,
- * renderers out, exit code from DESIGN.md.
+ * `tollgate image scan <ref...>`: scan one or more images, apply the gate, write the reports.
+ * Thin: options in, engine calls, renderers out, an exit code from DESIGN.md.
  */
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import { applyResultFilters, type ResultFilters } from '../../engine/summary.js';
-import { scanImage } from '../../engine/scan-image.js';
+import { scanSource } from '../../engine/scan-image.js';
 import type { ScanResult } from '../../engine/scan-result.js';
+import { aggregateVerdicts, evaluateImageGate } from '../../gate/evaluate.js';
+import { buildGateConfig, type GateFlags } from '../../gate/gate-config.js';
+import type { AggregateVerdict } from '../../gate/verdict.js';
 import { parsePlatform } from '../../image/platform.js';
-import { SEVERITY_RANK, type Severity } from '../../match/severity.js';
-import { getRenderer, RENDERERS } from '../../report/registry.js';
+import { openImage } from '../../image/sources.js';
+import type { Severity } from '../../match/severity.js';
+import { RENDERERS } from '../../report/registry.js';
+import { publishCiOutput } from '../ci-outputs.js';
 import { ensureDatabase } from '../database-access.js';
-import { dbOption, parseSeverityList, parseSingleSeverity, quietOption } from '../options.js';
+import { addGateOptions, gateFlagsOf } from '../gate-options.js';
+import { dbOption, parseSeverityList, quietOption } from '../options.js';
 import { createProgress } from '../progress.js';
+import { collectFormats, reportTargets, writeReports } from '../report-outputs.js';
+import { postWebhook } from '../webhook.js';
 
-interface ImageScanOptions {
-  format: string;
+interface ImageScanOptions extends GateFlags {
+  format?: string[];
   output?: string;
   severity?: Severity[];
   ignoreUnfixed?: boolean;
-  failOn?: Severity;
+  sarifSeverity?: Severity[];
+  summaryOutput?: string;
+  webhook?: string;
   db?: string;
-  platform?: string;
+  platform: string;
   quiet?: boolean;
   dbAutoUpdate: boolean;
 }
 
 export function registerImageCommand(program: Command): void {
   const image = program.command('image').description('container image vulnerability scanning');
-  image
+  const scan = image
     .command('scan')
-    .description('scan an image for vulnerable packages and apply the gate')
-    .argument('<ref>', 'image reference: docker-archive:<file.tar>, oci:<dir>[:tag], dir:<rootfs>')
-    .addOption(new Option('-f, --format <format>', `report format (${RENDERERS.filter((r) => r.renderImage).map((r) => r.id).join(', ')})`).default('table').env('TOLLGATE_FORMAT'))
-    .addOption(new Option('-o, --output <file>', 'write the report to a file instead of stdout').env('TOLLGATE_OUTPUT'))
-    .addOption(new Option('--severity <levels>', 'only report findings at these severities (comma-separated)').argParser(parseSeverityList).env('TOLLGATE_SEVERITY'))
-    .addOption(new Option('--ignore-unfixed', 'only report findings that have a fixed version').env('TOLLGATE_IGNORE_UNFIXED'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a reported finding is at this severity or above').argParser(parseSingleSeverity('--fail-on')).env('TOLLGATE_FAIL_ON'))
+    .description('scan images for vulnerable packages and apply the gate')
+    .argument('<refs...>', 'image references: docker-archive:<file.tar>, oci:<dir>[:tag], dir:<rootfs>')
+    .addOption(new Option('-f, --format <format[=file]>', `report format, repeatable, each with its own file (${RENDERERS.filter((r) => r.renderImage).map((r) => r.id).join(', ')})`).argParser(collectFormats))
+    .addOption(new Option('-o, --output <file>', 'write the report that has no file of its own here instead of stdout').env('TOLLGATE_OUTPUT'))
+    .addOption(new Option('--severity <levels>', 'report only findings at these severities (comma-separated); the gate sees the same').argParser(parseSeverityList).env('TOLLGATE_SEVERITY'))
+    .addOption(new Option('--ignore-unfixed', 'report only findings that have a fixed version').env('TOLLGATE_IGNORE_UNFIXED'))
+    .addOption(new Option('--sarif-severity <levels>', 'severities the SARIF report shows; never changes the verdict').argParser(parseSeverityList))
+    .addOption(new Option('--summary-output <file>', 'write the verdict (JSON) to this file').env('TOLLGATE_SUMMARY_OUTPUT'))
+    .addOption(new Option('--webhook <url>', 'POST the verdict (JSON) here after the run; failure to deliver is only a warning').env('TOLLGATE_WEBHOOK'))
     .addOption(new Option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image').default('linux/amd64').env('TOLLGATE_PLATFORM'))
     .addOption(new Option('--no-db-auto-update', 'never download the database on first use; fail if it is missing'))
     .addOption(dbOption())
-    .addOption(quietOption())
-    .action(async (reference: string, options: ImageScanOptions, command: Command) => {
-      process.exitCode = await runImageScan(reference, options, command);
-    });
+    .addOption(quietOption());
+  addGateOptions(scan).action(async (references: string[], options: ImageScanOptions) => {
+    process.exitCode = await runImageScan(references, options);
+  });
 }
 
-export function gateFailed(result: ScanResult, failOn: Severity | undefined): boolean {
-  if (!failOn) return false;
-  return result.findings.some((finding) => finding.severity !== 'UNKNOWN' && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]);
-}
-
-async function runImageScan(reference: string, options: ImageScanOptions, _command: Command): Promise<number> {
-  const renderer = getRenderer(options.format, 'image');
-  const platform = parsePlatform(options.platform ?? 'linux/amd64');
+async function runImageScan(references: string[], options: ImageScanOptions): Promise<number> {
+  // Everything that can be a usage error is checked before any work starts.
+  const targets = reportTargets(options.format, options.output);
+  const gate = buildGateConfig(gateFlagsOf(options));
+  const platform = parsePlatform(options.platform);
+  const filters: ResultFilters = { ...(options.severity ? { severities: options.severity } : {}), ...(options.ignoreUnfixed ? { ignoreUnfixed: true } : {}) };
   const progress = createProgress({ quiet: options.quiet });
   const database = await ensureDatabase({ path: options.db, autoUpdate: options.dbAutoUpdate, progress });
+  const scans: ScanResult[] = [];
+  const duplicates: AggregateVerdict['duplicates'] = [];
   try {
-    const raw = await scanImage(reference, {
-      platform,
-      database,
-      onProgress: (event) => {
-        if (event.phase === 'layer-entries') progress.update(`Reading layer ${event.layer + 1}: ${event.entries.toLocaleString('en')} entries`);
-        else if (event.phase === 'layer-start') progress.update(`Reading layer ${event.layer + 1} of ${event.layers}`);
-      },
-    });
-    progress.done();
-    const filters: ResultFilters = { ...(options.severity ? { severities: options.severity } : {}), ...(options.ignoreUnfixed ? { ignoreUnfixed: true } : {}) };
-    const result = applyResultFilters(raw, filters);
-    const toTerminal = !options.output && Boolean(process.stdout.isTTY);
-    const text = renderer.renderImage?.({ scans: [result] }, { color: toTerminal && !process.env.NO_COLOR, width: process.stdout.columns }) ?? '';
-    if (options.output) await writeFile(options.output, text);
-    else process.stdout.write(text);
-    return gateFailed(result, options.failOn) ? ExitCode.GateFailed : ExitCode.Passed;
+    const seen = new Map<string, string>();
+    for (const reference of references) {
+      const source = await openImage(reference, { platform });
+      try {
+        // The image id (config digest) is the same however the image is stored; the manifest digest is not.
+        const digest = source.image.id ?? source.image.manifestDigest;
+        const first = digest ? seen.get(digest) : undefined;
+        if (first) {
+          duplicates.push({ reference, sameAs: first });
+          continue;
+        }
+        if (digest) seen.set(digest, reference);
+        const raw = await scanSource(source, {
+          database,
+          onProgress: (event) => {
+            if (event.phase === 'layer-entries') progress.update(`${reference}: layer ${event.layer + 1}, ${event.entries.toLocaleString('en')} entries`);
+            else if (event.phase === 'layer-start') progress.update(`${reference}: reading layer ${event.layer + 1} of ${event.layers}`);
+          },
+        });
+        scans.push(applyResultFilters(raw, filters));
+      } finally {
+        await source.close();
+      }
+    }
   } finally {
     progress.done();
     database.close();
   }
+
+  const today = new Date().toISOString().slice(0, 10);
+  const verdict = aggregateVerdicts(
+    scans.map((scan) => evaluateImageGate(scan, gate, today)),
+    duplicates,
+  );
+  const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  await writeReports(targets, { scans, verdict }, { color: toTerminal, width: process.stdout.columns, ...(options.sarifSeverity ? { sarifSeverities: options.sarifSeverity } : {}) });
+  const verdictJson = `${JSON.stringify(verdict, null, 2)}\n`;
+  if (options.summaryOutput) await writeFile(options.summaryOutput, verdictJson);
+  await publishCiOutput(verdictJson);
+  if (options.webhook) {
+    const delivery = await postWebhook(options.webhook, verdictJson);
+    if (!delivery.delivered) process.stderr.write(`tollgate: warning: the webhook was not delivered after ${delivery.attempts} attempts (${delivery.error}); the verdict stands\n`);
+  }
+  if (!options.quiet) {
+    for (const duplicate of duplicates) process.stderr.write(`tollgate: ${duplicate.reference} is the same image as ${duplicate.sameAs}; scanned once\n`);
+    for (const expired of verdict.images.flatMap((image) => image.expiredIgnores)) process.stderr.write(`tollgate: warning: ignore entry ${expired.origin} (${expired.id ?? expired.package ?? expired.path}) expired on ${expired.expires} and no longer applies\n`);
+    if (!verdict.passed) process.stderr.write(`tollgate: gate failed\n${verdict.reasons.map((reason) => `  - ${reason}`).join('\n')}\n`);
+  }
+  return verdict.passed ? ExitCode.Passed : ExitCode.GateFailed;
 }

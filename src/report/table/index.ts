@@ -7,7 +7,8 @@ import { createColors } from 'picocolors';
 import type { ScanResult } from '../../engine/scan-result.js';
 import type { Finding } from '../../match/finding.js';
 import { SEVERITIES, SEVERITY_RANK, type Severity } from '../../match/severity.js';
-import type { RenderOptions, Renderer } from '../renderer.js';
+import type { ImageVerdict } from '../../gate/verdict.js';
+import { verdictOf, type RenderOptions, type Renderer } from '../renderer.js';
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -46,11 +47,23 @@ function truncate(text: string, length: number): string {
   return text.length <= length ? text : `${text.slice(0, Math.max(0, length - 1))}…`;
 }
 
-function renderScan(scan: ScanResult, options: RenderOptions): string {
+function verdictLines(verdict: ImageVerdict, colors: Colors): string[] {
+  const configured = verdict.criteria.filter((criterion) => criterion.configured);
+  const head = verdict.passed ? colors.green('Gate: PASSED') : colors.bold(colors.red('Gate: FAILED'));
+  const lines = [`${head}${configured.length === 0 ? ' (no failure conditions configured)' : ''}${verdict.counts.excluded ? `   Excluded: ${verdict.counts.excluded}` : ''}`];
+  for (const criterion of configured) {
+    const status = criterion.violated ? colors.red('violated') : colors.green('ok');
+    lines.push(`  ${criterion.title} ${criterion.configuredValue ?? ''}: found ${criterion.found}${criterion.excluded ? `, excluded ${criterion.excluded}` : ''} — ${status}`);
+  }
+  return lines;
+}
+
+function renderScan(scan: ScanResult, verdict: ImageVerdict | undefined, options: RenderOptions): string {
   const colors = createColors(options.color);
   const lines = [
     colors.bold(describeImage(scan)),
     `Packages: ${scan.summary.packages}   Findings: ${scan.summary.findings} (${severityLine(scan)})   Fixable: ${scan.summary.fixable}`,
+    ...(verdict ? verdictLines(verdict, colors) : []),
   ];
   for (const warning of scan.warnings) lines.push(colors.yellow(`warning: ${warning}`));
   if (scan.findings.length === 0) return `${lines.join('\n')}\n`;
@@ -81,6 +94,6 @@ export const tableRenderer: Renderer = {
   description: 'a summary and a findings table for terminals and CI logs',
   extension: 'txt',
   renderImage(report, options) {
-    return report.scans.map((scan) => renderScan(scan, options)).join('\n');
+    return report.scans.map((scan, index) => renderScan(scan, verdictOf(report, index), options)).join('\n');
   },
 };
