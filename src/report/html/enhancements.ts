@@ -22,6 +22,8 @@ table.data th { background: #f4f4f6; cursor: pointer; position: sticky; top: 0; 
 td.num, th.num { text-align: right; }
 .sev { font-weight: 600; } .sev-CRITICAL { color: #8b0000; } .sev-HIGH { color: #d9381e; } .sev-MEDIUM { color: #a66b00; } .sev-LOW { color: #2f6fbf; } .sev-NEGLIGIBLE, .sev-UNKNOWN { color: #666; }
 .status-violated { color: #b00020; font-weight: 700; } .status-ok { color: #1e7e34; } .status-not-configured { color: #777; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.5rem; }
+dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 .charts { display: flex; flex-wrap: wrap; gap: 2rem; }
 .filters { margin: .5rem 0; display: flex; gap: 1rem; align-items: center; }
 code { font-family: ui-monospace, monospace; font-size: .85em; word-break: break-all; }
