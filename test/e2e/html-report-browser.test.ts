@@ -5,6 +5,7 @@
  * tabs, filters and sorting must work. In both cases the page may fetch nothing.
  */
 import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { aggregateVerdicts, evaluateImageGate } from '../../src/gate/evaluate.js';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
   const scan = sampleScan();
   const html = renderHtml({ scans: [scan], verdict: aggregateVerdicts([evaluateImageGate(scan, { ...emptyGateConfig(), failOn: 'CRITICAL' }, '2026-01-01')]) });
-  const page = (csp: string | undefined) => (_request: unknown, response: import('node:http').ServerResponse) => {
+  const page = (csp: string | undefined) => (_request: unknown, response: ServerResponse) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(csp ? { 'content-security-policy': csp } : {}) });
     response.end(html);
   };
