@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
+import { messageOf } from '../errors.js';
 import type { Analyzer } from '../inventory/analyzer.js';
 import { FileSelector } from '../inventory/file-selector.js';
 import { ANALYZERS } from '../inventory/registry.js';
@@ -14,6 +15,8 @@ import { resolveOs } from '../inventory/os-release/resolve.js';
 import type { LayerRef, OsInfo, Package, PackageRecord } from '../inventory/types.js';
 import type { ImageSource } from '../image/source.js';
 import { analyzeLayer, maxFileSizeFor, runAnalyzers, type LayerAnalysis } from './layer-analysis.js';
+import type { CachedLayer } from './layer-cache.js';
+import { assembleAnalysis, piecesOf, structureOf, type AnalyzerPiece, type LayerStructure } from './layer-pieces.js';
 import { collectFiles, layersToSearch, mergeLayers, packageKey, type DeferredRead, type ResolvedFile } from './merge-layers.js';
 
 export type InventoryProgress =
@@ -21,10 +24,10 @@ export type InventoryProgress =
   | { phase: 'layer-entries'; layer: number; entries: number }
   | { phase: 'layer-done'; layer: number; layers: number; cached: boolean };
 
-/** Stores per-layer analyses by diff id and analyzer-set fingerprint (the layer cache). */
+/** The layer cache as the engine uses it (src/engine/layer-cache.ts is the SQLite one). */
 export interface LayerAnalysisCache {
-  get(diffId: string, fingerprint: string): Promise<LayerAnalysis | undefined>;
-  put(diffId: string, fingerprint: string, analysis: LayerAnalysis): Promise<void>;
+  load(diffId: string, analyzers: readonly Analyzer[]): CachedLayer;
+  store(diffId: string, structure: LayerStructure, pieces: ReadonlyMap<string, { version: number; piece: AnalyzerPiece }>): void;
 }
 
 export interface InventoryOptions {
@@ -55,27 +58,42 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   return results;
 }
 
-async function analyzeLayers(source: ImageSource, selector: FileSelector, options: InventoryOptions): Promise<LayerAnalysis[]> {
+async function analyzeLayers(source: ImageSource, selector: FileSelector, options: InventoryOptions, warnings: string[]): Promise<LayerAnalysis[]> {
   const whiteouts = source.image.source !== 'dir';
   const total = source.layers.length;
   const concurrency = options.concurrency ?? Math.min(4, availableParallelism());
   return mapWithConcurrency(source.layers, concurrency, async (layer) => {
     const cache = layer.diffId ? options.layerCache : undefined;
-    const cached = cache && layer.diffId ? await cache.get(layer.diffId, selector.fingerprint) : undefined;
-    if (cached) {
-      options.onProgress?.({ phase: 'layer-done', layer: layer.index, layers: total, cached: true });
-      return cached;
+    let cached: CachedLayer | undefined;
+    try {
+      cached = cache && layer.diffId ? cache.load(layer.diffId, selector.analyzers) : undefined;
+    } catch (error) {
+      warnings.push(`layer cache: could not read layer ${layer.index} (${messageOf(error)}); reading the layer`);
     }
+    const missing = selector.analyzers.filter((analyzer) => !cached?.pieces.has(analyzer.id));
+    if (cached?.structure && missing.length === 0) {
+      options.onProgress?.({ phase: 'layer-done', layer: layer.index, layers: total, cached: true });
+      return assembleAnalysis(cached.structure, cached.pieces, selector.analyzers);
+    }
+    // Read the layer, running only the analyzers whose results are not cached.
+    const partial = missing.length === selector.analyzers.length ? selector : new FileSelector(missing);
     options.onProgress?.({ phase: 'layer-start', layer: layer.index, layers: total });
-    const analysis = await analyzeLayer(source.openLayer(layer.index), selector, {
+    const analysis = await analyzeLayer(source.openLayer(layer.index), partial, {
       whiteouts,
       onEntry: (entries) => {
         if (entries % 5000 === 0) options.onProgress?.({ phase: 'layer-entries', layer: layer.index, entries });
       },
     });
-    if (cache && layer.diffId) await cache.put(layer.diffId, selector.fingerprint, analysis);
     options.onProgress?.({ phase: 'layer-done', layer: layer.index, layers: total, cached: false });
-    return analysis;
+    if (!cache || !layer.diffId) return analysis;
+    const fresh = piecesOf(analysis, missing, partial);
+    try {
+      cache.store(layer.diffId, structureOf(analysis), new Map(missing.map((analyzer) => [analyzer.id, { version: analyzer.version, piece: fresh.get(analyzer.id) as AnalyzerPiece }])));
+    } catch (error) {
+      warnings.push(`layer cache: could not store layer ${layer.index} (${messageOf(error)})`);
+    }
+    const pieces = new Map<string, AnalyzerPiece>([...(cached?.pieces ?? []), ...fresh]);
+    return assembleAnalysis(structureOf(analysis), pieces, selector.analyzers);
   });
 }
 
@@ -114,10 +132,11 @@ function packageId(purl: string, location: string, taken: Set<string>): string {
 
 export async function inventoryImage(source: ImageSource, options: InventoryOptions = {}): Promise<ImageInventory> {
   const selector = new FileSelector(options.analyzers ?? ANALYZERS);
-  const analyses = await analyzeLayers(source, selector, options);
+  const warnings: string[] = [];
+  const analyses = await analyzeLayers(source, selector, options, warnings);
   const merged = mergeLayers(analyses);
   const collected = collectFiles(merged, selector);
-  const warnings = [...collected.warnings];
+  warnings.push(...collected.warnings);
   const files = [...collected.files];
   for (const read of collected.deferred) {
     const file = await readDeferred(source, analyses, read, selector);

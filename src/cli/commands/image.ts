@@ -18,7 +18,8 @@ import { RENDERERS } from '../../report/registry.js';
 import { publishCiOutput } from '../ci-outputs.js';
 import { ensureDatabase } from '../database-access.js';
 import { addGateOptions, gateFlagsOf } from '../gate-options.js';
-import { dbOption, parseSeverityList, quietOption } from '../options.js';
+import { cacheDirOption, cacheMaxSizeOption, dbOption, parseSeverityList, quietOption } from '../options.js';
+import { defaultCacheDir, LayerCache } from '../../engine/layer-cache.js';
 import { createProgress } from '../progress.js';
 import { collectFormats, reportTargets, writeReports } from '../report-outputs.js';
 import { postWebhook } from '../webhook.js';
@@ -35,6 +36,9 @@ interface ImageScanOptions extends GateFlags {
   platform: string;
   quiet?: boolean;
   dbAutoUpdate: boolean;
+  cache: boolean;
+  cacheDir?: string;
+  cacheMaxSize?: number;
 }
 
 export function registerImageCommand(program: Command): void {
@@ -52,11 +56,24 @@ export function registerImageCommand(program: Command): void {
     .addOption(new Option('--webhook <url>', 'POST the verdict (JSON) here after the run; failure to deliver is only a warning').env('TOLLGATE_WEBHOOK'))
     .addOption(new Option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image').default('linux/amd64').env('TOLLGATE_PLATFORM'))
     .addOption(new Option('--no-db-auto-update', 'never download the database on first use; fail if it is missing'))
+    .addOption(cacheDirOption())
+    .addOption(cacheMaxSizeOption())
+    .addOption(new Option('--no-cache', 'do not read or write the layer cache'))
     .addOption(dbOption())
     .addOption(quietOption());
   addGateOptions(scan).action(async (references: string[], options: ImageScanOptions) => {
     process.exitCode = await runImageScan(references, options);
   });
+}
+
+/** The layer cache, or none with a warning when it cannot be used: a cache never fails a scan. */
+function openLayerCache(options: ImageScanOptions): LayerCache | undefined {
+  try {
+    return LayerCache.open(options.cacheDir ?? defaultCacheDir(), options.cacheMaxSize);
+  } catch (error) {
+    process.stderr.write(`tollgate: warning: the layer cache is not usable (${(error as Error).message}); scanning without it\n`);
+    return undefined;
+  }
 }
 
 async function runImageScan(references: string[], options: ImageScanOptions): Promise<number> {
@@ -67,6 +84,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
   const filters: ResultFilters = { ...(options.severity ? { severities: options.severity } : {}), ...(options.ignoreUnfixed ? { ignoreUnfixed: true } : {}) };
   const progress = createProgress({ quiet: options.quiet });
   const database = await ensureDatabase({ path: options.db, autoUpdate: options.dbAutoUpdate, progress });
+  const layerCache = options.cache ? openLayerCache(options) : undefined;
   const scans: ScanResult[] = [];
   const duplicates: AggregateVerdict['duplicates'] = [];
   try {
@@ -84,6 +102,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
         if (digest) seen.set(digest, reference);
         const raw = await scanSource(source, {
           database,
+          ...(layerCache ? { layerCache } : {}),
           onProgress: (event) => {
             if (event.phase === 'layer-entries') progress.update(`${reference}: layer ${event.layer + 1}, ${event.entries.toLocaleString('en')} entries`);
             else if (event.phase === 'layer-start') progress.update(`${reference}: reading layer ${event.layer + 1} of ${event.layers}`);
@@ -97,6 +116,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
   } finally {
     progress.done();
     database.close();
+    layerCache?.close();
   }
 
   const today = new Date().toISOString().slice(0, 10);

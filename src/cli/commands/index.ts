@@ -2,9 +2,10 @@
  * The one list of CLI commands. Each entry adds one command (with its subcommands) to the program.
  */
 import type { Command } from 'commander';
+import { registerCacheCommand } from './cache.js';
 import { registerDbCommand } from './db.js';
 import { registerImageCommand } from './image.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand];
+export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand];

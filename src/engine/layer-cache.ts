@@ -1,0 +1,132 @@
+/**
+ * The layer cache: analyses per layer, keyed by diff id (the layer's content hash) and, for each
+ * analyzer's piece, by analyzer id and version. One SQLite file in WAL mode under --cache-dir, safe
+ * for concurrent scans from several processes (short write transactions, a busy timeout, no global
+ * lock); bounded in size with least-recently-used eviction. Cached data is compressed JSON.
+ *
+ * An unreadable or foreign cache file is a warning, never a failed scan: the scan reads the layers.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import envPaths from 'env-paths';
+import type { Analyzer } from '../inventory/analyzer.js';
+import type { AnalyzerPiece, LayerStructure } from './layer-pieces.js';
+
+const SCHEMA_VERSION = '1';
+export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+
+export function defaultCacheDir(): string {
+  return process.env.TOLLGATE_CACHE_DIR ?? path.join(envPaths('tollgate', { suffix: '' }).cache, 'layers');
+}
+
+export interface CachedLayer {
+  structure?: LayerStructure;
+  pieces: Map<string, AnalyzerPiece>;
+}
+
+export interface LayerCacheStatus {
+  path: string;
+  layers: number;
+  pieces: number;
+  bytes: number;
+  maxBytes: number;
+}
+
+const encode = (value: unknown): Buffer => gzipSync(JSON.stringify(value), { level: 1 });
+const decode = <T>(data: Buffer): T => JSON.parse(gunzipSync(data).toString('utf8')) as T;
+
+export class LayerCache {
+  private readonly db: Database.Database;
+
+  private constructor(readonly file: string, private readonly maxBytes: number) {
+    this.db = new Database(file, { timeout: 15_000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS structure (diff_id TEXT PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL, last_used INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS piece (diff_id TEXT NOT NULL, analyzer TEXT NOT NULL, version INTEGER NOT NULL, data BLOB NOT NULL, size INTEGER NOT NULL, last_used INTEGER NOT NULL, PRIMARY KEY (diff_id, analyzer, version));
+      CREATE INDEX IF NOT EXISTS structure_lru ON structure (last_used);
+      CREATE INDEX IF NOT EXISTS piece_lru ON piece (last_used);
+    `);
+    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
+    const version = (this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string }).value;
+    if (version !== SCHEMA_VERSION) {
+      this.db.close();
+      throw new Error(`layer cache ${file} has schema ${version}; run: tollgate cache clean`);
+    }
+  }
+
+  static open(dir: string = defaultCacheDir(), maxBytes: number = DEFAULT_CACHE_MAX_BYTES): LayerCache {
+    mkdirSync(dir, { recursive: true });
+    return new LayerCache(path.join(dir, 'layers.db'), maxBytes);
+  }
+
+  load(diffId: string, analyzers: readonly Analyzer[]): CachedLayer {
+    const now = Date.now();
+    const pieces = new Map<string, AnalyzerPiece>();
+    const structureRow = this.db.prepare('SELECT data FROM structure WHERE diff_id = ?').get(diffId) as { data: Buffer } | undefined;
+    const pieceStatement = this.db.prepare('SELECT data FROM piece WHERE diff_id = ? AND analyzer = ? AND version = ?');
+    for (const analyzer of analyzers) {
+      const row = pieceStatement.get(diffId, analyzer.id, analyzer.version) as { data: Buffer } | undefined;
+      if (row) pieces.set(analyzer.id, decode<AnalyzerPiece>(row.data));
+    }
+    if (structureRow || pieces.size > 0) {
+      // Recording use is best effort: a busy writer elsewhere must not fail this scan.
+      try {
+        this.db.prepare('UPDATE structure SET last_used = ? WHERE diff_id = ?').run(now, diffId);
+        this.db.prepare('UPDATE piece SET last_used = ? WHERE diff_id = ?').run(now, diffId);
+      } catch {
+        /* the entry is used all the same */
+      }
+    }
+    return { ...(structureRow ? { structure: decode<LayerStructure>(structureRow.data) } : {}), pieces };
+  }
+
+  store(diffId: string, structure: LayerStructure, pieces: ReadonlyMap<string, { version: number; piece: AnalyzerPiece }>): void {
+    const now = Date.now();
+    const structureData = encode(structure);
+    const write = this.db.transaction(() => {
+      this.db.prepare('INSERT OR REPLACE INTO structure (diff_id, data, size, last_used) VALUES (?, ?, ?, ?)').run(diffId, structureData, structureData.length, now);
+      const insert = this.db.prepare('INSERT OR REPLACE INTO piece (diff_id, analyzer, version, data, size, last_used) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const [analyzer, { version, piece }] of pieces) {
+        const data = encode(piece);
+        insert.run(diffId, analyzer, version, data, data.length, now);
+      }
+    });
+    write();
+    this.evict();
+  }
+
+  /** Removes least recently used entries until the cache fits its size limit. */
+  evict(): number {
+    let removed = 0;
+    const total = (): number => (this.db.prepare('SELECT (SELECT coalesce(sum(size), 0) FROM structure) + (SELECT coalesce(sum(size), 0) FROM piece) AS n').get() as { n: number }).n;
+    while (total() > this.maxBytes) {
+      const oldest = this.db.prepare('SELECT diff_id, last_used FROM structure UNION ALL SELECT diff_id, last_used FROM piece ORDER BY last_used LIMIT 1').get() as { diff_id: string } | undefined;
+      if (!oldest) break;
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM structure WHERE diff_id = ?').run(oldest.diff_id);
+        this.db.prepare('DELETE FROM piece WHERE diff_id = ?').run(oldest.diff_id);
+      })();
+      removed += 1;
+    }
+    return removed;
+  }
+
+  status(): LayerCacheStatus {
+    const row = this.db.prepare('SELECT (SELECT count(*) FROM structure) AS layers, (SELECT count(*) FROM piece) AS pieces, (SELECT coalesce(sum(size), 0) FROM structure) + (SELECT coalesce(sum(size), 0) FROM piece) AS bytes').get() as { layers: number; pieces: number; bytes: number };
+    return { path: this.file, ...row, maxBytes: this.maxBytes };
+  }
+
+  clean(): void {
+    this.db.exec('DELETE FROM structure; DELETE FROM piece;');
+    this.db.exec('VACUUM');
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
