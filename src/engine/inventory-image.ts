@@ -58,12 +58,18 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   return results;
 }
 
+interface LayerPlan {
+  index: number;
+  diffId?: string;
+  cached?: CachedLayer;
+  missing: readonly Analyzer[];
+}
+
 async function analyzeLayers(source: ImageSource, selector: FileSelector, options: InventoryOptions, warnings: string[]): Promise<LayerAnalysis[]> {
   const whiteouts = source.image.source !== 'dir';
   const total = source.layers.length;
-  const concurrency = options.concurrency ?? Math.min(4, availableParallelism());
-  return mapWithConcurrency(source.layers, concurrency, async (layer) => {
-    const cache = layer.diffId ? options.layerCache : undefined;
+  const cache = options.layerCache;
+  const plans: LayerPlan[] = source.layers.map((layer) => {
     let cached: CachedLayer | undefined;
     try {
       cached = cache && layer.diffId ? cache.load(layer.diffId, selector.analyzers) : undefined;
@@ -71,29 +77,53 @@ async function analyzeLayers(source: ImageSource, selector: FileSelector, option
       warnings.push(`layer cache: could not read layer ${layer.index} (${messageOf(error)}); reading the layer`);
     }
     const missing = selector.analyzers.filter((analyzer) => !cached?.pieces.has(analyzer.id));
-    if (cached?.structure && missing.length === 0) {
-      options.onProgress?.({ phase: 'layer-done', layer: layer.index, layers: total, cached: true });
-      return assembleAnalysis(cached.structure, cached.pieces, selector.analyzers);
+    return { index: layer.index, ...(layer.diffId ? { diffId: layer.diffId } : {}), ...(cached ? { cached } : {}), missing };
+  });
+  const fromCache = (plan: LayerPlan): LayerAnalysis | undefined => (plan.cached?.structure && plan.missing.length === 0 ? assembleAnalysis(plan.cached.structure, plan.cached.pieces, selector.analyzers) : undefined);
+
+  /** Completes a fresh analysis with cached pieces and stores what is new. */
+  const finish = (plan: LayerPlan, analysis: LayerAnalysis, ran: FileSelector): LayerAnalysis => {
+    if (!cache || !plan.diffId) return analysis;
+    const ranAnalyzers = selector.analyzers.filter((analyzer) => ran.analyzers.includes(analyzer));
+    const fresh = piecesOf(analysis, ranAnalyzers, ran);
+    try {
+      cache.store(plan.diffId, structureOf(analysis), new Map(ranAnalyzers.map((analyzer) => [analyzer.id, { version: analyzer.version, piece: fresh.get(analyzer.id) as AnalyzerPiece }])));
+    } catch (error) {
+      warnings.push(`layer cache: could not store layer ${plan.index} (${messageOf(error)})`);
+    }
+    return assembleAnalysis(structureOf(analysis), new Map<string, AnalyzerPiece>([...(plan.cached?.pieces ?? []), ...fresh]), selector.analyzers);
+  };
+  const onEntry = (layer: number) => (entries: number) => {
+    if (entries % 5000 === 0) options.onProgress?.({ phase: 'layer-entries', layer, entries });
+  };
+
+  if (source.readLayers) {
+    // One sequential pass over the source: every layer that must be read is read with all analyzers.
+    const toRead = plans.filter((plan) => !fromCache(plan));
+    const results = toRead.length === 0 && !source.needsFullPass ? new Map<number, LayerAnalysis>() : await source.readLayers(toRead.map((plan) => plan.index), (entries) => analyzeLayer(entries, selector, { whiteouts, onEntry: onEntry(-1) }));
+    return plans.map((plan) => {
+      options.onProgress?.({ phase: 'layer-done', layer: plan.index, layers: total, cached: !results.has(plan.index) });
+      const cached = fromCache(plan);
+      if (cached) return cached;
+      const analysis = results.get(plan.index);
+      if (!analysis) throw new Error(`layer ${plan.index} was not read`);
+      return finish({ ...plan, cached: { pieces: new Map() } }, analysis, selector);
+    });
+  }
+
+  const concurrency = options.concurrency ?? Math.min(4, availableParallelism());
+  return mapWithConcurrency(plans, concurrency, async (plan) => {
+    const cached = fromCache(plan);
+    if (cached) {
+      options.onProgress?.({ phase: 'layer-done', layer: plan.index, layers: total, cached: true });
+      return cached;
     }
     // Read the layer, running only the analyzers whose results are not cached.
-    const partial = missing.length === selector.analyzers.length ? selector : new FileSelector(missing);
-    options.onProgress?.({ phase: 'layer-start', layer: layer.index, layers: total });
-    const analysis = await analyzeLayer(source.openLayer(layer.index), partial, {
-      whiteouts,
-      onEntry: (entries) => {
-        if (entries % 5000 === 0) options.onProgress?.({ phase: 'layer-entries', layer: layer.index, entries });
-      },
-    });
-    options.onProgress?.({ phase: 'layer-done', layer: layer.index, layers: total, cached: false });
-    if (!cache || !layer.diffId) return analysis;
-    const fresh = piecesOf(analysis, missing, partial);
-    try {
-      cache.store(layer.diffId, structureOf(analysis), new Map(missing.map((analyzer) => [analyzer.id, { version: analyzer.version, piece: fresh.get(analyzer.id) as AnalyzerPiece }])));
-    } catch (error) {
-      warnings.push(`layer cache: could not store layer ${layer.index} (${messageOf(error)})`);
-    }
-    const pieces = new Map<string, AnalyzerPiece>([...(cached?.pieces ?? []), ...fresh]);
-    return assembleAnalysis(structureOf(analysis), pieces, selector.analyzers);
+    const partial = plan.missing.length === selector.analyzers.length ? selector : new FileSelector(plan.missing);
+    options.onProgress?.({ phase: 'layer-start', layer: plan.index, layers: total });
+    const analysis = await analyzeLayer(source.openLayer(plan.index), partial, { whiteouts, onEntry: onEntry(plan.index) });
+    options.onProgress?.({ phase: 'layer-done', layer: plan.index, layers: total, cached: false });
+    return finish(plan, analysis, partial);
   });
 }
 

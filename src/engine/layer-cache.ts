@@ -6,12 +6,14 @@
  *
  * An unreadable or foreign cache file is a warning, never a failed scan: the scan reads the layers.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
 import type { Analyzer } from '../inventory/analyzer.js';
+import type { ImageMetadataStore } from '../image/source.js';
 import type { AnalyzerPiece, LayerStructure } from './layer-pieces.js';
 
 const SCHEMA_VERSION = '1';
@@ -37,7 +39,7 @@ export interface LayerCacheStatus {
 const encode = (value: unknown): Buffer => gzipSync(JSON.stringify(value), { level: 1 });
 const decode = <T>(data: Buffer): T => JSON.parse(gunzipSync(data).toString('utf8')) as T;
 
-export class LayerCache {
+export class LayerCache implements ImageMetadataStore {
   private readonly db: Database.Database;
 
   private constructor(readonly file: string, private readonly maxBytes: number) {
@@ -48,6 +50,7 @@ export class LayerCache {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS structure (diff_id TEXT PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL, last_used INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS piece (diff_id TEXT NOT NULL, analyzer TEXT NOT NULL, version INTEGER NOT NULL, data BLOB NOT NULL, size INTEGER NOT NULL, last_used INTEGER NOT NULL, PRIMARY KEY (diff_id, analyzer, version));
+      CREATE TABLE IF NOT EXISTS image_config (image_id TEXT PRIMARY KEY, data BLOB NOT NULL, last_used INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS structure_lru ON structure (last_used);
       CREATE INDEX IF NOT EXISTS piece_lru ON piece (last_used);
     `);
@@ -116,13 +119,35 @@ export class LayerCache {
     return removed;
   }
 
+  /** An image config cached by image id; its content is checked against the id. */
+  getConfig(imageId: string): Buffer | undefined {
+    try {
+      const row = this.db.prepare('SELECT data FROM image_config WHERE image_id = ?').get(imageId) as { data: Buffer } | undefined;
+      if (!row) return undefined;
+      const hash = createHash('sha256').update(row.data).digest('hex');
+      if (`sha256:${hash}` !== imageId) return undefined;
+      this.db.prepare('UPDATE image_config SET last_used = ? WHERE image_id = ?').run(Date.now(), imageId);
+      return row.data;
+    } catch {
+      return undefined;
+    }
+  }
+
+  putConfig(imageId: string, config: Buffer): void {
+    try {
+      this.db.prepare('INSERT OR REPLACE INTO image_config (image_id, data, last_used) VALUES (?, ?, ?)').run(imageId, config, Date.now());
+    } catch {
+      /* a cache that cannot store is only slower */
+    }
+  }
+
   status(): LayerCacheStatus {
     const row = this.db.prepare('SELECT (SELECT count(*) FROM structure) AS layers, (SELECT count(*) FROM piece) AS pieces, (SELECT coalesce(sum(size), 0) FROM structure) + (SELECT coalesce(sum(size), 0) FROM piece) AS bytes').get() as { layers: number; pieces: number; bytes: number };
     return { path: this.file, ...row, maxBytes: this.maxBytes };
   }
 
   clean(): void {
-    this.db.exec('DELETE FROM structure; DELETE FROM piece;');
+    this.db.exec('DELETE FROM structure; DELETE FROM piece; DELETE FROM image_config;');
     this.db.exec('VACUUM');
   }
 

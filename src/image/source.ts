@@ -25,5 +25,19 @@ export interface ImageSource {
    * iteration throws rather than end normally when the bytes do not match the image's metadata.
    */
   openLayer(index: number): LayerEntries;
+  /**
+   * For sources that can only stream their layers in one pass (a Docker daemon's export): analyses
+   * the layers at `indexes`, in whatever order they arrive, and returns the results by index. When
+   * present, the engine uses it instead of openLayer.
+   */
+  readLayers?<T>(indexes: readonly number[], analyze: (entries: LayerEntries, label: string) => Promise<T>): Promise<Map<number, T>>;
+  /** True when readLayers must run even if no layer needs reading (to learn metadata it lacks). */
+  readonly needsFullPass?: boolean;
   close(): Promise<void>;
+}
+
+/** Where a source may keep small metadata between scans (image configs by image id). */
+export interface ImageMetadataStore {
+  getConfig(imageId: string): Buffer | undefined;
+  putConfig(imageId: string, config: Buffer): void;
 }

@@ -37,6 +37,8 @@ interface ImageScanOptions extends GateFlags {
   quiet?: boolean;
   dbAutoUpdate: boolean;
   cache: boolean;
+  dockerHost?: string;
+  dockerCertPath?: string;
   cacheDir?: string;
   cacheMaxSize?: number;
 }
@@ -46,7 +48,7 @@ export function registerImageCommand(program: Command): void {
   const scan = image
     .command('scan')
     .description('scan images for vulnerable packages and apply the gate')
-    .argument('<refs...>', 'image references: docker-archive:<file.tar>, oci:<dir>[:tag], dir:<rootfs>')
+    .argument('<refs...>', 'image references: docker:<name|id|digest>, registry:<host/repo:tag>, docker-archive:<file.tar>, oci:<dir>[:tag], dir:<rootfs>, or a bare name (daemon, then registry)')
     .addOption(new Option('-f, --format <format[=file]>', `report format, repeatable, each with its own file (${RENDERERS.filter((r) => r.renderImage).map((r) => r.id).join(', ')})`).argParser(collectFormats))
     .addOption(new Option('-o, --output <file>', 'write the report that has no file of its own here instead of stdout').env('TOLLGATE_OUTPUT'))
     .addOption(new Option('--severity <levels>', 'report only findings at these severities (comma-separated); the gate sees the same').argParser(parseSeverityList).env('TOLLGATE_SEVERITY'))
@@ -56,6 +58,8 @@ export function registerImageCommand(program: Command): void {
     .addOption(new Option('--webhook <url>', 'POST the verdict (JSON) here after the run; failure to deliver is only a warning').env('TOLLGATE_WEBHOOK'))
     .addOption(new Option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image').default('linux/amd64').env('TOLLGATE_PLATFORM'))
     .addOption(new Option('--no-db-auto-update', 'never download the database on first use; fail if it is missing'))
+    .addOption(new Option('--docker-host <address>', 'Docker daemon: unix:///path/docker.sock or tcp://host:port (default: DOCKER_HOST, else the local socket)'))
+    .addOption(new Option('--docker-cert-path <dir>', 'folder with ca.pem, cert.pem and key.pem for a TLS daemon (default: DOCKER_CERT_PATH)'))
     .addOption(cacheDirOption())
     .addOption(cacheMaxSizeOption())
     .addOption(new Option('--no-cache', 'do not read or write the layer cache'))
@@ -90,7 +94,11 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
   try {
     const seen = new Map<string, string>();
     for (const reference of references) {
-      const source = await openImage(reference, { platform });
+      const source = await openImage(reference, {
+        platform,
+        docker: { ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}), ...(options.dockerCertPath ? { certPath: options.dockerCertPath } : {}) },
+        ...(layerCache ? { metadata: layerCache } : {}),
+      });
       try {
         // The image id (config digest) is the same however the image is stored; the manifest digest is not.
         const digest = source.image.id ?? source.image.manifestDigest;

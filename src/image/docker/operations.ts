@@ -1,0 +1,131 @@
+/**
+ * Image operations on a Docker Engine for the platform (the sensor and the CI connectors): resolve a
+ * reference to the image id, tag an image for scanning, remove that tag, list images, and follow the
+ * image events stream.
+ */
+import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import { ImageError, messageOf } from '../../errors.js';
+import { describeDockerError, type DockerConnection } from './connection.js';
+
+export interface DockerImageInfo {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  os?: string;
+  architecture?: string;
+  variant?: string;
+  created?: string;
+  size?: number;
+  diffIds: string[];
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
+}
+
+/** Resolves a name, short id, full id or digest (`name@sha256:...` or a bare repo digest) to the image. */
+export async function inspectImage(connection: DockerConnection, reference: string): Promise<DockerImageInfo> {
+  let info: Docker.ImageInspectInfo;
+  try {
+    info = await connection.docker.getImage(reference).inspect();
+  } catch (error) {
+    if (statusOf(error) !== 404) throw describeDockerError(error, connection.address);
+    const byRepoDigest = /^sha256:[a-f0-9]{64}$/.test(reference) ? (await listImages(connection)).find((image) => image.RepoDigests?.some((digest) => digest.endsWith(`@${reference}`))) : undefined;
+    if (!byRepoDigest) throw new ImageError(`the Docker daemon at ${connection.address.text} has no image "${reference}"`, { hint: 'build or pull it first, or name it by repo:tag, id or digest' });
+    info = await connection.docker.getImage(byRepoDigest.Id).inspect();
+  }
+  return {
+    id: info.Id,
+    repoTags: info.RepoTags ?? [],
+    repoDigests: info.RepoDigests ?? [],
+    ...(info.Os ? { os: info.Os } : {}),
+    ...(info.Architecture ? { architecture: info.Architecture } : {}),
+    ...((info as { Variant?: string }).Variant ? { variant: (info as { Variant?: string }).Variant as string } : {}),
+    ...(info.Created ? { created: info.Created } : {}),
+    ...(info.Size !== undefined ? { size: info.Size } : {}),
+    diffIds: info.RootFS?.Layers ?? [],
+  };
+}
+
+export async function exportImage(connection: DockerConnection, id: string): Promise<Readable> {
+  try {
+    return (await connection.docker.getImage(id).get()) as unknown as Readable;
+  } catch (error) {
+    throw describeDockerError(error, connection.address);
+  }
+}
+
+export async function listImages(connection: DockerConnection): Promise<Docker.ImageInfo[]> {
+  try {
+    return await connection.docker.listImages({ all: false });
+  } catch (error) {
+    throw describeDockerError(error, connection.address);
+  }
+}
+
+/** Tags `id` as `repo:tag` (e.g. `tollgate_scan_target:<sha>`). */
+export async function tagImage(connection: DockerConnection, id: string, repo: string, tag: string): Promise<void> {
+  try {
+    await connection.docker.getImage(id).tag({ repo, tag });
+  } catch (error) {
+    throw describeDockerError(error, connection.address);
+  }
+}
+
+/**
+ * Removes the tag `name` (repo:tag) without deleting the image's layers; refuses to remove an
+ * image's only tag unless `allowLast` (removing it would make the image dangling).
+ */
+export async function untagImage(connection: DockerConnection, name: string, options: { allowLast?: boolean } = {}): Promise<'removed' | 'kept-only-tag'> {
+  const info = await inspectImage(connection, name);
+  if (!options.allowLast && info.repoTags.length <= 1) return 'kept-only-tag';
+  try {
+    await connection.docker.getImage(name).remove({ noprune: true });
+    return 'removed';
+  } catch (error) {
+    throw describeDockerError(error, connection.address);
+  }
+}
+
+export interface ImageEvent {
+  action: string;
+  id: string;
+  time?: number;
+  attributes: Record<string, string>;
+}
+
+/** Follows image events (tag, untag, load, pull, delete ...) until `signal` aborts. */
+export async function watchImageEvents(connection: DockerConnection, onEvent: (event: ImageEvent) => void, signal: AbortSignal): Promise<void> {
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = (await connection.docker.getEvents({ filters: { type: ['image'] } })) as NodeJS.ReadableStream;
+  } catch (error) {
+    throw describeDockerError(error, connection.address);
+  }
+  await new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    const stop = (): void => {
+      (stream as unknown as { destroy(): void }).destroy();
+      resolve();
+    };
+    signal.addEventListener('abort', stop, { once: true });
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) !== -1) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (!line) continue;
+        try {
+          const raw = JSON.parse(line) as { Action?: string; status?: string; id?: string; time?: number; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+          onEvent({ action: raw.Action ?? raw.status ?? '', id: raw.Actor?.ID ?? raw.id ?? '', ...(raw.time ? { time: raw.time } : {}), attributes: raw.Actor?.Attributes ?? {} });
+        } catch (error) {
+          reject(new ImageError(`unreadable Docker event: ${messageOf(error)}`));
+        }
+      }
+    });
+    stream.on('end', () => resolve());
+    stream.on('error', (error) => (signal.aborted ? resolve() : reject(describeDockerError(error, connection.address))));
+  });
+}
