@@ -13,6 +13,7 @@ import { runTollgate } from '../support/cli.js';
 import { startDockerd, type TestDockerd } from '../support/dockerd.js';
 import { REPO_ROOT } from '../support/fixture-cache.js';
 import { ensureBookwormImage, type BookwormImage } from '../support/images.js';
+import { startRegistry } from '../support/registry.js';
 
 let dockerd: TestDockerd;
 let image: BookwormImage;
@@ -81,6 +82,23 @@ describe('scanning images in a Docker daemon', () => {
     expect(down.stderr).toMatch(/cannot reach the Docker daemon/);
   });
 
+  it('by repo digest, after a pull from a registry', async () => {
+    const registry = await startRegistry();
+    try {
+      await registry.push(image.ociReference, 'test/bookworm:1');
+      await dockerd.docker(['pull', '--quiet', `${registry.host}/test/bookworm:1`]);
+      const repoDigest = (await dockerd.docker(['image', 'inspect', '--format', '{{index .RepoDigests 0}}', `${registry.host}/test/bookworm:1`])).trim();
+      const digest = repoDigest.slice(repoDigest.indexOf('@') + 1);
+      const byNameAndDigest = await scan(`docker:${repoDigest}`);
+      expect(byNameAndDigest.image.id).toBe(imageId);
+      expect(byNameAndDigest.image.repoDigests).toContain(repoDigest);
+      expect((await scan(`docker:${digest}`)).image.id).toBe(imageId);
+    } finally {
+      await dockerd.docker(['rmi', `${registry.host}/test/bookworm:1`]).catch(() => undefined);
+      await registry.stop();
+    }
+  });
+
   it('negotiates the API version down to what the daemon speaks', async () => {
     const connection = await connectDocker({ dockerHost: `unix://${dockerd.socket}` });
     expect(connection.apiVersion).toBe('1.41');
@@ -92,6 +110,7 @@ describe('scanning images in a Docker daemon', () => {
     const events: ImageEvent[] = [];
     const controller = new AbortController();
     const watching = watchImageEvents(connection, (event) => events.push(event), controller.signal);
+    watching.catch(() => undefined);
     const run = (extra: string[] = []) => runTollgate(['image', 'scan', 'docker:tollgate-test/bookworm:1', '--db', db, '--format', 'json', '--cache-dir', cacheDir, ...extra], { env: { DOCKER_HOST: `unix://${dockerd.socket}` } });
     const cold = await run();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -112,16 +131,19 @@ describe('image operations for the platform', () => {
     const events: ImageEvent[] = [];
     const controller = new AbortController();
     const watching = watchImageEvents(connection, (event) => events.push(event), controller.signal);
-    await tagImage(connection, imageId, 'tollgate_scan_target', imageId.slice(7));
-    const tagged = await inspectImage(connection, imageId);
-    expect(tagged.repoTags).toContain(`tollgate_scan_target:${imageId.slice(7)}`);
-    expect((await listImages(connection)).some((entry) => entry.Id === imageId)).toBe(true);
-    expect(await untagImage(connection, `tollgate_scan_target:${imageId.slice(7)}`)).toBe('removed');
-    expect((await inspectImage(connection, imageId)).repoTags).toEqual(['tollgate-test/bookworm:1']);
-    expect(await untagImage(connection, 'tollgate-test/bookworm:1')).toBe('kept-only-tag');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    controller.abort();
-    await watching;
+    try {
+      await tagImage(connection, imageId, 'tollgate_scan_target', imageId.slice(7));
+      const tagged = await inspectImage(connection, imageId);
+      expect(tagged.repoTags).toContain(`tollgate_scan_target:${imageId.slice(7)}`);
+      expect((await listImages(connection)).some((entry) => entry.Id === imageId)).toBe(true);
+      expect(await untagImage(connection, `tollgate_scan_target:${imageId.slice(7)}`)).toBe('removed');
+      expect((await inspectImage(connection, imageId)).repoTags).toEqual(['tollgate-test/bookworm:1']);
+      expect(await untagImage(connection, 'tollgate-test/bookworm:1')).toBe('kept-only-tag');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      controller.abort();
+      await watching;
+    }
     expect(events.map((event) => event.action)).toEqual(expect.arrayContaining(['tag', 'untag']));
     expect(events.find((event) => event.action === 'tag')?.attributes.name).toBe(`tollgate_scan_target:${imageId.slice(7)}`);
   });

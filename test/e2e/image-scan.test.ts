@@ -184,7 +184,7 @@ describe('outputs and exit codes', () => {
 
   it('exits 2 on a usage error and 3 on an image that cannot be read', async () => {
     expect((await runTollgate(['image', 'scan', image.ociReference, '--db', db, '--format', 'pdf'])).code).toBe(2);
-    expect((await runTollgate(['image', 'scan', 'ftp:thing', '--db', db])).code).toBe(2);
+    expect((await runTollgate(['image', 'scan', 'ftp://thing', '--db', db])).code).toBe(2);
     expect((await runTollgate(['image', 'scan', image.ociReference, '--db', db, '--fail-on', 'SEVERE'])).code).toBe(2);
     const truncated = path.join(work, 'truncated.tar');
     await copyFile(image.dockerArchive, truncated);

@@ -39,6 +39,7 @@ interface ImageScanOptions extends GateFlags {
   cache: boolean;
   dockerHost?: string;
   dockerCertPath?: string;
+  registryInsecure?: boolean;
   cacheDir?: string;
   cacheMaxSize?: number;
 }
@@ -60,6 +61,7 @@ export function registerImageCommand(program: Command): void {
     .addOption(new Option('--no-db-auto-update', 'never download the database on first use; fail if it is missing'))
     .addOption(new Option('--docker-host <address>', 'Docker daemon: unix:///path/docker.sock or tcp://host:port (default: DOCKER_HOST, else the local socket)'))
     .addOption(new Option('--docker-cert-path <dir>', 'folder with ca.pem, cert.pem and key.pem for a TLS daemon (default: DOCKER_CERT_PATH)'))
+    .addOption(new Option('--registry-insecure', 'accept a registry with a self-signed certificate or plain HTTP').env('TOLLGATE_REGISTRY_INSECURE'))
     .addOption(cacheDirOption())
     .addOption(cacheMaxSizeOption())
     .addOption(new Option('--no-cache', 'do not read or write the layer cache'))
@@ -97,6 +99,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
       const source = await openImage(reference, {
         platform,
         docker: { ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}), ...(options.dockerCertPath ? { certPath: options.dockerCertPath } : {}) },
+        registry: { insecure: Boolean(options.registryInsecure) },
         ...(layerCache ? { metadata: layerCache } : {}),
       });
       try {

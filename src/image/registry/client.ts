@@ -1,0 +1,159 @@
+/**
+ * An OCI distribution (registry API v2) client for pulling: manifests and blobs, on undici's fetch
+ * with proxies from the environment. Authentication follows the registry's `WWW-Authenticate`
+ * challenge: anonymous first, then Basic with the user's credentials, or a Bearer token fetched from
+ * the challenge's realm (with those credentials when there are any). `insecure` accepts a
+ * self-signed certificate and falls back to plain HTTP. Credentials and tokens never appear in
+ * errors.
+ */
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { EnvHttpProxyAgent, fetch, type Response } from 'undici';
+import { ImageError, ScanError, messageOf } from '../../errors.js';
+import { credentialsFor, type RegistryCredentials } from './credentials.js';
+import type { RegistryReference } from './reference.js';
+
+export interface RegistryClientOptions {
+  insecure?: boolean;
+  /** Credentials to use instead of the Docker config's. */
+  credentials?: RegistryCredentials;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/** Parses `Bearer realm="...",service="...",scope="..."` (quoted or bare values). */
+export function parseChallenge(header: string): Challenge | undefined {
+  const match = /^\s*(\w+)\s*(.*)$/.exec(header);
+  if (!match) return undefined;
+  const params: Record<string, string> = {};
+  const pattern = /(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
+  for (let item = pattern.exec(match[2] ?? ''); item; item = pattern.exec(match[2] ?? '')) params[(item[1] as string).toLowerCase()] = (item[2] ?? item[3] ?? '').replace(/\\(.)/g, '$1');
+  return { scheme: (match[1] as string).toLowerCase(), params };
+}
+
+export class RegistryClient {
+  private readonly dispatcher: EnvHttpProxyAgent;
+  private scheme: 'https' | 'http' = 'https';
+  private authorization: string | undefined;
+  private credentials: RegistryCredentials | undefined | null = null;
+
+  constructor(private readonly reference: RegistryReference, private readonly options: RegistryClientOptions = {}) {
+    this.dispatcher = new EnvHttpProxyAgent(options.insecure ? { connect: { rejectUnauthorized: false } } : {});
+    if (options.credentials) this.credentials = options.credentials;
+  }
+
+  private get base(): string {
+    return `${this.scheme}://${this.reference.apiHost}/v2/${this.reference.repository}`;
+  }
+
+  private async userCredentials(): Promise<RegistryCredentials | undefined> {
+    if (this.credentials === null) this.credentials = await credentialsFor(this.reference.registry, this.options.env);
+    return this.credentials;
+  }
+
+  private async send(url: string, headers: Record<string, string>): Promise<Response> {
+    try {
+      return await fetch(url, {
+        dispatcher: this.dispatcher,
+        headers: { ...headers, ...(this.authorization ? { authorization: this.authorization } : {}), 'user-agent': 'tollgate' },
+        redirect: 'follow',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 300_000),
+      });
+    } catch (error) {
+      const cause = messageOf((error as { cause?: unknown }).cause ?? error);
+      if (this.scheme === 'https' && this.options.insecure) {
+        this.scheme = 'http';
+        return this.send(url.replace(/^https:/, 'http:'), headers);
+      }
+      if (/certificate|self.signed|unable to verify|SSL|TLS|wrong version number|packet length/i.test(cause)) {
+        throw new ScanError(`cannot reach registry ${this.reference.registry} over TLS: ${cause}`, { hint: 'for a registry with a self-signed certificate or plain HTTP, add --registry-insecure' });
+      }
+      throw new ScanError(`cannot reach registry ${this.reference.registry}: ${cause}`);
+    }
+  }
+
+  /** Answers a 401 challenge; returns false when there is nothing more to try. */
+  private async authenticate(response: Response): Promise<boolean> {
+    const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
+    await response.body?.cancel();
+    if (!challenge) return false;
+    const credentials = await this.userCredentials();
+    const basic = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
+    if (challenge.scheme === 'basic') {
+      if (!basic || this.authorization === basic) return false;
+      this.authorization = basic;
+      return true;
+    }
+    if (challenge.scheme !== 'bearer' || !challenge.params.realm) return false;
+    const realm = new URL(challenge.params.realm);
+    if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
+    realm.searchParams.set('scope', challenge.params.scope ?? `repository:${this.reference.repository}:pull`);
+    let answer: Response;
+    try {
+      answer = await fetch(realm, { dispatcher: this.dispatcher, headers: basic ? { authorization: basic } : {}, signal: AbortSignal.timeout(60_000) });
+    } catch (error) {
+      throw new ScanError(`cannot reach the token service of ${this.reference.registry} at ${realm.origin}: ${messageOf((error as { cause?: unknown }).cause ?? error)}`);
+    }
+    if (!answer.ok) {
+      await answer.body?.cancel();
+      throw new ScanError(`the token service of ${this.reference.registry} refused ${credentials ? 'the credentials' : 'anonymous access'} (HTTP ${answer.status})`, { hint: credentials ? 'check the credentials in your Docker config' : 'log in: docker login' });
+    }
+    const body = (await answer.json().catch(() => ({}))) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new ScanError(`the token service of ${this.reference.registry} answered without a token`);
+    const bearer = `Bearer ${token}`;
+    if (this.authorization === bearer) return false;
+    this.authorization = bearer;
+    return true;
+  }
+
+  /** GET with authentication; throws on anything but 2xx. */
+  private async get(path: string, headers: Record<string, string>, what: string): Promise<Response> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const response = await this.send(`${this.base}${path}`, headers);
+      if (response.status === 401 && (await this.authenticate(response))) continue;
+      if (response.ok) return response;
+      await response.body?.cancel();
+      if (response.status === 401 || response.status === 403) {
+        const credentials = await this.userCredentials();
+        throw new ScanError(`registry ${this.reference.registry} refused access to ${this.reference.repository} (HTTP ${response.status})`, { hint: credentials ? 'check the credentials in your Docker config' : 'log in: docker login, or add credentials to your Docker config' });
+      }
+      if (response.status === 404) throw new ImageError(`registry ${this.reference.registry} has no ${what} in ${this.reference.repository}`);
+      throw new ScanError(`registry ${this.reference.registry} answered HTTP ${response.status} for ${what}`);
+    }
+    throw new ScanError(`registry ${this.reference.registry} kept asking for authentication`);
+  }
+
+  /** A manifest or index, with its media type (from the body, else the Content-Type header). */
+  async manifest(reference: string, accept: readonly string[], maxBytes: number): Promise<{ bytes: Buffer; mediaType: string | undefined; digestHeader: string | undefined }> {
+    const response = await this.get(`/manifests/${reference}`, { accept: accept.join(', ') }, `manifest ${reference}`);
+    const length = Number(response.headers.get('content-length') ?? 0);
+    if (length > maxBytes) throw new ImageError(`registry ${this.reference.registry}: manifest ${reference} is ${length} bytes, over the limit`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (bytes.length > maxBytes) throw new ImageError(`registry ${this.reference.registry}: manifest ${reference} is over the size limit`);
+    const contentType = response.headers.get('content-type')?.split(';')[0]?.trim();
+    return { bytes, mediaType: contentType, digestHeader: response.headers.get('docker-content-digest') ?? undefined };
+  }
+
+  async blobBytes(digest: string, maxBytes: number): Promise<Buffer> {
+    const response = await this.get(`/blobs/${digest}`, {}, `blob ${digest}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (bytes.length > maxBytes) throw new ImageError(`registry ${this.reference.registry}: blob ${digest} is over the size limit for metadata`);
+    return bytes;
+  }
+
+  async blobStream(digest: string): Promise<Readable> {
+    const response = await this.get(`/blobs/${digest}`, {}, `blob ${digest}`);
+    if (!response.body) throw new ImageError(`registry ${this.reference.registry}: blob ${digest} has no body`);
+    return Readable.fromWeb(response.body as WebReadableStream);
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
