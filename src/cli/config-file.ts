@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parseDocument } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { UsageError } from '../errors.js';
 
 export const DEFAULT_CONFIG_FILES = ['tollgate.yaml', '.tollgate.yaml'];
@@ -29,7 +29,7 @@ export function loadConfigFile(file: string | undefined): { file?: string; tree:
   } catch (error) {
     throw new UsageError(`cannot read configuration file ${chosen}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const document = yaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const first = document.errors[0];
     const where = first?.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : '';

@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import { DatabaseError, messageOf } from '../errors.js';
 import { defaultDatabasePath, openVulnDatabase, type VulnDatabase } from '../vulndb/database.js';
-import { updateDatabase } from '../vulndb/update.js';
 import type { Progress } from './progress.js';
 
 export async function ensureDatabase(options: { path?: string; autoUpdate: boolean; progress: Progress }): Promise<VulnDatabase> {
@@ -13,6 +12,7 @@ export async function ensureDatabase(options: { path?: string; autoUpdate: boole
   if (!existsSync(path) && options.autoUpdate) {
     options.progress.update(`No vulnerability database at ${path}; downloading one`);
     try {
+      const { updateDatabase } = await import('../vulndb/update.js');
       await updateDatabase(path, {
         onProgress: (event) => options.progress.update(`Downloading vulnerability data: ${event.message}`),
       });

@@ -5,11 +5,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { getRenderer } from '../report/registry.js';
-import type { ImageReport, RenderOptions, Renderer } from '../report/renderer.js';
+import { rendererEntry, type RendererEntry } from '../report/registry.js';
+import type { ImageReport, RenderOptions } from '../report/renderer.js';
 
 export interface ReportTarget {
-  renderer: Renderer;
+  renderer: RendererEntry;
   /** Undefined: stdout. */
   file?: string;
 }
@@ -25,7 +25,7 @@ export function reportTargets(formats: readonly string[] | undefined, output: st
     const id = equals === -1 ? spec : spec.slice(0, equals);
     const file = equals === -1 ? undefined : spec.slice(equals + 1);
     if (file === '') throw new UsageError(`--format ${spec}: a file name must follow "="`);
-    return { renderer: getRenderer(id.trim(), 'image'), ...(file ? { file } : {}) };
+    return { renderer: rendererEntry(id.trim(), 'image'), ...(file ? { file } : {}) };
   });
   const unnamed = targets.filter((target) => !target.file);
   if (unnamed.length > 1) throw new UsageError(`only one --format can write to ${output ? output : 'stdout'}; give the others a file: --format ${unnamed[1]?.renderer.id}=<file>`);
@@ -34,8 +34,9 @@ export function reportTargets(formats: readonly string[] | undefined, output: st
 
 export async function writeReports(targets: readonly ReportTarget[], report: ImageReport, options: { color: boolean; width?: number; sarifSeverities?: RenderOptions['severities'] }): Promise<void> {
   for (const target of targets) {
+    const renderer = await target.renderer.load();
     const text =
-      target.renderer.renderImage?.(report, {
+      renderer.renderImage?.(report, {
         color: options.color && !target.file,
         ...(options.width ? { width: options.width } : {}),
         ...(target.renderer.id === 'sarif' && options.sarifSeverities ? { severities: options.sarifSeverities } : {}),

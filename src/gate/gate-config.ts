@@ -19,7 +19,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { UsageError } from '../errors.js';
 import { parseSeverity, SEVERITIES, type Severity } from '../match/severity.js';
 import { VERSION_SCHEMES } from '../versions/registry.js';
@@ -108,14 +109,14 @@ function checkKeys(value: unknown, known: readonly string[], where: string): Rec
 
 /** Parses a gate file. Paths inside it (ignore-file, vex) are relative to the file's folder. */
 export function parseGateFile(text: string, file: string): GateConfig {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  const document = yaml().parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
     const error = document.errors[0];
     throw new UsageError(`${file}:${error?.linePos?.[0]?.line ?? 1}: invalid YAML: ${error?.message.split('\n')[0]}`);
   }
   const where = (keyPath: (string | number)[]): string => `${file}:${lineOf(document, text, keyPath)}: ${keyPath.join('.')}`;
   const json = document.toJS({ maxAliasCount: 50 }) as unknown;
-  if (json !== null && json !== undefined && !isMap(document.contents)) throw new UsageError(`${file}: the gate file must be a mapping`);
+  if (json !== null && json !== undefined && !yaml().isMap(document.contents)) throw new UsageError(`${file}: the gate file must be a mapping`);
   const root = checkKeys(json, ['fail', 'exclude', 'ignore-file', 'vex'], file);
   const fail = checkKeys(root.fail, ['on', 'severity', 'ids', 'cvss', 'software', 'fixable-only'], where(['fail']));
   const exclude = checkKeys(root.exclude, ['ids', 'packages', 'paths'], where(['exclude']));

@@ -13,7 +13,7 @@
  * An unreadable or invalid file is a usage error (exit 2): never a silent pass.
  */
 import { readFileSync } from 'node:fs';
-import { isSeq, parseDocument } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { UsageError } from '../errors.js';
 import { parseSoftwareSpec, type SoftwareSpec } from './software-spec.js';
 
@@ -32,7 +32,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const KNOWN_KEYS = new Set(['id', 'package', 'path', 'reason', 'expires']);
 
 export function parseIgnoreFile(text: string, file: string): IgnoreEntry[] {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  const document = yaml().parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
     const error = document.errors[0];
     throw new UsageError(`${file}:${error?.linePos?.[0]?.line ?? 1}: invalid YAML: ${error?.message.split('\n')[0]}`);
@@ -44,7 +44,7 @@ export function parseIgnoreFile(text: string, file: string): IgnoreEntry[] {
   const list = (json as { ignore: unknown }).ignore;
   if (!Array.isArray(list)) throw new UsageError(`${file}: "ignore" must be a list`);
   const sequence = document.get('ignore', true);
-  const nodes = isSeq(sequence) ? sequence.items : [];
+  const nodes = yaml().isSeq(sequence) ? sequence.items : [];
   return list.map((raw: unknown, index) => {
     const node = nodes[index] as { range?: [number, number, number] } | undefined;
     const origin = `${file}:${lineOf(node?.range?.[0])}`;

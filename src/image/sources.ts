@@ -10,13 +10,9 @@ import type { Platform } from './oci-types.js';
 import { DEFAULT_PLATFORM } from './platform.js';
 import type { DockerConnectionOptions } from './docker/connection.js';
 import type { ImageMetadataStore, ImageSource } from './source.js';
-import { DockerDaemonSource } from './sources/docker-daemon.js';
-import { RegistrySource } from './sources/registry.js';
 import type { RegistryClientOptions } from './registry/client.js';
 import { ImageError, messageOf } from '../errors.js';
-import { DirectorySource } from './sources/directory.js';
-import { DockerArchiveSource, parseDockerArchiveReference } from './sources/docker-archive.js';
-import { OciLayoutSource, parseOciReference } from './sources/oci-layout.js';
+
 
 export interface OpenImageOptions {
   platform?: Platform;
@@ -44,25 +40,41 @@ export interface ImageSourceOpener {
 const isDirectory = (dir: string): boolean => existsSync(dir) && statSync(dir).isDirectory();
 const isFile = (file: string): boolean => existsSync(file) && statSync(file).isFile();
 
+// Each source's module is loaded when a reference needs it: the Docker client and the HTTP stack
+// are large, and most scans use neither.
 export const IMAGE_SOURCES: readonly ImageSourceOpener[] = [
-  { type: 'docker-archive', open: (rest, reference, o) => DockerArchiveSource.open(reference, parseDockerArchiveReference(rest, isFile), o.limits) },
-  { type: 'oci', open: (rest, reference, o) => OciLayoutSource.open(reference, parseOciReference(rest, isDirectory), o.platform, o.limits) },
-  { type: 'dir', open: (rest, reference, o) => DirectorySource.open(reference, rest, o.limits) },
-  { type: 'docker', open: (rest, reference, o) => DockerDaemonSource.open(reference, rest, o) },
-  { type: 'registry', open: (rest, reference, o) => RegistrySource.open(reference, rest, o) },
+  {
+    type: 'docker-archive',
+    open: async (rest, reference, o) => {
+      const { DockerArchiveSource, parseDockerArchiveReference } = await import('./sources/docker-archive.js');
+      return DockerArchiveSource.open(reference, parseDockerArchiveReference(rest, isFile), o.limits);
+    },
+  },
+  {
+    type: 'oci',
+    open: async (rest, reference, o) => {
+      const { OciLayoutSource, parseOciReference } = await import('./sources/oci-layout.js');
+      return OciLayoutSource.open(reference, parseOciReference(rest, isDirectory), o.platform, o.limits);
+    },
+  },
+  { type: 'dir', open: async (rest, reference, o) => (await import('./sources/directory.js')).DirectorySource.open(reference, rest, o.limits) },
+  { type: 'docker', open: async (rest, reference, o) => (await import('./sources/docker-daemon.js')).DockerDaemonSource.open(reference, rest, o) },
+  { type: 'registry', open: async (rest, reference, o) => (await import('./sources/registry.js')).RegistrySource.open(reference, rest, o) },
 ];
+
+const opener = (type: ImageSourceType): ImageSourceOpener => IMAGE_SOURCES.find((candidate) => candidate.type === type) as ImageSourceOpener;
 
 /** A bare name (`alpine:3.19`, `ghcr.io/org/app@sha256:...`): the daemon first, then the registry. */
 async function openBareName(reference: string, context: SourceContext): Promise<ImageSource> {
   let daemonProblem: string;
   try {
-    return await DockerDaemonSource.open(reference, reference, context);
+    return await opener('docker').open(reference, reference, context);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     daemonProblem = messageOf(error);
   }
   try {
-    return await RegistrySource.open(reference, reference, context);
+    return await opener('registry').open(reference, reference, context);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new ImageError(`cannot find image "${reference}": not in the Docker daemon (${daemonProblem}), and the registry: ${messageOf(error)}`, { cause: error });

@@ -16,14 +16,14 @@ function gatedReport(): ImageReport {
   return { scans: [scan], verdict: aggregateVerdicts([evaluateImageGate(scan, gate, '2026-01-01')]) };
 }
 
-const render = (format: string, report: ImageReport, options = {}) => getRenderer(format, 'image').renderImage?.(report, { color: false, ...options }) ?? '';
+const render = async (format: string, report: ImageReport, options = {}): Promise<string> => (await getRenderer(format, 'image')).renderImage?.(report, { color: false, ...options }) ?? '';
 
 describe('json', () => {
-  it('is the scan result plus the verdict, valid against the published schema', () => {
+  it('is the scan result plus the verdict, valid against the published schema', async () => {
     const ajv = new Ajv2020.default({ allErrors: true, strict: false });
     addFormats.default(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(new URL('../../docs/schema/scan-result.schema.json', import.meta.url), 'utf8')) as object);
-    const document = JSON.parse(render('json', gatedReport())) as Record<string, unknown>;
+    const document = JSON.parse(await render('json', gatedReport())) as Record<string, unknown>;
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
     expect((document.verdict as { passed: boolean }).passed).toBe(false);
   });
@@ -31,7 +31,7 @@ describe('json', () => {
 
 describe('cyclonedx', () => {
   it('is a valid CycloneDX 1.6 document whose vulnerabilities point at package components', async () => {
-    const text = render('cyclonedx', gatedReport());
+    const text = await render('cyclonedx', gatedReport());
     const errors = await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(text);
     expect(errors).toBeNull();
     const bom = JSON.parse(text) as { components: { 'bom-ref': string; purl?: string }[]; vulnerabilities: { id: string; affects: { ref: string }[] }[]; metadata: { component: { type: string }; properties: { name: string; value: string }[] } };
@@ -47,7 +47,7 @@ describe('cyclonedx', () => {
   it('nests each image’s packages when several images are scanned, keeping bom-refs unique', async () => {
     const a = sampleScan();
     const b = { ...sampleScan(), image: { ...sampleScan().image, reference: 'oci:/other', repoTags: ['other:2'] } };
-    const text = render('cyclonedx', { scans: [a, b] });
+    const text = await render('cyclonedx', { scans: [a, b] });
     expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(text)).toBeNull();
     const bom = JSON.parse(text) as { components: { components: unknown[] }[]; vulnerabilities: unknown[] };
     expect(bom.components.map((c) => c.components.length)).toEqual([4, 4]);
@@ -56,8 +56,8 @@ describe('cyclonedx', () => {
 });
 
 describe('junit', () => {
-  it('has a failed test case per violated criterion and skips what is not configured', () => {
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(render('junit', gatedReport())) as { testsuites: { testsuite: { '@failures': string; testcase: { '@name': string; failure?: { '#text': string }; skipped?: unknown }[] } } };
+  it('has a failed test case per violated criterion and skips what is not configured', async () => {
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(await render('junit', gatedReport())) as { testsuites: { testsuite: { '@failures': string; testcase: { '@name': string; failure?: { '#text': string }; skipped?: unknown }[] } } };
     const suite = parsed.testsuites.testsuite;
     expect(suite['@failures']).toBe('1');
     const failed = suite.testcase.filter((c) => c.failure);
@@ -70,8 +70,8 @@ describe('junit', () => {
 });
 
 describe('sarif', () => {
-  it('has one rule per advisory and one result per finding, flags the gate-violating ones', () => {
-    const log = JSON.parse(render('sarif', gatedReport())) as { version: string; runs: { tool: { driver: { rules: { id: string; properties: Record<string, unknown> }[] } }; results: { ruleId: string; level: string; properties: { violatesGate: boolean }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+  it('has one rule per advisory and one result per finding, flags the gate-violating ones', async () => {
+    const log = JSON.parse(await render('sarif', gatedReport())) as { version: string; runs: { tool: { driver: { rules: { id: string; properties: Record<string, unknown> }[] } }; results: { ruleId: string; level: string; properties: { violatesGate: boolean }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     expect(log.version).toBe('2.1.0');
     const run = log.runs[0];
     expect(run?.tool.driver.rules.map((r) => r.id).sort()).toEqual(['CVE-2016-2781', 'CVE-2020-8203', 'CVE-2021-23337', 'CVE-2021-44906', 'CVE-2023-5678', 'CVE-2025-0001']);
@@ -80,20 +80,20 @@ describe('sarif', () => {
     expect(run?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('app/node_modules/minimist/package.json');
   });
 
-  it('filters by its own severity list without touching the verdict', () => {
+  it('filters by its own severity list without touching the verdict', async () => {
     const report = gatedReport();
-    const log = JSON.parse(render('sarif', report, { severities: ['LOW', 'NEGLIGIBLE'] })) as { runs: { results: { ruleId: string }[] }[] };
+    const log = JSON.parse(await render('sarif', report, { severities: ['LOW', 'NEGLIGIBLE'] })) as { runs: { results: { ruleId: string }[] }[] };
     expect(log.runs[0]?.results.map((r) => r.ruleId)).toEqual(['CVE-2016-2781']);
     expect(report.verdict?.passed).toBe(false);
   });
 });
 
 describe('markdown', () => {
-  it('summarises the verdict and escapes table cells', () => {
+  it('summarises the verdict and escapes table cells', async () => {
     const evil = pkg({ name: 'a|b<script>', version: '1.0.0' });
     const scan = scanOf([evil], [finding('CVE-2024-0001', evil, { severity: 'HIGH', title: 't' })]);
     const report = { scans: [scan], verdict: aggregateVerdicts([evaluateImageGate(scan, { ...emptyGateConfig(), failOn: 'HIGH' }, '2026-01-01')]) };
-    const text = render('markdown', report);
+    const text = await render('markdown', report);
     expect(text).toContain('## Tollgate image gate: ❌ failed');
     expect(text).toContain('| CVE-2024-0001 | HIGH | a\\|b&lt;script&gt; | 1.0.0 |');
     expect(text).not.toContain('<script>');
@@ -101,8 +101,8 @@ describe('markdown', () => {
 });
 
 describe('html', () => {
-  it('is complete without styles or scripts: all five sections, anchor navigation, no style attributes, no fetches', () => {
-    const html = render('html', gatedReport());
+  it('is complete without styles or scripts: all five sections, anchor navigation, no style attributes, no fetches', async () => {
+    const html = await render('html', gatedReport());
     for (const id of ['summary', 'statistics', 'vulnerabilities', 'software', 'layers']) {
       expect(html).toContain(`<section id="${id}">`);
       expect(html).toContain(`<a href="#${id}">`);
@@ -114,29 +114,29 @@ describe('html', () => {
     expect(html).toContain('FAILED');
   });
 
-  it('escapes hostile data from images and advisories', () => {
+  it('escapes hostile data from images and advisories', async () => {
     const evil = pkg({ name: '<img src=x onerror=alert(1)>', version: '"><script>alert(2)</script>' });
     const scan = scanOf([evil], [finding('CVE-2024-0002', evil, { severity: 'LOW', title: '</table><script>alert(3)</script>' })]);
-    const html = render('html', { scans: [scan] });
+    const html = await render('html', { scans: [scan] });
     expect(html).not.toContain('<img src=x');
     expect(html).not.toContain('<script>alert');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html.match(/<script>/g)).toHaveLength(1);
   });
 
-  it('gives every image its own section ids when several are scanned', () => {
-    const html = render('html', { scans: [sampleScan(), sampleScan()] });
+  it('gives every image its own section ids when several are scanned', async () => {
+    const html = await render('html', { scans: [sampleScan(), sampleScan()] });
     expect(html).toContain('<section id="image-0-summary">');
     expect(html).toContain('<section id="image-1-layers">');
   });
 });
 
 describe('table', () => {
-  it('has no colour codes unless asked, and lists the worst findings first', () => {
-    const text = render('table', gatedReport());
+  it('has no colour codes unless asked, and lists the worst findings first', async () => {
+    const text = await render('table', gatedReport());
     const ansi = new RegExp(`${String.fromCharCode(27)}\\[`);
     expect(text).not.toMatch(ansi);
     expect(text.indexOf('CVE-2021-44906')).toBeLessThan(text.indexOf('CVE-2016-2781'));
-    expect(render('table', gatedReport(), { color: true })).toMatch(ansi);
+    expect(await render('table', gatedReport(), { color: true })).toMatch(ansi);
   });
 });

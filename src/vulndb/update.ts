@@ -9,11 +9,12 @@ import path from 'node:path';
 import { buildDatabase } from './build.js';
 import { downloadToFile, type DownloadOptions } from './download.js';
 import { importInput, type ImportStats } from './import.js';
+import { DEFAULT_ECOSYSTEMS } from './ecosystems.js';
 import { readNvdFeedFile } from './nvd.js';
 
 export const DEFAULT_OSV_BASE_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
 export const DEFAULT_NVD_BASE_URL = 'https://nvd.nist.gov/feeds/json/cve/2.0';
-export const DEFAULT_ECOSYSTEMS = ['Debian', 'Ubuntu', 'Alpine', 'npm', 'PyPI'];
+export { DEFAULT_ECOSYSTEMS };
 
 export type UpdateProgress = { phase: 'download' | 'import' | 'enrich'; source: string; message: string };
 

@@ -4,10 +4,9 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { defaultDatabasePath, openVulnDatabase } from '../../vulndb/database.js';
-import { importOsv } from '../../vulndb/import.js';
-import { DEFAULT_ECOSYSTEMS, updateDatabase } from '../../vulndb/update.js';
 import { dbOption, quietOption } from '../options.js';
 import { createProgress } from '../progress.js';
+import { DEFAULT_ECOSYSTEMS } from '../../vulndb/ecosystems.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -36,6 +35,7 @@ export function registerDbCommand(program: Command): void {
     .action(async (inputs: string[], options: { db?: string; quiet?: boolean }) => {
       const path = options.db ?? defaultDatabasePath();
       const progress = createProgress({ quiet: options.quiet });
+      const { importOsv } = await import('../../vulndb/import.js');
       const stats = await importOsv(path, inputs, {
         onProgress: (event) => progress.update(event.phase === 'download' ? `Downloading ${event.source}: ${(event.received / 1e6).toFixed(1)} MB` : `Importing ${event.source}: ${event.records} records`),
       });
@@ -58,6 +58,7 @@ export function registerDbCommand(program: Command): void {
     .action(async (options: { ecosystem?: string[]; osvBaseUrl?: string; nvdBaseUrl?: string; nvdYears?: number[]; enrich: boolean; db?: string; quiet?: boolean }) => {
       const path = options.db ?? defaultDatabasePath();
       const progress = createProgress({ quiet: options.quiet });
+      const { updateDatabase } = await import('../../vulndb/update.js');
       const stats = await updateDatabase(path, {
         ...(options.ecosystem ? { ecosystems: options.ecosystem } : {}),
         ...(options.osvBaseUrl ? { osvBaseUrl: options.osvBaseUrl } : {}),

@@ -22,7 +22,6 @@ import { cacheDirOption, cacheMaxSizeOption, dbOption, parseSeverityList, quietO
 import { defaultCacheDir, LayerCache } from '../../engine/layer-cache.js';
 import { createProgress } from '../progress.js';
 import { collectFormats, reportTargets, writeReports } from '../report-outputs.js';
-import { postWebhook } from '../webhook.js';
 
 interface ImageScanOptions extends GateFlags {
   format?: string[];
@@ -50,7 +49,7 @@ export function registerImageCommand(program: Command): void {
     .command('scan')
     .description('scan images for vulnerable packages and apply the gate')
     .argument('<refs...>', 'image references: docker:<name|id|digest>, registry:<host/repo:tag>, docker-archive:<file.tar>, oci:<dir>[:tag], dir:<rootfs>, or a bare name (daemon, then registry)')
-    .addOption(new Option('-f, --format <format[=file]>', `report format, repeatable, each with its own file (${RENDERERS.filter((r) => r.renderImage).map((r) => r.id).join(', ')})`).argParser(collectFormats))
+    .addOption(new Option('-f, --format <format[=file]>', `report format, repeatable, each with its own file (${RENDERERS.filter((r) => r.kinds.includes('image')).map((r) => r.id).join(', ')})`).argParser(collectFormats))
     .addOption(new Option('-o, --output <file>', 'write the report that has no file of its own here instead of stdout').env('TOLLGATE_OUTPUT'))
     .addOption(new Option('--severity <levels>', 'report only findings at these severities (comma-separated); the gate sees the same').argParser(parseSeverityList).env('TOLLGATE_SEVERITY'))
     .addOption(new Option('--ignore-unfixed', 'report only findings that have a fixed version').env('TOLLGATE_IGNORE_UNFIXED'))
@@ -141,6 +140,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
   if (options.summaryOutput) await writeFile(options.summaryOutput, verdictJson);
   await publishCiOutput(verdictJson);
   if (options.webhook) {
+    const { postWebhook } = await import('../webhook.js');
     const delivery = await postWebhook(options.webhook, verdictJson);
     if (!delivery.delivered) process.stderr.write(`tollgate: warning: the webhook was not delivered after ${delivery.attempts} attempts (${delivery.error}); the verdict stands\n`);
   }
