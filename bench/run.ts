@@ -5,11 +5,21 @@
  * - image scan: the built CLI scanning the bookworm fixture and a ~1 GB image, cold (page cache
  *   dropped where the kernel allows) and warm, against `gunzip -c` of the same layers to /dev/null;
  *   peak RSS of the scan;
- * - matching: 5,000 packages against a database of 100,000 generated advisories.
+ * - registry and daemon: the same images pulled from a docker-registry on loopback and read from a
+ *   dockerd, cold (empty layer cache) and warm (every layer cached), against `skopeo copy` of the
+ *   same image from the same registry to an OCI layout on disk;
+ * - matching: 5,000 packages against a database of 100,000 generated advisories;
+ * - compliance: the built-in baselines locally, over SSH and on a root filesystem, against Lynis
+ *   (bench/compliance.ts).
+ *
+ * - render: every image report format for 10,000 findings (bench/render.ts).
+ *
+ * `npm run bench -- image remote matching render compliance` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,8 +30,13 @@ import type { Package } from '../src/inventory/types.js';
 import { REPO_ROOT } from '../test/support/fixture-cache.js';
 import { ensureBookwormImage } from '../test/support/images.js';
 import { ensureLargeImage } from './large-image.js';
+import { startRegistry } from '../test/support/registry.js';
+import { startDockerd } from '../test/support/dockerd.js';
+import { startThrottledLink } from './throttled-link.js';
+import { benchCompliance } from './compliance.js';
+import { benchRender } from './render.js';
 
-const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.js');
 const results: Record<string, unknown> = { machine: { cpus: spawnSync('nproc').stdout.toString().trim(), node: process.version }, at: new Date().toISOString() };
 const rows: [string, string, string][] = [];
 
@@ -54,30 +69,97 @@ function timeGunzip(blobs: string[]): number {
 }
 
 /** Runs the CLI under /usr/bin/time; returns wall seconds and peak RSS in MB. */
-function timeScan(reference: string, db: string): { seconds: number; rssMb: number } {
+function timeScan(reference: string, db: string, cacheDir: string | undefined): { seconds: number; rssMb: number } {
   const start = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-v', process.execPath, CLI, 'image', 'scan', reference, '--db', db, '--format', 'json', '--output', '/dev/null', '--quiet'], { encoding: 'utf8' });
+  const cache = cacheDir ? ['--cache-dir', cacheDir] : ['--no-cache'];
+  const run = spawnSync('/usr/bin/time', ['-v', process.execPath, CLI, 'image', 'scan', reference, '--db', db, '--format', 'json', '--output', '/dev/null', '--quiet', ...cache], { encoding: 'utf8' });
   const elapsed = seconds(start);
   if (run.status !== 0) throw new Error(`scan failed: ${run.stderr}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr);
   return { seconds: elapsed, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN };
 }
 
-async function benchImage(label: string, layout: string, reference: string, db: string): Promise<void> {
+async function benchImage(label: string, layout: string, reference: string, db: string, work: string): Promise<void> {
   const blobs = await layerBlobs(layout);
   const compressed = blobs.reduce((sum, blob) => sum + Number(execFileSync('stat', ['-c', '%s', blob]).toString()), 0);
   const dropped = dropCaches();
-  const cold = timeScan(reference, db);
+  const cold = timeScan(reference, db, undefined);
   const gunzipRuns = [timeGunzip(blobs), timeGunzip(blobs), timeGunzip(blobs)];
-  const warmRuns = [timeScan(reference, db), timeScan(reference, db), timeScan(reference, db)];
+  const uncachedRuns = [timeScan(reference, db, undefined), timeScan(reference, db, undefined), timeScan(reference, db, undefined)];
+  const cacheDir = path.join(work, `cache-${label.replace(/\W+/g, '-')}`);
+  timeScan(reference, db, cacheDir);
+  const warmRuns = [timeScan(reference, db, cacheDir), timeScan(reference, db, cacheDir), timeScan(reference, db, cacheDir)];
   const gunzip = median(gunzipRuns);
+  const uncached = median(uncachedRuns.map((run) => run.seconds));
   const warm = median(warmRuns.map((run) => run.seconds));
-  const rss = Math.max(cold.rssMb, ...warmRuns.map((run) => run.rssMb));
-  results[label] = { compressedBytes: compressed, pageCacheDropped: dropped, coldScanSeconds: cold.seconds, warmScanSecondsMedian: warm, gunzipSecondsMedian: gunzip, coldOverGunzip: cold.seconds / gunzip, warmOverGunzip: warm / gunzip, peakRssMb: rss };
-  rows.push([`${label}: cold scan (${dropped ? 'page cache dropped' : 'page cache NOT dropped'})`, `${cold.seconds.toFixed(2)} s`, `${(cold.seconds / gunzip).toFixed(2)}x gunzip`]);
-  rows.push([`${label}: warm scan (median of 3)`, `${warm.toFixed(2)} s`, `${(warm / gunzip).toFixed(2)}x gunzip`]);
+  const rss = Math.max(cold.rssMb, ...uncachedRuns.map((run) => run.rssMb));
+  results[label] = { compressedBytes: compressed, pageCacheDropped: dropped, coldScanSeconds: cold.seconds, uncachedScanSecondsMedian: uncached, warmScanSecondsMedian: warm, gunzipSecondsMedian: gunzip, coldOverGunzip: cold.seconds / gunzip, peakRssMb: rss };
+  rows.push([`${label}: cold scan, no layer cache (${dropped ? 'page cache dropped' : 'page cache NOT dropped'})`, `${cold.seconds.toFixed(2)} s`, `${(cold.seconds / gunzip).toFixed(2)}x gunzip (target <= 1.5x)`]);
+  rows.push([`${label}: no layer cache, page cache warm (median of 3)`, `${uncached.toFixed(2)} s`, `${(uncached / gunzip).toFixed(2)}x gunzip`]);
+  rows.push([`${label}: warm scan, every layer cached (median of 3)`, `${(warm * 1000).toFixed(0)} ms`, '']);
   rows.push([`${label}: gunzip -c of the same ${blobs.length} layers (${(compressed / 1e6).toFixed(0)} MB, median of 3)`, `${gunzip.toFixed(2)} s`, 'baseline']);
   rows.push([`${label}: peak RSS of the scan`, `${rss.toFixed(0)} MB`, '']);
+}
+
+/**
+ * Times a command without blocking the event loop: the throttled link forwards bytes in this
+ * process, so a synchronous spawn would stall the very transfer it measures.
+ */
+async function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  const start = process.hrtime.bigint();
+  try {
+    await promisify(execFile)(command, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    throw new Error(`${command} ${args.join(' ')} failed: ${(error as { stderr?: string }).stderr ?? String(error)}`);
+  }
+  return seconds(start);
+}
+
+async function medianOf3(run: (i: number) => Promise<number>): Promise<number> {
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await run(i));
+  return median(runs);
+}
+
+/** Bytes per second of the emulated link between registry and scanner (200 Mbit/s). */
+const LINK_BYTES_PER_SECOND = 25_000_000;
+
+async function benchRemote(label: string, layout: string, tag: string, db: string, work: string, throttled: boolean): Promise<void> {
+  const registry = await startRegistry();
+  const dockerd = throttled ? undefined : await startDockerd();
+  const link = throttled ? await startThrottledLink(Number(registry.host.split(':')[1]), LINK_BYTES_PER_SECOND) : undefined;
+  label = `${label} ${throttled ? 'over a 200 Mbit/s link' : 'on unthrottled loopback'}`;
+  try {
+    await registry.push(`oci:${layout}:${tag}`, `bench/${tag}:1`);
+    const remote = `${link ? `127.0.0.1:${link.port}` : registry.host}/bench/${tag}:1`;
+    const skopeo = await medianOf3((i) => timeCommand('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${remote}`, `oci:${path.join(work, `pulled-${tag}-${throttled}-${i}`)}:x`]));
+    const scanArgs = (reference: string, cache: string) => [CLI, 'image', 'scan', reference, '--db', db, '--format', 'json', '--output', '/dev/null', '--quiet', '--cache-dir', cache];
+    const scanRegistry = (cache: string) => timeCommand(process.execPath, [...scanArgs(`registry:${remote}`, cache), '--registry-insecure']);
+    const coldRegistry = await medianOf3((i) => scanRegistry(path.join(work, `cold-registry-${tag}-${throttled}-${i}`)));
+    const warmCache = path.join(work, `warm-registry-${tag}-${throttled}`);
+    await scanRegistry(warmCache);
+    const warmRegistry = await medianOf3(() => scanRegistry(warmCache));
+    const entry: Record<string, number> = { skopeoCopySeconds: skopeo, coldRegistrySeconds: coldRegistry, warmRegistrySeconds: warmRegistry, coldOverSkopeo: coldRegistry / skopeo };
+    rows.push([`${label}: skopeo copy from the registry to disk (median of 3)`, `${skopeo.toFixed(2)} s`, 'baseline']);
+    rows.push([`${label}: cold registry scan, empty cache (median of 3)`, `${coldRegistry.toFixed(2)} s`, `${(coldRegistry / skopeo).toFixed(2)}x skopeo copy (target <= 1.3x)`]);
+    rows.push([`${label}: warm registry scan, every layer cached (median of 3)`, `${(warmRegistry * 1000).toFixed(0)} ms`, 'target < 300 ms']);
+    if (dockerd) {
+      await dockerd.docker(['pull', '--quiet', remote]);
+      const scanDaemon = (cache: string) => timeCommand(process.execPath, scanArgs(`docker:${remote}`, cache), { DOCKER_HOST: `unix://${dockerd.socket}` });
+      const coldDaemon = await medianOf3((i) => scanDaemon(path.join(work, `cold-daemon-${tag}-${i}`)));
+      const warmDaemonCache = path.join(work, `warm-daemon-${tag}`);
+      await scanDaemon(warmDaemonCache);
+      const warmDaemon = await medianOf3(() => scanDaemon(warmDaemonCache));
+      Object.assign(entry, { coldDaemonSeconds: coldDaemon, warmDaemonSeconds: warmDaemon });
+      rows.push([`${label}: cold daemon scan (median of 3)`, `${coldDaemon.toFixed(2)} s`, '']);
+      rows.push([`${label}: warm daemon scan, nothing exported (median of 3)`, `${(warmDaemon * 1000).toFixed(0)} ms`, 'target < 300 ms']);
+    }
+    results[`${label} (remote)`] = entry;
+  } finally {
+    await link?.close();
+    await dockerd?.stop();
+    await registry.stop();
+  }
 }
 
 async function benchMatching(work: string): Promise<void> {
@@ -110,11 +192,24 @@ try {
   if (spawnSync(process.execPath, [CLI, '--version']).status !== 0) execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const db = path.join(work, 'fixture.db');
   execFileSync(process.execPath, [CLI, 'db', 'import', path.join(REPO_ROOT, 'test/data/osv/npm'), path.join(REPO_ROOT, 'test/data/osv/debian'), '--db', db, '--quiet']);
+  // `npm run bench -- compliance matching` runs only those parts; no argument runs them all.
+  const wanted = new Set(process.argv.slice(2));
+  const runs = (part: string): boolean => wanted.size === 0 || wanted.has(part);
   const bookworm = await ensureBookwormImage();
-  await benchImage('bookworm fixture', bookworm.ociDir, bookworm.ociReference, db);
-  const large = await ensureLargeImage();
-  await benchImage('~1 GB image', large, `oci:${large}:large`, db);
-  await benchMatching(work);
+  const large = runs('image') || runs('remote') ? await ensureLargeImage() : '';
+  if (runs('image')) {
+    await benchImage('bookworm fixture', bookworm.ociDir, bookworm.ociReference, db, work);
+    await benchImage('~1 GB image', large, `oci:${large}:large`, db, work);
+  }
+  if (runs('remote')) {
+    for (const throttled of [false, true]) {
+      await benchRemote('bookworm fixture', bookworm.ociDir, 'bookworm', db, work, throttled);
+      await benchRemote('~1 GB image', large, 'large', db, work, throttled);
+    }
+  }
+  if (runs('matching')) await benchMatching(work);
+  if (runs('render')) await benchRender(rows, results);
+  if (runs('compliance')) await benchCompliance(CLI, work, rows, results);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

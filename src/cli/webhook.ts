@@ -2,8 +2,8 @@
  * `--webhook <url>`: POSTs the aggregate verdict as JSON after the run, with a timeout and bounded
  * retries. Failing to deliver is a warning on stderr; it never changes the verdict or the exit code.
  */
-import { EnvHttpProxyAgent, fetch } from 'undici';
 import { messageOf } from '../errors.js';
+import { httpClient } from '../util/http.js';
 
 export interface WebhookOptions {
   timeoutMs?: number;
@@ -14,9 +14,9 @@ export async function postWebhook(url: string, body: string, options: WebhookOpt
   const retries = options.retries ?? 2;
   let lastError = '';
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
-    const dispatcher = new EnvHttpProxyAgent();
+    const http = await httpClient();
     try {
-      const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'tollgate' }, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000), dispatcher });
+      const response = await http.fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'tollgate' }, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
       await response.body?.cancel();
       if (response.ok) return { delivered: true, attempts: attempt };
       lastError = `HTTP ${response.status}`;
@@ -24,7 +24,7 @@ export async function postWebhook(url: string, body: string, options: WebhookOpt
     } catch (error) {
       lastError = messageOf(error);
     } finally {
-      await dispatcher.close();
+      await http.close();
     }
     if (attempt <= retries) await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 1)));
   }

@@ -12,6 +12,9 @@ export interface LayerEntry {
   /** Symlink: the raw target as stored. Hard link: the normalised absolute path it links to. */
   readonly linkTarget?: string;
   readonly mode?: number;
+  /** Numeric owner and group as the archive records them. */
+  readonly uid?: number;
+  readonly gid?: number;
   /**
    * Reads a file entry's whole content. Refuses content larger than `limit` with a
    * HostileInputError. Valid only until the iteration moves to the next entry.

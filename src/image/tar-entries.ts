@@ -69,6 +69,8 @@ export async function* readTarEntries(tar: Readable, label: string, limits: Scan
         size,
         ...(linkTarget === undefined ? {} : { linkTarget }),
         ...(header.mode === undefined ? {} : { mode: header.mode }),
+        ...(header.uid === undefined ? {} : { uid: header.uid }),
+        ...(header.gid === undefined ? {} : { gid: header.gid }),
         read: async (limit: number) => {
           if (consumed) throw new Error(`${label}: ${path} was already read`);
           consumed = true;

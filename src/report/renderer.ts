@@ -2,11 +2,21 @@
  * The renderer contract. A renderer is a pure function from result data to text: it never decides
  * pass or fail and never reads anything but its input. Each format is one folder under
  * src/report/ registered in src/report/registry.ts; a format renders the kinds of report it
- * supports (image scans today).
+ * supports (image scans, compliance scans).
  */
 import type { ScanResult } from '../engine/scan-result.js';
 import type { AggregateVerdict, ImageVerdict } from '../gate/verdict.js';
 import type { Severity } from '../match/severity.js';
+import type { ComplianceResult } from '../compliance/result.js';
+import type { ComplianceVerdict } from '../gate/compliance-gate.js';
+
+export type ReportKind = 'image' | 'compliance';
+
+/** What a compliance report renders: the scan result and the compliance gate's verdict. */
+export interface ComplianceReport {
+  result: ComplianceResult;
+  verdict: ComplianceVerdict;
+}
 
 /** What an image report renders: one scan result per image and, when a gate ran, its verdict. */
 export interface ImageReport {
@@ -39,4 +49,5 @@ export interface Renderer {
   /** File extension for written reports, without the dot. */
   readonly extension: string;
   renderImage?(report: ImageReport, options: RenderOptions): string;
+  renderCompliance?(report: ComplianceReport, options: RenderOptions): string;
 }

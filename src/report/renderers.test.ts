@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import AjvDraft04 from 'ajv-draft-04';
+import { createRequire } from 'node:module';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { aggregateVerdicts, evaluateImageGate } from '../gate/evaluate.js';
@@ -78,6 +80,19 @@ describe('sarif', () => {
     expect(run?.tool.driver.rules.find((r) => r.id === 'CVE-2021-44906')?.properties['security-severity']).toBe('9.8');
     expect(run?.results.filter((r) => r.properties.violatesGate).map((r) => r.ruleId)).toEqual(['CVE-2021-44906']);
     expect(run?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('app/node_modules/minimist/package.json');
+  });
+
+  it('is valid against the SARIF 2.1.0 JSON schema', async () => {
+    // The published schema (draft-04), as shipped in @microsoft/jest-sarif.
+    const schemaFile = createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+    const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats.default(ajv as unknown as Parameters<typeof addFormats.default>[0]);
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+    for (const report of [gatedReport(), { scans: [sampleScan(), sampleScan()] }]) {
+      const valid = validate(JSON.parse(await render('sarif', report)));
+      expect(validate.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+    }
   });
 
   it('filters by its own severity list without touching the verdict', async () => {

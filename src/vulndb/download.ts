@@ -8,8 +8,8 @@ import { rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
-import { EnvHttpProxyAgent, fetch } from 'undici';
 import { ScanError, messageOf } from '../errors.js';
+import { httpClient, type HttpClient } from '../util/http.js';
 
 export interface DownloadOptions {
   timeoutMs?: number;
@@ -31,17 +31,17 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 async function attempt(url: string, destination: string, options: DownloadOptions): Promise<void> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 120_000);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  // A new agent per download: it reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY as they are now.
-  const dispatcher = new EnvHttpProxyAgent();
+  // A new client per download: it reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY as they are now.
+  const http = await httpClient();
   try {
-    await fetchTo(url, destination, options, dispatcher, signal);
+    await fetchTo(url, destination, options, http, signal);
   } finally {
-    await dispatcher.close();
+    await http.close();
   }
 }
 
-async function fetchTo(url: string, destination: string, options: DownloadOptions, dispatcher: EnvHttpProxyAgent, signal: AbortSignal): Promise<void> {
-  const response = await fetch(url, { dispatcher, signal, redirect: 'follow' });
+async function fetchTo(url: string, destination: string, options: DownloadOptions, http: HttpClient, signal: AbortSignal): Promise<void> {
+  const response = await http.fetch(url, { signal, redirect: 'follow' });
   if (!response.ok || !response.body) throw new HttpStatusError(response.status, url);
   const total = Number(response.headers.get('content-length')) || undefined;
   const maxBytes = options.maxBytes ?? 4 * 1024 * 1024 * 1024;

@@ -125,11 +125,17 @@ describe('the database file is replaced atomically', () => {
   it('an import killed mid-way leaves the previous database working, and the next build clears its leftovers', async () => {
     const db = path.join(work, 'killed.db');
     await importOsv(db, [path.join(work, 'all.zip')]);
-    const big = path.join(work, 'big.zip');
-    await writeZip(big, Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`r${i}.json`, osvRecord({ id: `BIG-${i}`, ecosystem: 'npm', name: `p${i % 500}` })])));
+    // A folder of records (written in a second, unlike a zip of as many entries) that takes the
+    // child seconds to import, so it is killed while the new database is being built.
+    const big = path.join(work, 'big');
+    await mkdir(big);
+    for (let start = 0; start < 15_000; start += 1000) {
+      await Promise.all(Array.from({ length: 1000 }, (_, j) => writeFile(path.join(big, `r${start + j}.json`), JSON.stringify(osvRecord({ id: `BIG-${start + j}`, ecosystem: 'npm', name: `p${(start + j) % 500}` })))));
+    }
     const script = `import { importOsv } from ${JSON.stringify(new URL('./import.ts', import.meta.url).pathname)}; await importOsv(${JSON.stringify(db)}, [${JSON.stringify(big)}]);`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
-    await new Promise<void>((resolve) => {
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
       const poll = setInterval(async () => {
         if ((await readdir(work)).some((name) => name.startsWith('killed.db.building'))) {
           clearInterval(poll);
@@ -139,14 +145,19 @@ describe('the database file is replaced atomically', () => {
           }, 300);
         }
       }, 20);
+      // Never leave the poll running past the child: a child that ends first fails the test.
+      void exited.then(() => {
+        clearInterval(poll);
+        reject(new Error('the import finished before it could be killed'));
+      });
     });
-    await new Promise((resolve) => child.on('exit', resolve));
+    await exited;
     expect(lookupIds(db, 'npm', 'lodash')).toEqual(['GHSA-aaaa-bbbb-cccc']);
     expect(lookupIds(db, 'npm', 'p1')).toEqual([]);
     expect((await readdir(work)).some((name) => name.startsWith('killed.db.building'))).toBe(true);
     await importOsv(db, [path.join(work, 'all.zip')]);
     expect((await readdir(work)).some((name) => name.startsWith('killed.db.building'))).toBe(false);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('opening a database', () => {

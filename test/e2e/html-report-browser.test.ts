@@ -13,8 +13,8 @@ import { emptyGateConfig } from '../../src/gate/gate-config.js';
 import { renderHtml } from '../../src/report/html/index.js';
 import { startServer, type TestServer } from '../support/http-server.js';
 import { sampleScan } from '../support/scan-fixtures.js';
+import { CHROMIUM } from '../support/browser.js';
 
-export const CHROMIUM = process.env.TOLLGATE_CHROMIUM ?? '/usr/bin/chromium';
 const JENKINS_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'self';";
 
 let browser: Browser;

@@ -1,11 +1,11 @@
 /**
- * Runs the built `tollgate` command (dist/cli/main.js) as a user would, in a child process.
+ * Runs the built `tollgate` command (the bundled dist/bin/tollgate.js, as installed) in a child process.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from './fixture-cache.js';
 
-export const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+export const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.js');
 
 export interface CliResult {
   code: number;

@@ -135,7 +135,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
     duplicates,
   );
   const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  await writeReports(targets, { scans, verdict }, { color: toTerminal, width: process.stdout.columns, ...(options.sarifSeverity ? { sarifSeverities: options.sarifSeverity } : {}) });
+  await writeReports(targets, (renderer, renderOptions) => renderer.renderImage?.({ scans, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, ...(options.sarifSeverity ? { sarifSeverities: options.sarifSeverity } : {}) });
   const verdictJson = `${JSON.stringify(verdict, null, 2)}\n`;
   if (options.summaryOutput) await writeFile(options.summaryOutput, verdictJson);
   await publishCiOutput(verdictJson);

@@ -3,9 +3,10 @@
  */
 import type { Command } from 'commander';
 import { registerCacheCommand } from './cache.js';
+import { registerComplianceCommand } from './compliance.js';
 import { registerDbCommand } from './db.js';
 import { registerImageCommand } from './image.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand];
+export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand];

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import DockerModem from 'docker-modem';
 import { ScanError, UsageError, messageOf } from '../../errors.js';
 
 /** The newest Engine API version this code is written against. */
@@ -76,24 +77,41 @@ export function describeDockerError(error: unknown, address: DockerAddress): Sca
 }
 
 export interface DockerConnection {
-  docker: Docker;
   address: DockerAddress;
   apiVersion: string;
+  /** dockerode's own transport, for the plain requests a warm scan makes (version, inspect). */
+  modem: DockerModem;
+  /** dockerode, loaded when an export, a tag or an event stream needs it. */
+  docker(): Promise<Docker>;
+}
+
+/** One request through the modem, as dockerode makes them. */
+export function dial<T>(modem: DockerModem, options: DockerModem.DialOptions): Promise<T> {
+  return new Promise((resolve, reject) => modem.dial(options, (error, result) => (error ? reject(error) : resolve(result as T))));
 }
 
 /** Connects and negotiates the API version: the lower of the daemon's and ours. */
 export async function connectDocker(options: DockerConnectionOptions = {}): Promise<DockerConnection> {
   const env = options.env ?? process.env;
   const address = parseDockerHost(options.dockerHost ?? (env.DOCKER_HOST || DEFAULT_DOCKER_HOST));
-  const modem = modemOptions(address, options);
+  const base = modemOptions(address, options);
   let daemonVersion: string;
   try {
-    const unversioned = new Docker({ ...modem, timeout: 15_000 });
-    const info = (await unversioned.version()) as { ApiVersion?: string };
+    const info = await dial<{ ApiVersion?: string }>(new DockerModem({ ...base, timeout: 15_000 } as DockerModem.ConstructorOptions), { path: '/version', method: 'GET', statusCodes: { 200: true, 500: 'server error' } });
     daemonVersion = info.ApiVersion ?? '1.24';
   } catch (error) {
     throw describeDockerError(error, address);
   }
   const apiVersion = compareApiVersions(daemonVersion, MAX_API_VERSION) < 0 ? daemonVersion : MAX_API_VERSION;
-  return { docker: new Docker({ ...modem, version: `v${apiVersion}` }), address, apiVersion };
+  const versioned = { ...base, version: `v${apiVersion}` };
+  let dockerode: Docker | undefined;
+  return {
+    address,
+    apiVersion,
+    modem: new DockerModem(versioned as DockerModem.ConstructorOptions),
+    docker: async () => {
+      dockerode ??= new (await import('dockerode')).default(versioned);
+      return dockerode;
+    },
+  };
 }

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { ImageError, messageOf } from '../../errors.js';
-import { describeDockerError, type DockerConnection } from './connection.js';
+import { describeDockerError, dial, type DockerConnection } from './connection.js';
 
 export interface DockerImageInfo {
   id: string;
@@ -26,14 +26,15 @@ function statusOf(error: unknown): number | undefined {
 
 /** Resolves a name, short id, full id or digest (`name@sha256:...` or a bare repo digest) to the image. */
 export async function inspectImage(connection: DockerConnection, reference: string): Promise<DockerImageInfo> {
+  const inspect = (name: string): Promise<Docker.ImageInspectInfo> => dial(connection.modem, { path: `/images/${name}/json`, method: 'GET', statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } });
   let info: Docker.ImageInspectInfo;
   try {
-    info = await connection.docker.getImage(reference).inspect();
+    info = await inspect(reference);
   } catch (error) {
     if (statusOf(error) !== 404) throw describeDockerError(error, connection.address);
     const byRepoDigest = /^sha256:[a-f0-9]{64}$/.test(reference) ? (await listImages(connection)).find((image) => image.RepoDigests?.some((digest) => digest.endsWith(`@${reference}`))) : undefined;
     if (!byRepoDigest) throw new ImageError(`the Docker daemon at ${connection.address.text} has no image "${reference}"`, { hint: 'build or pull it first, or name it by repo:tag, id or digest' });
-    info = await connection.docker.getImage(byRepoDigest.Id).inspect();
+    info = await inspect(byRepoDigest.Id);
   }
   return {
     id: info.Id,
@@ -50,7 +51,7 @@ export async function inspectImage(connection: DockerConnection, reference: stri
 
 export async function exportImage(connection: DockerConnection, id: string): Promise<Readable> {
   try {
-    return (await connection.docker.getImage(id).get()) as unknown as Readable;
+    return (await (await connection.docker()).getImage(id).get()) as unknown as Readable;
   } catch (error) {
     throw describeDockerError(error, connection.address);
   }
@@ -58,7 +59,7 @@ export async function exportImage(connection: DockerConnection, id: string): Pro
 
 export async function listImages(connection: DockerConnection): Promise<Docker.ImageInfo[]> {
   try {
-    return await connection.docker.listImages({ all: false });
+    return await (await connection.docker()).listImages({ all: false });
   } catch (error) {
     throw describeDockerError(error, connection.address);
   }
@@ -67,7 +68,7 @@ export async function listImages(connection: DockerConnection): Promise<Docker.I
 /** Tags `id` as `repo:tag` (e.g. `tollgate_scan_target:<sha>`). */
 export async function tagImage(connection: DockerConnection, id: string, repo: string, tag: string): Promise<void> {
   try {
-    await connection.docker.getImage(id).tag({ repo, tag });
+    await (await connection.docker()).getImage(id).tag({ repo, tag });
   } catch (error) {
     throw describeDockerError(error, connection.address);
   }
@@ -81,7 +82,7 @@ export async function untagImage(connection: DockerConnection, name: string, opt
   const info = await inspectImage(connection, name);
   if (!options.allowLast && info.repoTags.length <= 1) return 'kept-only-tag';
   try {
-    await connection.docker.getImage(name).remove({ noprune: true });
+    await (await connection.docker()).getImage(name).remove({ noprune: true });
     return 'removed';
   } catch (error) {
     throw describeDockerError(error, connection.address);
@@ -99,7 +100,7 @@ export interface ImageEvent {
 export async function watchImageEvents(connection: DockerConnection, onEvent: (event: ImageEvent) => void, signal: AbortSignal): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
-    stream = (await connection.docker.getEvents({ filters: { type: ['image'] } })) as NodeJS.ReadableStream;
+    stream = (await (await connection.docker()).getEvents({ filters: { type: ['image'] } })) as NodeJS.ReadableStream;
   } catch (error) {
     throw describeDockerError(error, connection.address);
   }

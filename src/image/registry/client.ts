@@ -8,8 +8,8 @@
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { EnvHttpProxyAgent, fetch, type Response } from 'undici';
 import { ImageError, ScanError, messageOf } from '../../errors.js';
+import { httpClient, type HttpClient } from '../../util/http.js';
 import { credentialsFor, type RegistryCredentials } from './credentials.js';
 import type { RegistryReference } from './reference.js';
 
@@ -36,14 +36,17 @@ export function parseChallenge(header: string): Challenge | undefined {
   return { scheme: (match[1] as string).toLowerCase(), params };
 }
 
+const TLS_REFUSAL = /certificate|self.signed|unable to verify|CERT_/i;
+const NOT_TLS = /wrong version number|packet length|EPROTO|ECONNRESET|socket hang up|other side closed/i;
+
 export class RegistryClient {
-  private readonly dispatcher: EnvHttpProxyAgent;
+  private http: HttpClient | undefined;
+  private insecureTls = false;
   private scheme: 'https' | 'http' = 'https';
   private authorization: string | undefined;
   private credentials: RegistryCredentials | undefined | null = null;
 
   constructor(private readonly reference: RegistryReference, private readonly options: RegistryClientOptions = {}) {
-    this.dispatcher = new EnvHttpProxyAgent(options.insecure ? { connect: { rejectUnauthorized: false } } : {});
     if (options.credentials) this.credentials = options.credentials;
   }
 
@@ -56,10 +59,14 @@ export class RegistryClient {
     return this.credentials;
   }
 
+  private async client(): Promise<HttpClient> {
+    this.http ??= await httpClient({ insecureTls: this.insecureTls });
+    return this.http;
+  }
+
   private async send(url: string, headers: Record<string, string>): Promise<Response> {
     try {
-      return await fetch(url, {
-        dispatcher: this.dispatcher,
+      return await (await this.client()).fetch(url, {
         headers: { ...headers, ...(this.authorization ? { authorization: this.authorization } : {}), 'user-agent': 'tollgate' },
         redirect: 'follow',
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 300_000),
@@ -67,8 +74,18 @@ export class RegistryClient {
     } catch (error) {
       const cause = messageOf((error as { cause?: unknown }).cause ?? error);
       if (this.scheme === 'https' && this.options.insecure) {
-        this.scheme = 'http';
-        return this.send(url.replace(/^https:/, 'http:'), headers);
+        // Insecure: a certificate nobody vouches for is accepted; a server that does not speak TLS at
+        // all is asked again over plain HTTP.
+        if (TLS_REFUSAL.test(cause) && !this.insecureTls) {
+          this.insecureTls = true;
+          await this.http?.close();
+          this.http = undefined;
+          return this.send(url, headers);
+        }
+        if (NOT_TLS.test(cause) || !this.insecureTls) {
+          this.scheme = 'http';
+          return this.send(url.replace(/^https:/, 'http:'), headers);
+        }
       }
       if (/certificate|self.signed|unable to verify|SSL|TLS|wrong version number|packet length/i.test(cause)) {
         throw new ScanError(`cannot reach registry ${this.reference.registry} over TLS: ${cause}`, { hint: 'for a registry with a self-signed certificate or plain HTTP, add --registry-insecure' });
@@ -95,7 +112,7 @@ export class RegistryClient {
     realm.searchParams.set('scope', challenge.params.scope ?? `repository:${this.reference.repository}:pull`);
     let answer: Response;
     try {
-      answer = await fetch(realm, { dispatcher: this.dispatcher, headers: basic ? { authorization: basic } : {}, signal: AbortSignal.timeout(60_000) });
+      answer = await (await this.client()).fetch(realm, { headers: basic ? { authorization: basic } : {}, signal: AbortSignal.timeout(60_000) });
     } catch (error) {
       throw new ScanError(`cannot reach the token service of ${this.reference.registry} at ${realm.origin}: ${messageOf((error as { cause?: unknown }).cause ?? error)}`);
     }
@@ -154,6 +171,6 @@ export class RegistryClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.http?.close();
   }
 }

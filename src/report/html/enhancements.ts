@@ -72,3 +72,59 @@ export const REPORT_SCRIPT = `
   });
 })();
 `;
+
+/** Compliance report styles, added to REPORT_CSS. */
+export const COMPLIANCE_CSS = `
+.state-FAIL { color: #b00020; font-weight: 700; } .state-ERROR { color: #a66b00; font-weight: 700; } .state-EXCEPTION { color: #6a3fb5; font-weight: 600; }
+.state-PASS { color: #1e7e34; } .state-NOT_APPLICABLE { color: #777; }
+table.matrix td.hit { background: #fde8ea; font-weight: 700; }
+code.cid { word-break: normal; white-space: nowrap; }
+ul.evidence { margin: 0; padding-left: 1.1rem; } ul.evidence li { margin: 0; }
+.control-filters { margin: .5rem 0; display: flex; gap: 1rem; align-items: center; }
+.pager { display: flex; gap: .3rem; flex-wrap: wrap; margin: .5rem 0; } .pager button[aria-current] { font-weight: 700; }
+`;
+
+/**
+ * Compliance report script: filters of the All Controls table by criticality and status, and pages
+ * of 50 rows. Without it every row is shown, so nothing is lost under a strict CSP.
+ */
+export const COMPLIANCE_SCRIPT = `
+(function () {
+  var PAGE = 50;
+  document.querySelectorAll('.control-filters').forEach(function (filters) {
+    filters.hidden = false;
+    var table = document.getElementById(filters.getAttribute('data-table'));
+    var pager = document.getElementById(filters.getAttribute('data-pager'));
+    var criticality = filters.querySelector('select[name=criticality]');
+    var state = filters.querySelector('select[name=state]');
+    var count = filters.querySelector('output');
+    var page = 0;
+    function matching() {
+      return Array.prototype.filter.call(table.tBodies[0].rows, function (row) {
+        return (!criticality.value || row.getAttribute('data-criticality') === criticality.value) && (!state.value || row.getAttribute('data-state') === state.value);
+      });
+    }
+    function render() {
+      var rows = matching();
+      var pages = Math.max(1, Math.ceil(rows.length / PAGE));
+      if (page >= pages) page = pages - 1;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) { row.hidden = true; });
+      rows.slice(page * PAGE, page * PAGE + PAGE).forEach(function (row) { row.hidden = false; });
+      count.textContent = rows.length + ' controls';
+      pager.textContent = '';
+      for (var i = 0; i < pages; i++) {
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = String(i + 1);
+        if (i === page) button.setAttribute('aria-current', 'page');
+        button.addEventListener('click', (function (n) { return function () { page = n; render(); }; })(i));
+        pager.appendChild(button);
+      }
+    }
+    criticality.addEventListener('change', function () { page = 0; render(); });
+    state.addEventListener('change', function () { page = 0; render(); });
+    table.addEventListener('click', function () { setTimeout(render, 0); });
+    render();
+  });
+})();
+`;

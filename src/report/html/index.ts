@@ -11,7 +11,9 @@ import type { Finding } from '../../match/finding.js';
 import { SEVERITIES, SEVERITY_RANK } from '../../match/severity.js';
 import { TOOL_VERSION } from '../../version.js';
 import { verdictOf, type ImageReport, type Renderer } from '../renderer.js';
-import { REPORT_CSS, REPORT_SCRIPT } from './enhancements.js';
+import { REPORT_SCRIPT } from './enhancements.js';
+import { htmlPage } from './page.js';
+import { renderComplianceHtml } from './compliance.js';
 import { escapeHtml, formatSize, shortDigest, table, tag, type Column } from './markup.js';
 import { barChart, donutChart, SEVERITY_COLORS } from './svg.js';
 
@@ -209,25 +211,7 @@ export function renderHtml(report: ImageReport): string {
   const title = several ? `Tollgate: ${report.scans.length} images` : `Tollgate: ${imageName(report.scans[0] as ScanResult)}`;
   const overall = report.verdict ? tag('p', {}, `Overall: ${tag('span', { class: `verdict ${report.verdict.passed ? 'pass' : 'fail'}` }, report.verdict.passed ? 'PASSED' : 'FAILED')}`) : '';
   const body = report.scans.map((scan, index) => imageSection(scan, verdictOf(report, index), index, several)).join('\n<hr>\n');
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head>',
-    '<body>',
-    tag('header', { class: 'report' }, `${several ? tag('h1', {}, escapeHtml(title)) : ''}${overall}<p class="tool">Tollgate ${escapeHtml(TOOL_VERSION)}</p>`),
-    '<main>',
-    body,
-    '</main>',
-    `<script>${REPORT_SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return htmlPage(title, tag('header', { class: 'report' }, `${several ? tag('h1', {}, escapeHtml(title)) : ''}${overall}<p class="tool">Tollgate ${escapeHtml(TOOL_VERSION)}</p>`), body, REPORT_SCRIPT);
 }
 
 export const htmlRenderer: Renderer = {
@@ -235,4 +219,5 @@ export const htmlRenderer: Renderer = {
   description: 'a self-contained HTML report with tabs, readable under a strict Content-Security-Policy',
   extension: 'html',
   renderImage: (report) => renderHtml(report),
+  renderCompliance: (report) => renderComplianceHtml(report),
 };

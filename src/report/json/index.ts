@@ -6,6 +6,7 @@
  */
 import { SCAN_RESULT_SCHEMA_VERSION } from '../../engine/scan-result.js';
 import { verdictOf, type Renderer } from '../renderer.js';
+import { renderComplianceJson } from './compliance.js';
 
 export const jsonRenderer: Renderer = {
   id: 'json',
@@ -18,4 +19,5 @@ export const jsonRenderer: Renderer = {
     }
     return `${JSON.stringify({ schemaVersion: SCAN_RESULT_SCHEMA_VERSION, ...(report.verdict ? { verdict: report.verdict } : {}), results: report.scans }, null, 2)}\n`;
   },
+  renderCompliance: (report) => renderComplianceJson(report),
 };

@@ -8,6 +8,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import type { ScanResult } from '../../engine/scan-result.js';
 import type { Criterion, ImageVerdict } from '../../gate/verdict.js';
 import { verdictOf, type Renderer } from '../renderer.js';
+import { renderComplianceJunit } from './compliance.js';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: true, suppressEmptyNode: true, processEntities: true });
 
@@ -68,4 +69,5 @@ export const junitRenderer: Renderer = {
     };
     return `${builder.build(document) as string}`;
   },
+  renderCompliance: (report) => renderComplianceJunit(report),
 };

@@ -7,6 +7,7 @@ import type { ScanResult } from '../../engine/scan-result.js';
 import type { ImageVerdict } from '../../gate/verdict.js';
 import { SEVERITIES } from '../../match/severity.js';
 import { verdictOf, type Renderer } from '../renderer.js';
+import { renderComplianceMarkdown } from './compliance.js';
 
 export function escapeCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
@@ -47,4 +48,5 @@ export const markdownRenderer: Renderer = {
     const head = report.verdict ? `## Tollgate image gate: ${report.verdict.passed ? '✅ passed' : '❌ failed'}\n\n` : '## Tollgate image scan\n\n';
     return `${head}${report.scans.map((scan, index) => section(scan, verdictOf(report, index))).join('\n')}\n`;
   },
+  renderCompliance: (report) => renderComplianceMarkdown(report),
 };

@@ -2,13 +2,14 @@
  * `--format table` (the default): a summary per image and a table of findings, worst first,
  * for a person reading a terminal or a CI log. Colour only when the options ask for it.
  */
-import Table from 'cli-table3';
 import { createColors } from 'picocolors';
 import type { ScanResult } from '../../engine/scan-result.js';
 import type { Finding } from '../../match/finding.js';
 import { SEVERITIES, SEVERITY_RANK, type Severity } from '../../match/severity.js';
 import type { ImageVerdict } from '../../gate/verdict.js';
 import { verdictOf, type RenderOptions, type Renderer } from '../renderer.js';
+import { renderComplianceTable } from './compliance.js';
+import { alignedColumns } from './columns.js';
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -69,23 +70,11 @@ function renderScan(scan: ScanResult, verdict: ImageVerdict | undefined, options
   if (scan.findings.length === 0) return `${lines.join('\n')}\n`;
   const width = Math.max(80, options.width ?? 120);
   const titleWidth = Math.max(20, width - 100);
-  const table = new Table({
-    head: ['Package', 'Installed', 'Fixed in', 'Severity', 'Vulnerability', 'Title'],
-    style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
-    wordWrap: false,
-  });
-  for (const finding of [...scan.findings].sort(compareFindings)) {
+  const rows = [...scan.findings].sort(compareFindings).map((finding) => {
     const fixed = finding.fixState === 'fixed' ? finding.fixedVersions.join(', ') : finding.fixState === 'wont-fix' ? "won't fix" : '';
-    table.push([
-      truncate(finding.package.name, 40),
-      truncate(finding.package.version, 30),
-      truncate(fixed, 30),
-      paintSeverity(colors, finding.severity),
-      finding.id,
-      truncate(finding.title ?? '', titleWidth),
-    ]);
-  }
-  lines.push(table.toString());
+    return [truncate(finding.package.name, 40), truncate(finding.package.version, 30), truncate(fixed, 30), paintSeverity(colors, finding.severity), finding.id, truncate(finding.title ?? '', titleWidth)];
+  });
+  lines.push(alignedColumns(['Package', 'Installed', 'Fixed in', 'Severity', 'Vulnerability', 'Title'], rows, (text) => colors.bold(text)));
   return `${lines.join('\n')}\n`;
 }
 
@@ -96,4 +85,5 @@ export const tableRenderer: Renderer = {
   renderImage(report, options) {
     return report.scans.map((scan, index) => renderScan(scan, verdictOf(report, index), options)).join('\n');
   },
+  renderCompliance: (report, options) => renderComplianceTable(report, options),
 };

@@ -1,0 +1,179 @@
+/**
+ * `tollgate compliance scan [target]`: evaluate a target against policies, apply the compliance
+ * gate, write the reports. `tollgate compliance policies`: the built-in policies.
+ */
+import { writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { ExitCode, ScanError, UsageError } from '../../errors.js';
+import { CRITICALITIES, type Criticality } from '../../compliance/model.js';
+import type { ComplianceResult } from '../../compliance/result.js';
+import { DEFAULT_SCAN_NAME, expandScanName } from '../../compliance/scan-name.js';
+import { DEFAULT_COMPLIANCE_GATE, FAILING_STATES, evaluateComplianceGate, type ComplianceGateConfig, type FailingState } from '../../gate/compliance-gate.js';
+import { RENDERERS } from '../../report/registry.js';
+import { TOOL_VERSION } from '../../version.js';
+import { publishCiOutput } from '../ci-outputs.js';
+import { evaluateDurationExpression } from '../duration-expression.js';
+import { createProgress } from '../progress.js';
+import { quietOption } from '../options.js';
+import { collectFormats, reportTargets, writeReports } from '../report-outputs.js';
+
+interface ComplianceScanFlags {
+  policy?: string[];
+  credentials?: string;
+  auth?: string;
+  sshHostKey?: string;
+  knownHosts?: string[];
+  connectTimeout: string;
+  commandTimeout: string;
+  timeout?: string;
+  exceptions?: string;
+  failOnState?: FailingState[];
+  failOnCriticality?: Criticality[];
+  failOnAuthFailure?: boolean;
+  failOnNoData?: boolean;
+  excludeCid?: string[];
+  scanName: string;
+  format?: string[];
+  output?: string;
+  summaryOutput?: string;
+  quiet?: boolean;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((part) => part.trim()).filter(Boolean)];
+}
+
+function listOf<T extends string>(allowed: readonly T[], flag: string): (value: string, previous?: T[]) => T[] {
+  return (value, previous = []) => {
+    const items = value.split(',').map((part) => part.trim().toUpperCase()).filter(Boolean);
+    for (const item of items) if (!allowed.includes(item as T)) throw new UsageError(`${flag}: "${item}" is not one of ${allowed.join(', ')}`);
+    return [...previous, ...(items as T[])];
+  };
+}
+
+function seconds(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag}: "${text}" is not a positive number of seconds`);
+  return value;
+}
+
+export function registerComplianceCommand(program: Command): void {
+  const compliance = program.command('compliance').description('policy compliance scanning of hosts, root filesystems and images');
+  compliance
+    .command('scan')
+    .description('scan a target against policies and apply the compliance gate')
+    .argument('[target]', 'local, dir:<rootfs>, ssh://user@host[:port] or image:<ref>; env.NAME takes it from the environment', 'local')
+    .addOption(new Option('-p, --policy <id|file>', 'a built-in policy id or a policy file, repeatable (default: every built-in policy)').argParser(collect))
+    .addOption(new Option('--credentials <file>', 'credentials file of authentication records').env('TOLLGATE_CREDENTIALS'))
+    .addOption(new Option('--auth <record>', 'the authentication record to use for the target').env('TOLLGATE_AUTH'))
+    .addOption(new Option('--ssh-host-key <SHA256:...>', 'accept only this host key fingerprint (instead of known_hosts)'))
+    .addOption(new Option('--known-hosts <file>', 'known_hosts file, repeatable (default: ~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts)').argParser(collect))
+    .addOption(new Option('--connect-timeout <seconds>', 'time allowed to connect and authenticate').default('20'))
+    .addOption(new Option('--command-timeout <seconds>', 'time allowed to each command a check runs').default('30'))
+    .addOption(new Option('--timeout <minutes>', 'time allowed to the whole scan, in minutes or an expression such as 2*60').env('TOLLGATE_TIMEOUT'))
+    .addOption(new Option('--exceptions <file>', 'exceptions file: accepted deviations with reason, approver and expiry').env('TOLLGATE_EXCEPTIONS'))
+    .addOption(new Option('--fail-on-state <states>', `control states that fail the build (${FAILING_STATES.join(', ')}; default FAIL)`).argParser(listOf(FAILING_STATES, '--fail-on-state')))
+    .addOption(new Option('--fail-on-criticality <levels>', `criticalities that fail the build (${CRITICALITIES.join(', ')}; default all)`).argParser(listOf(CRITICALITIES, '--fail-on-criticality')))
+    .addOption(new Option('--fail-on-auth-failure', 'fail the build when authentication to the target fails (default: pass with a warning and no report)'))
+    .addOption(new Option('--fail-on-no-data', 'fail the build when a policy has no data on the target (its technology is absent)'))
+    .addOption(new Option('--exclude-cid <cids>', 'control ids left out of the gate (exact match), repeatable or comma-separated').argParser(collect))
+    .addOption(new Option('--scan-name <template>', 'scan name; [job_name], [build_number] and [timestamp] are filled from the CI').default(DEFAULT_SCAN_NAME).env('TOLLGATE_SCAN_NAME'))
+    .addOption(new Option('-f, --format <format[=file]>', `report format, repeatable, each with its own file (${RENDERERS.filter((r) => r.kinds.includes('compliance')).map((r) => r.id).join(', ')})`).argParser(collectFormats))
+    .addOption(new Option('-o, --output <file>', 'write the report that has no file of its own here instead of stdout').env('TOLLGATE_OUTPUT'))
+    .addOption(new Option('--summary-output <file>', 'write the verdict (JSON) to this file').env('TOLLGATE_SUMMARY_OUTPUT'))
+    .addOption(quietOption())
+    .action(async (target: string, flags: ComplianceScanFlags) => {
+      process.exitCode = await runComplianceScan(target, flags);
+    });
+  compliance
+    .command('policies')
+    .description('list the built-in policies')
+    .action(async () => {
+      const { builtinPolicies } = await import('../../compliance/policy/load-policy.js');
+      for (const policy of builtinPolicies()) process.stdout.write(`${policy.id.padEnd(24)} ${String(policy.controls.length).padStart(3)} controls  ${policy.title} (v${policy.version})\n`);
+    });
+}
+
+async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags): Promise<number> {
+  // Every usage error is found before the target is touched.
+  const targets = reportTargets(flags.format, flags.output, 'compliance');
+  const gate: ComplianceGateConfig = {
+    failOnStates: flags.failOnState ?? DEFAULT_COMPLIANCE_GATE.failOnStates,
+    failOnCriticalities: flags.failOnCriticality ?? DEFAULT_COMPLIANCE_GATE.failOnCriticalities,
+    failOnAuthFailure: Boolean(flags.failOnAuthFailure),
+    failOnNoData: Boolean(flags.failOnNoData),
+    excludeCids: flags.excludeCid ?? [],
+  };
+  const timeoutMs = flags.timeout ? evaluateDurationExpression(flags.timeout, '--timeout') * 60_000 : undefined;
+  const connectTimeoutMs = seconds(flags.connectTimeout, '--connect-timeout') * 1000;
+  const commandTimeoutMs = seconds(flags.commandTimeout, '--command-timeout') * 1000;
+  const { resolvePolicies, builtinPolicies } = await import('../../compliance/policy/load-policy.js');
+  const policies = flags.policy && flags.policy.length > 0 ? resolvePolicies(flags.policy) : builtinPolicies();
+  const exceptions = flags.exceptions ? (await import('../../compliance/exceptions.js')).loadExceptions(flags.exceptions) : [];
+  if (Boolean(flags.credentials) !== Boolean(flags.auth)) throw new UsageError('--credentials and --auth go together: the file of records and the name of the one to use');
+  const record = flags.credentials && flags.auth ? (await import('../../compliance/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) : undefined;
+  const startedAt = new Date();
+  const scanName = expandScanName(flags.scanName, startedAt);
+  const progress = createProgress({ quiet: flags.quiet });
+
+  const { openTarget } = await import('../../compliance/targets/open-target.js');
+  const { AuthenticationError } = await import('../../compliance/targets/target.js');
+  const { scanCompliance } = await import('../../compliance/scan-compliance.js');
+  let result: ComplianceResult;
+  const abort = new AbortController();
+  const timer = timeoutMs ? setTimeout(() => abort.abort(), timeoutMs) : undefined;
+  try {
+    progress.update(`connecting to ${targetSpec}`);
+    const target = await openTarget(targetSpec, { ...(record ? { record } : {}), ...(flags.sshHostKey ? { sshHostKey: flags.sshHostKey } : {}), ...(flags.knownHosts ? { knownHostsFiles: flags.knownHosts } : {}), connectTimeoutMs });
+    // The time limit ends the wait at once, even inside a long command; closing the target then
+    // ends the SSH session and its commands.
+    const aborted = new Promise<never>((_resolve, reject) => abort.signal.addEventListener('abort', () => reject(new ScanError('aborted')), { once: true }));
+    aborted.catch(() => undefined);
+    try {
+      result = await Promise.race([aborted, scanCompliance(target, policies, {
+        scanName,
+        exceptions,
+        commandTimeoutMs,
+        signal: abort.signal,
+        ...(record ? { authenticationRecord: record.name } : {}),
+        onProgress: (done, total, policy) => progress.update(`${target.name}: ${policy}, control ${done} of ${total}`),
+      })]);
+    } finally {
+      await target.close();
+    }
+  } catch (error) {
+    if (abort.signal.aborted) throw new ScanError(`the scan did not finish within ${flags.timeout} minutes (--timeout)`);
+    if (!(error instanceof AuthenticationError)) throw error;
+    result = {
+      schemaVersion: 1,
+      kind: 'compliance',
+      scan: { id: crypto.randomUUID(), name: scanName, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), tool: { name: 'tollgate', version: TOOL_VERSION } },
+      target: { name: targetSpec, kind: 'ssh' },
+      authentication: { status: 'failed', ...(record ? { record: record.name } : {}), message: error.message },
+      policies: [],
+      expiredExceptions: [],
+      warnings: [],
+    };
+  } finally {
+    if (timer) clearTimeout(timer);
+    progress.done();
+  }
+
+  const verdict = evaluateComplianceGate(result, gate);
+  const authFailedAndPassing = result.authentication.status === 'failed' && verdict.passed;
+  if (authFailedAndPassing) {
+    // As the connectors do: loud, and no report, because nothing was scanned.
+    process.stderr.write(`tollgate: WARNING: ${verdict.warnings.join('; ')}\n`);
+    return ExitCode.Passed;
+  }
+  const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  await writeReports(targets, (renderer, renderOptions) => renderer.renderCompliance?.({ result, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns });
+  const verdictJson = `${JSON.stringify(verdict, null, 2)}\n`;
+  if (flags.summaryOutput) await writeFile(flags.summaryOutput, verdictJson);
+  await publishCiOutput(verdictJson);
+  if (!flags.quiet) {
+    for (const warning of verdict.warnings) process.stderr.write(`tollgate: warning: ${warning}\n`);
+    if (!verdict.passed) process.stderr.write(`tollgate: compliance gate failed\n${verdict.reasons.map((reason) => `  - ${reason}`).join('\n')}\n`);
+  }
+  return verdict.passed ? ExitCode.Passed : ExitCode.GateFailed;
+}

@@ -1,0 +1,68 @@
+/**
+ * The result of a compliance scan: plain, versioned JSON (docs/schema/compliance-result.schema.json).
+ */
+import type { ControlState, Criticality, EvidenceValue } from './model.js';
+
+export const COMPLIANCE_SCHEMA_VERSION = 1;
+
+export interface ExceptionRef {
+  reason: string;
+  approver: string;
+  expires?: string;
+  /** `file:line` of the exception entry. */
+  origin: string;
+}
+
+export interface ControlResult {
+  cid: string;
+  title: string;
+  policy: string;
+  criticality: Criticality;
+  statement: string;
+  state: ControlState;
+  message: string;
+  unexpected: EvidenceValue[];
+  missing: EvidenceValue[];
+  observed: EvidenceValue[];
+  rationale?: string;
+  remediation?: string;
+  references?: string[];
+  /** The active exception that turned a FAIL into EXCEPTION. */
+  exception?: ExceptionRef;
+  /** An exception that would have covered this control but has expired. */
+  expiredException?: ExceptionRef;
+}
+
+export interface PolicyTotals {
+  passed: number;
+  failed: number;
+  error: number;
+  exception: number;
+  notApplicable: number;
+}
+
+export interface PolicyResult {
+  id: string;
+  title: string;
+  version: string;
+  origin: string;
+  /** False when the policy's technology is absent on the target: every control is NOT_APPLICABLE. */
+  applicable: boolean;
+  /** "no data for policy <id> on <target>: <technology> not present". */
+  notApplicableReason?: string;
+  totals: PolicyTotals;
+  controls: ControlResult[];
+}
+
+export type AuthenticationStatus = 'not-required' | 'succeeded' | 'failed';
+
+export interface ComplianceResult {
+  schemaVersion: number;
+  kind: 'compliance';
+  scan: { id: string; name: string; startedAt: string; durationMs: number; tool: { name: 'tollgate'; version: string } };
+  target: { name: string; kind: string; os?: { family: string; version: string; prettyName?: string } };
+  authentication: { status: AuthenticationStatus; record?: string; message?: string };
+  policies: PolicyResult[];
+  expiredExceptions: (ExceptionRef & { cid: string })[];
+  warnings: string[];
+}

@@ -1,0 +1,256 @@
+/**
+ * `ssh://user@host[:port]`: a live host over one SSH connection (ssh2) for the whole scan. Files
+ * are read, listed and stat'ed over SFTP; a file only root can read (such as /etc/shadow) is read
+ * through `sudo -n`, or through sudo with the record's password written to sudo's stdin — never
+ * on a command line. Commands run under `timeout` on the host and are abandoned client-side when
+ * they pass their limit.
+ *
+ * Authentication: password, private key (with passphrase) or ssh-agent, from an authentication
+ * record. A refused login is an AuthenticationError (AUTH_FAILED), distinct from an unreachable
+ * host (TargetUnavailableError); an unknown or changed host key is refused before any credential
+ * is sent.
+ */
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { Client, ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
+import { UsageError } from '../../errors.js';
+import type { AuthenticationRecord } from '../credentials.js';
+import { verifyHostKey } from './host-keys.js';
+import { AuthenticationError, CommandTimeoutError, TargetReadError, TargetUnavailableError, type CommandResult, type FileInfo, type RunOptions, type Target } from './target.js';
+
+export interface SshTargetOptions {
+  host: string;
+  port: number;
+  record: AuthenticationRecord;
+  /** A pinned `SHA256:` host key fingerprint; otherwise known_hosts decides. */
+  hostKey?: string;
+  knownHostsFiles?: string[];
+  connectTimeoutMs: number;
+}
+
+const SFTP_NO_SUCH_FILE = 2;
+const SFTP_PERMISSION_DENIED = 3;
+const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+
+function quote(argument: string): string {
+  return `'${argument.replace(/'/g, `'\\''`)}'`;
+}
+
+function typeOfMode(mode: number): FileInfo['type'] {
+  const kind = mode & 0o170000;
+  if (kind === 0o100000) return 'file';
+  if (kind === 0o040000) return 'directory';
+  if (kind === 0o120000) return 'symlink';
+  return 'other';
+}
+
+export class SshTarget implements Target {
+  readonly kind = 'ssh' as const;
+  readonly live = true;
+
+  private constructor(
+    readonly name: string,
+    private readonly client: Client,
+    private readonly sftp: SFTPWrapper,
+    private readonly record: AuthenticationRecord,
+  ) {}
+
+  static async connect(options: SshTargetOptions): Promise<SshTarget> {
+    const { Client: SshClient } = await import('ssh2');
+    const client = new SshClient();
+    const name = `ssh://${options.record.username}@${options.host}${options.port === 22 ? '' : `:${options.port}`}`;
+    const knownHostsFiles = options.knownHostsFiles ?? [path.join(homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
+    let hostKeyRefusal: string | undefined;
+    const config: ConnectConfig = {
+      host: options.host,
+      port: options.port,
+      username: options.record.username,
+      readyTimeout: options.connectTimeoutMs,
+      keepaliveInterval: 15_000,
+      hostVerifier: (key: Buffer) => {
+        const verdict = verifyHostKey(key, { host: options.host, port: options.port, knownHostsFiles, ...(options.hostKey ? { pinned: options.hostKey } : {}) });
+        if (!verdict.accepted) hostKeyRefusal = verdict.reason;
+        return verdict.accepted;
+      },
+    };
+    const { password, privateKey, passphrase, agent } = options.record;
+    if (password) config.password = password.reveal().toString();
+    if (privateKey) config.privateKey = privateKey.reveal();
+    if (passphrase) config.passphrase = passphrase.reveal().toString();
+    if (agent) config.agent = agent;
+    if (!password && !privateKey && !agent) throw new UsageError(`authentication record "${options.record.name}" has no password, private key or agent`);
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: Error): void => {
+        if (settled) return;
+        settled = true;
+        client.end();
+        reject(error);
+      };
+      client.once('ready', () => {
+        settled = true;
+        resolve();
+      });
+      // Kept for the whole connection: ssh2 can report more than one error (a protocol error after
+      // a timeout), and an 'error' event without a listener would end the process.
+      client.on('error', (error: Error & { level?: string; code?: string }) => {
+        if (hostKeyRefusal) fail(new TargetUnavailableError(`${name}: ${hostKeyRefusal}`));
+        else if (error.level === 'client-authentication') fail(new AuthenticationError(`${name}: authentication failed for user ${options.record.username} with record "${options.record.name}" (the server refused every offered method)`));
+        else if (error.level === 'client-timeout') fail(new TargetUnavailableError(`${name}: no SSH handshake within ${options.connectTimeoutMs / 1000} s`));
+        else if (/private key|passphrase|Unsupported key format/i.test(error.message)) fail(new UsageError(`authentication record "${options.record.name}": cannot use the private key (${error.message.replace(/[^\w\s.,:()-]/g, '')})`));
+        else fail(new TargetUnavailableError(`${name}: cannot connect (${error.code ?? error.message})`));
+      });
+      try {
+        client.connect(config);
+      } catch (error) {
+        fail(new UsageError(`authentication record "${options.record.name}": ${(error as Error).message}`));
+      }
+    });
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((error, wrapper) => (error ? reject(new TargetUnavailableError(`${name}: the SFTP subsystem is not available (${error.message})`)) : resolve(wrapper))));
+    return new SshTarget(name, client, sftp, options.record);
+  }
+
+  private sftpError(error: Error & { code?: number }, targetPath: string): TargetReadError {
+    if (error.code === SFTP_NO_SUCH_FILE) return new TargetReadError(targetPath, 'not-found', 'no such file');
+    if (error.code === SFTP_PERMISSION_DENIED) return new TargetReadError(targetPath, 'permission-denied', 'permission denied');
+    return new TargetReadError(targetPath, 'failed', error.message);
+  }
+
+  async stat(targetPath: string): Promise<FileInfo | undefined> {
+    try {
+      const stats = await new Promise<Stats>((resolve, reject) => this.sftp.lstat(targetPath, (error, result) => (error ? reject(error) : resolve(result))));
+      return { type: typeOfMode(stats.mode), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size };
+    } catch (error) {
+      const failure = this.sftpError(error as Error & { code?: number }, targetPath);
+      if (failure.failure === 'not-found') return undefined;
+      if (failure.failure === 'permission-denied') return this.privilegedStat(targetPath);
+      throw failure;
+    }
+  }
+
+  private async privilegedStat(targetPath: string): Promise<FileInfo | undefined> {
+    const result = await this.runBinary(`stat -c '%f %u %g %s' -- ${quote(targetPath)}`, { timeoutMs: 30_000, privileged: true });
+    if (result.exitCode !== 0) {
+      if (/No such file/.test(result.stderr)) return undefined;
+      throw new TargetReadError(targetPath, 'permission-denied', `permission denied, and sudo could not read it (${result.stderr.trim().slice(0, 200)})`);
+    }
+    const [mode, uid, gid, size] = result.stdout.toString('utf8').trim().split(' ');
+    const numeric = parseInt(mode ?? '0', 16);
+    return { type: typeOfMode(numeric), mode: numeric & 0o7777, uid: Number(uid), gid: Number(gid), size: Number(size) };
+  }
+
+  async readFile(targetPath: string, maxBytes: number): Promise<Buffer> {
+    try {
+      const stats = await new Promise<Stats>((resolve, reject) => this.sftp.stat(targetPath, (error, result) => (error ? reject(error) : resolve(result))));
+      if (typeOfMode(stats.mode) !== 'file') throw new TargetReadError(targetPath, 'not-a-file', `is a ${typeOfMode(stats.mode)}, not a regular file`);
+      if (stats.size > maxBytes) throw new TargetReadError(targetPath, 'too-large', `is ${stats.size} bytes, over the ${maxBytes}-byte limit for checked files`);
+      return await this.readOpen(targetPath, maxBytes);
+    } catch (error) {
+      if (error instanceof TargetReadError && error.failure !== 'permission-denied') throw error;
+      const failure = error instanceof TargetReadError ? error : this.sftpError(error as Error & { code?: number }, targetPath);
+      if (failure.failure !== 'permission-denied') throw failure;
+      return this.privilegedRead(targetPath, maxBytes);
+    }
+  }
+
+  /** Reads with a bound even when the size lies (files under /proc report 0). */
+  private readOpen(targetPath: string, maxBytes: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const stream = this.sftp.createReadStream(targetPath, { highWaterMark: 64 * 1024 });
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          stream.destroy();
+          reject(new TargetReadError(targetPath, 'too-large', `is over the ${maxBytes}-byte limit for checked files`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.on('error', (error: Error & { code?: number }) => reject(error));
+      stream.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+  }
+
+  private async privilegedRead(targetPath: string, maxBytes: number): Promise<Buffer> {
+    if (!this.record.sudo && this.record.username !== 'root') throw new TargetReadError(targetPath, 'permission-denied', `permission denied for ${this.record.username}, and the authentication record allows no sudo`);
+    const result = await this.runBinary(`head -c ${maxBytes + 1} -- ${quote(targetPath)}`, { timeoutMs: 30_000, privileged: true });
+    if (result.exitCode !== 0) throw new TargetReadError(targetPath, 'permission-denied', `permission denied, and sudo could not read it (${result.stderr.trim().slice(0, 200)})`);
+    if (result.stdout.length > maxBytes) throw new TargetReadError(targetPath, 'too-large', `is over the ${maxBytes}-byte limit for checked files`);
+    return result.stdout;
+  }
+
+  async readLink(targetPath: string): Promise<string | undefined> {
+    const info = await this.stat(targetPath);
+    if (info?.type !== 'symlink') return undefined;
+    return new Promise((resolve, reject) => this.sftp.readlink(targetPath, (error, target) => (error ? reject(this.sftpError(error as Error & { code?: number }, targetPath)) : resolve(target))));
+  }
+
+  async listDir(targetPath: string): Promise<string[] | undefined> {
+    try {
+      const entries = await new Promise<{ filename: string }[]>((resolve, reject) => this.sftp.readdir(targetPath, (error, list) => (error ? reject(error) : resolve(list))));
+      return entries.map((entry) => entry.filename).sort();
+    } catch (error) {
+      const failure = this.sftpError(error as Error & { code?: number }, targetPath);
+      if (failure.failure === 'not-found') return undefined;
+      if (failure.failure === 'permission-denied' && (this.record.sudo || this.record.username === 'root')) {
+        const result = await this.runBinary(`ls -1A -- ${quote(targetPath)}`, { timeoutMs: 30_000, privileged: true });
+        if (result.exitCode === 0) return result.stdout.toString('utf8').split('\n').filter(Boolean).sort();
+      }
+      throw failure;
+    }
+  }
+
+  async run(command: string, options: RunOptions): Promise<CommandResult> {
+    const result = await this.runBinary(command, options);
+    return { stdout: result.stdout.toString('utf8'), stderr: result.stderr, exitCode: result.exitCode };
+  }
+
+  private runBinary(command: string, options: RunOptions): Promise<{ stdout: Buffer; stderr: string; exitCode: number }> {
+    const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
+    const inner = `LC_ALL=C timeout -s KILL ${seconds} /bin/sh -c ${quote(command)}`;
+    const privileged = options.privileged === true && this.record.username !== 'root';
+    const sudoPassword = privileged && this.record.sudo && this.record.sudo !== true ? this.record.sudo : undefined;
+    const wrapped = !privileged ? inner : sudoPassword ? `sudo -S -p '' -- /bin/sh -c ${quote(inner)}` : `sudo -n -- /bin/sh -c ${quote(inner)}`;
+    return new Promise((resolve, reject) => {
+      this.client.exec(wrapped, (error: Error | undefined, channel: ClientChannel) => {
+        if (error) {
+          reject(new TargetReadError(command, 'failed', `cannot start a command over SSH (${error.message})`));
+          return;
+        }
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        let size = 0;
+        const timer = setTimeout(() => {
+          channel.close();
+          reject(new CommandTimeoutError(command, options.timeoutMs));
+        }, options.timeoutMs + 2000);
+        channel.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_OUTPUT_BYTES) stdout.push(chunk);
+        });
+        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        let code: number | null = null;
+        let signal: string | undefined;
+        channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
+          code = exitCode;
+          signal = exitSignal;
+        });
+        channel.on('close', () => {
+          clearTimeout(timer);
+          // `timeout -s KILL` ends by the same signal (some builds exit 137 instead) when it had to kill the command.
+          if (code === 137 || signal === 'KILL' || signal === 'SIGKILL') reject(new CommandTimeoutError(command, options.timeoutMs));
+          else resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code ?? 1 });
+        });
+        if (sudoPassword) channel.write(`${sudoPassword.reveal().toString()}\n`);
+        channel.end();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.sftp.end();
+    this.client.end();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * `--format markdown` for compliance scans: the verdict, per-policy totals, the FAIL / ERROR /
+ * EXCEPTION matrix by criticality and the controls that failed the build.
+ */
+import { CRITICALITIES } from '../../compliance/model.js';
+import type { ComplianceReport } from '../renderer.js';
+import { escapeCell } from './index.js';
+
+const MAX_ROWS = 50;
+
+export function renderComplianceMarkdown(report: ComplianceReport): string {
+  const { result, verdict } = report;
+  const lines = [`## Tollgate compliance: ${escapeCell(result.target.name)} ${verdict.passed ? '✅ passed' : '❌ failed'}`, ''];
+  lines.push(`Scan **${escapeCell(result.scan.name)}**, authentication ${result.authentication.status}, ${(result.scan.durationMs / 1000).toFixed(1)} s. Controls causing build failure: **${verdict.controlsCausingFailure.length} of ${verdict.controlsEvaluated}**.`, '');
+  for (const reason of verdict.reasons) lines.push(`- ${escapeCell(reason)}`);
+  for (const warning of verdict.warnings) lines.push(`- ⚠️ ${escapeCell(warning)}`);
+  if (verdict.reasons.length + verdict.warnings.length > 0) lines.push('');
+  if (result.policies.length > 0) {
+    lines.push('| Policy | Passed | Failed | Error | Exception | Not applicable |', '|---|--:|--:|--:|--:|--:|');
+    for (const policy of result.policies) lines.push(`| ${escapeCell(policy.title)} | ${policy.totals.passed} | ${policy.totals.failed} | ${policy.totals.error} | ${policy.totals.exception} | ${policy.totals.notApplicable} |`);
+    lines.push('');
+    const order = [...CRITICALITIES].reverse();
+    lines.push(`| State | ${order.join(' | ')} |`, `|---|${order.map(() => '--:').join('|')}|`);
+    for (const state of ['FAIL', 'ERROR', 'EXCEPTION'] as const) lines.push(`| ${state} | ${order.map((criticality) => verdict.matrix[state][criticality]).join(' | ')} |`);
+    lines.push('');
+  }
+  if (verdict.controlsCausingFailure.length > 0) {
+    lines.push('| CID | Title | Criticality | State |', '|---|---|---|---|');
+    for (const control of verdict.controlsCausingFailure.slice(0, MAX_ROWS)) lines.push(`| \`${escapeCell(control.cid)}\` | ${escapeCell(control.title)} | ${control.criticality} | ${control.state} |`);
+    if (verdict.controlsCausingFailure.length > MAX_ROWS) lines.push('', `…and ${verdict.controlsCausingFailure.length - MAX_ROWS} more (see the HTML or JSON report).`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
