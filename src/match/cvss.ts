@@ -3,11 +3,18 @@
  * computed from the vector, never taken from advisory text; a vector the calculator cannot read
  * is dropped.
  */
-import cvssCalculator from 'ae-cvss-calculator';
-
-// A CommonJS module whose exports Node cannot detect statically: take them from the default export.
-const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = cvssCalculator;
+import { createRequire } from 'node:module';
+import type * as CvssCalculator from 'ae-cvss-calculator';
 import type { CvssScore, CvssVersion } from './finding.js';
+
+// The calculator evaluates its whole bundle when loaded (a tenth of a warm scan's start-up), and
+// most scans score no vector at all: it is required on the first vector, synchronously, since
+// scoring happens inside synchronous matching.
+let calculators: typeof CvssCalculator | undefined;
+function calculator(): typeof CvssCalculator {
+  calculators ??= createRequire(import.meta.url)('ae-cvss-calculator') as typeof CvssCalculator;
+  return calculators;
+}
 
 export function cvssVersionOf(vector: string): CvssVersion | undefined {
   if (vector.startsWith('CVSS:4.0/')) return '4.0';
@@ -26,8 +33,9 @@ function score(vector: string): { version: CvssVersion; vector: string; baseScor
   const version = cvssVersionOf(trimmed);
   if (!version || trimmed.length > 300) return null;
   try {
-    const calculator = version === '4.0' ? new Cvss4P0(trimmed) : version === '3.1' ? new Cvss3P1(trimmed) : version === '3.0' ? new Cvss3P0(trimmed) : new Cvss2(trimmed);
-    const base = calculator.calculateScores().base;
+    const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = calculator();
+    const vectorCalculator = version === '4.0' ? new Cvss4P0(trimmed) : version === '3.1' ? new Cvss3P1(trimmed) : version === '3.0' ? new Cvss3P0(trimmed) : new Cvss2(trimmed);
+    const base = vectorCalculator.calculateScores().base;
     if (typeof base !== 'number' || Number.isNaN(base) || base < 0 || base > 10) return null;
     return { version, vector: trimmed, baseScore: base };
   } catch {
