@@ -191,7 +191,8 @@ export function evaluateImageGate(scan: ScanResult, gate: GateConfig, today: str
   // 3. The verdict.
   const reasons: string[] = [];
   for (const criterion of criteria.filter((c) => c.violated)) {
-    const violators = considered.filter((finding) => criterion.violations.some((ref) => ref.id === finding.id && ref.packageId === finding.package.id));
+    const violationKeys = new Set(criterion.violations.map((ref) => `${ref.id}\u0000${ref.packageId}`));
+    const violators = considered.filter((finding) => violationKeys.has(`${finding.id}\u0000${finding.package.id}`));
     if (criterion.kind === 'severity-limit') reasons.push(`${plural(criterion.found, `${criterion.id.slice(9)} finding`)}, more than the limit of ${criterion.configuredValue?.slice(2)}: ${describeFindings(violators)}`);
     else if (criterion.kind === 'fail-on') reasons.push(`${plural(criterion.found, 'finding')} at ${failOn} or above: ${describeFindings(violators)}`);
     else if (criterion.kind === 'vulnerability-ids') reasons.push(`listed vulnerabilities found: ${describeFindings(violators)}`);

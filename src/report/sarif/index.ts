@@ -44,6 +44,8 @@ export const sarifRenderer: Renderer = {
     const results: Record<string, unknown>[] = [];
     report.scans.forEach((scan, index) => {
       const violating = new Set((verdictOf(report, index)?.violatingFindings ?? []).map((ref) => `${ref.id}\u0000${ref.packageId}`));
+      const image = imageName(scan);
+      const imageDigest = scan.image.manifestDigest ?? scan.image.id;
       for (const finding of scan.findings) {
         if (options.severities && !options.severities.includes(finding.severity)) continue;
         if (!ruleIndex.has(finding.id)) {
@@ -55,17 +57,17 @@ export const sarifRenderer: Renderer = {
           ruleId: finding.id,
           ruleIndex: ruleIndex.get(finding.id),
           level: LEVEL[finding.severity],
-          message: { text: `${finding.package.name} ${finding.package.version} in ${imageName(scan)} is affected by ${finding.id} (${finding.severity}).${fixed}` },
+          message: { text: `${finding.package.name} ${finding.package.version} in ${image} is affected by ${finding.id} (${finding.severity}).${fixed}` },
           locations: [
             {
               physicalLocation: { artifactLocation: { uri: finding.package.location.replace(/^\/+/, '') }, region: { startLine: 1 } },
-              message: { text: `${imageName(scan)}: ${finding.package.location}` },
+              message: { text: `${image}: ${finding.package.location}` },
             },
           ],
-          partialFingerprints: { 'tollgate/v1': createHash('sha256').update(`${imageName(scan)}\u0000${finding.id}\u0000${finding.package.name}\u0000${finding.package.location}`).digest('hex') },
+          partialFingerprints: { 'tollgate/v1': createHash('sha256').update(`${image}\u0000${finding.id}\u0000${finding.package.name}\u0000${finding.package.location}`).digest('hex') },
           properties: {
-            image: imageName(scan),
-            imageDigest: scan.image.manifestDigest ?? scan.image.id,
+            image,
+            imageDigest,
             package: finding.package.name,
             installedVersion: finding.package.version,
             fixedVersions: finding.fixedVersions,
@@ -80,6 +82,6 @@ export const sarifRenderer: Renderer = {
       version: '2.1.0',
       runs: [{ tool: { driver: { name: 'tollgate', version: TOOL_VERSION, informationUri: 'https://github.com/tollgate-dev/tollgate', rules } }, results, columnKind: 'utf16CodeUnits' }],
     };
-    return `${JSON.stringify(log, null, 2)}\n`;
+    return `${JSON.stringify(log)}\n`;
   },
 };
