@@ -58,22 +58,22 @@ export class VulnDatabase {
   private readonly lookupStatement: Database.Statement;
   private readonly lookupManyStatement: Database.Statement;
   private readonly cveStatement: Database.Statement;
+  private readonly advisoryStatement: Database.Statement;
   private readonly advisoryCache = new Map<string, AdvisoryRow>();
 
   private constructor(readonly path: string, db: Database.Database) {
     this.db = db;
+    // Candidates carry only what range evaluation needs; an advisory's text is read when a
+    // candidate turns out to match (a tenth of them in a typical scan), see CandidateRow.
     this.lookupStatement = db.prepare(
-      `SELECT a.id, a.modified, a.published, a.summary, a.details, a.aliases, a.severity AS advisory_severity, a.database_severity, a.refs,
-              f.ecosystem, f.name, f.ranges, f.versions, f.severity AS affected_severity, f.ecosystem_specific
-         FROM affected f JOIN advisory a ON a.id = f.advisory_id
-        WHERE f.ecosystem = ? AND f.name = ?`,
+      `SELECT advisory_id, ecosystem, name, ranges, versions, severity, ecosystem_specific
+         FROM affected WHERE ecosystem = ? AND name = ?`,
     );
     this.lookupManyStatement = db.prepare(
-      `SELECT a.id, a.modified, a.published, a.summary, a.details, a.aliases, a.severity AS advisory_severity, a.database_severity, a.refs,
-              f.ecosystem, f.name, f.ranges, f.versions, f.severity AS affected_severity, f.ecosystem_specific
-         FROM affected f JOIN advisory a ON a.id = f.advisory_id
-        WHERE f.ecosystem = ? AND f.name IN (SELECT value FROM json_each(?))`,
+      `SELECT advisory_id, ecosystem, name, ranges, versions, severity, ecosystem_specific
+         FROM affected WHERE ecosystem = ? AND name IN (SELECT value FROM json_each(?))`,
     );
+    this.advisoryStatement = db.prepare('SELECT id, modified, published, summary, details, aliases, severity, database_severity, refs FROM advisory WHERE id = ?');
     this.cveStatement = db.prepare('SELECT version, vector, source FROM cve_severity WHERE cve = ?');
   }
 
@@ -128,30 +128,40 @@ export class VulnDatabase {
   }
 
   private candidateOf(row: Record<string, string | null>): AffectedCandidate {
-    const id = row.id as string;
-    let advisory = this.advisoryCache.get(id);
-    if (!advisory) {
-      advisory = {
-        id,
-        ...(row.modified ? { modified: row.modified } : {}),
-        ...(row.published ? { published: row.published } : {}),
-        ...(row.summary ? { summary: row.summary } : {}),
-        ...(row.details ? { details: row.details } : {}),
-        aliases: JSON.parse(row.aliases ?? '[]') as string[],
-        severity: JSON.parse(row.advisory_severity ?? '[]') as OsvSeverity[],
-        ...(row.database_severity ? { databaseSeverity: row.database_severity } : {}),
-        references: JSON.parse(row.refs ?? '[]') as string[],
-      };
-      this.advisoryCache.set(id, advisory);
-    }
-    return {
-      advisory,
+    const id = row.advisory_id as string;
+    const candidate = {
       ecosystem: row.ecosystem as string,
       name: row.name as string,
       ranges: JSON.parse(row.ranges ?? '[]') as OsvRange[],
       versions: JSON.parse(row.versions ?? '[]') as string[],
-      severity: JSON.parse(row.affected_severity ?? '[]') as OsvSeverity[],
+      severity: JSON.parse(row.severity ?? '[]') as OsvSeverity[],
       ...(row.ecosystem_specific ? { ecosystemSpecific: JSON.parse(row.ecosystem_specific) as Record<string, unknown> } : {}),
+    };
+    // The advisory is read from the database on first access, once per advisory id.
+    const advisory = (): AdvisoryRow => {
+      let loaded = this.advisoryCache.get(id);
+      if (!loaded) {
+        loaded = this.advisoryOf(id);
+        this.advisoryCache.set(id, loaded);
+      }
+      return loaded;
+    };
+    return Object.defineProperty(candidate, 'advisory', { get: advisory, enumerable: true }) as AffectedCandidate;
+  }
+
+  private advisoryOf(id: string): AdvisoryRow {
+    const row = this.run(() => this.advisoryStatement.get(id) as Record<string, string | null> | undefined);
+    if (!row) throw new DatabaseError(`${this.path}: advisory ${id} is named by an affected entry but missing; the database may be corrupt`, { hint: 'rebuild it with: tollgate db update' });
+    return {
+      id,
+      ...(row.modified ? { modified: row.modified } : {}),
+      ...(row.published ? { published: row.published } : {}),
+      ...(row.summary ? { summary: row.summary } : {}),
+      ...(row.details ? { details: row.details } : {}),
+      aliases: JSON.parse(row.aliases ?? '[]') as string[],
+      severity: JSON.parse(row.severity ?? '[]') as OsvSeverity[],
+      ...(row.database_severity ? { databaseSeverity: row.database_severity } : {}),
+      references: JSON.parse(row.refs ?? '[]') as string[],
     };
   }
 

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseError, HostileInputError, UsageError } from '../errors.js';
 import { startProxy, startServer } from '../../test/support/http-server.js';
@@ -175,6 +176,24 @@ describe('opening a database', () => {
     await writeFile(corrupt, Buffer.alloc(8192, 0x41));
     expect(() => openVulnDatabase(corrupt)).toThrow(/not a readable vulnerability database/);
     await expect(importOsv(corrupt, [path.join(work, 'all.zip')])).rejects.toThrow(DatabaseError);
+  });
+
+  it('reads an advisory only when a candidate needs it, and names one that an entry points at but is gone', async () => {
+    const file = path.join(work, 'dangling.db');
+    await importOsv(file, [path.join(work, 'all.zip')]);
+    const edit = new Database(file);
+    edit.pragma('foreign_keys = OFF');
+    edit.prepare('DELETE FROM advisory WHERE id = ?').run('DSA-5514-1');
+    edit.close();
+    const database = openVulnDatabase(file);
+    try {
+      const [candidate] = database.lookup('Debian:12', 'glibc');
+      expect(candidate?.ranges.length).toBeGreaterThan(0);
+      expect(() => candidate?.advisory).toThrow(/advisory DSA-5514-1 is named by an affected entry but missing; the database may be corrupt/);
+      expect(database.lookup('npm', 'lodash')[0]?.advisory).toMatchObject({ id: 'GHSA-aaaa-bbbb-cccc', aliases: ['CVE-2021-23337'] });
+    } finally {
+      database.close();
+    }
   });
 });
 
