@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import type * as CvssCalculator from 'ae-cvss-calculator';
 import type { CvssScore, CvssVersion } from './finding.js';
 
-// The calculator evaluates its whole bundle when loaded (a tenth of a warm scan's start-up), and
-// most scans score no vector at all: it is required on the first vector, synchronously, since
-// scoring happens inside synchronous matching.
+// The calculator evaluates its whole bundle when loaded (a tenth of a warm scan's start-up), and a
+// scan whose findings carry no vector never needs it: it is required on the first vector,
+// synchronously, since scoring happens inside synchronous matching.
 let calculators: typeof CvssCalculator | undefined;
 function calculator(): typeof CvssCalculator {
   calculators ??= createRequire(import.meta.url)('ae-cvss-calculator') as typeof CvssCalculator;
@@ -32,8 +32,9 @@ function score(vector: string): { version: CvssVersion; vector: string; baseScor
   const trimmed = vector.trim().replace(/^\((.*)\)$/, '$1');
   const version = cvssVersionOf(trimmed);
   if (!version || trimmed.length > 300) return null;
+  // Outside the try: a calculator that cannot load is an error, not a vector quietly dropped.
+  const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = calculator();
   try {
-    const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = calculator();
     const vectorCalculator = version === '4.0' ? new Cvss4P0(trimmed) : version === '3.1' ? new Cvss3P1(trimmed) : version === '3.0' ? new Cvss3P0(trimmed) : new Cvss2(trimmed);
     const base = vectorCalculator.calculateScores().base;
     if (typeof base !== 'number' || Number.isNaN(base) || base < 0 || base > 10) return null;

@@ -64,7 +64,7 @@ export class VulnDatabase {
   private constructor(readonly path: string, db: Database.Database) {
     this.db = db;
     // Candidates carry only what range evaluation needs; an advisory's text is read when a
-    // candidate turns out to match (a tenth of them in a typical scan), see CandidateRow.
+    // candidate turns out to match (an eighth of them in the matching benchmark), see candidateOf.
     this.lookupStatement = db.prepare(
       `SELECT advisory_id, ecosystem, name, ranges, versions, severity, ecosystem_specific
          FROM affected WHERE ecosystem = ? AND name = ?`,
