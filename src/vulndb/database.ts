@@ -53,6 +53,9 @@ export function defaultDatabasePath(): string {
   return path.join(envPaths('tollgate', { suffix: '' }).cache, 'db', 'tollgate.db');
 }
 
+/** advisory_id, ecosystem, name, ranges, versions, severity, ecosystem_specific. */
+type CandidateColumns = [string, string, string, string | null, string | null, string | null, string | null];
+
 export class VulnDatabase {
   private readonly db: Database.Database;
   private readonly lookupStatement: Database.Statement;
@@ -73,6 +76,9 @@ export class VulnDatabase {
       `SELECT advisory_id, ecosystem, name, ranges, versions, severity, ecosystem_specific
          FROM affected WHERE ecosystem = ? AND name IN (SELECT value FROM json_each(?))`,
     );
+    // Rows as arrays (columns in the order selected): no object per row, a third of the query's time.
+    this.lookupStatement.raw(true);
+    this.lookupManyStatement.raw(true);
     this.advisoryStatement = db.prepare('SELECT id, modified, published, summary, details, aliases, severity, database_severity, refs FROM advisory WHERE id = ?');
     this.cveStatement = db.prepare('SELECT version, vector, source FROM cve_severity WHERE cve = ?');
   }
@@ -99,7 +105,7 @@ export class VulnDatabase {
 
   /** Every affected entry naming this package in this ecosystem. */
   lookup(ecosystem: string, name: string): AffectedCandidate[] {
-    return this.run(() => this.lookupStatement.all(ecosystem, normalizePackageName(ecosystem, name)) as Record<string, string | null>[]).map((row) => this.candidateOf(row));
+    return this.run(() => this.lookupStatement.all(ecosystem, normalizePackageName(ecosystem, name)) as CandidateColumns[]).map((row) => this.candidateOf(row));
   }
 
   /**
@@ -112,8 +118,8 @@ export class VulnDatabase {
     for (const name of normalized) byName.set(name, []);
     for (let start = 0; start < normalized.length; start += 5000) {
       const chunk = JSON.stringify(normalized.slice(start, start + 5000));
-      for (const row of this.run(() => this.lookupManyStatement.all(ecosystem, chunk) as Record<string, string | null>[])) {
-        byName.get(row.name as string)?.push(this.candidateOf(row));
+      for (const row of this.run(() => this.lookupManyStatement.all(ecosystem, chunk) as CandidateColumns[])) {
+        byName.get(row[2])?.push(this.candidateOf(row));
       }
     }
     return byName;
@@ -127,15 +133,22 @@ export class VulnDatabase {
     }
   }
 
-  private candidateOf(row: Record<string, string | null>): AffectedCandidate {
-    const id = row.advisory_id as string;
+  private candidateOf([id, ecosystem, name, ranges, versions, severity, ecosystemSpecific]: CandidateColumns): AffectedCandidate {
+    const parse = <T>(text: string | null, fallback: T): T => {
+      if (text === null) return fallback;
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw new DatabaseError(`${this.path}: the entry of ${id} for ${ecosystem} ${name} is not valid JSON; the database may be corrupt`, { hint: 'rebuild it with: tollgate db update' });
+      }
+    };
     const candidate = {
-      ecosystem: row.ecosystem as string,
-      name: row.name as string,
-      ranges: JSON.parse(row.ranges ?? '[]') as OsvRange[],
-      versions: JSON.parse(row.versions ?? '[]') as string[],
-      severity: JSON.parse(row.severity ?? '[]') as OsvSeverity[],
-      ...(row.ecosystem_specific ? { ecosystemSpecific: JSON.parse(row.ecosystem_specific) as Record<string, unknown> } : {}),
+      ecosystem,
+      name,
+      ranges: parse<OsvRange[]>(ranges, []),
+      versions: parse<string[]>(versions, []),
+      severity: parse<OsvSeverity[]>(severity, []),
+      ...(ecosystemSpecific ? { ecosystemSpecific: parse<Record<string, unknown>>(ecosystemSpecific, {}) } : {}),
     };
     // The advisory is read from the database on first access, once per advisory id.
     const advisory = (): AdvisoryRow => {

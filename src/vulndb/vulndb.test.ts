@@ -195,6 +195,21 @@ describe('opening a database', () => {
       database.close();
     }
   });
+
+  it('names an affected entry whose ranges are not JSON instead of crashing', async () => {
+    const file = path.join(work, 'bad-ranges.db');
+    await importOsv(file, [path.join(work, 'all.zip')]);
+    const edit = new Database(file);
+    edit.prepare("UPDATE affected SET ranges = '[{\"type\": ' WHERE name = 'lodash'").run();
+    edit.close();
+    const database = openVulnDatabase(file);
+    try {
+      expect(() => database.lookupMany('npm', ['lodash'])).toThrow(DatabaseError);
+      expect(() => database.lookup('npm', 'lodash')).toThrow(/the entry of GHSA-aaaa-bbbb-cccc for npm lodash is not valid JSON; the database may be corrupt/);
+    } finally {
+      database.close();
+    }
+  });
 });
 
 describe('updating from the OSV bucket and the NVD feeds', () => {

@@ -19,9 +19,21 @@ export function parseSemver(version: string): SemVer | undefined {
   return semver.parse(`${major}.${minor}.${patch}${tail}`, { loose: true }) ?? undefined;
 }
 
+/**
+ * Parsed versions by text: matching compares one installed version with every range event of
+ * every candidate advisory, and the same few strings come back thousands of times. Comparison
+ * never changes a parsed version, so sharing them is safe.
+ */
+const parsedVersions = new Map<string, SemVer>();
+const MAX_REMEMBERED = 20_000;
+
 function parseOrThrow(version: string): SemVer {
-  const parsed = parseSemver(version);
+  let parsed = parsedVersions.get(version);
+  if (parsed) return parsed;
+  parsed = parseSemver(version);
   if (!parsed) throw new InvalidVersionError('semver', version);
+  if (parsedVersions.size >= MAX_REMEMBERED) parsedVersions.clear();
+  parsedVersions.set(version, parsed);
   return parsed;
 }
 
