@@ -36,7 +36,7 @@ import { startThrottledLink } from './throttled-link.js';
 import { benchCompliance } from './compliance.js';
 import { benchRender } from './render.js';
 
-const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.js');
+const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.cjs');
 const results: Record<string, unknown> = { machine: { cpus: spawnSync('nproc').stdout.toString().trim(), node: process.version }, at: new Date().toISOString() };
 const rows: [string, string, string][] = [];
 

@@ -1,7 +1,13 @@
-// Bundles the compiled CLI (dist/cli/main.js) into dist/bin/: Node resolves and links one large
-// module graph far faster than ~150 small files, which is most of a warm scan's time. Modules that
-// load native code or are loaded only for some commands stay external and load on first use.
+// Bundles the compiled CLI (dist/cli/main.js) into one CommonJS file, dist/bin/tollgate.cjs: Node
+// loads one file far faster than ~150 small ES modules (a warm scan's start-up was most of its
+// time), and Node 20's CommonJS loader is faster again than its ES module loader for the same code
+// (warm scan 0.39 s -> 0.34 s). Commands and formats loaded with import() are still evaluated only
+// when used. Modules that load native code, or only some commands need, stay external.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Earlier builds' files (a bundle of another shape) must not linger next to this one.
+rmSync('dist/bin', { recursive: true, force: true });
 
 const EXTERNAL = ['better-sqlite3', 'ssh2', 'dockerode', 'undici', 'yaml', 'ajv', 'ajv-formats', '@cyclonedx/cyclonedx-library'];
 
@@ -18,16 +24,18 @@ const deferDockerModemSsh = {
 };
 
 await build({
-  entryPoints: { tollgate: 'dist/cli/main.js' },
-  outdir: 'dist/bin',
+  entryPoints: ['dist/cli/main.js'],
+  outfile: 'dist/bin/tollgate.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
   plugins: [deferDockerModemSsh],
-  // CommonJS dependencies inside an ES module bundle still call require().
-  banner: { js: "import { createRequire as __tollgateCreateRequire } from 'node:module'; const require = __tollgateCreateRequire(import.meta.url);" },
+  // The sources are ES modules that find their package and load some dependencies through
+  // import.meta.url; in the CommonJS bundle that is the bundle's own file URL.
+  define: { 'import.meta.url': '__tollgateModuleUrl' },
+  // "use strict" first, so the sources keep the strict mode they were written for.
+  banner: { js: "'use strict';\nconst __tollgateModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });

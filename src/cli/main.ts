@@ -11,4 +11,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await runCli(process.argv);
+// No top-level await: the bundled CLI is a CommonJS file (see scripts/bundle.mjs).
+void runCli(process.argv).then((code) => {
+  process.exitCode = code;
+});

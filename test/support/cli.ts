@@ -1,11 +1,11 @@
 /**
- * Runs the built `tollgate` command (the bundled dist/bin/tollgate.js, as installed) in a child process.
+ * Runs the built `tollgate` command (the bundled dist/bin/tollgate.cjs, as installed) in a child process.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from './fixture-cache.js';
 
-export const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.js');
+export const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.cjs');
 
 export interface CliResult {
   code: number;
