@@ -68,6 +68,13 @@ export class PathTree<T> {
     if (node) delete node.children;
   }
 
+  /** Names directly below `path`, sorted; undefined when nothing is stored at or below it. */
+  childNames(path: string): string[] | undefined {
+    const node = this.find(path);
+    if (!node) return undefined;
+    return [...(node.children?.keys() ?? [])].sort();
+  }
+
   *entries(): Generator<[string, T]> {
     const stack: [string, TreeNode<T>][] = [['', this.root]];
     while (stack.length > 0) {

@@ -5,6 +5,7 @@
  * configuration checks read (/etc and the package and systemd databases), each bounded. An image
  * is not a running system: no commands, no runtime state.
  */
+import { PathTree } from '../../engine/path-tree.js';
 import { HostileInputError } from '../../errors.js';
 import { openImage } from '../../image/sources.js';
 import type { LayerEntries } from '../../image/layer-entry.js';
@@ -28,24 +29,16 @@ function wantsContent(path: string): boolean {
 export class ImageTarget implements Target {
   readonly kind = 'image' as const;
   readonly live = false;
-  private readonly children = new Map<string, Set<string>>();
 
   private constructor(
     readonly name: string,
-    private readonly nodes: Map<string, ImageNode>,
-  ) {
-    for (const path of nodes.keys()) {
-      if (path === '/') continue;
-      const parent = parentPath(path);
-      let names = this.children.get(parent);
-      if (!names) this.children.set(parent, (names = new Set()));
-      names.add(baseName(path));
-    }
-  }
+    private readonly nodes: PathTree<ImageNode>,
+  ) {}
 
   static async open(reference: string): Promise<ImageTarget> {
     const source = await openImage(reference);
-    const merged = new Map<string, ImageNode>([['/', { type: 'directory', mode: 0o755, uid: 0, gid: 0, size: 0 }]]);
+    const merged = new PathTree<ImageNode>();
+    merged.set('/', { type: 'directory', mode: 0o755, uid: 0, gid: 0, size: 0 });
     try {
       const readLayer = async (entries: LayerEntries): Promise<{ nodes: Map<string, ImageNode>; whiteouts: string[]; opaque: string[] }> => {
         const nodes = new Map<string, ImageNode>();
@@ -84,12 +77,13 @@ export class ImageTarget implements Target {
       for (const index of indexes) {
         const layer = layers.get(index);
         if (!layer) continue;
-        const removeBelow = (folder: string, keepFolder: boolean): void => {
-          for (const path of [...merged.keys()]) if (isSameOrBelow(path, folder) && (!keepFolder || path !== folder)) merged.delete(path);
-        };
-        for (const folder of layer.opaque) removeBelow(folder, true);
-        for (const path of layer.whiteouts) removeBelow(path, false);
-        for (const [path, node] of layer.nodes) merged.set(path, node);
+        for (const folder of layer.opaque) merged.clearChildren(folder);
+        for (const path of layer.whiteouts) merged.deleteSubtree(path);
+        // A folder entry keeps what lower layers put in it; anything else replaces the subtree.
+        for (const [path, node] of layer.nodes) {
+          if (node.type === 'directory') merged.set(path, node);
+          else merged.replace(path, node);
+        }
       }
     } catch (error) {
       if (error instanceof HostileInputError || error instanceof TargetUnavailableError) throw error;
@@ -137,7 +131,7 @@ export class ImageTarget implements Target {
   async listDir(path: string): Promise<string[] | undefined> {
     const resolved = this.resolve(path, true);
     if (this.nodes.get(resolved)?.type !== 'directory') return undefined;
-    return [...(this.children.get(resolved) ?? [])].sort();
+    return this.nodes.childNames(resolved) ?? [];
   }
 
   async close(): Promise<void> {}
