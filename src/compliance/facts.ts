@@ -10,7 +10,7 @@ import { resolveOs } from '../inventory/os-release/resolve.js';
 import type { Analyzer } from '../inventory/analyzer.js';
 import type { OsInfo, PackageRecord } from '../inventory/types.js';
 import { readLinesIfPresent, readText, type NumberedLine } from './config/text-files.js';
-import { MAX_CHECKED_FILE_BYTES, TargetReadError, type Target } from './targets/target.js';
+import { MAX_CHECKED_FILE_BYTES, MAX_PACKAGE_DATABASE_BYTES, TargetReadError, type Target } from './targets/target.js';
 
 export interface Account {
   name: string;
@@ -35,8 +35,6 @@ export interface InstalledPackages {
   manager?: 'dpkg' | 'apk' | 'rpm';
   packages: PackageRecord[];
 }
-
-const MAX_PACKAGE_DB_BYTES = 64 * 1024 * 1024;
 
 export class TargetFacts {
   private readonly memo = new Map<string, Promise<unknown>>();
@@ -143,7 +141,7 @@ export class TargetFacts {
   }
 
   private async analyzeFile(analyzer: Analyzer, path: string): Promise<PackageRecord[] | undefined> {
-    const content = await this.optionalBytes(path, MAX_PACKAGE_DB_BYTES);
+    const content = await this.optionalBytes(path, MAX_PACKAGE_DATABASE_BYTES);
     if (!content) return undefined;
     return analyzer.analyze({ path, content }).packages ?? [];
   }

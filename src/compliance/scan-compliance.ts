@@ -5,6 +5,7 @@
  * while active. Pass/fail of the build is not decided here but by the compliance gate.
  */
 import { randomUUID } from 'node:crypto';
+import { messageOf } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { missingTechnology } from './applicability.js';
 import { evaluateCheck } from './checks/registry.js';
@@ -13,7 +14,7 @@ import { TargetFacts } from './facts.js';
 import type { ControlState } from './model.js';
 import type { Policy } from './policy/policy-types.js';
 import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult, type ControlResult, type PolicyResult, type PolicyTotals } from './result.js';
-import { describeFailure, type Target } from './targets/target.js';
+import type { Target } from './targets/target.js';
 
 export interface ComplianceScanOptions {
   scanName: string;
@@ -49,7 +50,7 @@ export async function scanCompliance(target: Target, policies: readonly Policy[]
     } catch (error) {
       // Whether the policy applies could not be read (an unreadable os-release, a package
       // database Tollgate cannot open): every control is ERROR with that reason, never a guess.
-      undecided = `cannot tell whether policy ${policy.id} applies to ${target.name}: ${describeFailure(error)}`;
+      undecided = `cannot tell whether policy ${policy.id} applies to ${target.name}: ${messageOf(error)}`;
     }
     const reason = absent === undefined ? undefined : `no data for policy ${policy.id} on ${target.name}: ${absent} not present`;
     const controls: ControlResult[] = [];
@@ -71,7 +72,7 @@ export async function scanCompliance(target: Target, policies: readonly Policy[]
         try {
           controlAbsent = await missingTechnology(control.applicability, facts);
         } catch (error) {
-          controlUndecided = `cannot tell whether control ${control.cid} applies to ${target.name}: ${describeFailure(error)}`;
+          controlUndecided = `cannot tell whether control ${control.cid} applies to ${target.name}: ${messageOf(error)}`;
         }
       }
       if (controlUndecided) {
@@ -90,7 +91,7 @@ export async function scanCompliance(target: Target, policies: readonly Policy[]
               result.exception = ref;
             } else {
               result.expiredException = ref;
-              expired.set(`${exception.origin}`, exception);
+              expired.set(exception.origin, exception);
             }
           }
         }

@@ -177,6 +177,15 @@ describe('other targets', () => {
   });
 });
 
+describe('command output', () => {
+  it('is an ERROR, not a shortened result, when a command prints more than the limit', async () => {
+    const policy = parsePolicy('schemaVersion: 1\nid: loud\ntitle: Loud\nversion: "1"\ncontrols:\n  - cid: O-1\n    title: prints too much\n    statement: x\n    criticality: MINIMAL\n    check: { type: command, run: "head -c 9000000 /dev/zero", timeoutSeconds: 20 }\n', 'loud.yaml');
+    const target = await openTarget('local');
+    const result = await scanCompliance(target, [policy], { scanName: 'local' });
+    expect(result.policies[0]?.controls.map((control) => [control.state, control.message])).toEqual([['ERROR', 'head -c 9000000 /dev/zero: printed more than 8388608 bytes']]);
+  });
+});
+
 describe('the compliance HTML report in Chromium', () => {
   let browser: Browser;
   let server: TestServer;

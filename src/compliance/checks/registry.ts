@@ -5,7 +5,8 @@
 import type { CheckOutcome } from '../model.js';
 import { emptyEvidence } from '../model.js';
 import type { CheckDefinition } from '../policy/policy-types.js';
-import { CommandTimeoutError, TargetReadError, describeFailure } from '../targets/target.js';
+import { messageOf } from '../../errors.js';
+import { CommandTimeoutError, TargetReadError } from '../targets/target.js';
 import { accountsCheck } from './accounts.js';
 import { commandCheck } from './command.js';
 import { compositeCheck } from './composition.js';
@@ -48,6 +49,6 @@ export async function evaluateCheck(check: CheckDefinition, context: Omit<CheckC
     }
     // Anything else is a bug or an unforeseen input: still an ERROR for this control, with the
     // reason, rather than a crash that loses every other result.
-    return { state: 'ERROR', message: `check failed: ${describeFailure(error)}`, evidence: emptyEvidence() };
+    return { state: 'ERROR', message: `check failed: ${messageOf(error)}`, evidence: emptyEvidence() };
   }
 }

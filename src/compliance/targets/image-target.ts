@@ -10,10 +10,9 @@ import { HostileInputError } from '../../errors.js';
 import { openImage } from '../../image/sources.js';
 import type { LayerEntries } from '../../image/layer-entry.js';
 import { MAX_SYMLINK_HOPS, baseName, isSameOrBelow, parentPath, resolveInRoot } from '../../image/paths.js';
-import { TargetReadError, TargetUnavailableError, MAX_CHECKED_FILE_BYTES, type FileInfo, type Target } from './target.js';
+import { TargetReadError, TargetUnavailableError, MAX_CHECKED_FILE_BYTES, MAX_PACKAGE_DATABASE_BYTES, type FileInfo, type Target } from './target.js';
 
 const CONTENT_FOLDERS = ['/etc', '/usr/lib/os-release', '/var/lib/dpkg/status', '/var/lib/dpkg/status.d', '/lib/apk/db', '/usr/lib/sysctl.d', '/lib/sysctl.d', '/usr/lib/modprobe.d', '/lib/modprobe.d', '/usr/lib/systemd/system', '/lib/systemd/system', '/usr/local/lib/sysctl.d'];
-const MAX_DATABASE_BYTES = 64 * 1024 * 1024;
 
 interface ImageNode extends FileInfo {
   linkTarget?: string;
@@ -63,7 +62,7 @@ export class ImageTarget implements Target {
           const type = entry.kind === 'file' || entry.kind === 'directory' || entry.kind === 'symlink' ? entry.kind : 'other';
           const node: ImageNode = { ...base, type, ...(entry.linkTarget === undefined ? {} : { linkTarget: entry.linkTarget }) };
           if (type === 'file') {
-            const limit = entry.path.startsWith('/var/lib/dpkg') || entry.path.startsWith('/lib/apk') ? MAX_DATABASE_BYTES : MAX_CHECKED_FILE_BYTES;
+            const limit = entry.path.startsWith('/var/lib/dpkg') || entry.path.startsWith('/lib/apk') ? MAX_PACKAGE_DATABASE_BYTES : MAX_CHECKED_FILE_BYTES;
             if (!wantsContent(entry.path)) node.unread = 'file contents outside the configuration folders are not kept for image targets';
             else if (entry.size > limit) node.unread = `is ${entry.size} bytes, over the ${limit}-byte limit for checked files`;
             else node.content = await entry.read(limit);

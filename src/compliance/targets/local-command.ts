@@ -1,11 +1,9 @@
 /**
  * Commands of checks on this host: run by `/bin/sh -c` in their own process group, killed as a
- * group when they pass their time limit, with bounded output.
+ * group when they pass their time limit, with bounded output (more is an error, not a cut).
  */
 import { spawn } from 'node:child_process';
-import { CommandTimeoutError, type CommandResult, type RunOptions } from './target.js';
-
-const MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+import { CommandTimeoutError, MAX_COMMAND_OUTPUT_BYTES, TargetReadError, type CommandResult, type RunOptions } from './target.js';
 
 export function runLocalCommand(command: string, options: RunOptions): Promise<CommandResult> {
   const privileged = options.privileged === true && process.getuid?.() !== 0;
@@ -17,7 +15,7 @@ export function runLocalCommand(command: string, options: RunOptions): Promise<C
     let size = 0;
     const collect = (into: Buffer[]) => (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_OUTPUT_BYTES) into.push(chunk);
+      if (size <= MAX_COMMAND_OUTPUT_BYTES) into.push(chunk);
     };
     child.stdout.on('data', collect(stdout));
     child.stderr.on('data', collect(stderr));
@@ -38,6 +36,10 @@ export function runLocalCommand(command: string, options: RunOptions): Promise<C
       clearTimeout(timer);
       if (timedOut) {
         reject(new CommandTimeoutError(command, options.timeoutMs));
+        return;
+      }
+      if (size > MAX_COMMAND_OUTPUT_BYTES) {
+        reject(new TargetReadError(command, 'too-large', `printed more than ${MAX_COMMAND_OUTPUT_BYTES} bytes`));
         return;
       }
       resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code ?? (signal ? 128 : 1) });

@@ -16,7 +16,7 @@ import type { Client, ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 's
 import { UsageError } from '../../errors.js';
 import type { AuthenticationRecord } from '../credentials.js';
 import { verifyHostKey } from './host-keys.js';
-import { AuthenticationError, CommandTimeoutError, TargetReadError, TargetUnavailableError, type CommandResult, type FileInfo, type RunOptions, type Target } from './target.js';
+import { AuthenticationError, CommandTimeoutError, MAX_COMMAND_OUTPUT_BYTES, TargetReadError, TargetUnavailableError, type CommandResult, type FileInfo, type RunOptions, type Target } from './target.js';
 
 export interface SshTargetOptions {
   host: string;
@@ -30,7 +30,6 @@ export interface SshTargetOptions {
 
 const SFTP_NO_SUCH_FILE = 2;
 const SFTP_PERMISSION_DENIED = 3;
-const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 function quote(argument: string): string {
   return `'${argument.replace(/'/g, `'\\''`)}'`;
@@ -175,7 +174,7 @@ export class SshTarget implements Target {
 
   private async privilegedRead(targetPath: string, maxBytes: number): Promise<Buffer> {
     if (!this.record.sudo && this.record.username !== 'root') throw new TargetReadError(targetPath, 'permission-denied', `permission denied for ${this.record.username}, and the authentication record allows no sudo`);
-    const result = await this.runBinary(`head -c ${maxBytes + 1} -- ${quote(targetPath)}`, { timeoutMs: 30_000, privileged: true });
+    const result = await this.runBinary(`head -c ${maxBytes + 1} -- ${quote(targetPath)}`, { timeoutMs: 30_000, privileged: true }, maxBytes + 1);
     if (result.exitCode !== 0) throw new TargetReadError(targetPath, 'permission-denied', `permission denied, and sudo could not read it (${result.stderr.trim().slice(0, 200)})`);
     if (result.stdout.length > maxBytes) throw new TargetReadError(targetPath, 'too-large', `is over the ${maxBytes}-byte limit for checked files`);
     return result.stdout;
@@ -207,7 +206,8 @@ export class SshTarget implements Target {
     return { stdout: result.stdout.toString('utf8'), stderr: result.stderr, exitCode: result.exitCode };
   }
 
-  private runBinary(command: string, options: RunOptions): Promise<{ stdout: Buffer; stderr: string; exitCode: number }> {
+  /** Runs a command; output past `maxOutputBytes` is an error, never a silently shortened result. */
+  private runBinary(command: string, options: RunOptions, maxOutputBytes = MAX_COMMAND_OUTPUT_BYTES): Promise<{ stdout: Buffer; stderr: string; exitCode: number }> {
     const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
     const inner = `LC_ALL=C timeout -s KILL ${seconds} /bin/sh -c ${quote(command)}`;
     const privileged = options.privileged === true && this.record.username !== 'root';
@@ -228,7 +228,7 @@ export class SshTarget implements Target {
         }, options.timeoutMs + 2000);
         channel.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size <= MAX_OUTPUT_BYTES) stdout.push(chunk);
+          if (size <= maxOutputBytes) stdout.push(chunk);
         });
         channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
         let code: number | null = null;
@@ -241,6 +241,7 @@ export class SshTarget implements Target {
           clearTimeout(timer);
           // `timeout -s KILL` ends by the same signal (some builds exit 137 instead) when it had to kill the command.
           if (code === 137 || signal === 'KILL' || signal === 'SIGKILL') reject(new CommandTimeoutError(command, options.timeoutMs));
+          else if (size > maxOutputBytes) reject(new TargetReadError(command, 'too-large', `printed more than ${maxOutputBytes} bytes`));
           else resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code ?? 1 });
         });
         if (sudoPassword) channel.write(`${sudoPassword.reveal().toString()}\n`);

@@ -82,9 +82,9 @@ export class CommandTimeoutError extends Error {
   }
 }
 
-export function describeFailure(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Largest file any check reads; a bigger one is an ERROR, never a silent partial read. */
 export const MAX_CHECKED_FILE_BYTES = 4 * 1024 * 1024;
+/** Most output a check's command may print; more is an ERROR, never a silently shortened result. */
+export const MAX_COMMAND_OUTPUT_BYTES = 8 * 1024 * 1024;
+/** Largest package database (dpkg status, apk installed) read for package checks. */
+export const MAX_PACKAGE_DATABASE_BYTES = 64 * 1024 * 1024;
