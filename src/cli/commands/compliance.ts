@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ExitCode, ScanError, UsageError } from '../../errors.js';
 import { CRITICALITIES, type Criticality } from '../../compliance/model.js';
-import type { ComplianceResult } from '../../compliance/result.js';
+import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult } from '../../compliance/result.js';
 import { DEFAULT_SCAN_NAME, expandScanName } from '../../compliance/scan-name.js';
 import { DEFAULT_COMPLIANCE_GATE, FAILING_STATES, evaluateComplianceGate, type ComplianceGateConfig, type FailingState } from '../../gate/compliance-gate.js';
 import { RENDERERS } from '../../report/registry.js';
@@ -145,7 +145,7 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
     if (abort.signal.aborted) throw new ScanError(`the scan did not finish within ${flags.timeout} minutes (--timeout)`);
     if (!(error instanceof AuthenticationError)) throw error;
     result = {
-      schemaVersion: 1,
+      schemaVersion: COMPLIANCE_SCHEMA_VERSION,
       kind: 'compliance',
       scan: { id: crypto.randomUUID(), name: scanName, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), tool: { name: 'tollgate', version: TOOL_VERSION } },
       target: { name: targetSpec, kind: 'ssh' },
