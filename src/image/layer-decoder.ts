@@ -200,7 +200,7 @@ export async function decodeLayer(stored: Readable, expect: LayerExpectations, l
   if (prefix.length === 0) throw new ImageError(`${expect.label}: the layer blob is empty`);
   const compression = detectCompression(prefix);
 
-  const storedCounter = new HashingCounter(undefined, STORED_BATCH_BYTES);
+  const inflater = inflaterFor(compression);
   const uncompressedCounter = new HashingCounter((bytes) => {
     if (bytes > limits.maxLayerBytes) {
       throw new HostileInputError(
@@ -214,9 +214,10 @@ export async function decodeLayer(stored: Readable, expect: LayerExpectations, l
       );
     }
   });
+  // An uncompressed blob is its own tar: one hash gives both the digest and the diff id.
+  const storedCounter = inflater ? new HashingCounter(undefined, STORED_BATCH_BYTES) : uncompressedCounter;
 
-  const inflater = inflaterFor(compression);
-  const stages: Readable[] = [stored, storedCounter, ...(inflater ? [inflater] : []), uncompressedCounter];
+  const stages: Readable[] = inflater ? [stored, storedCounter, inflater, uncompressedCounter] : [stored, uncompressedCounter];
   for (let i = 0; i + 1 < stages.length; i++) (stages[i] as Readable).pipe(stages[i + 1] as Transform);
 
   // `pipe` does not forward errors: route the first error of any stage to the tar consumer.
@@ -235,10 +236,11 @@ export async function decodeLayer(stored: Readable, expect: LayerExpectations, l
         reject(failure);
         return;
       }
+      const diffId = `sha256:${uncompressedCounter.hash.digest('hex')}`;
       const digests: LayerDigests = {
         compression,
-        digest: `sha256:${storedCounter.hash.digest('hex')}`,
-        diffId: `sha256:${uncompressedCounter.hash.digest('hex')}`,
+        digest: storedCounter === uncompressedCounter ? diffId : `sha256:${storedCounter.hash.digest('hex')}`,
+        diffId,
         storedBytes: storedCounter.bytes,
         uncompressedBytes: uncompressedCounter.bytes,
       };
