@@ -2,8 +2,7 @@
  * Scanning images in a real Docker Engine (Debian's dockerd on a unix socket and on TLS loopback),
  * and the image operations the platform uses.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/scan-result.js';
@@ -11,9 +10,9 @@ import { connectDocker } from '../../src/image/docker/connection.js';
 import { inspectImage, listImages, tagImage, untagImage, watchImageEvents, type ImageEvent } from '../../src/image/docker/operations.js';
 import { runTollgate } from '../support/cli.js';
 import { startDockerd, type TestDockerd } from '../support/dockerd.js';
-import { REPO_ROOT } from '../support/fixture-cache.js';
-import { ensureBookwormImage, type BookwormImage } from '../support/images.js';
+import type { BookwormImage } from '../support/images.js';
 import { startRegistry } from '../support/registry.js';
+import { openScanWorkspace, scanEssence } from '../support/scan-workspace.js';
 
 let dockerd: TestDockerd;
 let image: BookwormImage;
@@ -22,10 +21,7 @@ let db: string;
 let imageId: string;
 
 beforeAll(async () => {
-  image = await ensureBookwormImage();
-  work = await mkdtemp(path.join(tmpdir(), 'tollgate-docker-e2e-'));
-  db = path.join(work, 'vuln.db');
-  expect((await runTollgate(['db', 'import', path.join(REPO_ROOT, 'test/data/osv/npm'), path.join(REPO_ROOT, 'test/data/osv/debian'), '--db', db, '--quiet'])).code).toBe(0);
+  ({ image, work, db } = await openScanWorkspace('docker-e2e'));
   dockerd = await startDockerd();
   await dockerd.docker(['load', '-i', image.dockerArchive]);
   imageId = (await dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', 'tollgate-test/bookworm:1'])).trim();
@@ -42,21 +38,15 @@ async function scan(reference: string, ...extra: string[]): Promise<ScanResult> 
   return JSON.parse(result.stdout) as ScanResult;
 }
 
-const essence = (result: ScanResult) => ({
-  id: result.image.id,
-  packages: result.packages.map((p) => [p.type, p.name, p.version, p.location, p.layer?.diffId, p.layer?.createdBy].join(' ')),
-  findings: result.findings.map((f) => [f.id, f.package.name, f.package.version, f.severity].join(' ')),
-});
-
 describe('scanning images in a Docker daemon', () => {
   it('by name, short id and full id over the unix socket, the same as the docker-archive', async () => {
     const archive = await runTollgate(['image', 'scan', `docker-archive:${image.dockerArchive}`, '--db', db, '--format', 'json', '--no-cache']);
-    const expected = essence(JSON.parse(archive.stdout) as ScanResult);
+    const expected = scanEssence(JSON.parse(archive.stdout) as ScanResult);
     const byName = await scan('docker:tollgate-test/bookworm:1');
-    expect(essence(byName)).toEqual(expected);
+    expect(scanEssence(byName)).toEqual(expected);
     expect(byName.image).toMatchObject({ source: 'docker', id: imageId, repoTags: ['tollgate-test/bookworm:1'] });
-    expect(essence(await scan(`docker:${imageId.slice(7, 19)}`))).toEqual(expected);
-    expect(essence(await scan(`docker:${imageId}`))).toEqual(expected);
+    expect(scanEssence(await scan(`docker:${imageId.slice(7, 19)}`))).toEqual(expected);
+    expect(scanEssence(await scan(`docker:${imageId}`))).toEqual(expected);
   });
 
   it('over TCP with TLS, and refuses a client certificate from another CA', async () => {
@@ -121,7 +111,7 @@ describe('scanning images in a Docker daemon', () => {
     await watching;
     expect(savesAfterCold).toBe(1);
     expect(events.filter((event) => event.action === 'save')).toHaveLength(1);
-    expect(essence(JSON.parse(warm.stdout) as ScanResult)).toEqual(essence(JSON.parse(cold.stdout) as ScanResult));
+    expect(scanEssence(JSON.parse(warm.stdout) as ScanResult)).toEqual(scanEssence(JSON.parse(cold.stdout) as ScanResult));
   });
 });
 

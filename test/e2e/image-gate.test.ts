@@ -3,8 +3,7 @@
  * flags, exclusions, several images deduplicated by digest, every report written to its own file,
  * the verdict handed to CI systems and to a webhook on loopback, and the exit codes.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { XMLParser } from 'fast-xml-parser';
@@ -13,17 +12,15 @@ import type { AggregateVerdict } from '../../src/gate/verdict.js';
 import { runTollgate } from '../support/cli.js';
 import { REPO_ROOT } from '../support/fixture-cache.js';
 import { startServer } from '../support/http-server.js';
-import { ensureBookwormImage, type BookwormImage } from '../support/images.js';
+import type { BookwormImage } from '../support/images.js';
+import { openScanWorkspace } from '../support/scan-workspace.js';
 
 let image: BookwormImage;
 let work: string;
 let db: string;
 
 beforeAll(async () => {
-  image = await ensureBookwormImage();
-  work = await mkdtemp(path.join(tmpdir(), 'tollgate-gate-e2e-'));
-  db = path.join(work, 'vuln.db');
-  expect((await runTollgate(['db', 'import', path.join(REPO_ROOT, 'test/data/osv/npm'), path.join(REPO_ROOT, 'test/data/osv/debian'), '--db', db])).code).toBe(0);
+  ({ image, work, db } = await openScanWorkspace('gate-e2e'));
 });
 
 afterAll(async () => {

@@ -3,17 +3,16 @@
  * anonymous HTTP, TLS with basic auth, token auth; credentials from a Docker config and from a real
  * credential helper; platforms, manifest typing, compression detection, digest checks, the cache.
  */
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/scan-result.js';
 import { runTollgate } from '../support/cli.js';
-import { REPO_ROOT } from '../support/fixture-cache.js';
 import { writeMultiPlatformLayout } from '../support/image-builder.js';
-import { ensureBookwormImage, type BookwormImage } from '../support/images.js';
+import type { BookwormImage } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { pushRawImage } from '../support/registry-push.js';
+import { openScanWorkspace, scanEssence } from '../support/scan-workspace.js';
 
 let image: BookwormImage;
 let work: string;
@@ -21,23 +20,14 @@ let db: string;
 let plain: TestRegistry;
 let secured: TestRegistry;
 let tokened: TestRegistry;
-let archiveEssence: ReturnType<typeof essence>;
-
-const essence = (result: ScanResult) => ({
-  id: result.image.id,
-  packages: result.packages.map((p) => [p.type, p.name, p.version, p.location, p.layer?.diffId, p.layer?.createdBy].join(' ')),
-  findings: result.findings.map((f) => [f.id, f.package.name, f.package.version, f.severity].join(' ')),
-});
+let archiveEssence: ReturnType<typeof scanEssence>;
 
 beforeAll(async () => {
-  image = await ensureBookwormImage();
-  work = await mkdtemp(path.join(tmpdir(), 'tollgate-registry-e2e-'));
-  db = path.join(work, 'vuln.db');
-  expect((await runTollgate(['db', 'import', path.join(REPO_ROOT, 'test/data/osv/npm'), path.join(REPO_ROOT, 'test/data/osv/debian'), '--db', db, '--quiet'])).code).toBe(0);
+  ({ image, work, db } = await openScanWorkspace('registry-e2e'));
   [plain, secured, tokened] = await Promise.all([startRegistry(), startRegistry({ tls: true, basicAuth: { user: 'alice', password: 's3cret' } }), startRegistry({ tokenAuth: { user: 'bob', password: 'hunter2' } })]);
   await Promise.all([plain.push(image.ociReference, 'test/bookworm:1'), secured.push(image.ociReference, 'test/bookworm:1'), tokened.push(image.ociReference, 'test/bookworm:1')]);
   const archive = await runTollgate(['image', 'scan', `docker-archive:${image.dockerArchive}`, '--db', db, '--format', 'json', '--no-cache']);
-  archiveEssence = essence(JSON.parse(archive.stdout) as ScanResult);
+  archiveEssence = scanEssence(JSON.parse(archive.stdout) as ScanResult);
 });
 
 afterAll(async () => {
@@ -61,11 +51,11 @@ describe('anonymous registries', () => {
   it('gives the same result as the docker-archive, by tag and by digest', async () => {
     const byTag = await scan(`registry:${plain.host}/test/bookworm:1`, ['--registry-insecure']);
     expect(byTag.code, byTag.stderr).toBe(0);
-    expect(essence(byTag.scan as ScanResult)).toEqual(archiveEssence);
+    expect(scanEssence(byTag.scan as ScanResult)).toEqual(archiveEssence);
     expect(byTag.scan?.image).toMatchObject({ source: 'registry', repoTags: [`${plain.host}/test/bookworm:1`] });
     const digest = byTag.scan?.image.manifestDigest as string;
     const byDigest = await scan(`registry:${plain.host}/test/bookworm@${digest}`, ['--registry-insecure']);
-    expect(essence(byDigest.scan as ScanResult)).toEqual(archiveEssence);
+    expect(scanEssence(byDigest.scan as ScanResult)).toEqual(archiveEssence);
   });
 
   it('a bare name with a registry host is found in the registry when no daemon has it', async () => {
@@ -86,7 +76,7 @@ describe('authentication', () => {
     const good = await dockerConfig('good', { auths: { [secured.host]: { auth: Buffer.from('alice:s3cret').toString('base64') } } });
     const ok = await scan(`registry:${secured.host}/test/bookworm:1`, ['--registry-insecure'], { DOCKER_CONFIG: good });
     expect(ok.code, ok.stderr).toBe(0);
-    expect(essence(ok.scan as ScanResult)).toEqual(archiveEssence);
+    expect(scanEssence(ok.scan as ScanResult)).toEqual(archiveEssence);
     const bad = await dockerConfig('bad', { auths: { [`https://${secured.host}`]: { username: 'alice', password: 'wrong' } } });
     const refused = await scan(`registry:${secured.host}/test/bookworm:1`, ['--registry-insecure'], { DOCKER_CONFIG: bad });
     expect(refused.code).toBe(3);
@@ -114,7 +104,7 @@ describe('authentication', () => {
     const before = tokened.tokensIssued;
     const ok = await scan(`registry:${tokened.host}/test/bookworm:1`, ['--registry-insecure'], { DOCKER_CONFIG: config, PATH: `${bin}:${process.env.PATH ?? ''}` });
     expect(ok.code, ok.stderr).toBe(0);
-    expect(essence(ok.scan as ScanResult)).toEqual(archiveEssence);
+    expect(scanEssence(ok.scan as ScanResult)).toEqual(archiveEssence);
     expect(tokened.tokensIssued).toBeGreaterThan(before);
     const store = await dockerConfig('store', { credsStore: 'tollgatetest' });
     expect((await scan(`registry:${tokened.host}/test/bookworm:1`, ['--registry-insecure'], { DOCKER_CONFIG: store, PATH: `${bin}:${process.env.PATH ?? ''}` })).code).toBe(0);
@@ -181,6 +171,6 @@ describe('the layer cache with a registry', () => {
     const afterWarm = blobGets();
     expect(afterCold - before).toBe(4);
     expect(afterWarm - afterCold).toBe(1);
-    expect(essence(JSON.parse(warm.stdout) as ScanResult)).toEqual(archiveEssence);
+    expect(scanEssence(JSON.parse(warm.stdout) as ScanResult)).toEqual(archiveEssence);
   });
 });

@@ -1,10 +1,10 @@
 /**
- * Reads an image export (the tar `docker save` and the image-export endpoint write, legacy or
- * OCI-style) in one sequential pass, without writing it anywhere. Small JSON members (the config,
- * manifest.json) are kept in memory; each layer is analysed as it streams by, and identified by
+ * Reads an image export (the tar `docker save` and the image-export endpoint write: legacy,
+ * OCI-style, or Podman's, whose layers sit at the top as `<digest>.tar`) in one sequential pass,
+ * without writing it anywhere. Small JSON members (the config, manifest.json) are kept in memory; each layer is analysed as it streams by, and identified by
  * the diff id computed from its bytes, which must be one of the image's. Layers the caller does
- * not need are skipped: unread when their name already gives their digest (OCI-style exports),
- * otherwise analysed and discarded.
+ * not need are skipped: unread when their name already gives their digest (OCI-style and Podman
+ * exports), otherwise analysed and discarded.
  */
 import { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
@@ -61,8 +61,12 @@ export async function readImageExport<T>(
         result.config = await readSmall(entry, limits.maxMetadataBytes, name);
         continue;
       }
-      const isLayer = name.endsWith('/layer.tar') || (blob !== undefined && known.has(`sha256:${blob}`)) || (blob !== undefined && (entry.header.size ?? 0) > limits.maxMetadataBytes);
-      if (!isLayer || (blob && !needed.has(`sha256:${blob}`) && known.has(`sha256:${blob}`)) || needed.size === 0) {
+      // Podman (and every exporter built on containers/image) writes each layer once, as
+      // `<digest>.tar` at the top, and makes `<id>/layer.tar` a link to it.
+      const topLevelLayer = /^([a-f0-9]{64})\.tar$/.exec(name)?.[1];
+      const named = blob ?? topLevelLayer;
+      const isLayer = name.endsWith('/layer.tar') || topLevelLayer !== undefined || (blob !== undefined && known.has(`sha256:${blob}`)) || (blob !== undefined && (entry.header.size ?? 0) > limits.maxMetadataBytes);
+      if (!isLayer || (named && !needed.has(`sha256:${named}`) && known.has(`sha256:${named}`)) || needed.size === 0) {
         entry.resume();
         continue;
       }
@@ -71,7 +75,9 @@ export async function readImageExport<T>(
       const label = `exported layer ${layerNumber} (${name.slice(0, 30)})`;
       const analysis = await analyze(
         (async function* () {
-          yield* readLayerBlob(Readable.from(entry), { label, ...(blob ? { diffId: `sha256:${blob}` } : {}) }, limits, (digests) => (diffId = digests.diffId));
+          // A member named by a digest must hash to it (the digest of its stored bytes, which for
+          // the uncompressed layers of an export is also its diff id).
+          yield* readLayerBlob(Readable.from(entry), { label, ...(named ? { digest: `sha256:${named}` } : {}) }, limits, (digests) => (diffId = digests.diffId));
         })(),
         label,
       );
