@@ -120,7 +120,7 @@ describe('OCI image layouts', () => {
 });
 
 describe('docker-archive tarballs', () => {
-  it.each(['legacy', 'oci'] as const)('reads the %s layout with repo tags, diff ids and history', async (style) => {
+  it.each(['legacy', 'oci', 'podman'] as const)('reads the %s layout with repo tags, diff ids and history', async (style) => {
     const file = path.join(work, `archive-${style}.tar`);
     await writeFile(file, await buildDockerArchive([{ style, layers: [base, app], repoTags: ['example/app:1'] }]));
     await withSource(`docker-archive:${file}`, async (source) => {

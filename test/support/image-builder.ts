@@ -169,8 +169,11 @@ export async function writeMultiPlatformLayout(layout: string, tag: string, imag
 export interface DockerArchiveSpec {
   layers: readonly TestLayer[];
   repoTags?: string[];
-  /** `legacy`: `<id>/layer.tar` + `<hex>.json`; `oci`: `blobs/sha256/<hex>` names. */
-  style?: 'legacy' | 'oci';
+  /**
+   * `legacy`: `<id>/layer.tar` + `<hex>.json`; `oci`: `blobs/sha256/<hex>` names; `podman`:
+   * `<diff id>.tar` at the top + `<hex>.json`, each `<id>/layer.tar` a symlink to its layer.
+   */
+  style?: 'legacy' | 'oci' | 'podman';
   /** Repeat the first layer as a symlink member (legacy `docker save` does for duplicate layers). */
   duplicateFirstLayerAsSymlink?: boolean;
 }
@@ -184,13 +187,14 @@ export async function buildDockerArchive(specs: readonly DockerArchiveSpec[]): P
     const config = imageConfig(layers);
     const configHex = sha256(config).slice('sha256:'.length);
     const style = spec.style ?? 'legacy';
-    const configName = style === 'legacy' ? `${configHex}.json` : `blobs/sha256/${configHex}`;
+    const configName = style === 'oci' ? `blobs/sha256/${configHex}` : `${configHex}.json`;
     entries.push({ type: 'file', name: configName, content: config });
     const layerNames: string[] = [];
     layers.forEach((layer, index) => {
-      const hex = (style === 'legacy' ? layer.diffId : layer.digest).slice('sha256:'.length);
-      const name = style === 'legacy' ? `${hex}/layer.tar` : `blobs/sha256/${hex}`;
-      entries.push({ type: 'file', name, content: style === 'legacy' ? layer.tar : layer.blob });
+      const hex = (style === 'oci' ? layer.digest : layer.diffId).slice('sha256:'.length);
+      const name = { legacy: `${hex}/layer.tar`, oci: `blobs/sha256/${hex}`, podman: `${hex}.tar` }[style];
+      entries.push({ type: 'file', name, content: style === 'oci' ? layer.blob : layer.tar });
+      if (style === 'podman') entries.push({ type: 'symlink', name: `${sha256(`${hex}-${index}`).slice(7)}/layer.tar`, target: `../${name}` });
       layerNames.push(name);
       if (index === 0 && spec.duplicateFirstLayerAsSymlink) {
         entries.push({ type: 'directory', name: 'dup' });

@@ -1,10 +1,10 @@
 /**
  * Reads an image export (the tar `docker save` and the image-export endpoint write: legacy,
  * OCI-style, or Podman's, whose layers sit at the top as `<digest>.tar`) in one sequential pass,
- * without writing it anywhere. Small JSON members (the config, manifest.json) are kept in memory; each layer is analysed as it streams by, and identified by
- * the diff id computed from its bytes, which must be one of the image's. Layers the caller does
- * not need are skipped: unread when their name already gives their digest (OCI-style and Podman
- * exports), otherwise analysed and discarded.
+ * without writing it anywhere. Small JSON members (the config, manifest.json) are kept in memory;
+ * each layer is analysed as it streams by, and identified by the diff id computed from its bytes,
+ * which must be one of the image's. Layers the caller does not need are skipped: unread when their
+ * name already gives their digest (OCI-style and Podman exports), otherwise analysed and discarded.
  */
 import { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
