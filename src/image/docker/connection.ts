@@ -79,9 +79,9 @@ export function describeDockerError(error: unknown, address: DockerAddress): Sca
 export interface DockerConnection {
   address: DockerAddress;
   apiVersion: string;
-  /** dockerode's own transport, for the plain requests a warm scan makes (version, inspect). */
+  /** dockerode's own transport, for the plain requests a scan makes (version, inspect, export). */
   modem: DockerModem;
-  /** dockerode, loaded when an export, a tag or an event stream needs it. */
+  /** dockerode, loaded when a tag, a listing or an event stream needs it. */
   docker(): Promise<Docker>;
 }
 

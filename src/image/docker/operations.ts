@@ -51,7 +51,9 @@ export async function inspectImage(connection: DockerConnection, reference: stri
 
 export async function exportImage(connection: DockerConnection, id: string): Promise<Readable> {
   try {
-    return (await (await connection.docker()).getImage(id).get()) as unknown as Readable;
+    // Through the modem, as the inspection is: loading dockerode (and the gRPC stack it brings)
+    // only for this request cost a cold scan 0.1 s.
+    return await dial<Readable>(connection.modem, { path: `/images/${id}/get`, method: 'GET', isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } });
   } catch (error) {
     throw describeDockerError(error, connection.address);
   }
