@@ -2,6 +2,7 @@
  * Tollgate's benchmarks (`npm run bench`). Every figure is compared with a baseline measured in the
  * same run on the same machine:
  *
+ * - start-up: `node -e 0` and `tollgate --version`, the floor under every warm scan;
  * - image scan: the built CLI scanning the bookworm fixture and a ~1 GB image, cold (page cache
  *   dropped where the kernel allows) and warm, against `gunzip -c` of the same layers to /dev/null
  *   and against Node's zlib inflating them with no parsing (the least work any scan does); peak RSS;
@@ -219,6 +220,14 @@ try {
   const runs = (part: string): boolean => wanted.size === 0 || wanted.has(part);
   const bookworm = await ensureBookwormImage();
   const large = runs('image') || runs('remote') ? await ensureLargeImage() : '';
+  if (runs('image') || runs('remote')) {
+    // What any Node CLI pays before its first line of work, next to which the warm scans stand.
+    const nodeStart = await medianOf3(() => timeCommand(process.execPath, ['-e', '0']));
+    const version = await medianOf3(() => timeCommand(process.execPath, [CLI, '--version']));
+    results.startup = { nodeSeconds: nodeStart, tollgateVersionSeconds: version };
+    rows.push(['start-up: node -e 0 (median of 3)', `${(nodeStart * 1000).toFixed(0)} ms`, 'baseline for the warm scans']);
+    rows.push(['start-up: tollgate --version (median of 3)', `${(version * 1000).toFixed(0)} ms`, '']);
+  }
   if (runs('image')) {
     await benchImage('bookworm fixture', bookworm.ociDir, bookworm.ociReference, db, work);
     await benchImage('~1 GB image', large, `oci:${large}:large`, db, work);
