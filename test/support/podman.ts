@@ -34,7 +34,11 @@ export async function startPodman(): Promise<TestPodman> {
       await run('curl', ['--silent', '--fail', '--unix-socket', socket, 'http://podman/_ping']);
       break;
     } catch (error) {
-      if (Date.now() > deadline || service.exitCode !== null) throw new Error(`podman system service did not start: ${(error as Error).message}\n${output.slice(-3000)}`);
+      if (Date.now() > deadline || service.exitCode !== null) {
+        service.kill('SIGKILL');
+        await rm(root, { recursive: true, force: true }).catch(() => undefined);
+        throw new Error(`podman system service did not start: ${(error as Error).message}\n${output.slice(-3000)}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
   }
@@ -46,7 +50,6 @@ export async function startPodman(): Promise<TestPodman> {
       const timer = setTimeout(() => service.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
-      // vfs layers are plain folders; podman's own cleanup unmounts nothing here.
       await rm(root, { recursive: true, force: true }).catch(() => undefined);
     },
   };
