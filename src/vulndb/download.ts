@@ -5,11 +5,10 @@
  */
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ScanError, messageOf } from '../errors.js';
-import { httpClient, type HttpClient } from '../util/http.js';
+import { bodyStream, httpClient, type HttpClient } from '../util/http.js';
 
 export interface DownloadOptions {
   timeoutMs?: number;
@@ -58,7 +57,7 @@ async function fetchTo(url: string, destination: string, options: DownloadOption
       callback(null, chunk);
     },
   });
-  await pipeline(Readable.fromWeb(response.body as WebReadableStream), counter, createWriteStream(destination));
+  await pipeline(bodyStream(response.body), counter, createWriteStream(destination));
   if (total !== undefined && received !== total) throw new Error(`${url}: connection closed after ${received} of ${total} bytes`);
 }
 

@@ -6,10 +6,9 @@
  * self-signed certificate and falls back to plain HTTP. Credentials and tokens never appear in
  * errors.
  */
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
 import { ImageError, ScanError, messageOf } from '../../errors.js';
-import { httpClient, type HttpClient } from '../../util/http.js';
+import { bodyStream, httpClient, type HttpClient } from '../../util/http.js';
 import { credentialsFor, type RegistryCredentials } from './credentials.js';
 import type { RegistryReference } from './reference.js';
 
@@ -167,7 +166,7 @@ export class RegistryClient {
   async blobStream(digest: string): Promise<Readable> {
     const response = await this.get(`/blobs/${digest}`, {}, `blob ${digest}`);
     if (!response.body) throw new ImageError(`registry ${this.reference.registry}: blob ${digest} has no body`);
-    return Readable.fromWeb(response.body as WebReadableStream);
+    return bodyStream(response.body);
   }
 
   async close(): Promise<void> {
