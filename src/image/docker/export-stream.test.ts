@@ -23,6 +23,14 @@ async function fixture() {
 
 type Fixture = Awaited<ReturnType<typeof fixture>>;
 
+/** Podman's: `<digest>.tar` at the top, `<id>/layer.tar` a link to it. */
+const podmanLayout = (f: Fixture): TestEntry[] => [
+  ...f.layers.map((layer, i): TestEntry => ({ type: 'file', name: `${hex(f.diffIds[i] as string)}.tar`, content: layer })),
+  { type: 'file', name: `${hex(f.id)}.json`, content: f.config },
+  ...f.diffIds.map((diffId, i): TestEntry => ({ type: 'symlink', name: `${'cd'.repeat(31)}0${i}/layer.tar`, target: `../${hex(diffId)}.tar` })),
+  { type: 'file', name: 'manifest.json', content: '[]' },
+];
+
 /** The three shapes of `docker save` output that real engines write. */
 const LAYOUTS: Record<string, (f: Fixture) => TestEntry[]> = {
   'legacy Docker (<id>/layer.tar)': (f) => [
@@ -35,12 +43,7 @@ const LAYOUTS: Record<string, (f: Fixture) => TestEntry[]> = {
     ...f.layers.map((layer, i): TestEntry => ({ type: 'file', name: `blobs/sha256/${hex(f.diffIds[i] as string)}`, content: layer })),
     { type: 'file', name: 'index.json', content: '{}' },
   ],
-  'Podman (<digest>.tar at the top, <id>/layer.tar a link)': (f) => [
-    ...f.layers.map((layer, i): TestEntry => ({ type: 'file', name: `${hex(f.diffIds[i] as string)}.tar`, content: layer })),
-    { type: 'file', name: `${hex(f.id)}.json`, content: f.config },
-    ...f.diffIds.map((diffId, i): TestEntry => ({ type: 'symlink', name: `${'cd'.repeat(31)}0${i}/layer.tar`, target: `../${hex(diffId)}.tar` })),
-    { type: 'file', name: 'manifest.json', content: '[]' },
-  ],
+  'Podman (<digest>.tar at the top, <id>/layer.tar a link)': podmanLayout,
 };
 
 describe('reading an image export in one pass', () => {
@@ -57,7 +60,7 @@ describe('reading an image export in one pass', () => {
 
   it('reads only the layers asked for', async () => {
     const f = await fixture();
-    const tar = await makeTar((LAYOUTS['Podman (<digest>.tar at the top, <id>/layer.tar a link)'] as (f: Fixture) => TestEntry[])(f));
+    const tar = await makeTar(podmanLayout(f));
     const result = await readImageExport(Readable.from([tar]), { id: f.id, diffIds: f.diffIds }, new Set([f.diffIds[1] as string]), DEFAULT_LIMITS, pathsOf);
     expect([...result.layers.keys()]).toEqual([f.diffIds[1]]);
   });
