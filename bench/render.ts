@@ -6,8 +6,8 @@
  */
 import { aggregateVerdicts, evaluateImageGate } from '../src/gate/evaluate.js';
 import { emptyGateConfig } from '../src/gate/gate-config.js';
-import { SEVERITIES } from '../src/match/severity.js';
-import { RENDERERS } from '../src/report/registry.js';
+import { SEVERITIES } from '../src/model/severity.js';
+import { RENDERERS } from '../src/report/list.js';
 import { cvss, finding, pkg, scanOf } from '../test/support/scan-fixtures.js';
 import type { Rows } from './compliance.js';
 

@@ -32,7 +32,7 @@ import path from 'node:path';
 import { openVulnDatabase } from '../src/vulndb/database.js';
 import { generateDatabase, packageName, seededRandom } from '../src/vulndb/test-support/generate.js';
 import { matchPackages } from '../src/match/matcher.js';
-import type { Package } from '../src/inventory/types.js';
+import type { Package } from '../src/model/package.js';
 import { REPO_ROOT } from '../test/support/fixture-cache.js';
 import { ensureBookwormImage } from '../test/support/images.js';
 import { ensureLargeImage } from './large-image.js';

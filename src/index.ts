@@ -3,11 +3,6 @@
  * tasks all call.
  */
 export * from './errors.js';
-export type * from './inventory/types.js';
-export type * from './match/finding.js';
-export * from './match/severity.js';
-export type * from './engine/scan-result.js';
+export * from './model/index.js';
 export { scanCompliance } from './compliance/scan-compliance.js';
-export type * from './compliance/result.js';
-export { evaluateComplianceGate } from './gate/compliance-gate.js';
-export type * from './gate/compliance-gate.js';
+export { evaluateComplianceGate, DEFAULT_COMPLIANCE_GATE } from './gate/compliance-gate.js';

@@ -4,7 +4,7 @@
  */
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { parseSeverity, type Severity } from '../match/severity.js';
+import { parseSeverity, type Severity } from '../model/severity.js';
 
 export function dbOption(): Option {
   return new Option('--db <file>', 'vulnerability database file (default: in the user cache directory)').env('TOLLGATE_DB');

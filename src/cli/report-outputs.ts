@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { rendererEntry, type RendererEntry } from '../report/registry.js';
+import { rendererEntry, type RendererEntry } from '../report/list.js';
 import type { Renderer, RenderOptions, ReportKind } from '../report/renderer.js';
 
 export interface ReportTarget {

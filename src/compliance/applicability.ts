@@ -4,7 +4,7 @@
  * When it does not apply, the reason reads "no data for policy <id> on <target>: <technology> not
  * present" — a policy without data is never a PASS.
  */
-import { getVersionScheme } from '../versions/registry.js';
+import { getVersionScheme } from '../versions/list.js';
 import type { TargetFacts } from './facts.js';
 import type { Applicability } from './policy/policy-types.js';
 

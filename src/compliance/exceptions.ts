@@ -16,7 +16,7 @@ import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import { parseValidatedYaml } from '../util/validated-yaml.js';
 import { loadSchema } from './policy/schemas.js';
-import type { ExceptionRef } from './result.js';
+import type { ExceptionRef } from '../model/compliance-result.js';
 
 export interface ExceptionEntry extends ExceptionRef {
   cid: string;

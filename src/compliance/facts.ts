@@ -8,7 +8,7 @@ import { dpkgAnalyzer } from '../inventory/dpkg/index.js';
 import { osReleaseAnalyzer } from '../inventory/os-release/index.js';
 import { resolveOs } from '../inventory/os-release/resolve.js';
 import type { Analyzer } from '../inventory/analyzer.js';
-import type { OsInfo, PackageRecord } from '../inventory/types.js';
+import type { OsInfo, PackageRecord } from '../model/package.js';
 import { readLinesIfPresent, readText, type NumberedLine } from './config/text-files.js';
 import { MAX_CHECKED_FILE_BYTES, MAX_PACKAGE_DATABASE_BYTES, TargetReadError, type Target } from './targets/target.js';
 

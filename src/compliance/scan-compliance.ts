@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { messageOf } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { missingTechnology } from './applicability.js';
-import { evaluateCheck } from './checks/registry.js';
+import { evaluateCheck } from './checks/list.js';
 import { findException, isActive, type ExceptionEntry } from './exceptions.js';
 import { TargetFacts } from './facts.js';
-import type { ControlState } from './model.js';
+import type { ControlState } from '../model/control.js';
 import type { Policy } from './policy/policy-types.js';
-import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult, type ControlResult, type PolicyResult, type PolicyTotals } from './result.js';
+import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult, type ControlResult, type PolicyResult, type PolicyTotals } from '../model/compliance-result.js';
 import type { Target } from './targets/target.js';
 
 export interface ComplianceScanOptions {

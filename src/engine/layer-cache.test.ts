@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analyzer } from '../inventory/analyzer.js';
-import { ANALYZERS } from '../inventory/registry.js';
+import { ANALYZERS } from '../inventory/list.js';
 import { openImage } from '../image/sources.js';
 import type { ImageSource } from '../image/source.js';
 import { runTollgate } from '../../test/support/cli.js';

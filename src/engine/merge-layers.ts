@@ -7,7 +7,7 @@
  * analyzer wants is analysed with its target's content, unless that analyzer already reads the
  * target under its own name (no package is counted twice).
  */
-import type { PackageRecord } from '../inventory/types.js';
+import type { PackageRecord } from '../model/package.js';
 import type { FileSelector } from '../inventory/file-selector.js';
 import { resolveInRoot } from '../image/paths.js';
 import type { AnalyzerRun, LayerAnalysis } from './layer-analysis.js';

@@ -8,7 +8,7 @@ import { matchPackages } from '../match/matcher.js';
 import type { VulnDatabase } from '../vulndb/database.js';
 import { TOOL_VERSION } from '../version.js';
 import { inventoryImage, type InventoryOptions } from './inventory-image.js';
-import { SCAN_RESULT_SCHEMA_VERSION, type ScanResult } from './scan-result.js';
+import { SCAN_RESULT_SCHEMA_VERSION, type ScanResult } from '../model/image-scan.js';
 import { summarize } from './summary.js';
 
 export interface ScanImageOptions extends OpenImageOptions, InventoryOptions {

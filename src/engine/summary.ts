@@ -2,9 +2,9 @@
  * Summary counts and result filters (`--severity`, `--ignore-unfixed`) over a scan result.
  * Filters produce a new result whose summary matches what it holds; they never change packages.
  */
-import type { Finding } from '../match/finding.js';
-import { emptySeverityCounts, type Severity } from '../match/severity.js';
-import type { ScanResult, ScanSummary } from './scan-result.js';
+import type { Finding } from '../model/finding.js';
+import { emptySeverityCounts, type Severity } from '../model/severity.js';
+import type { ScanResult, ScanSummary } from '../model/image-scan.js';
 
 export function summarize(packageCount: number, findings: readonly Finding[]): ScanSummary {
   const bySeverity = emptySeverityCounts();

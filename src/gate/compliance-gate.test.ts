@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ControlState, Criticality } from '../compliance/model.js';
-import type { ComplianceResult, ControlResult } from '../compliance/result.js';
-import { DEFAULT_COMPLIANCE_GATE, evaluateComplianceGate, type ComplianceGateConfig } from './compliance-gate.js';
+import type { ControlState, Criticality } from '../model/control.js';
+import type { ComplianceResult, ControlResult } from '../model/compliance-result.js';
+import type { ComplianceGateConfig } from '../model/compliance-verdict.js';
+import { DEFAULT_COMPLIANCE_GATE, evaluateComplianceGate } from './compliance-gate.js';
 
 function control(cid: string, state: ControlState, criticality: Criticality): ControlResult {
   return { cid, title: cid, policy: 'p', criticality, statement: '', state, message: '', unexpected: [], missing: [], observed: [] };

@@ -6,45 +6,11 @@
  * `failOnAuthFailure` (otherwise it passes with a warning, as the CI connectors do); a policy with
  * no data on the target fails it only with `failOnNoData`.
  */
-import { CRITICALITIES, type ControlState, type Criticality } from '../compliance/model.js';
-import type { ComplianceResult } from '../compliance/result.js';
-
-export type FailingState = 'FAIL' | 'ERROR' | 'EXCEPTION';
-export const FAILING_STATES: readonly FailingState[] = ['FAIL', 'ERROR', 'EXCEPTION'];
-
-export interface ComplianceGateConfig {
-  failOnStates: readonly FailingState[];
-  failOnCriticalities: readonly Criticality[];
-  failOnAuthFailure: boolean;
-  failOnNoData: boolean;
-  excludeCids: readonly string[];
-}
+import { CRITICALITIES, type Criticality } from '../model/control.js';
+import type { ComplianceResult } from '../model/compliance-result.js';
+import { COMPLIANCE_VERDICT_SCHEMA_VERSION, type ComplianceGateConfig, type ComplianceVerdict, type FailingState } from '../model/compliance-verdict.js';
 
 export const DEFAULT_COMPLIANCE_GATE: ComplianceGateConfig = { failOnStates: ['FAIL'], failOnCriticalities: CRITICALITIES, failOnAuthFailure: false, failOnNoData: false, excludeCids: [] };
-
-export interface FailingControl {
-  cid: string;
-  policy: string;
-  title: string;
-  state: ControlState;
-  criticality: Criticality;
-}
-
-export interface ComplianceVerdict {
-  schemaVersion: 1;
-  passed: boolean;
-  reasons: string[];
-  warnings: string[];
-  config: ComplianceGateConfig;
-  authentication: ComplianceResult['authentication']['status'];
-  /** Controls evaluated (not excluded, not NOT_APPLICABLE). */
-  controlsEvaluated: number;
-  controlsCausingFailure: FailingControl[];
-  /** Counts of FAIL, ERROR and EXCEPTION by criticality, excluded CIDs left out. */
-  matrix: Record<FailingState, Record<Criticality, number>>;
-  excludedCids: string[];
-  policiesWithoutData: string[];
-}
 
 function emptyMatrix(): Record<FailingState, Record<Criticality, number>> {
   const row = (): Record<Criticality, number> => Object.fromEntries(CRITICALITIES.map((criticality) => [criticality, 0])) as Record<Criticality, number>;
@@ -53,7 +19,7 @@ function emptyMatrix(): Record<FailingState, Record<Criticality, number>> {
 
 export function evaluateComplianceGate(result: ComplianceResult, config: ComplianceGateConfig = DEFAULT_COMPLIANCE_GATE): ComplianceVerdict {
   const verdict: ComplianceVerdict = {
-    schemaVersion: 1,
+    schemaVersion: COMPLIANCE_VERDICT_SCHEMA_VERSION,
     passed: true,
     reasons: [],
     warnings: [],

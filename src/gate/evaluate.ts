@@ -5,15 +5,15 @@
  * condition is violated. Never formats, never reads files.
  */
 import picomatch from 'picomatch';
-import type { ScanResult } from '../engine/scan-result.js';
-import type { CvssScore, Finding } from '../match/finding.js';
-import { emptySeverityCounts, SEVERITY_RANK, type Severity } from '../match/severity.js';
+import type { ScanResult } from '../model/image-scan.js';
+import type { CvssScore, Finding } from '../model/finding.js';
+import { emptySeverityCounts, SEVERITY_RANK, type Severity } from '../model/severity.js';
 import type { CvssCondition, GateConfig } from './gate-config.js';
 import { compileIdPattern, matchingIdPattern } from './id-match.js';
 import { isExpired, type IgnoreEntry } from './ignore-file.js';
 import { compileSoftwareSpec } from './software-spec.js';
 import { decidingStatement, suppresses } from './vex.js';
-import { VERDICT_SCHEMA_VERSION, type AggregateVerdict, type Criterion, type Exclusion, type FindingRef, type ImageVerdict } from './verdict.js';
+import { VERDICT_SCHEMA_VERSION, type AggregateVerdict, type Criterion, type Exclusion, type FindingRef, type ImageVerdict } from '../model/image-verdict.js';
 
 export function findingRef(finding: Finding): FindingRef {
   return {

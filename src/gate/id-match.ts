@@ -3,7 +3,7 @@
  * finding through every id it is known by: its primary id, its aliases and its advisory ids.
  */
 import picomatch from 'picomatch';
-import type { Finding } from '../match/finding.js';
+import type { Finding } from '../model/finding.js';
 
 export type IdMatcher = (id: string) => boolean;
 

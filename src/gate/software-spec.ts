@@ -9,8 +9,8 @@
  */
 import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
-import type { Package } from '../inventory/types.js';
-import { schemeForPackageType } from '../versions/registry.js';
+import type { Package } from '../model/package.js';
+import { schemeForPackageType } from '../versions/list.js';
 
 export type Comparator = '<' | '<=' | '>' | '>=' | '=' | '!=';
 

@@ -14,8 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { PackageURL } from 'packageurl-js';
 import { UsageError } from '../errors.js';
-import type { ImageSummary } from '../engine/scan-result.js';
-import type { Finding } from '../match/finding.js';
+import type { ImageSummary } from '../model/image-scan.js';
+import type { Finding } from '../model/finding.js';
 import { findingIds } from './id-match.js';
 
 export const VEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;

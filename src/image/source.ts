@@ -2,7 +2,7 @@
  * The image source contract: where an image's metadata and layers come from. Sources are
  * registered in src/image/sources.ts; the inventory walk never knows which one it reads.
  */
-import type { ImageSummary } from '../engine/scan-result.js';
+import type { ImageSummary } from '../model/image-scan.js';
 import type { LayerEntries } from './layer-entry.js';
 
 export interface LayerDescriptor {

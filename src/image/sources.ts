@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import type { ImageSourceType } from '../engine/scan-result.js';
+import type { ImageSourceType } from '../model/image-scan.js';
 import { resolveLimits, type ScanLimits } from './limits.js';
 import type { Platform } from './oci-types.js';
 import { DEFAULT_PLATFORM } from './platform.js';

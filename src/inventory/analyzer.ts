@@ -6,7 +6,7 @@
  * hands a file only to the analyzers whose patterns match it; the analyzer's `version` is part
  * of the layer-cache key, so bump it whenever the output for the same input changes.
  */
-import type { OsInfo, PackageRecord } from './types.js';
+import type { OsInfo, PackageRecord } from '../model/package.js';
 
 /** One file handed to an analyzer. */
 export interface AnalyzerInput {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileSelector } from './file-selector.js';
-import { ANALYZERS } from './registry.js';
+import { ANALYZERS } from './list.js';
 
 const selector = new FileSelector(ANALYZERS);
 const idsFor = (path: string) => selector.analyzersFor(path).map((analyzer) => analyzer.id);

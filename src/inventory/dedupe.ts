@@ -4,7 +4,7 @@
  * package.json's location and the lock file's dev flag. Exact duplicates of any type (the same
  * package read twice from the same file) collapse too. Order is stable: first occurrence wins.
  */
-import type { PackageRecord } from './types.js';
+import type { PackageRecord } from '../model/package.js';
 
 function keyOf(record: PackageRecord): string {
   if (record.type === 'npm' && record.installPath) return ['npm', record.installPath, record.name, record.version].join('\u0000');

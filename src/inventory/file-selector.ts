@@ -43,7 +43,7 @@ export class FileSelector {
     }
   }
 
-  /** The analyzers that want the file at `path` (absolute, `/etc/os-release`), in registry order. */
+  /** The analyzers that want the file at `path` (absolute, `/etc/os-release`), in list order. */
   analyzersFor(path: string): readonly Analyzer[] {
     const relative = path.startsWith('/') ? path.slice(1) : path;
     const baseName = relative.slice(relative.lastIndexOf('/') + 1);

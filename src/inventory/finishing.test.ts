@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dedupePackages } from './dedupe.js';
 import { resolveOs } from './os-release/resolve.js';
 import { purlFor } from './purl.js';
-import type { PackageRecord } from './types.js';
+import type { PackageRecord } from '../model/package.js';
 
 describe('purls', () => {
   const debian = { family: 'debian', version: '12', codename: 'bookworm' };

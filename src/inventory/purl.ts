@@ -5,7 +5,7 @@
  * package as `upstream` where it differs from the binary package.
  */
 import { PackageURL } from 'packageurl-js';
-import type { OsInfo, PackageRecord } from './types.js';
+import type { OsInfo, PackageRecord } from '../model/package.js';
 
 function qualifiers(entries: Record<string, string | undefined>): Record<string, string> | undefined {
   const defined = Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '');

@@ -6,8 +6,8 @@
  */
 import type { AffectedCandidate } from '../vulndb/database.js';
 import { compareScores, scoreVector } from './cvss.js';
-import type { CvssScore, SeveritySource } from './finding.js';
-import { severityFromScore, type Severity } from './severity.js';
+import type { CvssScore, SeveritySource } from '../model/finding.js';
+import { severityFromScore, type Severity } from '../model/severity.js';
 
 const GHSA_RATING: Record<string, Severity> = { CRITICAL: 'CRITICAL', HIGH: 'HIGH', MODERATE: 'MEDIUM', MEDIUM: 'MEDIUM', LOW: 'LOW' };
 const DEBIAN_URGENCY: Record<string, Severity> = { unimportant: 'NEGLIGIBLE', low: 'LOW', medium: 'MEDIUM', high: 'HIGH', 'end-of-life': 'LOW', 'not yet assigned': 'UNKNOWN' };

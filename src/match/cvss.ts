@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as CvssCalculator from 'ae-cvss-calculator';
-import type { CvssScore, CvssVersion } from './finding.js';
+import type { CvssScore, CvssVersion } from '../model/finding.js';
 
 // The calculator evaluates its whole bundle when loaded (a tenth of a warm scan's start-up), and a
 // scan whose findings carry no vector never needs it: it is required on the first vector,

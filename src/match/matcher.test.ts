@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OsInfo, Package } from '../inventory/types.js';
+import type { OsInfo, Package } from '../model/package.js';
 import { openVulnDatabase, type VulnDatabase } from '../vulndb/database.js';
 import { importOsv } from '../vulndb/import.js';
 import { osvRecord, type RecordSpec } from '../vulndb/test-support/osv-records.js';

@@ -6,15 +6,15 @@
  * fixing three) contributes to each, and advisories without a CVE group through their aliases.
  * Output order is deterministic: severity, then id, then package.
  */
-import type { OsInfo, Package } from '../inventory/types.js';
+import type { OsInfo, Package } from '../model/package.js';
 import type { AffectedCandidate, VulnDatabase } from '../vulndb/database.js';
 import { normalizePackageName } from '../vulndb/schema.js';
 import { assessSeverity } from './assess-severity.js';
 import type { MatchQuery } from './ecosystems/ecosystem.js';
-import { ECOSYSTEM_MATCHERS } from './ecosystems/registry.js';
-import type { Finding } from './finding.js';
+import { ECOSYSTEM_MATCHERS } from './ecosystems/list.js';
+import type { Finding } from '../model/finding.js';
 import { evaluateAffected } from './osv-range.js';
-import { SEVERITY_RANK } from './severity.js';
+import { SEVERITY_RANK } from '../model/severity.js';
 
 export interface MatchResult {
   findings: Finding[];

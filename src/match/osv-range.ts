@@ -6,7 +6,7 @@
  * from above. `SEMVER` ranges use SemVer ordering whatever the ecosystem; `GIT` ranges name commits
  * and are not evaluated against package versions.
  */
-import { getVersionScheme } from '../versions/registry.js';
+import { getVersionScheme } from '../versions/list.js';
 import type { VersionScheme } from '../versions/scheme.js';
 import type { OsvEvent, OsvRange } from '../vulndb/osv.js';
 

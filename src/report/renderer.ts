@@ -1,14 +1,14 @@
 /**
  * The renderer contract. A renderer is a pure function from result data to text: it never decides
  * pass or fail and never reads anything but its input. Each format is one folder under
- * src/report/ registered in src/report/registry.ts; a format renders the kinds of report it
+ * src/report/ registered in src/report/list.ts; a format renders the kinds of report it
  * supports (image scans, compliance scans).
  */
-import type { ScanResult } from '../engine/scan-result.js';
-import type { AggregateVerdict, ImageVerdict } from '../gate/verdict.js';
-import type { Severity } from '../match/severity.js';
-import type { ComplianceResult } from '../compliance/result.js';
-import type { ComplianceVerdict } from '../gate/compliance-gate.js';
+import type { ScanResult } from '../model/image-scan.js';
+import type { AggregateVerdict, ImageVerdict } from '../model/image-verdict.js';
+import type { Severity } from '../model/severity.js';
+import type { ComplianceResult } from '../model/compliance-result.js';
+import type { ComplianceVerdict } from '../model/compliance-verdict.js';
 
 export type ReportKind = 'image' | 'compliance';
 

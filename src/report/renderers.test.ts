@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregateVerdicts, evaluateImageGate } from '../gate/evaluate.js';
 import { emptyGateConfig } from '../gate/gate-config.js';
 import { finding, pkg, sampleScan, scanOf } from '../../test/support/scan-fixtures.js';
-import { getRenderer } from './registry.js';
+import { getRenderer } from './list.js';
 import type { ImageReport } from './renderer.js';
 
 function gatedReport(): ImageReport {

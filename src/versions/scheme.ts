@@ -2,7 +2,7 @@
  * The version-scheme contract: how one ecosystem orders its versions.
  *
  * Each scheme lives in its own folder (`src/versions/<id>/index.ts`) and is registered by name
- * in `src/versions/registry.ts`. Matching, the gate's software ranges and the compliance package
+ * in `src/versions/list.ts`. Matching, the gate's software ranges and the compliance package
  * checks all compare versions through this interface, never by hand.
  */
 export interface VersionScheme {

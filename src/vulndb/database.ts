@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
 import { DatabaseError, messageOf } from '../errors.js';
-import type { DatabaseSummary } from '../engine/scan-result.js';
+import type { DatabaseSummary } from '../model/image-scan.js';
 import type { OsvRange, OsvSeverity } from './osv.js';
 import { normalizePackageName, SCHEMA_VERSION } from './schema.js';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePolicies } from '../../src/compliance/policy/load-policy.js';
-import type { ComplianceResult, ControlResult } from '../../src/compliance/result.js';
+import type { ComplianceResult, ControlResult } from '../../src/model/compliance-result.js';
 import { scanCompliance } from '../../src/compliance/scan-compliance.js';
 import { openTarget } from '../../src/compliance/targets/open-target.js';
 import { copyComplianceRootfs } from '../support/compliance-rootfs.js';

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuthenticationRecord } from '../../src/compliance/credentials.js';
 import { parsePolicy, resolvePolicies } from '../../src/compliance/policy/load-policy.js';
-import type { ComplianceResult } from '../../src/compliance/result.js';
+import type { ComplianceResult } from '../../src/model/compliance-result.js';
 import { scanCompliance } from '../../src/compliance/scan-compliance.js';
 import { openTarget } from '../../src/compliance/targets/open-target.js';
 import { AuthenticationError, TargetUnavailableError } from '../../src/compliance/targets/target.js';

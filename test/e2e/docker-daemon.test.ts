@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../src/engine/scan-result.js';
+import type { ScanResult } from '../../src/model/image-scan.js';
 import { connectDocker } from '../../src/image/docker/connection.js';
 import { inspectImage, listImages, tagImage, untagImage, watchImageEvents, type ImageEvent } from '../../src/image/docker/operations.js';
 import { runTollgate } from '../support/cli.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AggregateVerdict } from '../../src/gate/verdict.js';
+import type { AggregateVerdict } from '../../src/model/image-verdict.js';
 import { runTollgate } from '../support/cli.js';
 import { REPO_ROOT } from '../support/fixture-cache.js';
 import { startServer } from '../support/http-server.js';

@@ -13,7 +13,7 @@ import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../src/engine/scan-result.js';
+import type { ScanResult } from '../../src/model/image-scan.js';
 import { runTollgate } from '../support/cli.js';
 import { REPO_ROOT } from '../support/fixture-cache.js';
 import { APP_DEV_DEPENDENCIES, DELETED_PACKAGE, ensureBookwormImage, type BookwormImage } from '../support/images.js';

@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../src/engine/scan-result.js';
+import type { ScanResult } from '../../src/model/image-scan.js';
 import { runTollgate } from '../support/cli.js';
 import type { BookwormImage } from '../support/images.js';
 import { startPodman, type TestPodman } from '../support/podman.js';

@@ -6,7 +6,7 @@
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../src/engine/scan-result.js';
+import type { ScanResult } from '../../src/model/image-scan.js';
 import { runTollgate } from '../support/cli.js';
 import { writeMultiPlatformLayout } from '../support/image-builder.js';
 import type { BookwormImage } from '../support/images.js';

@@ -2,11 +2,11 @@
  * Hand-built scan results for tests of the gate and the renderers: small, explicit, and shaped
  * exactly like what the engine produces (ScanResult, schema version 1).
  */
-import type { ScanResult } from '../../src/engine/scan-result.js';
+import type { ScanResult } from '../../src/model/image-scan.js';
 import { summarize } from '../../src/engine/summary.js';
-import type { Package } from '../../src/inventory/types.js';
-import type { CvssScore, Finding } from '../../src/match/finding.js';
-import type { Severity } from '../../src/match/severity.js';
+import type { Package } from '../../src/model/package.js';
+import type { CvssScore, Finding } from '../../src/model/finding.js';
+import type { Severity } from '../../src/model/severity.js';
 
 export function pkg(overrides: Partial<Package> & Pick<Package, 'name' | 'version'>): Package {
   const type = overrides.type ?? 'npm';

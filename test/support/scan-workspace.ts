@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ScanResult } from '../../src/engine/scan-result.js';
+import type { ScanResult } from '../../src/model/image-scan.js';
 import { runTollgate } from './cli.js';
 import { REPO_ROOT } from './fixture-cache.js';
 import { ensureBookwormImage, type BookwormImage } from './images.js';

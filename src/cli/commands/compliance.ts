@@ -5,11 +5,12 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ExitCode, ScanError, UsageError } from '../../errors.js';
-import { CRITICALITIES, type Criticality } from '../../compliance/model.js';
-import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult } from '../../compliance/result.js';
+import { CRITICALITIES, type Criticality } from '../../model/control.js';
+import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult } from '../../model/compliance-result.js';
 import { DEFAULT_SCAN_NAME, expandScanName } from '../../compliance/scan-name.js';
-import { DEFAULT_COMPLIANCE_GATE, FAILING_STATES, evaluateComplianceGate, type ComplianceGateConfig, type FailingState } from '../../gate/compliance-gate.js';
-import { RENDERERS } from '../../report/registry.js';
+import { DEFAULT_COMPLIANCE_GATE, evaluateComplianceGate } from '../../gate/compliance-gate.js';
+import { FAILING_STATES, type ComplianceGateConfig, type FailingState } from '../../model/compliance-verdict.js';
+import { RENDERERS } from '../../report/list.js';
 import { TOOL_VERSION } from '../../version.js';
 import { publishCiOutput } from '../ci-outputs.js';
 import { evaluateDurationExpression } from '../duration-expression.js';

@@ -1,12 +1,12 @@
 /**
  * The contract of a check type: one module per type under src/compliance/checks/, registered in
- * checks/registry.ts. A check reads the target through the context and returns PASS or FAIL with
+ * checks/list.ts. A check reads the target through the context and returns PASS or FAIL with
  * evidence; anything it cannot read it throws (TargetReadError, LiveTargetRequired), and the
- * registry turns that into ERROR with the reason.
+ * list turns that into ERROR with the reason.
  */
 import type { TargetFacts } from '../facts.js';
-import type { CheckOutcome, Evidence, EvidenceValue } from '../model.js';
-import { emptyEvidence } from '../model.js';
+import type { CheckOutcome, Evidence, EvidenceValue } from '../../model/control.js';
+import { emptyEvidence } from '../../model/control.js';
 import type { CheckDefinition } from '../policy/policy-types.js';
 import type { Target } from '../targets/target.js';
 

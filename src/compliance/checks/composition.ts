@@ -3,8 +3,8 @@
  * decides even when a sibling could not be evaluated; otherwise an ERROR among the parts makes the
  * whole ERROR, never a guess.
  */
-import type { CheckOutcome, Evidence } from '../model.js';
-import { emptyEvidence } from '../model.js';
+import type { CheckOutcome, Evidence } from '../../model/control.js';
+import { emptyEvidence } from '../../model/control.js';
 import type { CompositeCheck } from '../policy/policy-types.js';
 import type { CheckType } from './check-type.js';
 

@@ -7,7 +7,7 @@ import { parseKeyValue } from '../config/key-value.js';
 import { parsePamService } from '../config/pam.js';
 import { parseSshdConfig, type ConfigSetting } from '../config/sshd-config.js';
 import { configuredSysctl, normalizeSysctlKey } from '../config/sysctl-files.js';
-import type { CheckOutcome } from '../model.js';
+import type { CheckOutcome } from '../../model/control.js';
 import type { ConfigValueCheck } from '../policy/policy-types.js';
 import { compareValue, describeExpected } from './compare.js';
 import { EvidenceBuilder, type CheckContext, type CheckType } from './check-type.js';

@@ -2,7 +2,7 @@
  * The native policy format as TypeScript types (docs/schema/policy.schema.json is the normative
  * description; the loader validates every file against it).
  */
-import type { Criticality } from '../model.js';
+import type { Criticality } from '../../model/control.js';
 
 export type Operator = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'regex' | 'present' | 'absent';
 export type ScalarValue = string | number | boolean;

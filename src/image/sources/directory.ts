@@ -12,7 +12,7 @@ import { constants, type Dirent } from 'node:fs';
 import { lstat, open, opendir, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { HostileInputError, ImageError } from '../../errors.js';
-import type { ImageSummary } from '../../engine/scan-result.js';
+import type { ImageSummary } from '../../model/image-scan.js';
 import type { LayerEntries, LayerEntry, LayerEntryKind } from '../layer-entry.js';
 import { formatBytes, type ScanLimits } from '../limits.js';
 import { joinPath } from '../paths.js';

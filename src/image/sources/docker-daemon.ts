@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ImageError } from '../../errors.js';
-import type { ImageSummary } from '../../engine/scan-result.js';
+import type { ImageSummary } from '../../model/image-scan.js';
 import { connectDocker, type DockerConnection, type DockerConnectionOptions } from '../docker/connection.js';
 import { readImageExport } from '../docker/export-stream.js';
 import { exportImage, inspectImage, type DockerImageInfo } from '../docker/operations.js';

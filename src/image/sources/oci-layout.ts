@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ImageError, UsageError } from '../../errors.js';
-import type { ImageSummary } from '../../engine/scan-result.js';
+import type { ImageSummary } from '../../model/image-scan.js';
 import { openRegularFile, readBoundedFile, streamRange } from '../files.js';
 import type { LayerEntries } from '../layer-entry.js';
 import type { ScanLimits } from '../limits.js';

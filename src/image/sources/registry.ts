@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ImageError } from '../../errors.js';
-import type { ImageSummary } from '../../engine/scan-result.js';
+import type { ImageSummary } from '../../model/image-scan.js';
 import type { LayerEntries } from '../layer-entry.js';
 import type { ScanLimits } from '../limits.js';
 import { isIndexMediaType, MediaType, parseImageConfig, parseIndex, parseJsonDocument, parseManifest, type ImageManifest, type Platform } from '../oci-types.js';

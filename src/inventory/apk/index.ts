@@ -4,7 +4,7 @@
  * The origin is the source package Alpine advisories are written against.
  */
 import type { Analyzer, AnalyzerResult } from '../analyzer.js';
-import type { PackageRecord } from '../types.js';
+import type { PackageRecord } from '../../model/package.js';
 
 export function parseApkInstalled(text: string, location: string): AnalyzerResult {
   const packages: PackageRecord[] = [];

@@ -10,7 +10,7 @@
  * `Source: name (version)`; without it, the source is the binary package itself.
  */
 import type { Analyzer, AnalyzerResult } from '../analyzer.js';
-import type { PackageRecord } from '../types.js';
+import type { PackageRecord } from '../../model/package.js';
 import { parseControlRecords } from '../text/control-fields.js';
 
 const SOURCE_FIELD = /^(\S+)(?:\s+\((\S+)\))?$/;

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { Analyzer, AnalyzerResult } from '../analyzer.js';
-import type { PackageRecord } from '../types.js';
+import type { PackageRecord } from '../../model/package.js';
 
 type Json = Record<string, unknown>;
 

@@ -7,7 +7,7 @@
  * escapes of `$ " \ \``) and unquoted values; anything else on a line is ignored.
  */
 import type { Analyzer, AnalyzerResult } from '../analyzer.js';
-import type { OsInfo } from '../types.js';
+import type { OsInfo } from '../../model/package.js';
 
 /** Parses os-release assignments. Unknown syntax is skipped, never thrown. */
 export function parseOsRelease(text: string): Map<string, string> {

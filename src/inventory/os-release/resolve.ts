@@ -4,7 +4,7 @@
  * VERSION_ID (debian_version says `trixie/sid`), and alpine-release gives the full `3.19.1` where
  * os-release may give `3.19.1` or only `3.19`.
  */
-import type { OsInfo } from '../types.js';
+import type { OsInfo } from '../../model/package.js';
 
 const PRECEDENCE = ['/etc/os-release', '/usr/lib/os-release', '/etc/alpine-release', '/etc/debian_version'];
 

@@ -1,7 +1,7 @@
 /**
  * Alpine: advisories per minor release (`Alpine:v3.19`), written against the origin package.
  */
-import { getVersionScheme } from '../../versions/registry.js';
+import { getVersionScheme } from '../../versions/list.js';
 import type { EcosystemMatcher } from './ecosystem.js';
 
 export const alpineMatcher: EcosystemMatcher = {

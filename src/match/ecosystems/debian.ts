@@ -2,7 +2,7 @@
  * Debian: advisories are per release (`Debian:12`) and per source package; the installed binary
  * package is compared by its source package's version (a binNMU `+b1` is not a new source).
  */
-import { getVersionScheme } from '../../versions/registry.js';
+import { getVersionScheme } from '../../versions/list.js';
 import type { EcosystemMatcher } from './ecosystem.js';
 
 /** Release numbers for systems whose os-release has no VERSION_ID (testing, unstable). */

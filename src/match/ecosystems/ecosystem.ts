@@ -2,7 +2,7 @@
  * The ecosystem-matcher contract: which advisories a package is looked up against. An OS package
  * matches only its own distribution release's advisories; a language package its ecosystem's.
  */
-import type { OsInfo, Package } from '../../inventory/types.js';
+import type { OsInfo, Package } from '../../model/package.js';
 import type { VersionScheme } from '../../versions/scheme.js';
 
 export interface MatchQuery {

@@ -2,7 +2,7 @@
  * Language ecosystems: npm and PyPI packages match their ecosystem's advisories by name, wherever
  * in the image they are installed.
  */
-import { getVersionScheme } from '../../versions/registry.js';
+import { getVersionScheme } from '../../versions/list.js';
 import type { EcosystemMatcher } from './ecosystem.js';
 
 export const npmMatcher: EcosystemMatcher = {

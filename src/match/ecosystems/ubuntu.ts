@@ -2,7 +2,7 @@
  * Ubuntu: advisories per release, named `Ubuntu:22.04:LTS` for long-term releases (even years,
  * April) and `Ubuntu:23.10` otherwise, per source package.
  */
-import { getVersionScheme } from '../../versions/registry.js';
+import { getVersionScheme } from '../../versions/list.js';
 import type { EcosystemMatcher } from './ecosystem.js';
 
 export function ubuntuEcosystem(version: string): string | undefined {

@@ -6,12 +6,12 @@
  */
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
-import type { ScanResult } from '../../engine/scan-result.js';
-import type { Package } from '../../inventory/types.js';
-import type { CvssVersion, Finding } from '../../match/finding.js';
-import type { Severity } from '../../match/severity.js';
+import type { ScanResult } from '../../model/image-scan.js';
+import type { Package } from '../../model/package.js';
+import type { CvssVersion, Finding } from '../../model/finding.js';
+import type { Severity } from '../../model/severity.js';
 import { TOOL_VERSION } from '../../version.js';
-import type { AggregateVerdict } from '../../gate/verdict.js';
+import type { AggregateVerdict } from '../../model/image-verdict.js';
 import type { Renderer } from '../renderer.js';
 
 const RATING_METHOD: Record<CvssVersion, Enums.Vulnerability.RatingMethod> = {

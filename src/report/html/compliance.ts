@@ -5,9 +5,9 @@
  * with its state, criticality, policy and evidence; filters by criticality and state and pages of
  * 50 as script enhancements over a complete plain table).
  */
-import { CRITICALITIES, CONTROL_STATES } from '../../compliance/model.js';
-import type { ControlResult } from '../../compliance/result.js';
-import type { EvidenceValue } from '../../compliance/model.js';
+import { CRITICALITIES, CONTROL_STATES } from '../../model/control.js';
+import type { ControlResult } from '../../model/compliance-result.js';
+import type { EvidenceValue } from '../../model/control.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { ComplianceReport } from '../renderer.js';
 import { COMPLIANCE_SCRIPT, REPORT_SCRIPT } from './enhancements.js';

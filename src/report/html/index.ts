@@ -5,10 +5,10 @@
  * The stylesheet (tabs) and script (sorting, filters) are inline enhancements that a strict
  * Content-Security-Policy may drop without losing anything. No network fetches.
  */
-import type { ScanResult } from '../../engine/scan-result.js';
-import type { Criterion, ImageVerdict } from '../../gate/verdict.js';
-import type { Finding } from '../../match/finding.js';
-import { SEVERITIES, SEVERITY_RANK } from '../../match/severity.js';
+import type { ScanResult } from '../../model/image-scan.js';
+import type { Criterion, ImageVerdict } from '../../model/image-verdict.js';
+import type { Finding } from '../../model/finding.js';
+import { SEVERITIES, SEVERITY_RANK } from '../../model/severity.js';
 import { TOOL_VERSION } from '../../version.js';
 import { verdictOf, type ImageReport, type Renderer } from '../renderer.js';
 import { REPORT_SCRIPT } from './enhancements.js';

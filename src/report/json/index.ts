@@ -4,7 +4,7 @@
  * docs/schema/verdict.schema.json). One image renders as its result object with a `verdict`
  * field; several render as `{ "schemaVersion", "verdict", "results": [...] }` with the aggregate.
  */
-import { SCAN_RESULT_SCHEMA_VERSION } from '../../engine/scan-result.js';
+import { SCAN_RESULT_SCHEMA_VERSION } from '../../model/image-scan.js';
 import { verdictOf, type Renderer } from '../renderer.js';
 import { renderComplianceJson } from './compliance.js';
 

@@ -4,8 +4,8 @@
  * passes with the exception in its output; the evidence is in the failure text.
  */
 import { XMLBuilder } from 'fast-xml-parser';
-import type { EvidenceValue } from '../../compliance/model.js';
-import type { ControlResult } from '../../compliance/result.js';
+import type { EvidenceValue } from '../../model/control.js';
+import type { ControlResult } from '../../model/compliance-result.js';
 import type { ComplianceReport } from '../renderer.js';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: true, suppressEmptyNode: true, processEntities: true });

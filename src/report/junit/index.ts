@@ -5,8 +5,8 @@
  * that always passes and lists the counts.
  */
 import { XMLBuilder } from 'fast-xml-parser';
-import type { ScanResult } from '../../engine/scan-result.js';
-import type { Criterion, ImageVerdict } from '../../gate/verdict.js';
+import type { ScanResult } from '../../model/image-scan.js';
+import type { Criterion, ImageVerdict } from '../../model/image-verdict.js';
 import { verdictOf, type Renderer } from '../renderer.js';
 import { renderComplianceJunit } from './compliance.js';
 

@@ -2,7 +2,7 @@
  * `--format markdown` for compliance scans: the verdict, per-policy totals, the FAIL / ERROR /
  * EXCEPTION matrix by criticality and the controls that failed the build.
  */
-import { CRITICALITIES } from '../../compliance/model.js';
+import { CRITICALITIES } from '../../model/control.js';
 import type { ComplianceReport } from '../renderer.js';
 import { escapeCell } from './index.js';
 

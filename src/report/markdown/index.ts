@@ -3,9 +3,9 @@
  * summaries: the verdict, each configured criterion, counts by severity and the findings that
  * failed the build. Table cells are escaped so data never breaks the table.
  */
-import type { ScanResult } from '../../engine/scan-result.js';
-import type { ImageVerdict } from '../../gate/verdict.js';
-import { SEVERITIES } from '../../match/severity.js';
+import type { ScanResult } from '../../model/image-scan.js';
+import type { ImageVerdict } from '../../model/image-verdict.js';
+import { SEVERITIES } from '../../model/severity.js';
 import { verdictOf, type Renderer } from '../renderer.js';
 import { renderComplianceMarkdown } from './compliance.js';
 

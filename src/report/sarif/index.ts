@@ -5,9 +5,9 @@
  * gate never changes what SARIF shows.
  */
 import { createHash } from 'node:crypto';
-import type { ScanResult } from '../../engine/scan-result.js';
-import type { Finding } from '../../match/finding.js';
-import type { Severity } from '../../match/severity.js';
+import type { ScanResult } from '../../model/image-scan.js';
+import type { Finding } from '../../model/finding.js';
+import type { Severity } from '../../model/severity.js';
 import { TOOL_VERSION } from '../../version.js';
 import { verdictOf, type Renderer } from '../renderer.js';
 

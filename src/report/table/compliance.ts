@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3';
 import { createColors } from 'picocolors';
-import { CRITICALITIES, type ControlState } from '../../compliance/model.js';
+import { CRITICALITIES, type ControlState } from '../../model/control.js';
 import type { ComplianceReport, RenderOptions } from '../renderer.js';
 
 export function renderComplianceTable(report: ComplianceReport, options: RenderOptions): string {

@@ -3,10 +3,10 @@
  * for a person reading a terminal or a CI log. Colour only when the options ask for it.
  */
 import { createColors } from 'picocolors';
-import type { ScanResult } from '../../engine/scan-result.js';
-import type { Finding } from '../../match/finding.js';
-import { SEVERITIES, SEVERITY_RANK, type Severity } from '../../match/severity.js';
-import type { ImageVerdict } from '../../gate/verdict.js';
+import type { ScanResult } from '../../model/image-scan.js';
+import type { Finding } from '../../model/finding.js';
+import { SEVERITIES, SEVERITY_RANK, type Severity } from '../../model/severity.js';
+import type { ImageVerdict } from '../../model/image-verdict.js';
 import { verdictOf, type RenderOptions, type Renderer } from '../renderer.js';
 import { renderComplianceTable } from './compliance.js';
 import { alignedColumns } from './columns.js';

@@ -3,7 +3,7 @@
  * image, plus an aggregate when several images are scanned in one call. Renderers read it; only
  * src/gate/evaluate.ts writes it.
  */
-import type { Severity } from '../match/severity.js';
+import type { Severity } from './severity.js';
 
 export const VERDICT_SCHEMA_VERSION = 1;
 

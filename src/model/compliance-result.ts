@@ -1,7 +1,7 @@
 /**
  * The result of a compliance scan: plain, versioned JSON (docs/schema/compliance-result.schema.json).
  */
-import type { ControlState, Criticality, EvidenceValue } from './model.js';
+import type { ControlState, Criticality, EvidenceValue } from './control.js';
 
 export const COMPLIANCE_SCHEMA_VERSION = 1;
 
@@ -57,7 +57,7 @@ export interface PolicyResult {
 export type AuthenticationStatus = 'not-required' | 'succeeded' | 'failed';
 
 export interface ComplianceResult {
-  schemaVersion: number;
+  schemaVersion: typeof COMPLIANCE_SCHEMA_VERSION;
   kind: 'compliance';
   scan: { id: string; name: string; startedAt: string; durationMs: number; tool: { name: 'tollgate'; version: string } };
   target: { name: string; kind: string; os?: { family: string; version: string; prettyName?: string } };

@@ -1,7 +1,7 @@
 /**
  * A finding: one flaw (one group of aliased advisories) affecting one installed package.
  */
-import type { LayerRef, PackageType } from '../inventory/types.js';
+import type { LayerRef, PackageType } from './package.js';
 import type { Severity } from './severity.js';
 
 export type CvssVersion = '2.0' | '3.0' | '3.1' | '4.0';

@@ -3,9 +3,9 @@
  * versioned JSON"). Its schema is `docs/schema/scan-result.schema.json`; bump
  * SCAN_RESULT_SCHEMA_VERSION on any change that is not a pure addition.
  */
-import type { OsInfo, Package } from '../inventory/types.js';
-import type { Finding } from '../match/finding.js';
-import type { Severity } from '../match/severity.js';
+import type { OsInfo, Package } from './package.js';
+import type { Finding } from './finding.js';
+import type { Severity } from './severity.js';
 
 export const SCAN_RESULT_SCHEMA_VERSION = 1;
 

@@ -1,7 +1,7 @@
 /**
  * The one list of version schemes. Adding a scheme: a folder under src/versions/ and one line here.
  */
-import type { PackageType } from '../inventory/types.js';
+import type { PackageType } from '../model/package.js';
 import { apk } from './apk/index.js';
 import { dpkg } from './dpkg/index.js';
 import { pep440 } from './pep440/index.js';

@@ -2,8 +2,8 @@
  * The one list of compliance check types. Adding a check type: a module in this folder, its type
  * in policy-types.ts and docs/schema/policy.schema.json, and one line here.
  */
-import type { CheckOutcome } from '../model.js';
-import { emptyEvidence } from '../model.js';
+import type { CheckOutcome } from '../../model/control.js';
+import { emptyEvidence } from '../../model/control.js';
 import type { CheckDefinition } from '../policy/policy-types.js';
 import { messageOf } from '../../errors.js';
 import { CommandTimeoutError, TargetReadError } from '../targets/target.js';
