@@ -54,13 +54,16 @@ export interface PolicyResult {
   controls: ControlResult[];
 }
 
+/** The kinds of target a compliance scan reads. */
+export type TargetKind = 'local' | 'ssh' | 'dir' | 'image';
+
 export type AuthenticationStatus = 'not-required' | 'succeeded' | 'failed';
 
 export interface ComplianceResult {
   schemaVersion: typeof COMPLIANCE_SCHEMA_VERSION;
   kind: 'compliance';
   scan: { id: string; name: string; startedAt: string; durationMs: number; tool: { name: 'tollgate'; version: string } };
-  target: { name: string; kind: string; os?: { family: string; version: string; prettyName?: string } };
+  target: { name: string; kind: TargetKind; os?: { family: string; version: string; prettyName?: string } };
   authentication: { status: AuthenticationStatus; record?: string; message?: string };
   policies: PolicyResult[];
   expiredExceptions: (ExceptionRef & { cid: string })[];

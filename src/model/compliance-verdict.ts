@@ -1,9 +1,10 @@
 /**
- * The compliance gate's verdict: plain, versioned JSON (schema: docs/schema/compliance-verdict.schema.json).
+ * The compliance gate's verdict: plain, versioned JSON (schema: the `verdict` of
+ * docs/schema/compliance-result.schema.json, where `--format json` writes it beside the result).
  * Only src/gate/compliance-gate.ts writes it; renderers and CI tasks read it.
  */
 import type { ControlState, Criticality } from './control.js';
-import type { AuthenticationStatus } from './compliance-result.js';
+import type { AuthenticationStatus, ComplianceResult } from './compliance-result.js';
 
 export const COMPLIANCE_VERDICT_SCHEMA_VERSION = 1;
 
@@ -42,3 +43,6 @@ export interface ComplianceVerdict {
   policiesWithoutData: string[];
 }
 
+
+/** What `compliance scan --format json` writes: the result with the gate's verdict beside it. */
+export type ComplianceJsonDocument = ComplianceResult & { verdict: ComplianceVerdict };
