@@ -4,7 +4,7 @@
  */
 import { CRITICALITIES } from '../../model/control.js';
 import type { ComplianceReport } from '../renderer.js';
-import { escapeCell } from './index.js';
+import { escapeCell } from './escape.js';
 
 const MAX_ROWS = 50;
 

@@ -8,10 +8,7 @@ import type { ImageVerdict } from '../../model/image-verdict.js';
 import { SEVERITIES } from '../../model/severity.js';
 import { verdictOf, type Renderer } from '../renderer.js';
 import { renderComplianceMarkdown } from './compliance.js';
-
-export function escapeCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
-}
+import { escapeCell } from './escape.js';
 
 const MAX_ROWS = 25;
 
