@@ -1,17 +1,17 @@
 /**
- * `tollgate compliance scan [target]`: evaluate a target against policies, apply the compliance
- * gate, write the reports. `tollgate compliance policies`: the built-in policies.
+ * `tollgate compliance scan [target]`: evaluate a target against policies with the compliance job
+ * (src/jobs/compliance-job.ts), write the reports, print the gate's verdict and return the exit
+ * code. `tollgate compliance policies`: the built-in policies. Thin: no scanning logic here.
  */
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ExitCode, ScanError, UsageError } from '../../errors.js';
 import { CRITICALITIES, type Criticality } from '../../model/control.js';
-import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult } from '../../model/compliance-result.js';
 import { DEFAULT_SCAN_NAME, expandScanName } from '../../compliance/scan-name.js';
-import { DEFAULT_COMPLIANCE_GATE, evaluateComplianceGate } from '../../gate/compliance-gate.js';
+import { DEFAULT_COMPLIANCE_GATE } from '../../gate/compliance-gate.js';
+import type { ComplianceJobResult } from '../../jobs/compliance-job.js';
 import { FAILING_STATES, type ComplianceGateConfig, type FailingState } from '../../model/compliance-verdict.js';
 import { RENDERERS } from '../../report/list.js';
-import { TOOL_VERSION } from '../../version.js';
 import { publishCiOutput } from '../ci-outputs.js';
 import { evaluateDurationExpression } from '../duration-expression.js';
 import { createProgress } from '../progress.js';
@@ -113,54 +113,33 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
   const exceptions = flags.exceptions ? (await import('../../compliance/exceptions.js')).loadExceptions(flags.exceptions) : [];
   if (Boolean(flags.credentials) !== Boolean(flags.auth)) throw new UsageError('--credentials and --auth go together: the file of records and the name of the one to use');
   const record = flags.credentials && flags.auth ? (await import('../../compliance/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) : undefined;
-  const startedAt = new Date();
-  const scanName = expandScanName(flags.scanName, startedAt);
+  const scanName = expandScanName(flags.scanName, new Date());
   const progress = createProgress({ quiet: flags.quiet });
 
-  const { openTarget } = await import('../../compliance/targets/open-target.js');
-  const { AuthenticationError } = await import('../../compliance/targets/target.js');
-  const { scanCompliance } = await import('../../compliance/scan-compliance.js');
-  let result: ComplianceResult;
-  const abort = new AbortController();
-  const timer = timeoutMs ? setTimeout(() => abort.abort(), timeoutMs) : undefined;
+  const { runComplianceJob, ComplianceTimeoutError } = await import('../../jobs/compliance-job.js');
+  let job: ComplianceJobResult;
   try {
-    progress.update(`connecting to ${targetSpec}`);
-    const target = await openTarget(targetSpec, { ...(record ? { record } : {}), ...(flags.sshHostKey ? { sshHostKey: flags.sshHostKey } : {}), ...(flags.knownHosts ? { knownHostsFiles: flags.knownHosts } : {}), connectTimeoutMs });
-    // The time limit ends the wait at once, even inside a long command; closing the target then
-    // ends the SSH session and its commands.
-    const aborted = new Promise<never>((_resolve, reject) => abort.signal.addEventListener('abort', () => reject(new ScanError('aborted')), { once: true }));
-    aborted.catch(() => undefined);
-    try {
-      result = await Promise.race([aborted, scanCompliance(target, policies, {
-        scanName,
-        exceptions,
-        commandTimeoutMs,
-        signal: abort.signal,
-        ...(record ? { authenticationRecord: record.name } : {}),
-        onProgress: (done, total, policy) => progress.update(`${target.name}: ${policy}, control ${done} of ${total}`),
-      })]);
-    } finally {
-      await target.close();
-    }
+    job = await runComplianceJob(targetSpec, policies, {
+      gate,
+      ...(record ? { record } : {}),
+      ...(flags.sshHostKey ? { sshHostKey: flags.sshHostKey } : {}),
+      ...(flags.knownHosts ? { knownHostsFiles: flags.knownHosts } : {}),
+      connectTimeoutMs,
+      commandTimeoutMs,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      exceptions,
+      scanName,
+      onProgress: (event) => progress.update(event.phase === 'connecting' ? `connecting to ${event.target}` : `${event.target}: ${event.policy}, control ${event.done} of ${event.total}`),
+    });
   } catch (error) {
-    if (abort.signal.aborted) throw new ScanError(`the scan did not finish within ${flags.timeout} minutes (--timeout)`);
-    if (!(error instanceof AuthenticationError)) throw error;
-    result = {
-      schemaVersion: COMPLIANCE_SCHEMA_VERSION,
-      kind: 'compliance',
-      scan: { id: crypto.randomUUID(), name: scanName, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), tool: { name: 'tollgate', version: TOOL_VERSION } },
-      target: { name: targetSpec, kind: 'ssh' },
-      authentication: { status: 'failed', ...(record ? { record: record.name } : {}), message: error.message },
-      policies: [],
-      expiredExceptions: [],
-      warnings: [],
-    };
+    // The job knows the limit in milliseconds; the user wrote it as --timeout, in minutes.
+    if (error instanceof ComplianceTimeoutError) throw new ScanError(`the scan did not finish within ${flags.timeout} minutes (--timeout)`, { cause: error });
+    throw error;
   } finally {
-    if (timer) clearTimeout(timer);
     progress.done();
   }
 
-  const verdict = evaluateComplianceGate(result, gate);
+  const { result, verdict } = job;
   const authFailedAndPassing = result.authentication.status === 'failed' && verdict.passed;
   if (authFailedAndPassing) {
     // As the connectors do: loud, and no report, because nothing was scanned.

@@ -1,18 +1,15 @@
 /**
  * `tollgate image scan <ref...>`: scan one or more images, apply the gate, write the reports.
- * Thin: options in, engine calls, renderers out, an exit code from DESIGN.md.
+ * Thin: options in, the image job (src/jobs/image-job.ts) called, renderers out, an exit code
+ * from DESIGN.md.
  */
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ExitCode } from '../../errors.js';
-import { applyResultFilters, type ResultFilters } from '../../engine/summary.js';
-import { scanSource } from '../../engine/scan-image.js';
-import type { ScanResult } from '../../model/image-scan.js';
-import { aggregateVerdicts, evaluateImageGate } from '../../gate/evaluate.js';
+import type { ResultFilters } from '../../engine/summary.js';
 import { buildGateConfig, type GateFlags } from '../../gate/gate-config.js';
-import type { AggregateVerdict } from '../../model/image-verdict.js';
 import { parsePlatform } from '../../image/platform.js';
-import { openImage } from '../../image/sources.js';
+import type { ImageJobResult } from '../../jobs/image-job.js';
 import type { Severity } from '../../model/severity.js';
 import { RENDERERS } from '../../report/list.js';
 import { publishCiOutput } from '../ci-outputs.js';
@@ -90,50 +87,30 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
   const progress = createProgress({ quiet: options.quiet });
   const database = await ensureDatabase({ path: options.db, autoUpdate: options.dbAutoUpdate, progress });
   const layerCache = options.cache ? openLayerCache(options) : undefined;
-  const scans: ScanResult[] = [];
-  const duplicates: AggregateVerdict['duplicates'] = [];
+  let job: ImageJobResult;
   try {
-    const seen = new Map<string, string>();
-    for (const reference of references) {
-      const source = await openImage(reference, {
-        platform,
-        docker: { ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}), ...(options.dockerCertPath ? { certPath: options.dockerCertPath } : {}) },
-        registry: { insecure: Boolean(options.registryInsecure) },
-        ...(layerCache ? { metadata: layerCache } : {}),
-      });
-      try {
-        // The image id (config digest) is the same however the image is stored; the manifest digest is not.
-        const digest = source.image.id ?? source.image.manifestDigest;
-        const first = digest ? seen.get(digest) : undefined;
-        if (first) {
-          duplicates.push({ reference, sameAs: first });
-          continue;
-        }
-        if (digest) seen.set(digest, reference);
-        const raw = await scanSource(source, {
-          database,
-          ...(layerCache ? { layerCache } : {}),
-          onProgress: (event) => {
-            if (event.phase === 'layer-entries') progress.update(`${reference}: layer ${event.layer + 1}, ${event.entries.toLocaleString('en')} entries`);
-            else if (event.phase === 'layer-start') progress.update(`${reference}: reading layer ${event.layer + 1} of ${event.layers}`);
-          },
-        });
-        scans.push(applyResultFilters(raw, filters));
-      } finally {
-        await source.close();
-      }
-    }
+    // Loaded when a scan runs: `--help` and the other commands never need the engine.
+    const { runImageJob } = await import('../../jobs/image-job.js');
+    job = await runImageJob(references, {
+      database,
+      ...(layerCache ? { layerCache } : {}),
+      filters,
+      gate,
+      platform,
+      docker: { ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}), ...(options.dockerCertPath ? { certPath: options.dockerCertPath } : {}) },
+      registry: { insecure: Boolean(options.registryInsecure) },
+      onProgress: (reference, event) => {
+        if (event.phase === 'layer-entries') progress.update(`${reference}: layer ${event.layer + 1}, ${event.entries.toLocaleString('en')} entries`);
+        else if (event.phase === 'layer-start') progress.update(`${reference}: reading layer ${event.layer + 1} of ${event.layers}`);
+      },
+    });
   } finally {
     progress.done();
     database.close();
     layerCache?.close();
   }
 
-  const today = new Date().toISOString().slice(0, 10);
-  const verdict = aggregateVerdicts(
-    scans.map((scan) => evaluateImageGate(scan, gate, today)),
-    duplicates,
-  );
+  const { scans, verdict } = job;
   const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   await writeReports(targets, (renderer, renderOptions) => renderer.renderImage?.({ scans, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, ...(options.sarifSeverity ? { sarifSeverities: options.sarifSeverity } : {}) });
   const verdictJson = `${JSON.stringify(verdict, null, 2)}\n`;
@@ -145,7 +122,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
     if (!delivery.delivered) process.stderr.write(`tollgate: warning: the webhook was not delivered after ${delivery.attempts} attempts (${delivery.error}); the verdict stands\n`);
   }
   if (!options.quiet) {
-    for (const duplicate of duplicates) process.stderr.write(`tollgate: ${duplicate.reference} is the same image as ${duplicate.sameAs}; scanned once\n`);
+    for (const duplicate of verdict.duplicates) process.stderr.write(`tollgate: ${duplicate.reference} is the same image as ${duplicate.sameAs}; scanned once\n`);
     for (const expired of verdict.images.flatMap((image) => image.expiredIgnores)) process.stderr.write(`tollgate: warning: ignore entry ${expired.origin} (${expired.id ?? expired.package ?? expired.path}) expired on ${expired.expires} and no longer applies\n`);
     if (!verdict.passed) process.stderr.write(`tollgate: gate failed\n${verdict.reasons.map((reason) => `  - ${reason}`).join('\n')}\n`);
   }

@@ -1,15 +1,16 @@
 /**
- * `scanImage`: the library entry point for one image — open it, inventory it, match its packages
- * against the vulnerability database, and return the versioned result.
+ * `scanImage`, the one-image job: open an image, inventory it, match its packages against the
+ * vulnerability database, and return the versioned result. It never filters findings nor decides
+ * pass or fail (the image job and the gate do), and never closes the database it is given.
  */
 import { openImage, type OpenImageOptions } from '../image/sources.js';
 import type { ImageSource } from '../image/source.js';
 import { matchPackages } from '../match/matcher.js';
 import type { VulnDatabase } from '../vulndb/database.js';
 import { TOOL_VERSION } from '../version.js';
-import { inventoryImage, type InventoryOptions } from './inventory-image.js';
+import { inventoryImage, type InventoryOptions } from '../engine/inventory-image.js';
 import { SCAN_RESULT_SCHEMA_VERSION, type ScanResult } from '../model/image-scan.js';
-import { summarize } from './summary.js';
+import { summarize } from '../engine/summary.js';
 
 export interface ScanImageOptions extends OpenImageOptions, InventoryOptions {
   /** Findings are matched only when a database is given; without one the result is an inventory. */

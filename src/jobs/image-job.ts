@@ -1,0 +1,73 @@
+/**
+ * The image job: every front door's way to scan images and judge them. For a list of references
+ * it opens each image, scans each distinct image once (by image id, else manifest digest), applies
+ * the result filters (`--severity`, `--ignore-unfixed`), evaluates the gate per image and
+ * aggregates the verdicts.
+ *
+ * It returns data only: it never renders, never writes to stdout or stderr, never sets an exit
+ * code. It closes the image sources it opens, and never the database or layer cache it is given.
+ */
+import type { LayerAnalysisCache, InventoryProgress } from '../engine/inventory-image.js';
+import { applyResultFilters, type ResultFilters } from '../engine/summary.js';
+import { aggregateVerdicts, evaluateImageGate } from '../gate/evaluate.js';
+import type { GateConfig } from '../gate/gate-config.js';
+import type { ImageMetadataStore } from '../image/source.js';
+import { openImage, type OpenImageOptions } from '../image/sources.js';
+import type { ScanResult } from '../model/image-scan.js';
+import type { AggregateVerdict } from '../model/image-verdict.js';
+import type { VulnDatabase } from '../vulndb/database.js';
+import { scanSource } from './scan-image.js';
+
+/** What the image job reads besides the references. */
+export interface ImageJobOptions extends Omit<OpenImageOptions, 'metadata'> {
+  database: VulnDatabase;
+  /** Layer analyses and image metadata kept between scans (the SQLite LayerCache is one). */
+  layerCache?: LayerAnalysisCache & ImageMetadataStore;
+  /** What the results keep; the gate sees the filtered findings, as the reports do. */
+  filters?: ResultFilters;
+  gate: GateConfig;
+  /** YYYY-MM-DD against which ignore entries expire (today, UTC, unless given). */
+  today?: string;
+  /** Progress of each image's inventory, with the reference it belongs to. */
+  onProgress?: (reference: string, event: InventoryProgress) => void;
+}
+
+/** The scans in reference order (duplicates left out) and the aggregate verdict, which names the duplicates. */
+export interface ImageJobResult {
+  scans: ScanResult[];
+  verdict: AggregateVerdict;
+}
+
+export async function runImageJob(references: readonly string[], options: ImageJobOptions): Promise<ImageJobResult> {
+  const { database, layerCache, filters = {}, gate, today, onProgress, ...openOptions } = options;
+  const scans: ScanResult[] = [];
+  const duplicates: AggregateVerdict['duplicates'] = [];
+  const seen = new Map<string, string>();
+  for (const reference of references) {
+    const source = await openImage(reference, { ...openOptions, ...(layerCache ? { metadata: layerCache } : {}) });
+    try {
+      // The image id (config digest) is the same however the image is stored; the manifest digest is not.
+      const digest = source.image.id ?? source.image.manifestDigest;
+      const first = digest ? seen.get(digest) : undefined;
+      if (first) {
+        duplicates.push({ reference, sameAs: first });
+        continue;
+      }
+      if (digest) seen.set(digest, reference);
+      const raw = await scanSource(source, {
+        database,
+        ...(layerCache ? { layerCache } : {}),
+        ...(onProgress ? { onProgress: (event: InventoryProgress) => onProgress(reference, event) } : {}),
+      });
+      scans.push(applyResultFilters(raw, filters));
+    } finally {
+      await source.close();
+    }
+  }
+  const day = today ?? new Date().toISOString().slice(0, 10);
+  const verdict = aggregateVerdicts(
+    scans.map((scan) => evaluateImageGate(scan, gate, day)),
+    duplicates,
+  );
+  return { scans, verdict };
+}
