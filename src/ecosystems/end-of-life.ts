@@ -9,7 +9,7 @@
 import type { ScannedOs } from '../model/image-scan.js';
 import type { OsInfo } from '../model/package.js';
 import type { OsRelease } from './ecosystem.js';
-import { osEcosystemFor } from './list.js';
+import { osDescriptorFor } from './list.js';
 
 export interface OsSupport {
   /** The OS as the scan result shows it: `endOfLife` is set only for a release past its end. */
@@ -20,7 +20,7 @@ export interface OsSupport {
 
 /** The release table entry of an OS, when its descriptor knows the release. */
 export function releaseOf(os: OsInfo): OsRelease | undefined {
-  const descriptor = osEcosystemFor(os.family);
+  const descriptor = osDescriptorFor(os.family);
   const release = descriptor?.releaseOf?.(os);
   return release === undefined ? undefined : descriptor?.releases?.find((entry) => entry.release === release);
 }

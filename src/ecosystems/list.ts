@@ -65,7 +65,7 @@ export function ecosystemFor(type: PackageType, os: OsInfo | undefined): Ecosyst
 }
 
 /** The first OS descriptor serving an os-release `ID`: whose release table says when that OS's releases end. */
-export function osEcosystemFor(family: string): EcosystemDescriptor | undefined {
+export function osDescriptorFor(family: string): EcosystemDescriptor | undefined {
   return OS_BY_FAMILY.get(family);
 }
 
