@@ -151,6 +151,7 @@ describe('purls', () => {
     [{ type: 'apk', name: 'musl', version: '1.2.4-r2', location: '/x' }, undefined, 'pkg:apk/alpine/musl@1.2.4-r2'],
     [{ type: 'rpm', name: 'openssl-libs', version: '1:3.0.7-25.el9_3', architecture: 'x86_64', source: { name: 'openssl' }, location: '/x' }, { family: 'rhel', version: '9.3' }, 'pkg:rpm/rhel/openssl-libs@1:3.0.7-25.el9_3?arch=x86_64&distro=rhel-9.3&upstream=openssl'],
     [{ type: 'rpm', name: 'bash', version: '5.1.8-6.el9', location: '/x' }, undefined, 'pkg:rpm/redhat/bash@5.1.8-6.el9'],
+    [{ type: 'npm', name: '@scope/', version: '1.0.0', location: '/x' }, undefined, 'pkg:npm/%40scope%2F@1.0.0'],
     [{ type: 'pypi', name: 'Ruamel.YAML', version: '0.18.6', location: '/x' }, undefined, 'pkg:pypi/ruamel-yaml@0.18.6'],
     [{ type: 'pypi', name: 'zope__interface', version: '6.0', location: '/x' }, undefined, 'pkg:pypi/zope-interface@6.0'],
   ])('%j on %j is %s', (record, os, expected) => expect(purlFor(record as PackageRecord, os)).toBe(expected));
