@@ -28,15 +28,21 @@ describe('PEP 503 name normalisation', () => {
   ])('%s is %s', (name, normalised) => expect(pep503Name(name)).toBe(normalised));
 
   it('is the PEP 503 definition, for valid names and for anything else', () => {
-    fc.assert(fc.property(fc.oneof(projectName, anyAscii), (name) => {
-          expect(pep503Name(name)).toBe(definition(name));
-        }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(projectName, anyAscii), (name) => {
+        expect(pep503Name(name)).toBe(definition(name));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('is idempotent', () => {
-    fc.assert(fc.property(fc.oneof(projectName, anyAscii), (name) => {
-          expect(pep503Name(pep503Name(name))).toBe(pep503Name(name));
-        }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(projectName, anyAscii), (name) => {
+        expect(pep503Name(pep503Name(name))).toBe(pep503Name(name));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it.skipIf(!python)('agrees with Python running the definition itself', () => {
