@@ -10,7 +10,7 @@ import type { Analyzer } from '../inventory/analyzer.js';
 import { FileSelector } from '../inventory/file-selector.js';
 import { ANALYZERS } from '../inventory/list.js';
 import { dedupePackages } from '../inventory/dedupe.js';
-import { purlFor } from '../inventory/purl.js';
+import { purlFor } from '../ecosystems/list.js';
 import { resolveOs } from '../inventory/os-release/resolve.js';
 import type { LayerRef, OsInfo, Package, PackageRecord } from '../model/package.js';
 import type { ImageSource } from '../image/source.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dedupePackages } from './dedupe.js';
 import { resolveOs } from './os-release/resolve.js';
-import { purlFor } from './purl.js';
+import { purlFor } from '../ecosystems/list.js';
 import type { PackageRecord } from '../model/package.js';
 
 describe('purls', () => {

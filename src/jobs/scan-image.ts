@@ -5,6 +5,7 @@
  */
 import { openImage, type OpenImageOptions } from '../image/sources.js';
 import type { ImageSource } from '../image/source.js';
+import { assessOsSupport } from '../ecosystems/end-of-life.js';
 import { matchPackages } from '../match/matcher.js';
 import type { VulnDatabase } from '../vulndb/database.js';
 import { TOOL_VERSION } from '../version.js';
@@ -21,17 +22,19 @@ export interface ScanImageOptions extends OpenImageOptions, InventoryOptions {
 export async function scanSource(source: ImageSource, options: ScanImageOptions = {}): Promise<ScanResult> {
   const inventory = await inventoryImage(source, options);
   const matched = options.database ? matchPackages(inventory.packages, inventory.os, options.database) : { findings: [], warnings: [] };
+  const scannedAt = new Date();
+  const support = inventory.os ? assessOsSupport(inventory.os, scannedAt) : undefined;
   return {
     schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
     tool: { name: 'tollgate', version: TOOL_VERSION },
-    scannedAt: new Date().toISOString(),
+    scannedAt: scannedAt.toISOString(),
     image: source.image,
-    ...(inventory.os ? { os: inventory.os } : {}),
+    ...(support ? { os: support.os } : {}),
     packages: inventory.packages,
     findings: matched.findings,
     summary: summarize(inventory.packages.length, matched.findings),
     ...(options.database ? { database: options.database.summary() } : {}),
-    warnings: [...inventory.warnings, ...matched.warnings],
+    warnings: [...inventory.warnings, ...(support?.warnings ?? []), ...matched.warnings],
   };
 }
 

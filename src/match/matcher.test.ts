@@ -111,6 +111,55 @@ describe('OS packages', () => {
   });
 });
 
+describe('packages no advisory database covers', () => {
+  const db = (): Promise<VulnDatabase> => databaseOf([{ id: 'DEBIAN-CVE-2024-9', ecosystem: 'Debian:12', name: 'bash', upstream: ['CVE-2024-9'] }]);
+  const rpm = (name: string): Package => ({ id: `rpm-${name}`, type: 'rpm', name, version: '1.0-1.el9', purl: `pkg:rpm/rhel/${name}@1.0-1.el9`, location: '/var/lib/rpm/rpmdb.sqlite' });
+
+  it('are reported in one warning per package type, naming the type, the OS and the count', async () => {
+    const vulndb = await db();
+    const result = matchPackages([rpm('bash'), rpm('openssl-libs'), rpm('glibc'), npm('left-pad', '1.0.0')], { family: 'rhel', version: '9.3' }, vulndb);
+    vulndb.close();
+    expect(result.findings).toEqual([]);
+    expect(result.warnings).toEqual(['3 rpm packages on rhel 9.3 are not matched against any advisory database: no RPM advisory source is imported yet']);
+  });
+
+  it('include Debian packages on an OS Debian’s advisories do not cover, even when their names are in them', async () => {
+    const vulndb = await db();
+    const devuan = matchPackages([deb('bash', '5.2.15-2'), deb('coreutils', '9.1-1')], { family: 'devuan', version: '5', idLike: ['debian'] }, vulndb);
+    const single = matchPackages([deb('bash', '5.2.15-2')], { family: 'devuan', version: '5' }, vulndb);
+    const unknownOs = matchPackages([deb('bash', '5.2.15-2')], undefined, vulndb);
+    const unknownRelease = matchPackages([deb('bash', '5.2.15-2'), deb('dash', '0.5.12-2')], { family: 'debian', version: '' }, vulndb);
+    vulndb.close();
+    expect(devuan.findings).toEqual([]);
+    expect(devuan.warnings).toEqual(['unsupported OS: 2 deb packages on devuan 5 are not matched against any advisory database (deb packages are matched on debian, ubuntu only)']);
+    expect(single.warnings).toEqual(['unsupported OS: 1 deb package on devuan 5 is not matched against any advisory database (deb packages are matched on debian, ubuntu only)']);
+    expect(unknownOs.warnings).toEqual([expect.stringMatching(/^unsupported OS: 1 deb package on an unidentified OS .*is not matched/)]);
+    expect(unknownRelease.warnings).toEqual([expect.stringMatching(/^unsupported OS release: 2 deb packages on debian are not matched: .*no Debian advisories apply/)]);
+  });
+
+  it('keep one line per package type however many there are, ahead of other warnings, and leave served packages alone', async () => {
+    const vulndb = await databaseOf([{ id: 'GHSA-bad', ecosystem: 'npm', name: 'pkg', introduced: 'not-a-version', fixed: '2.0.0' }]);
+    const many = Array.from({ length: 500 }, (_, i) => ({ ...deb(`lib${i}`, '1.0-1'), id: `deb-${i}` }));
+    const apk: Package = { id: 'apk-musl', type: 'apk', name: 'musl', version: '1.2.4-r2', purl: 'pkg:apk/alpine/musl@1.2.4-r2', location: '/lib/apk/db/installed' };
+    const result = matchPackages([...many, apk, npm('pkg', '1.0.0'), rpm('bash')], { family: 'devuan', version: '5' }, vulndb);
+    vulndb.close();
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^unsupported OS: 500 deb packages on devuan 5 /),
+      expect.stringMatching(/^unsupported OS: 1 apk package on devuan 5 .*\(apk packages are matched on alpine only\)$/),
+      expect.stringMatching(/^1 rpm package on devuan 5 is not matched against any advisory database: no RPM advisory source/),
+      expect.stringMatching(/^GHSA-bad \(npm pkg\): /),
+    ]);
+  });
+
+  it('warn about nothing when every package is served', async () => {
+    const vulndb = await db();
+    const result = matchPackages([deb('bash', '5.2.15-2'), npm('left-pad', '1.0.0')], debian12, vulndb);
+    vulndb.close();
+    expect(result.findings.map((f) => f.id)).toEqual(['CVE-2024-9']);
+    expect(result.warnings).toEqual([]);
+  });
+});
+
 describe('one finding per flaw', () => {
   it('a CVE, its GHSA and the DSA naming it upstream are one finding', async () => {
     const db = await databaseOf([

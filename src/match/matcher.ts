@@ -1,20 +1,36 @@
 /**
- * Packages x advisories -> findings. Each package is looked up once per (ecosystem, name) in its
- * own ecosystem (see ecosystems/), every affected entry is evaluated against its version, and the
- * advisories that affect it are grouped into flaws: advisories naming the same CVE are one finding
- * (a GHSA, a DSA and the Debian CVE record of one flaw), an advisory naming several CVEs (a DSA
- * fixing three) contributes to each, and advisories without a CVE group through their aliases.
- * Output order is deterministic: severity, then id, then package.
+ * Packages x advisories -> findings. Each package is looked up once per (ecosystem, name) in the
+ * ecosystem its descriptor (src/ecosystems/) names for the scanned OS, every affected entry is
+ * evaluated against its version, and the advisories that affect it are grouped into flaws:
+ * advisories naming the same CVE are one finding (a GHSA, a DSA and the Debian CVE record of one
+ * flaw), an advisory naming several CVEs (a DSA fixing three) contributes to each, and advisories
+ * without a CVE group through their aliases. Output order is deterministic: severity, then id, then
+ * package.
+ *
+ * Never drops a package silently: packages no descriptor serves on this OS (an rpm, a deb on
+ * Devuan, any OS package on an unidentified OS) are counted and reported in one warning per
+ * package type, naming the type and the OS.
  */
-import type { OsInfo, Package } from '../model/package.js';
+import type { OsInfo, Package, PackageType } from '../model/package.js';
 import type { AffectedCandidate, VulnDatabase } from '../vulndb/database.js';
-import { normalizePackageName } from '../vulndb/schema.js';
+import { advisoryNameNormalizer, ecosystemFor, osFamiliesServing, UNSUPPORTED_PACKAGE_TYPES } from '../ecosystems/list.js';
+import type { EcosystemDescriptor } from '../ecosystems/ecosystem.js';
+import { getVersionScheme } from '../versions/list.js';
+import type { VersionScheme } from '../versions/scheme.js';
 import { assessSeverity } from './assess-severity.js';
-import type { MatchQuery } from './ecosystems/ecosystem.js';
-import { ECOSYSTEM_MATCHERS } from './ecosystems/list.js';
 import type { Finding } from '../model/finding.js';
 import { evaluateAffected } from './osv-range.js';
 import { SEVERITY_RANK } from '../model/severity.js';
+
+export interface MatchQuery {
+  /** OSV ecosystem: `Debian:12`, `Alpine:v3.19`, `Ubuntu:22.04:LTS`, `npm`, `PyPI`. */
+  ecosystem: string;
+  /** The name advisories use (the source package for Debian and Ubuntu, the origin for Alpine). */
+  name: string;
+  /** The version compared (the source version for Debian and Ubuntu). */
+  version: string;
+  scheme: VersionScheme;
+}
 
 export interface MatchResult {
   findings: Finding[];
@@ -123,6 +139,36 @@ function buildFinding(key: string, hits: Hit[], pkg: Package, query: MatchQuery,
   };
 }
 
+/** Where the packages of one type are matched on the scanned OS, or why they are not. */
+type Route = { descriptor: EcosystemDescriptor; ecosystem: string; scheme: VersionScheme; normalize: (name: string) => string } | { unmatched: (count: number) => string };
+
+function describeOs(os: OsInfo | undefined): string {
+  if (!os) return 'an unidentified OS (no os-release found)';
+  return os.version ? `${os.family} ${os.version}` : os.family;
+}
+
+function packagesOf(count: number, type: PackageType): string {
+  return `${count} ${type} ${count === 1 ? 'package' : 'packages'}`;
+}
+
+function notMatched(count: number): string {
+  return count === 1 ? 'is not matched' : 'are not matched';
+}
+
+/** Resolved once per package type and call: the OS is the same for every package of one scan. */
+function routeFor(type: PackageType, os: OsInfo | undefined): Route {
+  const descriptor = ecosystemFor(type, os);
+  if (descriptor) {
+    const ecosystem = descriptor.osvEcosystemFor(os);
+    if (ecosystem) return { descriptor, ecosystem, scheme: getVersionScheme(descriptor.versionScheme), normalize: advisoryNameNormalizer(ecosystem) };
+    return { unmatched: (count) => `unsupported OS release: ${packagesOf(count, type)} on ${describeOs(os)} ${notMatched(count)}: the release cannot be told from the OS version, so no ${descriptor.osv.ecosystem} advisories apply` };
+  }
+  const unsupported = UNSUPPORTED_PACKAGE_TYPES.get(type);
+  if (unsupported) return { unmatched: (count) => `${packagesOf(count, type)} on ${describeOs(os)} ${notMatched(count)} against any advisory database: ${unsupported.reason}` };
+  const families = osFamiliesServing(type);
+  return { unmatched: (count) => `unsupported OS: ${packagesOf(count, type)} on ${describeOs(os)} ${notMatched(count)} against any advisory database (${type} packages are matched on ${families.join(', ')} only)` };
+}
+
 export function matchPackages(packages: readonly Package[], os: OsInfo | undefined, db: VulnDatabase): MatchResult {
   const findings: Finding[] = [];
   const warnings: string[] = [];
@@ -131,15 +177,26 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
     else if (warnings.length === MAX_WARNINGS) warnings.push('further matching warnings omitted');
   };
   // Work out every package's query first, then fetch each ecosystem's candidates in one go.
-  const queries: [Package, MatchQuery][] = [];
+  const routes = new Map<PackageType, Route>();
+  const unmatched = new Map<PackageType, number>();
+  const queries: [Package, MatchQuery, (name: string) => string][] = [];
   for (const pkg of packages) {
-    const query = ECOSYSTEM_MATCHERS.map((matcher) => matcher.query(pkg, os)).find((candidate) => candidate !== undefined);
-    if (!query) continue;
+    let route = routes.get(pkg.type);
+    if (route === undefined) {
+      route = routeFor(pkg.type, os);
+      routes.set(pkg.type, route);
+    }
+    if ('unmatched' in route) {
+      unmatched.set(pkg.type, (unmatched.get(pkg.type) ?? 0) + 1);
+      continue;
+    }
+    const { name, version } = route.descriptor.advisoryQuery(pkg);
+    const query: MatchQuery = { ecosystem: route.ecosystem, name, version, scheme: route.scheme };
     if (!query.scheme.isValid(query.version)) {
       warn(`${pkg.name} ${query.version}: not a ${query.scheme.id} version; not matched`);
       continue;
     }
-    queries.push([pkg, query]);
+    queries.push([pkg, query, route.normalize]);
   }
   const namesByEcosystem = new Map<string, string[]>();
   for (const [, query] of queries) {
@@ -149,8 +206,8 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
   }
   const lookups = new Map<string, Map<string, AffectedCandidate[]>>();
   for (const [ecosystem, names] of namesByEcosystem) lookups.set(ecosystem, db.lookupMany(ecosystem, names));
-  for (const [pkg, query] of queries) {
-    const candidates = lookups.get(query.ecosystem)?.get(normalizePackageName(query.ecosystem, query.name)) ?? [];
+  for (const [pkg, query, normalize] of queries) {
+    const candidates = lookups.get(query.ecosystem)?.get(normalize(query.name)) ?? [];
     const hits: Hit[] = [];
     for (const candidate of candidates) {
       const evaluation = evaluateAffected(query.version, candidate, query.scheme);
@@ -160,5 +217,8 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
     for (const [flaw, group] of groupByFlaw(hits)) findings.push(buildFinding(flaw, group, pkg, query, db));
   }
   findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.id.localeCompare(b.id) || a.package.name.localeCompare(b.package.name) || a.package.location.localeCompare(b.package.location));
-  return { findings, warnings };
+  // One line per package type, ahead of the capped warnings: each says a whole part of the image went unjudged.
+  const unmatchedWarnings: string[] = [];
+  for (const [type, route] of routes) if ('unmatched' in route) unmatchedWarnings.push(route.unmatched(unmatched.get(type) ?? 0));
+  return { findings, warnings: [...unmatchedWarnings, ...warnings] };
 }

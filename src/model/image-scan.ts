@@ -54,12 +54,22 @@ export interface ScanSummary {
   fixable: number;
 }
 
+/** The OS of a scanned image: what the inventory found, plus what the scan judged of its support. */
+export interface ScannedOs extends OsInfo {
+  /**
+   * Present only when the release's free security support had ended on the scan's date: `date` is
+   * the last day of that support (Debian LTS, Ubuntu standard support, an Alpine branch), as
+   * `YYYY-MM-DD`. A release Tollgate has no date for is never flagged.
+   */
+  endOfLife?: { date: string };
+}
+
 export interface ScanResult {
   schemaVersion: typeof SCAN_RESULT_SCHEMA_VERSION;
   tool: { name: 'tollgate'; version: string };
   scannedAt: string;
   image: ImageSummary;
-  os?: OsInfo;
+  os?: ScannedOs;
   packages: Package[];
   findings: Finding[];
   summary: ScanSummary;

@@ -3,8 +3,13 @@
  * came from and of any advisory. Analyzers produce these; the matcher consumes them.
  */
 
-/** Package types, named as purl types (https://github.com/package-url/purl-spec). */
-export type PackageType = 'deb' | 'apk' | 'rpm' | 'npm' | 'pypi';
+/**
+ * Package types, named as purl types (https://github.com/package-url/purl-spec). A closed list:
+ * src/ecosystems/list.test.ts checks that each one has an ecosystem descriptor or is listed there
+ * as known-unsupported, and that the result schema's enums say the same.
+ */
+export const PACKAGE_TYPES = ['deb', 'apk', 'rpm', 'npm', 'pypi'] as const;
+export type PackageType = (typeof PACKAGE_TYPES)[number];
 
 /** The operating system of an image or root filesystem. */
 export interface OsInfo {

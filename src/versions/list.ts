@@ -1,7 +1,8 @@
 /**
  * The one list of version schemes. Adding a scheme: a folder under src/versions/ and one line here.
+ * Which package type a scheme orders is the ecosystem descriptors' business (src/ecosystems/): a
+ * scheme such as rpm's serves several distributions, so src/versions/ never imports src/ecosystems/.
  */
-import type { PackageType } from '../model/package.js';
 import { apk } from './apk/index.js';
 import { dpkg } from './dpkg/index.js';
 import { pep440 } from './pep440/index.js';
@@ -17,17 +18,4 @@ export function getVersionScheme(id: string): VersionScheme {
   const scheme = VERSION_SCHEMES.get(id);
   if (!scheme) throw new Error(`unknown version scheme "${id}" (known: ${[...VERSION_SCHEMES.keys()].join(', ')})`);
   return scheme;
-}
-
-/** The version scheme each package type orders its versions by. */
-export const SCHEME_FOR_PACKAGE_TYPE: Readonly<Record<PackageType, string>> = {
-  deb: 'dpkg',
-  apk: 'apk',
-  rpm: 'rpm',
-  npm: 'semver',
-  pypi: 'pep440',
-};
-
-export function schemeForPackageType(type: PackageType): VersionScheme {
-  return getVersionScheme(SCHEME_FOR_PACKAGE_TYPE[type]);
 }

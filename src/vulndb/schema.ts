@@ -2,6 +2,8 @@
  * The vulnerability database's SQLite schema. Bump SCHEMA_VERSION on any change; a database of
  * another version is refused with the command that rebuilds it.
  */
+import { normalizeAdvisoryName } from '../ecosystems/list.js';
+
 export const SCHEMA_VERSION = 1;
 
 export const SCHEMA_SQL = `
@@ -36,8 +38,11 @@ CREATE TABLE source (name TEXT PRIMARY KEY, url TEXT, fetched_at TEXT NOT NULL, 
 CREATE TABLE cve_severity (cve TEXT NOT NULL, version TEXT NOT NULL, vector TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (cve, version));
 `;
 
-/** Ecosystem-specific name normalisation, applied at import and at lookup alike. */
+/**
+ * Ecosystem-specific name normalisation, applied at import and at lookup alike: the ecosystem's
+ * descriptor decides (PEP 503 for PyPI; names of other ecosystems are kept as they are). Changing
+ * a descriptor's normalisation changes what the stored names mean: bump SCHEMA_VERSION with it.
+ */
 export function normalizePackageName(ecosystem: string, name: string): string {
-  if (ecosystem === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
-  return name;
+  return normalizeAdvisoryName(ecosystem, name);
 }

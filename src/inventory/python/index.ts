@@ -6,10 +6,7 @@
  */
 import type { Analyzer, AnalyzerResult } from '../analyzer.js';
 import { parseControlRecords } from '../text/control-fields.js';
-
-export function normalizePythonName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
+import { pep503Name } from '../../ecosystems/pypi/index.js';
 
 export function parsePythonMetadata(text: string, location: string): AnalyzerResult {
   const { records } = parseControlRecords(text, { headerOnly: true });
@@ -19,7 +16,7 @@ export function parsePythonMetadata(text: string, location: string): AnalyzerRes
   if (!name || !version) return { warnings: ['no Name or Version in the metadata header; skipped'] };
   const license = header?.get('license');
   const usable = license && license !== 'UNKNOWN' && !license.includes('\n') ? license : undefined;
-  return { packages: [{ type: 'pypi', name: normalizePythonName(name), version, location, ...(usable ? { licenses: [usable] } : {}) }] };
+  return { packages: [{ type: 'pypi', name: pep503Name(name), version, location, ...(usable ? { licenses: [usable] } : {}) }] };
 }
 
 export const pythonAnalyzer: Analyzer = {
