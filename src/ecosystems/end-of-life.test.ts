@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanImage } from '../engine/scan-image.js';
+import { scanImage } from '../jobs/scan-image.js';
 import type { OsInfo } from '../model/package.js';
 import { assessOsSupport } from './end-of-life.js';
 import { ECOSYSTEMS } from './list.js';
