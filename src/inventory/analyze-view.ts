@@ -13,18 +13,22 @@ import { joinPath } from '../image/paths.js';
 import { DEFAULT_MAX_ANALYZED_FILE_SIZE, type Analyzer, type AnalyzerResult } from './analyzer.js';
 import { ANALYZERS } from './list.js';
 
-const GLOB_CHARS = /[*?[\]{}()!+@]/;
-
 /** os-release(5): the two places an operating system describes itself. */
 const OS_RELEASE_FILES = ['etc/os-release', 'usr/lib/os-release'];
 
+type Place = { path: string } | { folder: string; names: string };
+
+/** Where a pattern's files are: one fixed path, the files of one fixed folder, or anywhere (undefined). */
+function placeOf(pattern: string): Place | undefined {
+  const { base, glob, isGlob } = picomatch.scan(pattern);
+  if (!isGlob) return { path: `/${pattern}` };
+  if (glob.includes('/') || glob.includes('**')) return undefined;
+  return { folder: `/${base}`, names: glob };
+}
+
 /** True when every pattern of `analyzer` names a fixed file, or the files of one fixed folder. */
 export function readsFixedPaths(analyzer: Analyzer): boolean {
-  return analyzer.patterns.every((pattern) => {
-    const segments = pattern.split('/');
-    const last = segments.pop() as string;
-    return !last.includes('**') && segments.every((segment) => !GLOB_CHARS.test(segment));
-  });
+  return analyzer.patterns.every((pattern) => placeOf(pattern) !== undefined);
 }
 
 function identifiesOs(analyzer: Analyzer): boolean {
@@ -57,15 +61,12 @@ export interface ViewFile {
   result: AnalyzerResult;
 }
 
-/** The paths a pattern names in the view: itself when literal, else the matching names of its folder. */
-async function expandPattern(view: FsView, pattern: string): Promise<{ path: string; literal: boolean }[]> {
-  const slash = pattern.lastIndexOf('/');
-  const last = pattern.slice(slash + 1);
-  if (!GLOB_CHARS.test(last)) return [{ path: `/${pattern}`, literal: true }];
-  const folder = `/${slash < 0 ? '' : pattern.slice(0, slash)}`;
-  const matches = picomatch(last, { dot: true });
-  const names = (await view.listDir(folder)) ?? [];
-  return names.filter((name) => matches(name)).map((name) => ({ path: joinPath(folder, name), literal: false }));
+/** The paths a place names in the view: a fixed path as it is, else the matching names of its folder, sorted. */
+async function pathsAt(view: FsView, place: Place): Promise<{ path: string; literal: boolean }[]> {
+  if ('path' in place) return [{ path: place.path, literal: true }];
+  const matches = picomatch(place.names, { dot: true });
+  const names = (await view.listDir(place.folder)) ?? [];
+  return names.filter((name) => matches(name)).map((name) => ({ path: joinPath(place.folder, name), literal: false }));
 }
 
 /**
@@ -76,9 +77,10 @@ async function expandPattern(view: FsView, pattern: string): Promise<{ path: str
 export async function analyzeView(view: FsView, analyzers: readonly Analyzer[]): Promise<ViewFile[]> {
   const files: ViewFile[] = [];
   for (const analyzer of analyzers) {
-    if (!readsFixedPaths(analyzer)) throw new Error(`the ${analyzer.id} analyzer finds its files anywhere (${analyzer.patterns.join(', ')}): it needs a walk of the filesystem, not analyzeView`);
-    for (const pattern of analyzer.patterns) {
-      for (const { path, literal } of await expandPattern(view, pattern)) {
+    const places = analyzer.patterns.map(placeOf);
+    if (places.includes(undefined)) throw new Error(`the ${analyzer.id} analyzer finds its files anywhere (${analyzer.patterns.join(', ')}): it needs a walk of the filesystem, not analyzeView`);
+    for (const place of places as Place[]) {
+      for (const { path, literal } of await pathsAt(view, place)) {
         const content = await readIfPresent(view, path, maxFileSizeOf(analyzer));
         if (content) files.push({ analyzer: analyzer.id, path, literal, result: analyzer.analyze({ path, content }) });
       }
