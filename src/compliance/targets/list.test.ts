@@ -19,7 +19,8 @@ describe('the list of compliance target kinds', () => {
       if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
       if (/\bimplements Target\b/.test(await readFile(path.join(folder, name), 'utf8'))) modules.push(name);
     }
-    expect(modules.sort()).toEqual(['filesystem-target.ts', 'image-target.ts', 'ssh-target.ts']);
+    // The detection itself must find the modules known today.
+    expect(modules).toEqual(expect.arrayContaining(['filesystem-target.ts', 'image-target.ts', 'ssh-target.ts']));
     for (const module of modules) expect(list, `${module} implements Target but list.ts never loads it`).toContain(`'./${module.replace(/\.ts$/, '.js')}'`);
   });
 
