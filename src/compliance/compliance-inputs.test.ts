@@ -11,7 +11,7 @@ import { loadAuthenticationRecord } from './credentials.js';
 import { findException, isActive, parseExceptions } from './exceptions.js';
 import { resolveEnvValue } from './env-values.js';
 import { expandScanName } from './scan-name.js';
-import { parseSshAddress } from './targets/open-target.js';
+import { parseSshAddress } from './targets/ssh-address.js';
 import { fingerprintOf, verifyHostKey } from './targets/host-keys.js';
 
 describe('--timeout expressions', () => {

@@ -2,15 +2,16 @@
  * Facts about a target that many checks share (its OS, accounts, groups, installed packages, the
  * mount table), each read once per scan and only when a check first asks for it. A fact that
  * cannot be read is remembered as its error, so every check needing it reports the same reason.
+ *
+ * The OS and the installed packages come from the inventory's own analyzers (src/inventory/list.ts),
+ * run over the target's filesystem view: compliance knows no package database path of its own.
  */
-import { apkAnalyzer } from '../inventory/apk/index.js';
-import { dpkgAnalyzer } from '../inventory/dpkg/index.js';
-import { osReleaseAnalyzer } from '../inventory/os-release/index.js';
+import { TargetReadError } from '../image/fs/fs-view.js';
+import { analyzeView, systemAnalyzers } from '../inventory/analyze-view.js';
 import { resolveOs } from '../inventory/os-release/resolve.js';
-import type { Analyzer } from '../inventory/analyzer.js';
 import type { OsInfo, PackageRecord } from '../model/package.js';
 import { readLinesIfPresent, readText, type NumberedLine } from './config/text-files.js';
-import { MAX_CHECKED_FILE_BYTES, MAX_PACKAGE_DATABASE_BYTES, TargetReadError, type Target } from './targets/target.js';
+import type { Target } from './targets/target.js';
 
 export interface Account {
   name: string;
@@ -31,10 +32,12 @@ export interface ShadowEntry {
 }
 
 export interface InstalledPackages {
-  /** Which database answered: dpkg, apk or rpm; undefined when the target has none. */
-  manager?: 'dpkg' | 'apk' | 'rpm';
+  /** Which database answered: the id of its analyzer (dpkg, apk), or rpm; undefined when the target has none. */
+  manager?: string;
   packages: PackageRecord[];
 }
+
+const SYSTEM_ANALYZERS = systemAnalyzers();
 
 export class TargetFacts {
   private readonly memo = new Map<string, Promise<unknown>>();
@@ -59,12 +62,7 @@ export class TargetFacts {
   os(): Promise<OsInfo | undefined> {
     return this.once('os', async () => {
       const found: { path: string; os: OsInfo }[] = [];
-      for (const path of ['/etc/os-release', '/usr/lib/os-release', '/etc/alpine-release', '/etc/debian_version']) {
-        const content = await this.optionalBytes(path, 64 * 1024);
-        if (!content) continue;
-        const os = osReleaseAnalyzer.analyze({ path, content }).os;
-        if (os) found.push({ path, os });
-      }
+      for (const file of await analyzeView(this.target, SYSTEM_ANALYZERS.os)) if (file.result.os) found.push({ path: file.path, os: file.result.os });
       return resolveOs(found);
     });
   }
@@ -111,15 +109,18 @@ export class TargetFacts {
     });
   }
 
+  /**
+   * The first package database of the inventory's list present on the target. A database is present
+   * when its own file exists (even empty: nothing installed yet), or when files found through its
+   * globs (dpkg's distroless status.d) hold packages.
+   */
   packages(): Promise<InstalledPackages> {
     return this.once('packages', async () => {
-      const dpkg = await this.analyzeFile(dpkgAnalyzer, '/var/lib/dpkg/status');
-      const distroless = (await this.target.listDir('/var/lib/dpkg/status.d')) ?? [];
-      const extra: PackageRecord[] = [];
-      for (const name of distroless) extra.push(...((await this.analyzeFile(dpkgAnalyzer, `/var/lib/dpkg/status.d/${name}`)) ?? []));
-      if (dpkg || extra.length > 0) return { manager: 'dpkg', packages: [...(dpkg ?? []), ...extra] };
-      const apk = await this.analyzeFile(apkAnalyzer, '/lib/apk/db/installed');
-      if (apk) return { manager: 'apk', packages: apk };
+      for (const analyzer of SYSTEM_ANALYZERS.packageDatabases) {
+        const files = await analyzeView(this.target, [analyzer]);
+        const packages = files.flatMap((file) => file.result.packages ?? []);
+        if (packages.length > 0 || files.some((file) => file.literal)) return { manager: analyzer.id, packages };
+      }
       const rpm = await this.rpmPackages();
       if (rpm) return { manager: 'rpm', packages: rpm };
       return { packages: [] };
@@ -138,20 +139,5 @@ export class TargetFacts {
       if (!name || !version) return [];
       return [{ type: 'rpm' as const, name, version: version.replace(/^0:/, ''), location: '/var/lib/rpm', ...(architecture ? { architecture } : {}) }];
     });
-  }
-
-  private async analyzeFile(analyzer: Analyzer, path: string): Promise<PackageRecord[] | undefined> {
-    const content = await this.optionalBytes(path, MAX_PACKAGE_DATABASE_BYTES);
-    if (!content) return undefined;
-    return analyzer.analyze({ path, content }).packages ?? [];
-  }
-
-  private async optionalBytes(path: string, maxBytes = MAX_CHECKED_FILE_BYTES): Promise<Buffer | undefined> {
-    try {
-      return await this.target.readFile(path, maxBytes);
-    } catch (error) {
-      if (error instanceof TargetReadError && error.failure === 'not-found') return undefined;
-      throw error;
-    }
   }
 }

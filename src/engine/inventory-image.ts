@@ -66,7 +66,7 @@ interface LayerPlan {
 }
 
 async function analyzeLayers(source: ImageSource, selector: FileSelector, options: InventoryOptions, warnings: string[]): Promise<LayerAnalysis[]> {
-  const whiteouts = source.image.source !== 'dir';
+  const whiteouts = source.layersHaveWhiteouts;
   const total = source.layers.length;
   const cache = options.layerCache;
   const plans: LayerPlan[] = source.layers.map((layer) => {
@@ -141,11 +141,11 @@ async function readDeferred(source: ImageSource, analyses: readonly LayerAnalysi
   return undefined;
 }
 
+/** The layer a result names; none for a layer the image does not identify (a folder has no diff id). */
 function layerRef(source: ImageSource, index: number): LayerRef | undefined {
-  if (source.image.source === 'dir') return undefined;
   const layer = source.layers[index];
-  if (!layer) return undefined;
-  return { index, ...(layer.diffId ? { diffId: layer.diffId } : {}), ...(layer.createdBy ? { createdBy: layer.createdBy } : {}) };
+  if (!layer?.diffId) return undefined;
+  return { index, diffId: layer.diffId, ...(layer.createdBy ? { createdBy: layer.createdBy } : {}) };
 }
 
 function recordKey(record: PackageRecord): string {

@@ -9,10 +9,7 @@ import { ScanError, isTollgateError, messageOf } from '../errors.js';
 import { DEFAULT_MAX_ANALYZED_FILE_SIZE, type Analyzer, type AnalyzerResult } from '../inventory/analyzer.js';
 import type { FileSelector } from '../inventory/file-selector.js';
 import type { LayerEntries } from '../image/layer-entry.js';
-import { baseName, joinPath, parentPath } from '../image/paths.js';
-
-export const WHITEOUT_PREFIX = '.wh.';
-export const OPAQUE_MARKER = '.wh..wh..opq';
+import { whiteoutMarker } from '../image/fs/layer-stack.js';
 
 export interface AnalyzerRun {
   analyzer: string;
@@ -67,13 +64,11 @@ export async function analyzeLayer(entries: LayerEntries, selector: FileSelector
   for await (const entry of entries) {
     analysis.entries += 1;
     options.onEntry?.(analysis.entries);
-    if (options.whiteouts) {
-      const name = baseName(entry.path);
-      if (name.startsWith(WHITEOUT_PREFIX)) {
-        if (name === OPAQUE_MARKER) analysis.opaqueDirs.push(parentPath(entry.path));
-        else analysis.whiteouts.push(joinPath(parentPath(entry.path), name.slice(WHITEOUT_PREFIX.length)));
-        continue;
-      }
+    const marker = options.whiteouts ? whiteoutMarker(entry.path) : undefined;
+    if (marker) {
+      if (marker.kind === 'opaque') analysis.opaqueDirs.push(marker.folder);
+      else analysis.whiteouts.push(marker.path);
+      continue;
     }
     if (entry.kind === 'symlink') {
       analysis.symlinks.push([entry.path, entry.linkTarget ?? '']);

@@ -1,7 +1,7 @@
 /**
- * Applies analysed layers in order, as a container runtime stacks them: whiteouts and opaque
- * folders hide what lower layers put there, a later entry at a path replaces an earlier one.
- * Tracks, for every package, the layer that introduced it in its current version.
+ * Applies analysed layers in order, as a container runtime stacks them (src/image/fs/layer-stack.ts:
+ * whiteouts and opaque folders hide what lower layers put there, a later entry at a path replaces
+ * an earlier one). Tracks, for every package, the layer that introduced it in its current version.
  *
  * Links are resolved afterwards, inside the image root (src/image/paths.ts): a link at a path an
  * analyzer wants is analysed with its target's content, unless that analyzer already reads the
@@ -10,8 +10,9 @@
 import type { PackageRecord } from '../model/package.js';
 import type { FileSelector } from '../inventory/file-selector.js';
 import { resolveInRoot } from '../image/paths.js';
+import { LayerStack, hidesFromLayersBelow, type StackEntry } from '../image/fs/layer-stack.js';
+import type { PathTree } from '../image/fs/path-tree.js';
 import type { AnalyzerRun, LayerAnalysis } from './layer-analysis.js';
-import { PathTree } from './path-tree.js';
 
 export type MergedNode =
   | { kind: 'file'; layer: number; runs: AnalyzerRun[] }
@@ -38,15 +39,25 @@ function presentKeys(tree: PathTree<MergedNode>): Set<string> {
   return keys;
 }
 
+/** A layer's entries as the stack applies them: links first, then the files analyzers read. */
+function* entriesOf(analysis: LayerAnalysis, layer: number): Generator<StackEntry<MergedNode>> {
+  for (const [path, target] of analysis.symlinks) yield { path, value: { kind: 'symlink', layer, target } };
+  for (const [path, target] of analysis.hardlinks) yield { path, hardLinkTo: target };
+  for (const file of analysis.files) yield { path: file.path, value: { kind: 'file', layer, runs: file.runs } };
+}
+
 export function mergeLayers(analyses: readonly LayerAnalysis[]): MergedImage {
-  const tree = new PathTree<MergedNode>();
+  const stack = new LayerStack<MergedNode>({
+    // Only files and links are kept: no folder entries.
+    isFolder: () => false,
+    // Only the files analyzers asked for are in the stack, and the link's analyzers may differ from
+    // its target's: the link is kept as a reference, and collectFiles reads what it names.
+    hardLink: (_linked, linkedPath, layer) => ({ kind: 'hardlink', layer, target: linkedPath }),
+  });
+  const { tree } = stack;
   const introducedAt = new Map<string, number>();
   analyses.forEach((analysis, layer) => {
-    for (const folder of analysis.opaqueDirs) tree.clearChildren(folder);
-    for (const path of analysis.whiteouts) tree.deleteSubtree(path);
-    for (const [path, target] of analysis.symlinks) tree.replace(path, { kind: 'symlink', layer, target });
-    for (const [path, target] of analysis.hardlinks) tree.replace(path, { kind: 'hardlink', layer, target });
-    for (const file of analysis.files) tree.replace(file.path, { kind: 'file', layer, runs: file.runs });
+    stack.apply({ whiteouts: analysis.whiteouts, opaqueDirs: analysis.opaqueDirs, entries: entriesOf(analysis, layer) });
 
     const present = presentKeys(tree);
     for (const key of introducedAt.keys()) if (!present.has(key)) introducedAt.delete(key);
@@ -124,13 +135,10 @@ export function collectFiles(merged: MergedImage, selector: FileSelector): Colle
  * that layer is visible.
  */
 export function layersToSearch(path: string, analyses: readonly LayerAnalysis[]): number[] {
-  const hides = (analysis: LayerAnalysis): boolean =>
-    analysis.whiteouts.some((whiteout) => path === whiteout || path.startsWith(`${whiteout}/`)) ||
-    analysis.opaqueDirs.some((folder) => path.startsWith(folder === '/' ? '/' : `${folder}/`));
   const layers: number[] = [];
   for (let layer = analyses.length - 1; layer >= 0; layer--) {
     layers.push(layer);
-    if (hides(analyses[layer] as LayerAnalysis)) break;
+    if (hidesFromLayersBelow(analyses[layer] as LayerAnalysis, path)) break;
   }
   return layers;
 }

@@ -7,7 +7,10 @@ import type { LayerEntries } from './layer-entry.js';
 
 export interface LayerDescriptor {
   index: number;
-  /** `sha256:` of the uncompressed tar, from the image config; absent for a directory. */
+  /**
+   * `sha256:` of the uncompressed tar, from the image config. Absent for a layer that is no image
+   * layer (a folder walked in place): such a layer is never cached and never named in results.
+   */
   diffId?: string;
   /** Digest of the stored blob, where the source stores it addressed by digest. */
   digest?: string;
@@ -20,6 +23,11 @@ export interface LayerDescriptor {
 export interface ImageSource {
   readonly image: ImageSummary;
   readonly layers: readonly LayerDescriptor[];
+  /**
+   * True when a `.wh.` entry name is a whiteout marker (image layers); false when the entries are
+   * a plain filesystem's, where such a name is an ordinary file.
+   */
+  readonly layersHaveWhiteouts: boolean;
   /**
    * The entries of one layer, in order. Iterating to the end verifies the layer's digests: the
    * iteration throws rather than end normally when the bytes do not match the image's metadata.

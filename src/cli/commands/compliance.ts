@@ -8,17 +8,19 @@ import { Option, type Command } from 'commander';
 import { ExitCode, ScanError, UsageError } from '../../errors.js';
 import { CRITICALITIES, type Criticality } from '../../model/control.js';
 import { DEFAULT_SCAN_NAME, expandScanName } from '../../compliance/scan-name.js';
+import { targetKindsHelp } from '../../compliance/targets/list.js';
 import { DEFAULT_COMPLIANCE_GATE } from '../../gate/compliance-gate.js';
 import type { ComplianceJobResult } from '../../jobs/compliance-job.js';
 import { FAILING_STATES, type ComplianceGateConfig, type FailingState } from '../../model/compliance-verdict.js';
 import { RENDERERS } from '../../report/list.js';
 import { publishCiOutput } from '../ci-outputs.js';
 import { evaluateDurationExpression } from '../duration-expression.js';
+import { addImageOpenOptions, imageOpenOptionsOf, type ImageOpenFlags } from '../image-open-options.js';
 import { createProgress } from '../progress.js';
 import { quietOption } from '../options.js';
 import { collectFormats, reportTargets, writeReports } from '../report-outputs.js';
 
-interface ComplianceScanFlags {
+interface ComplianceScanFlags extends ImageOpenFlags {
   policy?: string[];
   credentials?: string;
   auth?: string;
@@ -60,17 +62,17 @@ function seconds(text: string, flag: string): number {
 
 export function registerComplianceCommand(program: Command): void {
   const compliance = program.command('compliance').description('policy compliance scanning of hosts, root filesystems and images');
-  compliance
+  addImageOpenOptions(compliance
     .command('scan')
     .description('scan a target against policies and apply the compliance gate')
-    .argument('[target]', 'local, dir:<rootfs>, ssh://user@host[:port] or image:<ref>; env.NAME takes it from the environment', 'local')
+    .argument('[target]', targetKindsHelp(), 'local')
     .addOption(new Option('-p, --policy <id|file>', 'a built-in policy id or a policy file, repeatable (default: every built-in policy)').argParser(collect))
     .addOption(new Option('--credentials <file>', 'credentials file of authentication records').env('TOLLGATE_CREDENTIALS'))
     .addOption(new Option('--auth <record>', 'the authentication record to use for the target').env('TOLLGATE_AUTH'))
     .addOption(new Option('--ssh-host-key <SHA256:...>', 'accept only this host key fingerprint (instead of known_hosts)'))
     .addOption(new Option('--known-hosts <file>', 'known_hosts file, repeatable (default: ~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts)').argParser(collect))
     .addOption(new Option('--connect-timeout <seconds>', 'time allowed to connect and authenticate').default('20'))
-    .addOption(new Option('--command-timeout <seconds>', 'time allowed to each command a check runs').default('30'))
+    .addOption(new Option('--command-timeout <seconds>', 'time allowed to each command a check runs').default('30')))
     .addOption(new Option('--timeout <minutes>', 'time allowed to the whole scan, in minutes or an expression such as 2*60').env('TOLLGATE_TIMEOUT'))
     .addOption(new Option('--exceptions <file>', 'exceptions file: accepted deviations with reason, approver and expiry').env('TOLLGATE_EXCEPTIONS'))
     .addOption(new Option('--fail-on-state <states>', `control states that fail the build (${FAILING_STATES.join(', ')}; default FAIL)`).argParser(listOf(FAILING_STATES, '--fail-on-state')))
@@ -125,6 +127,7 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
       ...(flags.sshHostKey ? { sshHostKey: flags.sshHostKey } : {}),
       ...(flags.knownHosts ? { knownHostsFiles: flags.knownHosts } : {}),
       connectTimeoutMs,
+      image: imageOpenOptionsOf(flags),
       commandTimeoutMs,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       exceptions,

@@ -8,19 +8,19 @@ import { Option, type Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { ResultFilters } from '../../engine/summary.js';
 import { buildGateConfig, type GateFlags } from '../../gate/gate-config.js';
-import { parsePlatform } from '../../image/platform.js';
 import type { ImageJobResult } from '../../jobs/image-job.js';
 import type { Severity } from '../../model/severity.js';
 import { RENDERERS } from '../../report/list.js';
 import { publishCiOutput } from '../ci-outputs.js';
 import { ensureDatabase } from '../database-access.js';
 import { addGateOptions, gateFlagsOf } from '../gate-options.js';
+import { addImageOpenOptions, imageOpenOptionsOf, type ImageOpenFlags } from '../image-open-options.js';
 import { cacheDirOption, cacheMaxSizeOption, dbOption, parseSeverityList, quietOption } from '../options.js';
 import { defaultCacheDir, LayerCache } from '../../engine/layer-cache.js';
 import { createProgress } from '../progress.js';
 import { collectFormats, reportTargets, writeReports } from '../report-outputs.js';
 
-interface ImageScanOptions extends GateFlags {
+interface ImageScanOptions extends GateFlags, ImageOpenFlags {
   format?: string[];
   output?: string;
   severity?: Severity[];
@@ -29,20 +29,16 @@ interface ImageScanOptions extends GateFlags {
   summaryOutput?: string;
   webhook?: string;
   db?: string;
-  platform: string;
   quiet?: boolean;
   dbAutoUpdate: boolean;
   cache: boolean;
-  dockerHost?: string;
-  dockerCertPath?: string;
-  registryInsecure?: boolean;
   cacheDir?: string;
   cacheMaxSize?: number;
 }
 
 export function registerImageCommand(program: Command): void {
   const image = program.command('image').description('container image vulnerability scanning');
-  const scan = image
+  const scan = addImageOpenOptions(image
     .command('scan')
     .description('scan images for vulnerable packages and apply the gate')
     .argument('<refs...>', 'image references: docker:<name|id|digest>, registry:<host/repo:tag>, docker-archive:<file.tar>, oci:<dir>[:tag], dir:<rootfs>, or a bare name (daemon, then registry)')
@@ -52,12 +48,8 @@ export function registerImageCommand(program: Command): void {
     .addOption(new Option('--ignore-unfixed', 'report only findings that have a fixed version').env('TOLLGATE_IGNORE_UNFIXED'))
     .addOption(new Option('--sarif-severity <levels>', 'severities the SARIF report shows; never changes the verdict').argParser(parseSeverityList))
     .addOption(new Option('--summary-output <file>', 'write the verdict (JSON) to this file').env('TOLLGATE_SUMMARY_OUTPUT'))
-    .addOption(new Option('--webhook <url>', 'POST the verdict (JSON) here after the run; failure to deliver is only a warning').env('TOLLGATE_WEBHOOK'))
-    .addOption(new Option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image').default('linux/amd64').env('TOLLGATE_PLATFORM'))
+    .addOption(new Option('--webhook <url>', 'POST the verdict (JSON) here after the run; failure to deliver is only a warning').env('TOLLGATE_WEBHOOK')))
     .addOption(new Option('--no-db-auto-update', 'never download the database on first use; fail if it is missing'))
-    .addOption(new Option('--docker-host <address>', 'Docker daemon: unix:///path/docker.sock or tcp://host:port (default: DOCKER_HOST, else the local socket)'))
-    .addOption(new Option('--docker-cert-path <dir>', 'folder with ca.pem, cert.pem and key.pem for a TLS daemon (default: DOCKER_CERT_PATH)'))
-    .addOption(new Option('--registry-insecure', 'accept a registry with a self-signed certificate or plain HTTP').env('TOLLGATE_REGISTRY_INSECURE'))
     .addOption(cacheDirOption())
     .addOption(cacheMaxSizeOption())
     .addOption(new Option('--no-cache', 'do not read or write the layer cache'))
@@ -82,7 +74,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
   // Everything that can be a usage error is checked before any work starts.
   const targets = reportTargets(options.format, options.output);
   const gate = buildGateConfig(gateFlagsOf(options));
-  const platform = parsePlatform(options.platform);
+  const imageOptions = imageOpenOptionsOf(options);
   const filters: ResultFilters = { ...(options.severity ? { severities: options.severity } : {}), ...(options.ignoreUnfixed ? { ignoreUnfixed: true } : {}) };
   const progress = createProgress({ quiet: options.quiet });
   const database = await ensureDatabase({ path: options.db, autoUpdate: options.dbAutoUpdate, progress });
@@ -96,9 +88,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
       ...(layerCache ? { layerCache } : {}),
       filters,
       gate,
-      platform,
-      docker: { ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}), ...(options.dockerCertPath ? { certPath: options.dockerCertPath } : {}) },
-      registry: { insecure: Boolean(options.registryInsecure) },
+      ...imageOptions,
       onProgress: (reference, event) => {
         if (event.phase === 'layer-entries') progress.update(`${reference}: layer ${event.layer + 1}, ${event.entries.toLocaleString('en')} entries`);
         else if (event.phase === 'layer-start') progress.update(`${reference}: reading layer ${event.layer + 1} of ${event.layers}`);

@@ -3,7 +3,7 @@
  * ordering) or absent, from the target's dpkg, apk or rpm database.
  */
 import { compileSoftwareSpec, parseSoftwareSpec } from '../../gate/software-spec.js';
-import { TargetReadError } from '../targets/target.js';
+import { TargetReadError } from '../../image/fs/fs-view.js';
 import type { PackageCheck } from '../policy/policy-types.js';
 import { EvidenceBuilder, type CheckType } from './check-type.js';
 

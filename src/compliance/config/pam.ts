@@ -4,7 +4,7 @@
  * `substack` controls followed into the files they name, so a check sees the stack PAM runs.
  */
 import type { Target } from '../targets/target.js';
-import { TargetReadError } from '../targets/target.js';
+import { TargetReadError } from '../../image/fs/fs-view.js';
 import { readLines, withoutComment } from './text-files.js';
 
 export interface PamEntry {

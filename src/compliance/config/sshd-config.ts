@@ -6,7 +6,7 @@
  */
 import { expandGlob, readLines, type NumberedLine } from './text-files.js';
 import type { Target } from '../targets/target.js';
-import { TargetReadError } from '../targets/target.js';
+import { TargetReadError } from '../../image/fs/fs-view.js';
 
 export interface ConfigSetting {
   value: string;

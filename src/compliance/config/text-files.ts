@@ -4,7 +4,8 @@
  * programs that read them use (sorted by name).
  */
 import picomatch from 'picomatch';
-import { MAX_CHECKED_FILE_BYTES, TargetReadError, type Target } from '../targets/target.js';
+import { TargetReadError } from '../../image/fs/fs-view.js';
+import { MAX_CHECKED_FILE_BYTES, type Target } from '../targets/target.js';
 
 export interface NumberedLine {
   file: string;

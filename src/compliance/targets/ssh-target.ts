@@ -14,9 +14,11 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
 import { UsageError } from '../../errors.js';
+import { TargetReadError, type FileInfo } from '../../image/fs/fs-view.js';
 import type { AuthenticationRecord } from '../credentials.js';
 import { verifyHostKey } from './host-keys.js';
-import { AuthenticationError, CommandTimeoutError, MAX_COMMAND_OUTPUT_BYTES, TargetReadError, TargetUnavailableError, type CommandResult, type FileInfo, type RunOptions, type Target } from './target.js';
+import { parseSshAddress } from './ssh-address.js';
+import { AuthenticationError, CommandTimeoutError, MAX_COMMAND_OUTPUT_BYTES, TargetUnavailableError, type CommandResult, type OpenTargetOptions, type RunOptions, type Target } from './target.js';
 
 export interface SshTargetOptions {
   host: string;
@@ -53,6 +55,23 @@ export class SshTarget implements Target {
     private readonly sftp: SFTPWrapper,
     private readonly record: AuthenticationRecord,
   ) {}
+
+  /** Opens `ssh://[user@]host[:port]` with the authentication record of `options`. */
+  static async open(spec: string, options: OpenTargetOptions): Promise<SshTarget> {
+    const address = parseSshAddress(spec);
+    const record = options.record;
+    if (!record) throw new UsageError(`target ${spec} needs credentials: --credentials <file> --auth <record name>`);
+    const username = address.user ?? record.username;
+    if (address.user && address.user !== record.username) throw new UsageError(`target ${spec} names user ${address.user} but authentication record "${record.name}" is for ${record.username}`);
+    return SshTarget.connect({
+      host: address.host,
+      port: address.port,
+      record: { ...record, username },
+      connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
+      ...(options.sshHostKey ? { hostKey: options.sshHostKey } : {}),
+      ...(options.knownHostsFiles ? { knownHostsFiles: options.knownHostsFiles } : {}),
+    });
+  }
 
   static async connect(options: SshTargetOptions): Promise<SshTarget> {
     const { Client: SshClient } = await import('ssh2');

@@ -1,20 +1,17 @@
 /**
  * A compliance target: what the checks read. One interface for this host, a root filesystem, a
- * container image and a host over SSH: read a file, stat a path, list a folder, and, on live
- * systems, run a command. Paths are absolute paths of the target, never of the scanning host.
+ * container image and a host over SSH: a read-only filesystem view (src/image/fs/fs-view.ts) plus
+ * what a check needs to know about the target itself (its kind, its name, whether it is a running
+ * system) and, on live systems, a way to run a command. Paths are absolute paths of the target,
+ * never of the scanning host.
  */
 import { ScanError, TollgateError, ExitCode } from '../../errors.js';
+import type { FsView } from '../../image/fs/fs-view.js';
+import type { OpenImageOptions } from '../../image/sources.js';
+import type { AuthenticationRecord } from '../credentials.js';
 
-export type FileType = 'file' | 'directory' | 'symlink' | 'other';
-
-export interface FileInfo {
-  type: FileType;
-  /** Permission bits including setuid/setgid/sticky (`mode & 0o7777`). */
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-}
+// A target's read errors are its filesystem view's; named here too for code that only knows targets.
+export { TargetReadError, type FileInfo, type FileType, type ReadFailure } from '../../image/fs/fs-view.js';
 
 export interface CommandResult {
   stdout: string;
@@ -30,37 +27,26 @@ export interface RunOptions {
 
 export type TargetKind = 'local' | 'ssh' | 'dir' | 'image';
 
-export interface Target {
+export interface Target extends FsView {
   readonly kind: TargetKind;
   /** How the target is named in results and messages (never with a secret). */
   readonly name: string;
   /** A running system: runtime state (`/proc`, services, commands) can be asked for. */
   readonly live: boolean;
-  /** Facts about the path itself (a symlink is reported as one); undefined when it does not exist. */
-  stat(path: string): Promise<FileInfo | undefined>;
-  /** A file's bytes, following symlinks inside the target; throws TargetReadError. */
-  readFile(path: string, maxBytes: number): Promise<Buffer>;
-  /** A symlink's raw target; undefined when the path is not a symlink or does not exist. */
-  readLink(path: string): Promise<string | undefined>;
-  /** Names in a folder; undefined when the folder does not exist. */
-  listDir(path: string): Promise<string[] | undefined>;
   /** Present only on live targets. */
   run?(command: string, options: RunOptions): Promise<CommandResult>;
   close(): Promise<void>;
 }
 
-export type ReadFailure = 'not-found' | 'permission-denied' | 'too-large' | 'not-a-file' | 'symlink-loop' | 'outside-root' | 'failed';
-
-/** One path could not be read: the control that needed it is ERROR with this reason. */
-export class TargetReadError extends Error {
-  constructor(
-    readonly path: string,
-    readonly failure: ReadFailure,
-    detail: string,
-  ) {
-    super(`${path}: ${detail}`);
-    this.name = 'TargetReadError';
-  }
+/** What opening a target may need besides its specification. */
+export interface OpenTargetOptions {
+  /** The authentication record for SSH targets. */
+  record?: AuthenticationRecord;
+  sshHostKey?: string;
+  knownHostsFiles?: string[];
+  connectTimeoutMs?: number;
+  /** How `image:` targets open their image: platform, Docker daemon, registry, metadata store (as `image scan`). */
+  image?: OpenImageOptions;
 }
 
 /** The target cannot be reached or opened at all: exit 3. */
@@ -86,5 +72,3 @@ export class CommandTimeoutError extends Error {
 export const MAX_CHECKED_FILE_BYTES = 4 * 1024 * 1024;
 /** Most output a check's command may print; more is an ERROR, never a silently shortened result. */
 export const MAX_COMMAND_OUTPUT_BYTES = 8 * 1024 * 1024;
-/** Largest package database (dpkg status, apk installed) read for package checks. */
-export const MAX_PACKAGE_DATABASE_BYTES = 64 * 1024 * 1024;

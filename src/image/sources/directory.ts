@@ -45,6 +45,8 @@ async function readFileNoFollow(file: string, limit: number, shown: string): Pro
 }
 
 export class DirectorySource implements ImageSource {
+  // A `.wh.` name in a folder is an ordinary file: no layer below it to white out.
+  readonly layersHaveWhiteouts = false;
   readonly warnings: string[] = [];
 
   private constructor(

@@ -119,6 +119,8 @@ function blobDigestFromName(name: string): string | undefined {
 }
 
 export class DockerArchiveSource implements ImageSource {
+  readonly layersHaveWhiteouts = true;
+
   private constructor(
     readonly image: ImageSummary,
     readonly layers: readonly LayerDescriptor[],

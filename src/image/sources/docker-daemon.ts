@@ -18,6 +18,8 @@ import { createdByPerLayer, parseImageConfig, parseJsonDocument } from '../oci-t
 import type { ImageMetadataStore, ImageSource, LayerDescriptor } from '../source.js';
 
 export class DockerDaemonSource implements ImageSource {
+  readonly layersHaveWhiteouts = true;
+
   private constructor(
     readonly image: ImageSummary,
     private readonly descriptors: LayerDescriptor[],

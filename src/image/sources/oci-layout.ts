@@ -48,6 +48,8 @@ export function parseOciReference(text: string, dirExists: (dir: string) => bool
 }
 
 export class OciLayoutSource implements ImageSource {
+  readonly layersHaveWhiteouts = true;
+
   private constructor(
     readonly image: ImageSummary,
     readonly layers: readonly LayerDescriptor[],

@@ -26,6 +26,8 @@ function sha256(bytes: Buffer): string {
 }
 
 export class RegistrySource implements ImageSource {
+  readonly layersHaveWhiteouts = true;
+
   private constructor(
     readonly image: ImageSummary,
     readonly layers: readonly LayerDescriptor[],

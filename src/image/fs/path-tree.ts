@@ -1,6 +1,7 @@
 /**
  * A tree of absolute paths to values, so that a whole folder (a whiteout of a directory, an opaque
- * directory) can be removed in one step instead of scanning every key for a prefix.
+ * directory) can be removed in one step instead of scanning every key for a prefix. The storage
+ * under layer-stack.ts; it knows nothing of layers or links.
  */
 interface TreeNode<T> {
   children?: Map<string, TreeNode<T>>;

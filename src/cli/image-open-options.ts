@@ -1,0 +1,36 @@
+/**
+ * How a command opens an image, the same for every command that opens one (`image scan`, and
+ * `compliance scan` for `image:` targets): the flags, their environment variables, and the
+ * translation into the options of openImage. A flag added here reaches every image the CLI opens.
+ */
+import { Option, type Command } from 'commander';
+import { parsePlatform } from '../image/platform.js';
+import type { OpenImageOptions } from '../image/sources.js';
+
+export interface ImageOpenFlags {
+  platform: string;
+  dockerHost?: string;
+  dockerCertPath?: string;
+  registryInsecure?: boolean;
+}
+
+/** Adds the image-opening flags to `command`, in the order `--help` shows them. */
+export function addImageOpenOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image').default('linux/amd64').env('TOLLGATE_PLATFORM'))
+    .addOption(new Option('--docker-host <address>', 'Docker daemon: unix:///path/docker.sock or tcp://host:port (default: DOCKER_HOST, else the local socket)'))
+    .addOption(new Option('--docker-cert-path <dir>', 'folder with ca.pem, cert.pem and key.pem for a TLS daemon (default: DOCKER_CERT_PATH)'))
+    .addOption(new Option('--registry-insecure', 'accept a registry with a self-signed certificate or plain HTTP').env('TOLLGATE_REGISTRY_INSECURE'));
+}
+
+/**
+ * The options of openImage from the flags; a bad --platform is a usage error, found before any
+ * image is touched. A command with a layer cache adds it as the metadata store.
+ */
+export function imageOpenOptionsOf(flags: ImageOpenFlags): OpenImageOptions {
+  return {
+    platform: parsePlatform(flags.platform),
+    docker: { ...(flags.dockerHost ? { dockerHost: flags.dockerHost } : {}), ...(flags.dockerCertPath ? { certPath: flags.dockerCertPath } : {}) },
+    registry: { insecure: Boolean(flags.registryInsecure) },
+  };
+}

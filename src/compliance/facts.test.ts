@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempRoot, type TempRoot } from '../../test/support/temp-root.js';
+import { TargetFacts } from './facts.js';
+
+let root: TempRoot | undefined;
+afterEach(async () => {
+  await root?.remove();
+  root = undefined;
+});
+
+async function factsOf(files: Record<string, string>): Promise<TargetFacts> {
+  root = await tempRoot(files);
+  return new TargetFacts(root.target);
+}
+
+const installed = (name: string): string => `Package: ${name}\nStatus: install ok installed\nVersion: 1.0\n\n`;
+
+describe('installed packages of a target', () => {
+  it('come from dpkg first: its status file, then the distroless status.d files', async () => {
+    const facts = await factsOf({ 'var/lib/dpkg/status': installed('bash'), 'var/lib/dpkg/status.d/zlib': 'Package: zlib\nVersion: 1.3\n', 'lib/apk/db/installed': 'P:musl\nV:1.2\n' });
+    const { manager, packages } = await facts.packages();
+    expect(manager).toBe('dpkg');
+    expect(packages.map((record) => `${record.name} ${record.location}`)).toEqual(['bash /var/lib/dpkg/status', 'zlib /var/lib/dpkg/status.d/zlib']);
+  });
+
+  it('take an empty dpkg status file as dpkg with nothing installed, not as no database', async () => {
+    expect(await (await factsOf({ 'var/lib/dpkg/status': '', 'lib/apk/db/installed': 'P:musl\nV:1.2\n' })).packages()).toEqual({ manager: 'dpkg', packages: [] });
+  });
+
+  it('come from apk when there is no dpkg database, and from no manager when there is none', async () => {
+    expect((await (await factsOf({ 'lib/apk/db/installed': 'P:musl\nV:1.2.4\nA:x86_64\n' })).packages()).packages).toMatchObject([{ type: 'apk', name: 'musl', version: '1.2.4' }]);
+    expect((await (await factsOf({ 'lib/apk/db/installed': 'P:musl\nV:1.2.4\n' })).packages()).manager).toBe('apk');
+    expect(await (await factsOf({ 'etc/hostname': 'box\n' })).packages()).toEqual({ packages: [] });
+  });
+
+  it('are an error, not an empty list, when the rpm database of a root filesystem would be needed', async () => {
+    await expect((await factsOf({ 'var/lib/rpm/rpmdb.sqlite': '' })).packages()).rejects.toThrow(/the rpm database of a root filesystem is not read yet/);
+  });
+});
+
+describe('the operating system of a target', () => {
+  it('comes from os-release, /etc before /usr/lib, with debian_version filling a version os-release leaves out', async () => {
+    const facts = await factsOf({ 'etc/os-release': 'ID=debian\nVERSION_CODENAME=trixie\n', 'usr/lib/os-release': 'ID=other\nVERSION_ID=1\n', 'etc/debian_version': 'trixie/sid\n' });
+    expect(await facts.os()).toMatchObject({ family: 'debian', version: 'trixie/sid', codename: 'trixie' });
+  });
+
+  it('is unknown on a target without os-release files', async () => {
+    expect(await (await factsOf({ 'etc/hostname': 'box\n' })).os()).toBeUndefined();
+  });
+});

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryFs } from './directory-fs.js';
+import { TargetReadError } from './fs-view.js';
+
+let work: string;
+let root: string;
+let view: DirectoryFs;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'tollgate-directory-fs-'));
+  root = path.join(work, 'root');
+  await mkdir(path.join(root, 'etc', 'ssh'), { recursive: true });
+  await writeFile(path.join(root, 'etc', 'hostname'), 'box\n');
+  await writeFile(path.join(root, 'etc', 'ssh', 'sshd_config'), 'PermitRootLogin no\n');
+  // Outside the root, where a hostile link would like to lead.
+  await writeFile(path.join(work, 'secret'), 'outside\n');
+  await symlink('/etc/hostname', path.join(root, 'etc', 'absolute'));
+  await symlink('../etc/ssh', path.join(root, 'etc', 'ssh-link'));
+  await symlink('../../secret', path.join(root, 'etc', 'escape'));
+  await symlink(path.join(work, 'secret'), path.join(root, 'etc', 'host-absolute'));
+  await symlink('loop-b', path.join(root, 'etc', 'loop-a'));
+  await symlink('loop-a', path.join(root, 'etc', 'loop-b'));
+  execFileSync('mkfifo', [path.join(root, 'etc', 'fifo')]);
+  await writeFile(path.join(root, 'etc', 'huge'), '');
+  await truncate(path.join(root, 'etc', 'huge'), 64 * 1024 * 1024);
+  view = new DirectoryFs(root);
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function readError(read: Promise<unknown>): Promise<{ failure: string; message: string }> {
+  const error = await read.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof TargetReadError)) throw new Error(`expected a TargetReadError, got ${String(error)}`);
+  return { failure: error.failure, message: error.message };
+}
+
+describe('the view of a folder', () => {
+  it('reads files and follows links with the folder as the root', async () => {
+    expect((await view.readFile('/etc/hostname', 100)).toString()).toBe('box\n');
+    expect((await view.readFile('/etc/absolute', 100)).toString()).toBe('box\n');
+    expect((await view.readFile('/etc/ssh-link/sshd_config', 100)).toString()).toBe('PermitRootLogin no\n');
+    expect(await view.listDir('/etc/ssh-link')).toEqual(['sshd_config']);
+  });
+
+  it('reports a link as a link, and its raw target', async () => {
+    expect(await view.stat('/etc/absolute')).toMatchObject({ type: 'symlink' });
+    expect(await view.readLink('/etc/absolute')).toBe('/etc/hostname');
+    expect(await view.readLink('/etc/hostname')).toBeUndefined();
+    expect(await view.stat('/etc/missing')).toBeUndefined();
+    expect(await view.listDir('/missing')).toBeUndefined();
+  });
+
+  it('refuses a link that climbs out of the root, and reads a host-absolute link inside the root instead', async () => {
+    expect(await readError(view.readFile('/etc/escape', 100))).toEqual({ failure: 'outside-root', message: '/etc/escape: a symlink points outside the scanned root' });
+    expect(await readError(view.readFile('/etc/host-absolute', 100))).toMatchObject({ failure: 'not-found' });
+  });
+
+  it('ends a symlink loop, a FIFO and an oversized file with typed errors, without hanging or reading them', async () => {
+    expect(await readError(view.readFile('/etc/loop-a', 100))).toEqual({ failure: 'symlink-loop', message: '/etc/loop-a: too many levels of symbolic links' });
+    expect(await readError(view.readFile('/etc/fifo', 100))).toEqual({ failure: 'not-a-file', message: '/etc/fifo: is a other, not a regular file' });
+    expect(await readError(view.readFile('/etc/huge', 1024))).toEqual({ failure: 'too-large', message: `/etc/huge: is ${64 * 1024 * 1024} bytes, over the 1024-byte limit for checked files` });
+    expect(await readError(view.readFile('/etc', 100))).toMatchObject({ failure: 'not-a-file' });
+  });
+});

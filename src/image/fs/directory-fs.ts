@@ -1,0 +1,133 @@
+/**
+ * The FsView of a folder of this machine: a root filesystem (a chroot, a mounted disk image), or
+ * this host's own `/`. Paths are resolved inside the root with the tree's own symlinks, never the
+ * scanning host's: an absolute link is root-relative and a link that climbs above the root is
+ * refused, so a hostile tree cannot make a reader leave it. Files are opened with O_NOFOLLOW (a link
+ * swapped in after resolution is not followed) and O_NONBLOCK (a FIFO never hangs the scan), and
+ * read only up to the caller's bound, whatever size they claim.
+ *
+ * The root `/` is the live system itself: there the kernel resolves links, as the system does.
+ */
+import { constants, readlinkSync } from 'node:fs';
+import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { HostileInputError } from '../../errors.js';
+import { resolveInRoot } from '../paths.js';
+import { TargetReadError, type FileInfo, type FileType, type FsView } from './fs-view.js';
+
+function typeOf(stats: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileType {
+  if (stats.isFile()) return 'file';
+  if (stats.isDirectory()) return 'directory';
+  if (stats.isSymbolicLink()) return 'symlink';
+  return 'other';
+}
+
+function failureOf(error: NodeJS.ErrnoException, shown: string): TargetReadError {
+  switch (error.code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new TargetReadError(shown, 'not-found', 'no such file');
+    case 'EACCES':
+    case 'EPERM':
+      return new TargetReadError(shown, 'permission-denied', 'permission denied');
+    case 'ELOOP':
+      return new TargetReadError(shown, 'symlink-loop', 'too many levels of symbolic links');
+    default:
+      return new TargetReadError(shown, 'failed', error.code ?? error.message);
+  }
+}
+
+export class DirectoryFs implements FsView {
+  /** `root`: an absolute, real path of this machine (no symlink in it). */
+  constructor(readonly root: string) {}
+
+  /** The host path of a view path, with every symlink (parents, and the last one if `follow`) resolved in the root. */
+  private hostPath(viewPath: string, follow: boolean): string {
+    if (this.root === '/') return path.posix.normalize(viewPath);
+    const readLink = (candidate: string): string | undefined => {
+      try {
+        return readlinkSync(path.join(this.root, candidate));
+      } catch {
+        return undefined;
+      }
+    };
+    try {
+      if (follow) return path.join(this.root, resolveInRoot(viewPath, readLink));
+      const parent = resolveInRoot(path.posix.dirname(viewPath), readLink);
+      return path.join(this.root, parent, path.posix.basename(viewPath));
+    } catch (error) {
+      if (error instanceof HostileInputError) {
+        const loop = error.message.includes('too many levels');
+        throw new TargetReadError(viewPath, loop ? 'symlink-loop' : 'outside-root', loop ? 'too many levels of symbolic links' : 'a symlink points outside the scanned root');
+      }
+      throw error;
+    }
+  }
+
+  async stat(viewPath: string): Promise<FileInfo | undefined> {
+    let stats;
+    try {
+      stats = await lstat(this.hostPath(viewPath, false));
+    } catch (error) {
+      if (error instanceof TargetReadError) throw error;
+      const failure = failureOf(error as NodeJS.ErrnoException, viewPath);
+      if (failure.failure === 'not-found') return undefined;
+      throw failure;
+    }
+    return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size };
+  }
+
+  async readFile(viewPath: string, maxBytes: number): Promise<Buffer> {
+    let handle;
+    try {
+      const noFollow = this.root === '/' ? 0 : constants.O_NOFOLLOW;
+      handle = await open(this.hostPath(viewPath, true), constants.O_RDONLY | noFollow | constants.O_NONBLOCK);
+    } catch (error) {
+      if (error instanceof TargetReadError) throw error;
+      throw failureOf(error as NodeJS.ErrnoException, viewPath);
+    }
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw new TargetReadError(viewPath, 'not-a-file', `is a ${typeOf(stats)}, not a regular file`);
+      // Files under /proc and /sys report size 0; read them with the bound instead of trusting it.
+      if (stats.size > maxBytes) throw new TargetReadError(viewPath, 'too-large', `is ${stats.size} bytes, over the ${maxBytes}-byte limit for checked files`);
+      const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stats.size, 64 * 1024)));
+      let length = 0;
+      for (;;) {
+        if (length === buffer.length) break;
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+      }
+      if (length > maxBytes) throw new TargetReadError(viewPath, 'too-large', `is over the ${maxBytes}-byte limit for checked files`);
+      return buffer.subarray(0, length);
+    } catch (error) {
+      if (error instanceof TargetReadError) throw error;
+      throw failureOf(error as NodeJS.ErrnoException, viewPath);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async readLink(viewPath: string): Promise<string | undefined> {
+    try {
+      return await readlink(this.hostPath(viewPath, false));
+    } catch (error) {
+      if (error instanceof TargetReadError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EINVAL' || code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw failureOf(error as NodeJS.ErrnoException, viewPath);
+    }
+  }
+
+  async listDir(viewPath: string): Promise<string[] | undefined> {
+    try {
+      return (await readdir(this.hostPath(viewPath, true))).sort();
+    } catch (error) {
+      if (error instanceof TargetReadError) throw error;
+      const failure = failureOf(error as NodeJS.ErrnoException, viewPath);
+      if (failure.failure === 'not-found') return undefined;
+      throw failure;
+    }
+  }
+}
