@@ -132,6 +132,19 @@ beforeAll(async () => {
   await writeOciLayout(layout, [
     { tag: 'python', layers: [{ entries: debian }, { entries: pip }] },
     { tag: 'binaries', layers: [{ entries: binaries }] },
+    {
+      tag: 'jars',
+      layers: [
+        {
+          entries: [
+            { type: 'file', name: 'opt/app/lib/app.jar', content: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(2000, 1)]) },
+            { type: 'file', name: 'opt/app/lib/not-a-zip.jar', content: Buffer.alloc(1024 * 1024, 0x61) },
+            { type: 'file', name: 'opt/app/README', content: 'PK\u0003\u0004 not a jar by name' },
+            ...binaries,
+          ],
+        },
+      ],
+    },
     { tag: 'big', layers: [{ entries: [{ type: 'file', name: 'data/small.bin', content: bigFile.subarray(0, 1000) }, { type: 'file', name: 'data/big.bin', content: bigFile }] }] },
     { tag: 'db', layers: [{ entries: [db] }, { entries: [wal] }] },
     { tag: 'db-reverted', layers: [{ entries: [db] }, { entries: [wal] }, { entries: [{ type: 'file', name: 'var/lib/testdb/.wh.packages-wal', content: '' }] }] },
@@ -197,6 +210,48 @@ describe('files chosen by information and magic bytes', () => {
     expect(result.packages.map((p) => [p.name, p.version])).toEqual([['elf:/usr/local/bin/tool', String((await elfBytes()).length)]]);
     expect(result.os).toMatchObject({ family: 'debian', version: '12' });
     expect(opened).toEqual([0]);
+  });
+
+  it('reads no file whose path no rule takes, and only the first bytes of a file whose magic does not match', async () => {
+    const source = await openImage(`oci:${layout}:jars`);
+    const read: string[] = [];
+    const chunksGiven = new Map<string, number>();
+    const openLayer = source.openLayer.bind(source);
+    const watched = Object.assign(Object.create(source) as ImageSource, {
+      openLayer: async function* (index: number) {
+        for await (const entry of openLayer(index)) {
+          yield {
+            path: entry.path,
+            kind: entry.kind,
+            size: entry.size,
+            ...(entry.mode === undefined ? {} : { mode: entry.mode }),
+            ...(entry.linkTarget === undefined ? {} : { linkTarget: entry.linkTarget }),
+            read: (limit: number) => (read.push(entry.path), entry.read(limit)),
+            readChunks: (limit: number, onChunk: (chunk: Buffer) => boolean | undefined | Promise<boolean | undefined>) => {
+              read.push(entry.path);
+              return entry.readChunks?.(limit, (chunk) => (chunksGiven.set(entry.path, (chunksGiven.get(entry.path) ?? 0) + 1), onChunk(chunk))) ?? Promise.resolve();
+            },
+          };
+        }
+      },
+    });
+    const seen: string[] = [];
+    const testOnlyJarAnalyzer: SeekableFileAnalyzer = {
+      id: 'test-only-jar',
+      version: 1,
+      kind: 'seekable',
+      select: { path: (entryPath) => entryPath.endsWith('.jar'), magic: [MAGIC.zip] },
+      analyzeFile: async ({ path: location }) => (seen.push(location), {}),
+    };
+    try {
+      await inventoryImage(watched, { analyzers: [testOnlyJarAnalyzer] });
+    } finally {
+      await source.close();
+    }
+    expect(seen).toEqual(['/opt/app/lib/app.jar']);
+    expect(read.sort()).toEqual(['/opt/app/lib/app.jar', '/opt/app/lib/not-a-zip.jar']);
+    // The impostor is 1 MiB: after the chunk that held its first bytes, none was handed over.
+    expect(chunksGiven.get('/opt/app/lib/not-a-zip.jar')).toBe(1);
   });
 
   it('a folder states size and mode on request: the same choice for dir: as for the image', async () => {

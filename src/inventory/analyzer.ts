@@ -42,7 +42,7 @@ export interface SeekableFileInput {
   /** Absolute, normalised path inside the image root. */
   path: string;
   file: SeekableFile;
-  /** The whole content, when the file is at most SPILL_THRESHOLD bytes (it is in memory anyway). */
+  /** The whole content, when the file is held in memory: always for files up to SPILL_THRESHOLD bytes. */
   content?: Buffer;
 }
 
