@@ -23,10 +23,18 @@ export interface HeldFile extends SeekableFile {
   release(): Promise<void>;
 }
 
+/**
+ * The most one read returns. Positions and lengths often come from the file itself (a zip's
+ * central directory, an ELF section header): a hostile one must not make the scan allocate
+ * gigabytes at once.
+ */
+export const MAX_READ_LENGTH = 64 * 1024 * 1024;
+
 function checkRange(position: number, length: number): void {
   if (!Number.isSafeInteger(position) || position < 0 || !Number.isSafeInteger(length) || length < 0) {
     throw new RangeError(`cannot read ${length} bytes at ${position}: both must be non-negative integers`);
   }
+  if (length > MAX_READ_LENGTH) throw new RangeError(`cannot read ${formatBytes(length)} at once: at most ${formatBytes(MAX_READ_LENGTH)} per read`);
 }
 
 /** A file held in memory. */
@@ -35,7 +43,11 @@ export function heldInMemory(content: Buffer): HeldFile {
     size: content.length,
     content,
     read(position, length) {
-      checkRange(position, length);
+      try {
+        checkRange(position, length);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
       return Promise.resolve(content.subarray(Math.min(position, content.length), Math.min(position + length, content.length)));
     },
     release: () => Promise.resolve(),

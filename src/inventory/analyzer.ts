@@ -31,8 +31,9 @@ export interface AnalyzerInput {
 export interface SeekableFile {
   readonly size: number;
   /**
-   * `length` bytes from `position`; fewer only where the file ends (none past its end). The
-   * buffer may be shared with other readers: never modify it.
+   * `length` bytes from `position`; fewer only where the file ends (none past its end). At most
+   * 64 MiB per read (a RangeError beyond): positions and lengths read from the file itself are
+   * untrusted. The buffer may be shared with other readers: never modify it.
    */
   read(position: number, length: number): Promise<Buffer>;
 }
