@@ -1,23 +1,31 @@
 /**
  * The inventory of one image: every layer analysed once (in parallel where the source allows),
- * the layers merged, links resolved, the OS identified, and each package finished with its purl,
- * a stable id and the layer that introduced it.
+ * the layers merged, links resolved, post-walk analyzers run over the merged image, the OS
+ * identified, language packages read from files an OS package installed left out (they are that
+ * OS package), and each package finished with its purl, a stable id and the layer that
+ * introduced it.
+ *
+ * Owns the scan's temporary folder: created when a file must be spilled, removed when the
+ * inventory ends, whether it succeeds or fails.
  */
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
-import { messageOf } from '../errors.js';
-import type { Analyzer } from '../inventory/analyzer.js';
+import { ScanError, isTollgateError, messageOf } from '../errors.js';
+import type { AnalyzerResult, InventoryAnalyzer, OwnedFiles, PostWalkAnalyzer, SeekableFileInput } from '../inventory/analyzer.js';
 import { FileSelector } from '../inventory/file-selector.js';
 import { ANALYZERS } from '../inventory/list.js';
 import { dedupePackages } from '../inventory/dedupe.js';
 import { purlFor } from '../ecosystems/list.js';
 import { resolveOs } from '../inventory/os-release/resolve.js';
 import type { LayerRef, OsInfo, Package, PackageRecord } from '../model/package.js';
+import { resolveLimits, type ScanLimits } from '../image/limits.js';
+import { baseName, parentPath, joinPath, resolveInRoot } from '../image/paths.js';
 import type { ImageSource } from '../image/source.js';
-import { analyzeLayer, maxFileSizeFor, runAnalyzers, type LayerAnalysis } from './layer-analysis.js';
+import { analyzeEntry, analyzeLayer, type CapturedFile, type LayerAnalysis } from './layer-analysis.js';
 import type { CachedLayer } from './layer-cache.js';
-import { assembleAnalysis, piecesOf, structureOf, type AnalyzerPiece, type LayerStructure } from './layer-pieces.js';
-import { collectFiles, layersToSearch, mergeLayers, packageKey, type DeferredRead, type ResolvedFile } from './merge-layers.js';
+import { assembleAnalysis, cacheableAnalyzers, piecesOf, structureOf, withCapturedFiles, type AnalyzerPiece, type LayerStructure } from './layer-pieces.js';
+import { collectFiles, layersToSearch, mergeLayers, packageKey, type DeferredRead, type MergedImage, type ResolvedFile } from './merge-layers.js';
+import { ScratchSpace } from './scratch-space.js';
 
 export type InventoryProgress =
   | { phase: 'layer-start'; layer: number; layers: number }
@@ -26,16 +34,23 @@ export type InventoryProgress =
 
 /** The layer cache as the engine uses it (src/engine/layer-cache.ts is the SQLite one). */
 export interface LayerAnalysisCache {
-  load(diffId: string, analyzers: readonly Analyzer[]): CachedLayer;
+  load(diffId: string, analyzers: readonly InventoryAnalyzer[]): CachedLayer;
   store(diffId: string, structure: LayerStructure, pieces: ReadonlyMap<string, { version: number; piece: AnalyzerPiece }>): void;
 }
 
 export interface InventoryOptions {
-  analyzers?: readonly Analyzer[];
+  analyzers?: readonly InventoryAnalyzer[];
   /** Layers read at once; defaults to the machine's parallelism, at most 4. */
   concurrency?: number;
   onProgress?: (event: InventoryProgress) => void;
   layerCache?: LayerAnalysisCache;
+  /**
+   * Report language packages even when an OS package installed the file they were read from
+   * (a Python distribution shipped by a deb is then listed twice: as the deb and as pypi).
+   */
+  scanOwnedFiles?: boolean;
+  /** Bounds the scan's temporary folder (the layer size limit); the source enforces the rest. */
+  limits?: Partial<ScanLimits>;
 }
 
 export interface ImageInventory {
@@ -48,10 +63,17 @@ export interface ImageInventory {
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    // After a failure no new item starts: the caller is about to clean up (the scan's temporary folder).
+    while (!failed && next < items.length) {
       const index = next++;
-      results[index] = await task(items[index] as T);
+      try {
+        results[index] = await task(items[index] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
@@ -62,36 +84,40 @@ interface LayerPlan {
   index: number;
   diffId?: string;
   cached?: CachedLayer;
-  missing: readonly Analyzer[];
+  missing: readonly InventoryAnalyzer[];
 }
 
-async function analyzeLayers(source: ImageSource, selector: FileSelector, options: InventoryOptions, warnings: string[]): Promise<LayerAnalysis[]> {
+async function analyzeLayers(source: ImageSource, selector: FileSelector, options: InventoryOptions, scratch: ScratchSpace, warnings: string[]): Promise<LayerAnalysis[]> {
   const whiteouts = source.layersHaveWhiteouts;
   const total = source.layers.length;
   const cache = options.layerCache;
+  const cacheable = cacheableAnalyzers(selector.analyzers);
+  const postWalk = selector.analyzers.filter((analyzer) => analyzer.kind === 'post-walk');
   const plans: LayerPlan[] = source.layers.map((layer) => {
     let cached: CachedLayer | undefined;
     try {
-      cached = cache && layer.diffId ? cache.load(layer.diffId, selector.analyzers) : undefined;
+      cached = cache && layer.diffId ? cache.load(layer.diffId, cacheable) : undefined;
     } catch (error) {
       warnings.push(`layer cache: could not read layer ${layer.index} (${messageOf(error)}); reading the layer`);
     }
-    const missing = selector.analyzers.filter((analyzer) => !cached?.pieces.has(analyzer.id));
+    // Post-walk analyzers are never cached (layer-pieces.ts): a layer is always read for them.
+    const missing = selector.analyzers.filter((analyzer) => analyzer.kind === 'post-walk' || !cached?.pieces.has(analyzer.id));
     return { index: layer.index, ...(layer.diffId ? { diffId: layer.diffId } : {}), ...(cached ? { cached } : {}), missing };
   });
-  const fromCache = (plan: LayerPlan): LayerAnalysis | undefined => (plan.cached?.structure && plan.missing.length === 0 ? assembleAnalysis(plan.cached.structure, plan.cached.pieces, selector.analyzers) : undefined);
+  const fromCache = (plan: LayerPlan): LayerAnalysis | undefined => (plan.cached?.structure && plan.missing.length === 0 ? assembleAnalysis(plan.cached.structure, plan.cached.pieces, cacheable) : undefined);
 
   /** Completes a fresh analysis with cached pieces and stores what is new. */
   const finish = (plan: LayerPlan, analysis: LayerAnalysis, ran: FileSelector): LayerAnalysis => {
     if (!cache || !plan.diffId) return analysis;
-    const ranAnalyzers = selector.analyzers.filter((analyzer) => ran.analyzers.includes(analyzer));
+    const ranAnalyzers = cacheable.filter((analyzer) => ran.analyzers.includes(analyzer));
     const fresh = piecesOf(analysis, ranAnalyzers, ran);
     try {
       cache.store(plan.diffId, structureOf(analysis), new Map(ranAnalyzers.map((analyzer) => [analyzer.id, { version: analyzer.version, piece: fresh.get(analyzer.id) as AnalyzerPiece }])));
     } catch (error) {
       warnings.push(`layer cache: could not store layer ${plan.index} (${messageOf(error)})`);
     }
-    return assembleAnalysis(structureOf(analysis), new Map<string, AnalyzerPiece>([...(plan.cached?.pieces ?? []), ...fresh]), selector.analyzers);
+    const assembled = assembleAnalysis(structureOf(analysis), new Map<string, AnalyzerPiece>([...(plan.cached?.pieces ?? []), ...fresh]), cacheable);
+    return withCapturedFiles(assembled, analysis, postWalk);
   };
   const onEntry = (layer: number) => (entries: number) => {
     if (entries % 5000 === 0) options.onProgress?.({ phase: 'layer-entries', layer, entries });
@@ -100,7 +126,7 @@ async function analyzeLayers(source: ImageSource, selector: FileSelector, option
   if (source.readLayers) {
     // One sequential pass over the source: every layer that must be read is read with all analyzers.
     const toRead = plans.filter((plan) => !fromCache(plan));
-    const results = toRead.length === 0 && !source.needsFullPass ? new Map<number, LayerAnalysis>() : await source.readLayers(toRead.map((plan) => plan.index), (entries) => analyzeLayer(entries, selector, { whiteouts, onEntry: onEntry(-1) }));
+    const results = toRead.length === 0 && !source.needsFullPass ? new Map<number, LayerAnalysis>() : await source.readLayers(toRead.map((plan) => plan.index), (entries) => analyzeLayer(entries, selector, { whiteouts, onEntry: onEntry(-1), scratch }));
     return plans.map((plan) => {
       options.onProgress?.({ phase: 'layer-done', layer: plan.index, layers: total, cached: !results.has(plan.index) });
       const cached = fromCache(plan);
@@ -121,21 +147,22 @@ async function analyzeLayers(source: ImageSource, selector: FileSelector, option
     // Read the layer, running only the analyzers whose results are not cached.
     const partial = plan.missing.length === selector.analyzers.length ? selector : new FileSelector(plan.missing);
     options.onProgress?.({ phase: 'layer-start', layer: plan.index, layers: total });
-    const analysis = await analyzeLayer(source.openLayer(plan.index), partial, { whiteouts, onEntry: onEntry(plan.index) });
+    const analysis = await analyzeLayer(source.openLayer(plan.index), partial, { whiteouts, onEntry: onEntry(plan.index), scratch });
     options.onProgress?.({ phase: 'layer-done', layer: plan.index, layers: total, cached: false });
     return finish(plan, analysis, partial);
   });
 }
 
 /** Reads the target of one link that no analyzer read under its own name. */
-async function readDeferred(source: ImageSource, analyses: readonly LayerAnalysis[], read: DeferredRead, selector: FileSelector): Promise<ResolvedFile | undefined> {
+async function readDeferred(source: ImageSource, analyses: readonly LayerAnalysis[], read: DeferredRead, selector: FileSelector, scratch: ScratchSpace): Promise<{ file: ResolvedFile; captured?: CapturedFile } | undefined> {
   const analyzers = selector.analyzers.filter((analyzer) => read.analyzers.includes(analyzer.id));
   const candidates = read.targetLayer === undefined ? layersToSearch(read.targetPath, analyses) : [read.targetLayer];
   for (const layer of candidates) {
     for await (const entry of source.openLayer(layer)) {
       if (entry.path !== read.targetPath || entry.kind !== 'file') continue;
-      const content = await entry.read(maxFileSizeFor(analyzers));
-      return { path: read.linkPath, layer: Math.max(layer, read.linkLayer), runs: runAnalyzers(analyzers, read.linkPath, content) };
+      const outcome = await analyzeEntry(entry, analyzers, [], selector, scratch, read.linkPath);
+      const file = { path: read.linkPath, layer: Math.max(layer, read.linkLayer), runs: outcome?.runs ?? [] };
+      return { file, ...(outcome?.captured ? { captured: outcome.captured } : {}) };
     }
   }
   return undefined;
@@ -160,36 +187,150 @@ function packageId(purl: string, location: string, taken: Set<string>): string {
   return id;
 }
 
+/** Runs one post-walk analyzer over the files it declared, as the merged image presents them. */
+async function runPostWalk(analyzer: PostWalkAnalyzer, declared: readonly { resolved: ResolvedFile; captured: CapturedFile }[]): Promise<AnalyzerResult> {
+  const files: SeekableFileInput[] = declared
+    .map(({ resolved, captured }) => ({ path: resolved.path, file: captured.file, ...(captured.file.content ? { content: captured.file.content } : {}) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  for (const file of files) {
+    const limit = analyzer.maxFileSize;
+    if (limit !== undefined && file.file.size > limit) {
+      throw new ScanError(`${file.path}: ${file.file.size} bytes, over the ${limit}-byte limit of the ${analyzer.id} analyzer`, { hint: 'an honest file of this kind is never that large' });
+    }
+  }
+  try {
+    return await analyzer.analyzeFiles({ files, get: (path) => byPath.get(path) });
+  } catch (error) {
+    if (isTollgateError(error)) throw error;
+    throw new ScanError(`${files.map((file) => file.path).join(', ')}: the ${analyzer.id} analyzer could not read these files: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Which of `locations` (language packages' files) some OS package owns. Owned paths are compared as
+ * the image resolves them: a database may list `/lib/x` where the walk found `/usr/lib/x` (a
+ * merged /usr). Only owned paths whose base name is a location's are resolved.
+ */
+function ownedLocations(owned: readonly OwnedFiles[], locations: ReadonlySet<string>, merged: MergedImage): Set<string> {
+  const readLink = (path: string): string | undefined => {
+    const node = merged.tree.get(path);
+    return node?.kind === 'symlink' ? node.target : undefined;
+  };
+  const resolvedFolders = new Map<string, string>();
+  const canonical = (path: string): string => {
+    const folder = parentPath(path);
+    let resolved = resolvedFolders.get(folder);
+    if (resolved === undefined) {
+      try {
+        resolved = resolveInRoot(folder, readLink);
+      } catch {
+        resolved = folder; // a loop or an escape: compared as written
+      }
+      resolvedFolders.set(folder, resolved);
+    }
+    return resolved === folder ? path : joinPath(resolved, baseName(path));
+  };
+  const byCanonical = new Map<string, string[]>();
+  for (const location of locations) {
+    const key = canonical(location);
+    byCanonical.set(key, [...(byCanonical.get(key) ?? []), location]);
+  }
+  const names = new Set([...locations].map(baseName));
+  const found = new Set<string>();
+  for (const { paths } of owned) {
+    let start = 0;
+    while (start < paths.length) {
+      let end = paths.indexOf('\n', start);
+      if (end < 0) end = paths.length;
+      const nameStart = paths.lastIndexOf('/', end - 1) + 1;
+      // Most owned paths name no language package: their base name rules them out before any resolving.
+      if (end > nameStart && nameStart > start && names.has(paths.slice(nameStart, end))) {
+        for (const location of byCanonical.get(canonical(paths.slice(start, end))) ?? []) found.add(location);
+      }
+      start = end + 1;
+    }
+  }
+  return found;
+}
+
 export async function inventoryImage(source: ImageSource, options: InventoryOptions = {}): Promise<ImageInventory> {
+  const scratch = new ScratchSpace(resolveLimits(options.limits).maxLayerBytes);
+  try {
+    return await inventoryWith(source, options, scratch);
+  } finally {
+    await scratch.dispose();
+  }
+}
+
+async function inventoryWith(source: ImageSource, options: InventoryOptions, scratch: ScratchSpace): Promise<ImageInventory> {
   const selector = new FileSelector(options.analyzers ?? ANALYZERS);
   const warnings: string[] = [];
-  const analyses = await analyzeLayers(source, selector, options, warnings);
+  const analyses = await analyzeLayers(source, selector, options, scratch, warnings);
   const merged = mergeLayers(analyses);
   const collected = collectFiles(merged, selector);
   warnings.push(...collected.warnings);
   const files = [...collected.files];
+  const capturedFor = new Map<ResolvedFile, CapturedFile>();
   for (const read of collected.deferred) {
-    const file = await readDeferred(source, analyses, read, selector);
-    if (file) files.push(file);
-    else warnings.push(`${read.linkPath}: link to ${read.targetPath}, which is not in the image; skipped`);
+    const deferred = await readDeferred(source, analyses, read, selector, scratch);
+    if (!deferred) {
+      warnings.push(`${read.linkPath}: link to ${read.targetPath}, which is not in the image; skipped`);
+      continue;
+    }
+    files.push(deferred.file);
+    if (deferred.captured) capturedFor.set(deferred.file, deferred.captured);
   }
 
   const osFound: { path: string; os: OsInfo }[] = [];
   const records: PackageRecord[] = [];
+  const osRecords = new Set<PackageRecord>();
+  const owned: OwnedFiles[] = [];
+  const osAnalyzers = new Set(selector.analyzers.filter((analyzer) => analyzer.packageKind === 'os').map((analyzer) => analyzer.id));
   const layerOf = new Map<string, number>();
-  for (const file of files) {
-    for (const run of file.runs) {
-      for (const warning of run.result.warnings ?? []) warnings.push(`${file.path}: ${warning}`);
-      if (run.result.os) osFound.push({ path: file.path, os: run.result.os });
-      for (const record of run.result.packages ?? []) {
-        records.push(record);
-        layerOf.set(recordKey(record), merged.introducedAt.get(packageKey(run.analyzer, record)) ?? file.layer);
-      }
+  const take = (analyzer: string, result: AnalyzerResult, path: string, layerFor: (record: PackageRecord) => number): void => {
+    for (const warning of result.warnings ?? []) warnings.push(`${path}: ${warning}`);
+    if (result.os) osFound.push({ path, os: result.os });
+    if (result.ownedFiles) owned.push(...result.ownedFiles);
+    for (const record of result.packages ?? []) {
+      records.push(record);
+      if (osAnalyzers.has(analyzer)) osRecords.add(record);
+      layerOf.set(recordKey(record), merged.introducedAt.get(packageKey(analyzer, record)) ?? layerFor(record));
     }
+  };
+  for (const file of files) for (const run of file.runs) take(run.analyzer, run.result, file.path, () => file.layer);
+
+  // Post-walk analyzers: the files they declared, as merged, with the content captured in the walk.
+  const capturedAt = new Map<string, CapturedFile>();
+  analyses.forEach((analysis, layer) => {
+    for (const captured of analysis.captured ?? []) capturedAt.set(`${layer}\u0000${captured.path}`, captured);
+  });
+  for (const analyzer of selector.analyzers) {
+    if (analyzer.kind !== 'post-walk') continue;
+    const declared: { resolved: ResolvedFile; captured: CapturedFile }[] = [];
+    for (const file of files) {
+      if (!file.runs.some((run) => run.analyzer === analyzer.id)) continue;
+      const captured = capturedFor.get(file) ?? capturedAt.get(`${file.layer}\u0000${file.path}`);
+      if (captured) declared.push({ resolved: file, captured });
+    }
+    if (declared.length === 0) continue;
+    const result = await runPostWalk(analyzer, declared);
+    const layers = new Map(declared.map(({ resolved }) => [resolved.path, resolved.layer]));
+    // A post-walk package came with the file it names as its location; failing that, the newest of them.
+    const newest = Math.max(...layers.values());
+    take(analyzer.id, result, `${analyzer.id} analyzer`, (record) => layers.get(record.location) ?? newest);
   }
+
+  let kept = records;
+  if (!options.scanOwnedFiles && owned.length > 0) {
+    const locations = new Set(records.filter((record) => !osRecords.has(record)).map((record) => record.location));
+    const ownedByOs = locations.size > 0 ? ownedLocations(owned, locations, merged) : new Set<string>();
+    if (ownedByOs.size > 0) kept = records.filter((record) => osRecords.has(record) || !ownedByOs.has(record.location));
+  }
+
   const os = resolveOs(osFound);
   const taken = new Set<string>();
-  const packages: Package[] = dedupePackages(records).map((record) => {
+  const packages: Package[] = dedupePackages(kept).map((record) => {
     const purl = purlFor(record, os);
     const layerIndex = layerOf.get(recordKey(record));
     const layer = layerIndex === undefined ? undefined : layerRef(source, layerIndex);

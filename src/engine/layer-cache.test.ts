@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analyzer } from '../inventory/analyzer.js';
+import { dpkgAnalyzer } from '../inventory/dpkg/index.js';
 import { ANALYZERS } from '../inventory/list.js';
 import { openImage } from '../image/sources.js';
 import type { ImageSource } from '../image/source.js';
@@ -94,6 +95,38 @@ describe('the layer cache', () => {
     const again = await countingSource();
     await inventoryImage(again.source, { layerCache: cache, analyzers });
     expect(again.opened).toEqual([]);
+    cache.close();
+  });
+
+  it('keeps the files each OS package owns, one string per package, so a warm scan leaves out the same packages', async () => {
+    const ownedLayout = path.join(work, 'owned-layout');
+    const list = await readFile(new URL('../inventory/dpkg/testdata/python3-yaml.list', import.meta.url));
+    const [layers] = await writeOciLayout(ownedLayout, [
+      {
+        tag: 't',
+        layers: [
+          { entries: [{ type: 'file', name: 'var/lib/dpkg/status', content: await readFile(new URL('../inventory/dpkg/testdata/python3-yaml.status', import.meta.url)) }, { type: 'file', name: 'var/lib/dpkg/info/python3-yaml.list', content: list }] },
+          { entries: [{ type: 'file', name: 'usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA', content: 'Metadata-Version: 2.1\nName: PyYAML\nVersion: 6.0\n' }] },
+        ],
+      },
+    ]);
+    const cache = LayerCache.open(path.join(work, 'owned'));
+    const scan = async () => {
+      const source = await openImage(`oci:${ownedLayout}:t`);
+      const opened: number[] = [];
+      const openLayer = source.openLayer.bind(source);
+      const counted = Object.assign(Object.create(source) as ImageSource, { openLayer: (index: number) => (opened.push(index), openLayer(index)) });
+      return { result: await inventoryImage(counted, { layerCache: cache }), opened };
+    };
+    const cold = await scan();
+    const warm = await scan();
+    expect(warm.opened).toEqual([]);
+    expect(summary(cold.result.packages)).toEqual(['python3-yaml@6.0-3+b2#0']);
+    expect(summary(warm.result.packages)).toEqual(summary(cold.result.packages));
+    const piece = cache.load(layers?.[0]?.diffId as string, [dpkgAnalyzer]).pieces.get('dpkg');
+    const owned = piece?.files.find((file) => file.path === '/var/lib/dpkg/info/python3-yaml.list')?.result.ownedFiles;
+    expect(owned).toEqual([{ package: 'python3-yaml', paths: expect.any(String) as string }]);
+    expect(owned?.[0]?.paths.split('\n')).toHaveLength(46);
     cache.close();
   });
 

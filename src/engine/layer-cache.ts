@@ -12,7 +12,6 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
-import type { Analyzer } from '../inventory/analyzer.js';
 import type { ImageMetadataStore } from '../image/source.js';
 import type { AnalyzerPiece, LayerStructure } from './layer-pieces.js';
 
@@ -67,7 +66,8 @@ export class LayerCache implements ImageMetadataStore {
     return new LayerCache(path.join(dir, 'layers.db'), maxBytes);
   }
 
-  load(diffId: string, analyzers: readonly Analyzer[]): CachedLayer {
+  /** The structure and the pieces of `analyzers` (at their versions) cached for `diffId`. */
+  load(diffId: string, analyzers: readonly { readonly id: string; readonly version: number }[]): CachedLayer {
     const now = Date.now();
     const pieces = new Map<string, AnalyzerPiece>();
     const structureRow = this.db.prepare('SELECT data FROM structure WHERE diff_id = ?').get(diffId) as { data: Buffer } | undefined;

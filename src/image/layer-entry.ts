@@ -20,6 +20,18 @@ export interface LayerEntry {
    * HostileInputError. Valid only until the iteration moves to the next entry.
    */
   read(limit: number): Promise<Buffer>;
+  /**
+   * Streams a file entry's content to `onChunk`, in order, for content too large to hold (spilled to
+   * disk) or only peeked at (magic bytes). Refuses content larger than `limit` with a
+   * HostileInputError before the first chunk. `onChunk` returns false to stop: the rest is skipped.
+   * An entry is read once, by read or readChunks; valid only until the iteration moves on.
+   */
+  readChunks?(limit: number, onChunk: (chunk: Buffer) => boolean | undefined | Promise<boolean | undefined>): Promise<void>;
+  /**
+   * Size and mode, for sources that learn them only on request (a folder walk reports size 0 and no
+   * mode to spare a stat per file). Absent: `size` and `mode` are already right.
+   */
+  stat?(): Promise<{ size: number; mode: number | undefined }>;
 }
 
 /** The entries of one layer in archive order. Iterate once. */

@@ -41,6 +41,70 @@ async function collect(stream: AsyncIterable<unknown>, expected: number): Promis
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
 }
 
+type OnChunk = Parameters<NonNullable<LayerEntry['readChunks']>>[1];
+
+/** One entry: an object per entry, its readers on the prototype (the walk meets millions). */
+class TarEntry implements LayerEntry {
+  readonly linkTarget?: string;
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+  consumed = false;
+
+  constructor(
+    private readonly label: string,
+    readonly path: string,
+    readonly kind: LayerEntryKind,
+    readonly size: number,
+    linkTarget: string | undefined,
+    header: tarStream.Header,
+    private readonly content: AsyncIterable<unknown>,
+  ) {
+    if (linkTarget !== undefined) this.linkTarget = linkTarget;
+    if (header.mode !== undefined) this.mode = header.mode;
+    if (header.uid !== undefined) this.uid = header.uid;
+    if (header.gid !== undefined) this.gid = header.gid;
+  }
+
+  private claim(limit: number): void {
+    if (this.consumed) throw new Error(`${this.label}: ${this.path} was already read`);
+    this.consumed = true;
+    if (this.size > limit) {
+      throw new HostileInputError(`${this.label}: ${this.path} is ${formatBytes(this.size)}, over the ${formatBytes(limit)} limit for this kind of file`);
+    }
+  }
+
+  private unreadable(error: unknown): Error {
+    return isTollgateError(error) ? error : new ImageError(`${this.label}: ${this.path}: content unreadable (${messageOf(error)}); truncated or corrupt layer?`, { cause: error });
+  }
+
+  async read(limit: number): Promise<Buffer> {
+    this.claim(limit);
+    try {
+      return await collect(this.content, this.size);
+    } catch (error) {
+      throw this.unreadable(error);
+    }
+  }
+
+  async readChunks(limit: number, onChunk: OnChunk): Promise<void> {
+    this.claim(limit);
+    try {
+      let length = 0;
+      let wanted = true;
+      // A consumer that stops early is no reason to destroy the entry (that would end the whole
+      // archive): the rest streams by unread.
+      for await (const chunk of this.content) {
+        length += (chunk as Buffer).length;
+        if (wanted && (await onChunk(chunk as Buffer)) === false) wanted = false;
+      }
+      if (length !== this.size) throw new ImageError(`entry content ended after ${length} of ${this.size} bytes`);
+    } catch (error) {
+      throw this.unreadable(error);
+    }
+  }
+}
+
 /** Tar entries of an already-uncompressed tar stream. */
 export async function* readTarEntries(tar: Readable, label: string, limits: ScanLimits): AsyncGenerator<LayerEntry> {
   const extract = tarStream.extract();
@@ -62,31 +126,9 @@ export async function* readTarEntries(tar: Readable, label: string, limits: Scan
       let linkTarget: string | undefined;
       if (kind === 'symlink') linkTarget = header.linkname ?? '';
       if (kind === 'hardlink') linkTarget = normalizeEntryPath(header.linkname ?? '', `${label}: hard link ${path}`);
-      let consumed = false;
-      const layerEntry: LayerEntry = {
-        path,
-        kind,
-        size,
-        ...(linkTarget === undefined ? {} : { linkTarget }),
-        ...(header.mode === undefined ? {} : { mode: header.mode }),
-        ...(header.uid === undefined ? {} : { uid: header.uid }),
-        ...(header.gid === undefined ? {} : { gid: header.gid }),
-        read: async (limit: number) => {
-          if (consumed) throw new Error(`${label}: ${path} was already read`);
-          consumed = true;
-          if (size > limit) {
-            throw new HostileInputError(`${label}: ${path} is ${formatBytes(size)}, over the ${formatBytes(limit)} limit for this kind of file`);
-          }
-          try {
-            return await collect(entry, size);
-          } catch (error) {
-            if (isTollgateError(error)) throw error;
-            throw new ImageError(`${label}: ${path}: content unreadable (${messageOf(error)}); truncated or corrupt layer?`, { cause: error });
-          }
-        },
-      };
+      const layerEntry = new TarEntry(label, path, kind, size, linkTarget, header, entry);
       yield layerEntry;
-      if (!consumed) entry.resume();
+      if (!layerEntry.consumed) entry.resume();
     }
   } catch (error) {
     throw isTollgateError(error) ? error : new ImageError(`${label}: not a readable tar: ${messageOf(error)}`, { cause: error });

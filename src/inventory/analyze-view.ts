@@ -10,7 +10,7 @@
 import picomatch from 'picomatch';
 import { readIfPresent, type FsView } from '../image/fs/fs-view.js';
 import { joinPath } from '../image/paths.js';
-import { DEFAULT_MAX_ANALYZED_FILE_SIZE, type Analyzer, type AnalyzerResult } from './analyzer.js';
+import { DEFAULT_MAX_ANALYZED_FILE_SIZE, type Analyzer, type AnalyzerResult, type InventoryAnalyzer } from './analyzer.js';
 import { ANALYZERS } from './list.js';
 
 /** os-release(5): the two places an operating system describes itself. */
@@ -27,12 +27,12 @@ function placeOf(pattern: string): Place | undefined {
 }
 
 /** True when every pattern of `analyzer` names a fixed file, or the files of one fixed folder. */
-export function readsFixedPaths(analyzer: Analyzer): boolean {
-  return analyzer.patterns.every((pattern) => placeOf(pattern) !== undefined);
+export function readsFixedPaths(analyzer: InventoryAnalyzer): boolean {
+  return (analyzer.kind ?? 'content') === 'content' && analyzer.patterns !== undefined && analyzer.patterns.length > 0 && analyzer.patterns.every((pattern) => placeOf(pattern) !== undefined);
 }
 
 function identifiesOs(analyzer: Analyzer): boolean {
-  return analyzer.patterns.some((pattern) => OS_RELEASE_FILES.some((file) => picomatch.isMatch(file, pattern, { dot: true })));
+  return (analyzer.patterns ?? []).some((pattern) => OS_RELEASE_FILES.some((file) => picomatch.isMatch(file, pattern, { dot: true })));
 }
 
 export interface SystemAnalyzers {
@@ -43,12 +43,12 @@ export interface SystemAnalyzers {
 }
 
 /** The analyzers (by default the inventory's own list, in its order) that describe a system rather than an application. */
-export function systemAnalyzers(analyzers: readonly Analyzer[] = ANALYZERS): SystemAnalyzers {
-  const fixed = analyzers.filter(readsFixedPaths);
+export function systemAnalyzers(analyzers: readonly InventoryAnalyzer[] = ANALYZERS): SystemAnalyzers {
+  const fixed = analyzers.filter((analyzer): analyzer is Analyzer => readsFixedPaths(analyzer));
   return { os: fixed.filter(identifiesOs), packageDatabases: fixed.filter((analyzer) => !identifiesOs(analyzer)) };
 }
 
-export function maxFileSizeOf(analyzer: Analyzer): number {
+export function maxFileSizeOf(analyzer: InventoryAnalyzer): number {
   return analyzer.maxFileSize ?? DEFAULT_MAX_ANALYZED_FILE_SIZE;
 }
 
@@ -77,8 +77,9 @@ async function pathsAt(view: FsView, place: Place): Promise<{ path: string; lite
 export async function analyzeView(view: FsView, analyzers: readonly Analyzer[]): Promise<ViewFile[]> {
   const files: ViewFile[] = [];
   for (const analyzer of analyzers) {
-    const places = analyzer.patterns.map(placeOf);
-    if (places.includes(undefined)) throw new Error(`the ${analyzer.id} analyzer finds its files anywhere (${analyzer.patterns.join(', ')}): it needs a walk of the filesystem, not analyzeView`);
+    const patterns = analyzer.patterns ?? [];
+    const places = patterns.map(placeOf);
+    if (places.includes(undefined)) throw new Error(`the ${analyzer.id} analyzer finds its files anywhere (${patterns.join(', ')}): it needs a walk of the filesystem, not analyzeView`);
     for (const place of places as Place[]) {
       for (const { path, literal } of await pathsAt(view, place)) {
         const content = await readIfPresent(view, path, maxFileSizeOf(analyzer));

@@ -28,6 +28,8 @@ export interface ImageJobOptions extends Omit<OpenImageOptions, 'metadata'> {
   gate: GateConfig;
   /** YYYY-MM-DD against which ignore entries expire (today, UTC, unless given). */
   today?: string;
+  /** Report language packages whose files an OS package installed (by default they are left out). */
+  scanOwnedFiles?: boolean;
   /** Progress of each image's inventory, with the reference it belongs to. */
   onProgress?: (reference: string, event: InventoryProgress) => void;
 }
@@ -39,7 +41,7 @@ export interface ImageJobResult {
 }
 
 export async function runImageJob(references: readonly string[], options: ImageJobOptions): Promise<ImageJobResult> {
-  const { database, layerCache, filters = {}, gate, today, onProgress, ...openOptions } = options;
+  const { database, layerCache, filters = {}, gate, today, onProgress, scanOwnedFiles, ...openOptions } = options;
   const scans: ScanResult[] = [];
   const duplicates: AggregateVerdict['duplicates'] = [];
   const seen = new Map<string, string>();
@@ -57,6 +59,7 @@ export async function runImageJob(references: readonly string[], options: ImageJ
       const raw = await scanSource(source, {
         database,
         ...(layerCache ? { layerCache } : {}),
+        ...(scanOwnedFiles ? { scanOwnedFiles } : {}),
         ...(onProgress ? { onProgress: (event: InventoryProgress) => onProgress(reference, event) } : {}),
       });
       scans.push(applyResultFilters(raw, filters));

@@ -23,14 +23,15 @@ let work: string;
 let db: string;
 const scans = new Map<string, ScanResult>();
 
-async function scan(reference: string): Promise<ScanResult> {
-  const cached = scans.get(reference);
+async function scan(reference: string, ...flags: string[]): Promise<ScanResult> {
+  const key = [reference, ...flags].join(' ');
+  const cached = scans.get(key);
   if (cached) return cached;
-  const result = await runTollgate(['image', 'scan', reference, '--db', db, '--format', 'json']);
+  const result = await runTollgate(['image', 'scan', reference, ...flags, '--db', db, '--format', 'json']);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   const parsed = JSON.parse(result.stdout) as ScanResult;
-  scans.set(reference, parsed);
+  scans.set(key, parsed);
   return parsed;
 }
 
@@ -78,10 +79,17 @@ describe('the inventory of a real image', () => {
     expect(npmPackages.find((p) => p.name === '@sindresorhus/is')?.purl).toBe('pkg:npm/%40sindresorhus/is@4.6.0');
   });
 
-  it('lists exactly the Python distributions importlib.metadata finds', async () => {
-    const result = await scan(image.ociReference);
+  it('lists exactly the Python distributions importlib.metadata finds, with --scan-os-owned-files', async () => {
+    const result = await scan(image.ociReference, '--scan-os-owned-files');
     const oracle = execFileSync('python3', ['-c', `import importlib.metadata as m, json; print(json.dumps(sorted(f"{d.metadata['Name'].lower()}@{d.version}" for d in m.distributions(path=[${JSON.stringify(`${image.rootfsDir}/usr/lib/python3/dist-packages`)}]))))`], { encoding: 'utf8' });
     expect(result.packages.filter((p) => p.type === 'pypi').map((p) => `${p.name}@${p.version}`).sort()).toEqual(JSON.parse(oracle));
+  });
+
+  it('reports a Python distribution a deb installed once, as the deb: six is python3-six', async () => {
+    const result = await scan(image.ociReference);
+    expect(result.packages.filter((p) => p.type === 'pypi')).toEqual([]);
+    expect(result.packages.filter((p) => p.name === 'python3-six').map((p) => p.type)).toEqual(['deb']);
+    expect((await scan(image.ociReference, '--scan-os-owned-files')).packages.find((p) => p.type === 'pypi')?.location).toBe('/usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO');
   });
 
   it('knows the OS and the layer, with its history line, that introduced each package', async () => {

@@ -34,6 +34,7 @@ interface ImageScanOptions extends GateFlags, ImageOpenFlags {
   cache: boolean;
   cacheDir?: string;
   cacheMaxSize?: number;
+  scanOsOwnedFiles?: boolean;
 }
 
 export function registerImageCommand(program: Command): void {
@@ -53,6 +54,7 @@ export function registerImageCommand(program: Command): void {
     .addOption(cacheDirOption())
     .addOption(cacheMaxSizeOption())
     .addOption(new Option('--no-cache', 'do not read or write the layer cache'))
+    .addOption(new Option('--scan-os-owned-files', 'also report language packages read from files an OS package installed (listed twice: as the OS package and as e.g. pypi)').env('TOLLGATE_SCAN_OS_OWNED_FILES'))
     .addOption(dbOption())
     .addOption(quietOption());
   addGateOptions(scan).action(async (references: string[], options: ImageScanOptions) => {
@@ -89,6 +91,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
       filters,
       gate,
       ...imageOptions,
+      ...(options.scanOsOwnedFiles ? { scanOwnedFiles: true } : {}),
       onProgress: (reference, event) => {
         if (event.phase === 'layer-entries') progress.update(`${reference}: layer ${event.layer + 1}, ${event.entries.toLocaleString('en')} entries`);
         else if (event.phase === 'layer-start') progress.update(`${reference}: reading layer ${event.layer + 1} of ${event.layers}`);

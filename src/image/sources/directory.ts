@@ -44,6 +44,64 @@ async function readFileNoFollow(file: string, limit: number, shown: string): Pro
   }
 }
 
+const CHUNK_BYTES = 64 * 1024;
+
+async function readChunksNoFollow(file: string, limit: number, shown: string, onChunk: OnChunk): Promise<void> {
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new ImageError(`${shown}: cannot open (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new ImageError(`${shown}: changed type while scanning`);
+    if (stats.size > limit) throw new HostileInputError(`${shown} is ${formatBytes(stats.size)}, over the ${formatBytes(limit)} limit for this kind of file`);
+    let total = 0;
+    for (;;) {
+      // A fresh buffer per chunk: the consumer may keep the chunks it is given.
+      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(CHUNK_BYTES), 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return;
+      total += bytesRead;
+      if (total > limit) throw new HostileInputError(`${shown} grew past the ${formatBytes(limit)} limit for this kind of file while scanning`);
+      if ((await onChunk(buffer.subarray(0, bytesRead))) === false) return;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+type OnChunk = Parameters<NonNullable<LayerEntry['readChunks']>>[1];
+
+/** One entry of the walk; size and mode come from stat(), asked only for the files an analyzer may want. */
+class DirectoryEntry implements LayerEntry {
+  readonly size = 0;
+
+  constructor(
+    readonly path: string,
+    readonly kind: LayerEntryKind,
+    readonly linkTarget: string | undefined,
+    private readonly onDisk: string,
+  ) {}
+
+  read(limit: number): Promise<Buffer> {
+    return readFileNoFollow(this.onDisk, limit, this.path);
+  }
+
+  readChunks(limit: number, onChunk: OnChunk): Promise<void> {
+    return readChunksNoFollow(this.onDisk, limit, this.path, onChunk);
+  }
+
+  async stat(): Promise<{ size: number; mode: number | undefined }> {
+    try {
+      const stats = await lstat(this.onDisk);
+      return { size: stats.size, mode: stats.mode };
+    } catch (error) {
+      throw new ImageError(`${this.path}: cannot stat (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+}
+
 export class DirectorySource implements ImageSource {
   // A `.wh.` name in a folder is an ordinary file: no layer below it to white out.
   readonly layersHaveWhiteouts = false;
@@ -105,13 +163,7 @@ export class DirectorySource implements ImageSource {
             continue;
           }
         }
-        yield {
-          path: entryPath,
-          kind,
-          size: 0,
-          ...(linkTarget === undefined ? {} : { linkTarget }),
-          read: (limit: number) => readFileNoFollow(onDisk, limit, entryPath),
-        };
+        yield new DirectoryEntry(entryPath, kind, linkTarget, onDisk);
       }
     }
   }

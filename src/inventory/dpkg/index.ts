@@ -8,6 +8,10 @@
  * carry no Status field: they describe installed packages. The `Source:` field gives the source
  * package (Debian advisories are by source package), in its two forms: `Source: name` and
  * `Source: name (version)`; without it, the source is the binary package itself.
+ *
+ * The files each package installed come from `var/lib/dpkg/info/<package>[:<arch>].list`, one
+ * absolute path per line (folders included). Distroless status.d images ship no lists: their
+ * packages own nothing the scan knows of.
  */
 import type { Analyzer, AnalyzerResult } from '../analyzer.js';
 import type { PackageRecord } from '../../model/package.js';
@@ -48,11 +52,42 @@ export function parseDpkgStatus(text: string, location: string, requireStatus: b
   return { packages, ...(warnings.length ? { warnings } : {}) };
 }
 
+const LIST_FOLDER = '/var/lib/dpkg/info/';
+const LIST_SUFFIX = '.list';
+
+/**
+ * A package's file list (`/var/lib/dpkg/info/python3-yaml.list`): the files it installed. The root
+ * is written `/.`; lines that are not absolute paths are dropped with a warning.
+ */
+export function parseDpkgFileList(text: string, location: string): AnalyzerResult {
+  const name = location.slice(location.lastIndexOf('/') + 1);
+  const packageName = name.endsWith(LIST_SUFFIX) ? name.slice(0, -LIST_SUFFIX.length) : name;
+  const paths: string[] = [];
+  let dropped = 0;
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '') continue;
+    if (line === '/.') paths.push('/');
+    else if (line.startsWith('/')) paths.push(line);
+    else dropped += 1;
+  }
+  return {
+    ...(paths.length > 0 ? { ownedFiles: [{ package: packageName, paths: paths.join('\n') }] } : {}),
+    ...(dropped > 0 ? { warnings: [`${dropped} line(s) that are not absolute paths; ignored`] } : {}),
+  };
+}
+
 export const dpkgAnalyzer: Analyzer = {
   id: 'dpkg',
-  version: 1,
+  version: 2,
+  packageKind: 'os',
   patterns: ['var/lib/dpkg/status', 'var/lib/dpkg/status.d/*'],
+  // The file lists by rule, not by pattern: they feed only owned files, and a reader of the package
+  // database alone (compliance facts, src/inventory/analyze-view.ts) reads the patterns and never
+  // needs the hundreds of lists.
+  select: { path: (path) => path.startsWith(LIST_FOLDER) && path.endsWith(LIST_SUFFIX) && path.indexOf('/', LIST_FOLDER.length) < 0 },
   analyze({ path, content }) {
+    if (path.startsWith(LIST_FOLDER) && path.endsWith(LIST_SUFFIX)) return parseDpkgFileList(content.toString('utf8'), path);
     if (path.endsWith('.md5sums')) return {};
     const distroless = path.includes('/status.d/');
     return parseDpkgStatus(content.toString('utf8'), path, !distroless);
