@@ -47,10 +47,15 @@ describe('the files a Debian package installed', () => {
   it('is an OS package analyzer that reads the lists and nothing else under info/', () => {
     expect(dpkgAnalyzer.packageKind).toBe('os');
     const selector = new FileSelector([dpkgAnalyzer]);
-    expect(selector.analyzersFor('/var/lib/dpkg/info/python3-yaml.list')).toEqual([dpkgAnalyzer]);
-    expect(selector.analyzersFor('/var/lib/dpkg/info/libc6:amd64.list')).toEqual([dpkgAnalyzer]);
+    const wanted = (path: string) => [...selector.analyzersFor(path), ...selector.candidatesFor(path)];
+    expect(wanted('/var/lib/dpkg/info/python3-yaml.list')).toEqual([dpkgAnalyzer]);
+    expect(wanted('/var/lib/dpkg/info/libc6:amd64.list')).toEqual([dpkgAnalyzer]);
     for (const path of ['/var/lib/dpkg/info/python3-yaml.md5sums', '/var/lib/dpkg/info/python3-yaml.postinst', '/var/lib/dpkg/info/sub/x.list', '/srv/var/lib/dpkg/info/a.list']) {
-      expect(selector.analyzersFor(path)).toEqual([]);
+      expect(wanted(path)).toEqual([]);
     }
+  });
+
+  it('leaves the lists out of what a reader of the package database alone reads (compliance facts)', () => {
+    expect(dpkgAnalyzer.patterns).toEqual(['var/lib/dpkg/status', 'var/lib/dpkg/status.d/*']);
   });
 });
