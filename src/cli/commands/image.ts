@@ -9,7 +9,7 @@ import { applyResultFilters, type ResultFilters } from '../../engine/summary.js'
 import { scanSource } from '../../engine/scan-image.js';
 import type { ScanResult } from '../../model/image-scan.js';
 import { aggregateVerdicts, evaluateImageGate } from '../../gate/evaluate.js';
-import { buildGateConfig, type GateFlags } from '../../gate/gate-config.js';
+import { buildGateConfig, type GateFlags } from '../../config/gate-file.js';
 import type { AggregateVerdict } from '../../model/image-verdict.js';
 import { parsePlatform } from '../../image/platform.js';
 import { openImage } from '../../image/sources.js';
