@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { buildGateConfig, parseGateFile } from './gate-file.js';
@@ -97,5 +98,23 @@ describe('the gate file and flags', () => {
     expect(config).toMatchObject({ vulnerabilityIds: ['CVE-2024-1'], cvss: [{ version: '4', threshold: 7 }], severityLimits: { CRITICAL: 0, LOW: 3 } });
     expect(config.software.map((spec) => spec.text)).toEqual(['log4j-*']);
     expect(config.exclude.packages.map((spec) => spec.text)).toEqual(['perl-base']);
+  });
+});
+
+describe('a gate file is untrusted input', () => {
+  it('refuses any malformed gate file with a usage error, never a crash', () => {
+    const anything = fc.oneof(fc.jsonValue(), fc.constantFrom('HIGH', '3:9', 'openssl<3', 7, -1, 1e308, null, true));
+    const section = fc.dictionary(fc.constantFrom('on', 'severity', 'ids', 'cvss', 'software', 'fixable-only', 'ids', 'packages', 'paths', 'HIGH', 'version', 'threshold'), anything, { maxKeys: 4 });
+    const document = fc.dictionary(fc.constantFrom('fail', 'exclude', 'vex', 'ignore-file', 'other'), fc.oneof(section, anything), { maxKeys: 3 });
+    fc.assert(
+      fc.property(document, (value) => {
+        try {
+          parseGateFile(JSON.stringify(value), path.join(tmpdir(), 'tollgate-no-such-folder', 'g.yaml'));
+        } catch (error) {
+          expect(error).toBeInstanceOf(UsageError);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

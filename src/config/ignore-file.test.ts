@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { ConfigError } from './config-error.js';
@@ -46,5 +47,21 @@ describe('the ignore file', () => {
     for (const text of ['ignore:\n  - *nowhere\n', 'ignore:\n  - id: a\n    id: b\n    reason: r\n', '"unterminated', '42', '[', 'ignore: [1, [2], {a: 3}]']) {
       expect(() => parseIgnoreFile(text, 'f')).toThrow(UsageError);
     }
+  });
+
+  it('refuses any malformed ignore file with a usage error, never a crash', () => {
+    const anything = fc.oneof(fc.jsonValue(), fc.constantFrom('CVE-1', 'openssl<3', '2026-02-30', '2026-12-31', '', ' '));
+    const entry = fc.dictionary(fc.constantFrom('id', 'package', 'path', 'reason', 'expires', 'until'), anything, { maxKeys: 5 });
+    const document = fc.oneof(fc.record({ ignore: fc.array(fc.oneof(entry, anything), { maxLength: 3 }) }), fc.dictionary(fc.string(), anything));
+    fc.assert(
+      fc.property(document, (value) => {
+        try {
+          for (const entry of parseIgnoreFile(JSON.stringify(value), 'f')) expect(entry.reason.trim()).not.toBe('');
+        } catch (error) {
+          expect(error).toBeInstanceOf(UsageError);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

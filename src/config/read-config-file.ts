@@ -10,8 +10,11 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 
-/** Generous for any hand-written file; a file larger than this is a mistake, not a configuration. */
-export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+/**
+ * Generous for any hand-written or generated configuration (an ignore file of ten thousand
+ * entries fits), and small enough that parsing a hostile file stays a matter of seconds.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export interface ConfigReadOptions {
   /** Refuse files larger than this many bytes (default MAX_CONFIG_BYTES). */
@@ -22,8 +25,8 @@ export interface ConfigReadOptions {
 
 const CHUNK_BYTES = 64 * 1024;
 
-function sizeText(bytes: number): string {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+function limitText(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB limit` : `${bytes}-byte limit`;
 }
 
 /**
@@ -43,7 +46,7 @@ export function readConfigBytes(file: string, what: string, options: ConfigReadO
   try {
     const stats = fstatSync(fd);
     if (stats.isDirectory()) throw refuse('EISDIR');
-    if (stats.isFile() && stats.size > maxBytes) throw refuse(`larger than the ${sizeText(maxBytes)} limit`);
+    if (stats.isFile() && stats.size > maxBytes) throw refuse(`larger than the ${limitText(maxBytes)}`);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -53,7 +56,7 @@ export function readConfigBytes(file: string, what: string, options: ConfigReadO
       if (read === 0) break;
       chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
       total += read;
-      if (total > maxBytes) throw refuse(`larger than the ${sizeText(maxBytes)} limit`);
+      if (total > maxBytes) throw refuse(`larger than the ${limitText(maxBytes)}`);
     }
     return Buffer.concat(chunks, total);
   } catch (error) {

@@ -5,8 +5,9 @@
  * validation; this module maps its findings back to YAML positions, which no library does for us,
  * and lets each kind of file word its problems in its own terms.
  *
- * Never expands a document without bound: aliases are capped, and the text it is given is already
- * size-bounded by the read helper.
+ * Never expands or recurses without bound: aliases are capped, flow collections nested deeper
+ * than any configuration needs are refused before the YAML library recurses into them, and the
+ * text it is given is already size-bounded by the read helper.
  */
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -65,6 +66,32 @@ export interface ValidatedYaml<T> {
 }
 
 const validators = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Deeper than any configuration nests (a policy's check compositions reach a handful of levels),
+ * far shallower than where the YAML library's recursive composer exhausts the stack, which it
+ * reaches only after seconds of work on a hostile document.
+ */
+const MAX_FLOW_DEPTH = 64;
+
+/** The offset where flow collections (`[`, `{`) first nest deeper than MAX_FLOW_DEPTH, if they do. */
+function tooDeepAt(text: string): number | undefined {
+  // The lexer is a generator: it stops with the first collection too deep, however long the text.
+  let depth = 0;
+  let offset = 0;
+  for (const token of new (yaml().Lexer)().lex(text)) {
+    // Control tokens mark the lexer's modes and stand for no source text.
+    if (token.length === 1 && token < ' ' && token !== '\n' && token !== '\t' && token !== '\r') continue;
+    if (token === '[' || token === '{') {
+      depth += 1;
+      if (depth > MAX_FLOW_DEPTH) return offset;
+    } else if (token === ']' || token === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+    offset += token.length;
+  }
+  return undefined;
+}
 
 function validatorFor(schema: object): ValidateFunction {
   let validate = validators.get(schema);
@@ -156,6 +183,12 @@ function keyOffset(document: Document, path: KeyPath): number | undefined {
 export function parseValidatedYaml<T>(text: string, file: string, schema: object, options: YamlConfigOptions = {}): ValidatedYaml<T> {
   const style = options.style ?? 'file:line:col';
   const { parseDocument, LineCounter } = yaml();
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) {
+    const line = text.slice(0, deep).split('\n').length;
+    const column = deep - text.lastIndexOf('\n', deep - 1);
+    throw new ConfigError({ file, line, ...(style === 'file:line:col' ? { column } : {}) }, `collections nested more than ${MAX_FLOW_DEPTH} levels deep; refusing the document`);
+  }
   const lines = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true, lineCounter: lines });
   const position = (offset: number | undefined): Pick<ConfigProblemPlace, 'line' | 'column'> => {

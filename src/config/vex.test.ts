@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { loadOpenVex, parseOpenVex } from './vex.js';
@@ -35,5 +36,20 @@ describe('OpenVEX', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses any malformed document with a usage error, never a crash', () => {
+    const anything = fc.oneof(fc.jsonValue(), fc.constantFrom('not_affected', 'fixed', 'pkg:npm/a', 'CVE-1'));
+    const statement = fc.dictionary(fc.constantFrom('vulnerability', 'products', 'status', 'justification', 'impact_statement', 'timestamp', 'subcomponents', '@id', 'name', 'aliases'), fc.oneof(anything, fc.array(fc.dictionary(fc.constantFrom('@id', 'subcomponents', 'identifiers', 'hashes'), anything))), { maxKeys: 6 });
+    fc.assert(
+      fc.property(fc.array(statement, { maxLength: 3 }), anything, (statements, timestamp) => {
+        try {
+          parseOpenVex(JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', timestamp, statements }), 'v.json');
+        } catch (error) {
+          expect(error).toBeInstanceOf(UsageError);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
