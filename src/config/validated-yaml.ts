@@ -23,8 +23,8 @@ export type KeyPath = readonly (string | number)[];
 
 /**
  * How a kind of file names places in its messages: `file:line:col` with `controls[0].check`, or
- * `file:line` with `fail.cvss.0` for the gate and ignore files, whose messages have always had
- * that form and are matched on it.
+ * `file:line` with `fail.cvss.0` for the gate and ignore files, whose messages have had that form
+ * since they were introduced (the CLI's tests match on it).
  */
 export type PlaceStyle = 'file:line:col' | 'file:line';
 

@@ -48,16 +48,13 @@ export interface CriteriaInput {
 
 type CriterionHead = Pick<Criterion, 'id' | 'kind' | 'title' | 'configured' | 'configuredValue'>;
 
-/** The severity order of the verdict's severity criteria (the scale, highest first). */
-const SEVERITY_ORDER: readonly Severity[] = SEVERITIES;
-
 export function cvssTitle(version: CvssVersionChoice): string {
   return `CVSS ${version === 'max' ? 'any version' : `v${version}`} base score`;
 }
 
-function head(head: CriterionHead): CriterionHead {
+function head(fields: CriterionHead): CriterionHead {
   // configuredValue only when configured, and in this key order: the verdict's JSON is compared byte for byte.
-  const { id, kind, title, configured, configuredValue } = head;
+  const { id, kind, title, configured, configuredValue } = fields;
   return { id, kind, title, configured, ...(configuredValue !== undefined ? { configuredValue } : {}) };
 }
 
@@ -73,11 +70,11 @@ function count(findings: readonly Finding[], applies: (finding: Finding) => bool
 }
 
 function severityLimitCriteria({ gate, considered, excluded }: CriteriaInput): EvaluatedCriterion[] {
-  const hits = new Map<Severity, Finding[]>(SEVERITY_ORDER.map((severity) => [severity, []]));
+  const hits = new Map<Severity, Finding[]>(SEVERITIES.map((severity) => [severity, []]));
   for (const finding of considered) hits.get(finding.severity)?.push(finding);
-  const excludedHits = new Map<Severity, number>(SEVERITY_ORDER.map((severity) => [severity, 0]));
+  const excludedHits = new Map<Severity, number>(SEVERITIES.map((severity) => [severity, 0]));
   for (const finding of excluded) excludedHits.set(finding.severity, (excludedHits.get(finding.severity) ?? 0) + 1);
-  return SEVERITY_ORDER.map((severity) => {
+  return SEVERITIES.map((severity) => {
     const limit = gate.severityLimits[severity];
     const found = hits.get(severity) ?? [];
     const base = { id: `severity:${severity}`, kind: 'severity-limit' as const, title: `${severity} findings`, configured: limit !== undefined, ...(limit !== undefined ? { configuredValue: `> ${limit}` } : {}) };
