@@ -34,7 +34,9 @@ export { VulnDatabase, openVulnDatabase, defaultDatabasePath } from './vulndb/da
 
 // The image gate.
 export { evaluateImageGate, aggregateVerdicts } from './gate/evaluate.js';
-export { buildGateConfig, type GateConfig, type GateFlags } from './gate/gate-config.js';
+export { buildGateConfig, type GateFlags } from './config/gate-file.js';
+export { ConfigError } from './config/config-error.js';
+export type { GateConfig } from './gate/gate-config.js';
 
 // Compliance: targets, policies, exceptions, credentials, the compliance gate.
 export { scanCompliance, type ComplianceScanOptions } from './compliance/scan-compliance.js';
@@ -42,8 +44,8 @@ export { openTarget, type OpenTargetOptions } from './compliance/targets/open-ta
 export { AuthenticationError, TargetUnavailableError, TargetReadError, CommandTimeoutError, type Target, type TargetKind } from './compliance/targets/target.js';
 export { builtinPolicies, resolvePolicies, loadPolicyFile, parsePolicy } from './compliance/policy/load-policy.js';
 export type { Policy } from './compliance/policy/policy-types.js';
-export { loadExceptions, parseExceptions, type ExceptionEntry } from './compliance/exceptions.js';
-export { loadAuthenticationRecord, type AuthenticationRecord } from './compliance/credentials.js';
+export { loadExceptions, parseExceptions, type ExceptionEntry } from './config/exceptions.js';
+export { loadAuthenticationRecord, type AuthenticationRecord } from './config/credentials.js';
 export { DEFAULT_SCAN_NAME, expandScanName } from './compliance/scan-name.js';
 export { evaluateComplianceGate, DEFAULT_COMPLIANCE_GATE } from './gate/compliance-gate.js';
 

@@ -1,44 +1,19 @@
 /**
- * Configuration from a YAML file, applied under the command line and the environment:
- * precedence is flag > `TOLLGATE_*` variable > file > built-in default.
+ * Configuration from tollgate.yaml (read and checked by src/config/tollgate-file.ts), applied
+ * under the command line and the environment: precedence is flag > `TOLLGATE_*` variable > file >
+ * built-in default.
  *
  * The file maps option names (as written on the command line, without `--`) to values. Keys at
  * the top level apply to every command that has that option; a section named for a command
  * (`image: { scan: { ... } }`) applies to that command only. An unknown key is a usage error,
- * so a typo never silently does nothing.
+ * so a typo never silently does nothing. Never reads a file.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { yaml } from '../util/yaml.js';
+import type { ConfigTree } from '../config/tollgate-file.js';
 import { UsageError } from '../errors.js';
-
-export const DEFAULT_CONFIG_FILES = ['tollgate.yaml', '.tollgate.yaml'];
-
-export type ConfigTree = Record<string, unknown>;
 
 function isMapping(value: unknown): value is ConfigTree {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function loadConfigFile(file: string | undefined): { file?: string; tree: ConfigTree } {
-  const chosen = file ?? DEFAULT_CONFIG_FILES.find((candidate) => existsSync(candidate));
-  if (!chosen) return { tree: {} };
-  let text: string;
-  try {
-    text = readFileSync(chosen, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read configuration file ${chosen}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const document = yaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    const where = first?.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : '';
-    throw new UsageError(`${chosen}${where}: invalid YAML: ${first?.message.split('\n')[0] ?? 'parse error'}`);
-  }
-  const tree: unknown = document.toJS({ maxAliasCount: 50 });
-  if (tree === null || tree === undefined) return { file: chosen, tree: {} };
-  if (!isMapping(tree)) throw new UsageError(`${chosen}: the configuration must be a mapping of option names to values`);
-  return { file: chosen, tree };
 }
 
 function commandPath(command: Command): string[] {

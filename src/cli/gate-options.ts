@@ -3,7 +3,7 @@
  * repeated and takes comma-separated values; all of them add to the gate file (`--gate`).
  */
 import { Option, type Command } from 'commander';
-import type { GateFlags } from '../gate/gate-config.js';
+import type { GateFlags } from '../config/gate-file.js';
 import { parseSingleSeverity } from './options.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -5,7 +5,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, isTollgateError, messageOf } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
-import { applyConfig, loadConfigFile } from './config-file.js';
+import { loadConfigFile } from '../config/tollgate-file.js';
+import { applyConfig } from './config-file.js';
 
 export function buildProgram(): Command {
   const program = new Command('tollgate')

@@ -9,8 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ScanError } from '../errors.js';
-import type { AuthenticationRecord } from '../compliance/credentials.js';
-import { resolveEnvValue } from '../compliance/env-values.js';
+import type { AuthenticationRecord } from '../config/credentials.js';
+import { resolveEnvValue } from '../util/env-values.js';
 import type { ExceptionEntry } from '../compliance/exceptions.js';
 import type { Policy } from '../compliance/policy/policy-types.js';
 import { scanCompliance } from '../compliance/scan-compliance.js';

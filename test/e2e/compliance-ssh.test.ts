@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAuthenticationRecord } from '../../src/compliance/credentials.js';
+import { loadAuthenticationRecord } from '../../src/config/credentials.js';
 import { parsePolicy, resolvePolicies } from '../../src/compliance/policy/load-policy.js';
 import type { ComplianceResult } from '../../src/model/compliance-result.js';
 import { scanCompliance } from '../../src/compliance/scan-compliance.js';

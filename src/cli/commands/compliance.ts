@@ -112,9 +112,9 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
   const commandTimeoutMs = seconds(flags.commandTimeout, '--command-timeout') * 1000;
   const { resolvePolicies, builtinPolicies } = await import('../../compliance/policy/load-policy.js');
   const policies = flags.policy && flags.policy.length > 0 ? resolvePolicies(flags.policy) : builtinPolicies();
-  const exceptions = flags.exceptions ? (await import('../../compliance/exceptions.js')).loadExceptions(flags.exceptions) : [];
+  const exceptions = flags.exceptions ? (await import('../../config/exceptions.js')).loadExceptions(flags.exceptions) : [];
   if (Boolean(flags.credentials) !== Boolean(flags.auth)) throw new UsageError('--credentials and --auth go together: the file of records and the name of the one to use');
-  const record = flags.credentials && flags.auth ? (await import('../../compliance/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) : undefined;
+  const record = flags.credentials && flags.auth ? (await import('../../config/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) : undefined;
   const scanName = expandScanName(flags.scanName, new Date());
   const progress = createProgress({ quiet: flags.quiet });
 

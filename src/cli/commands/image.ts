@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { ResultFilters } from '../../engine/summary.js';
-import { buildGateConfig, type GateFlags } from '../../gate/gate-config.js';
+import { buildGateConfig, type GateFlags } from '../../config/gate-file.js';
 import type { ImageJobResult } from '../../jobs/image-job.js';
 import type { Severity } from '../../model/severity.js';
 import { RENDERERS } from '../../report/list.js';

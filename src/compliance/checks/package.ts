@@ -2,7 +2,7 @@
  * `package`: an OS package installed (optionally in a version range, in the package's own version
  * ordering) or absent, from the target's dpkg, apk or rpm database.
  */
-import { compileSoftwareSpec, parseSoftwareSpec } from '../../gate/software-spec.js';
+import { compileSoftwareSpec, parseSoftwareSpec } from '../../ecosystems/software-spec.js';
 import { TargetReadError } from '../../image/fs/fs-view.js';
 import type { PackageCheck } from '../policy/policy-types.js';
 import { EvidenceBuilder, type CheckType } from './check-type.js';

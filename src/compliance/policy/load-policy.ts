@@ -4,10 +4,11 @@
  * (duplicate control ids, regular expressions that do not compile, operators without a value);
  * every mistake is a usage error (exit 2) naming the file, line and field.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { readConfigText } from '../../config/read-config-file.js';
+import { parseValidatedYaml, type ValidatedYaml } from '../../config/validated-yaml.js';
 import { UsageError } from '../../errors.js';
-import { parseValidatedYaml, type ValidatedYaml } from '../../util/validated-yaml.js';
 import { builtinPolicyDir, loadSchema } from './schemas.js';
 import type { CheckDefinition, Operator, Policy } from './policy-types.js';
 
@@ -78,17 +79,7 @@ export function parsePolicy(text: string, origin: string): Policy {
 }
 
 export function loadPolicyFile(file: string): Policy {
-  let text: string;
-  try {
-    const stats = statSync(file);
-    if (!stats.isFile()) throw new UsageError(`policy ${file}: not a file`);
-    if (stats.size > MAX_POLICY_BYTES) throw new UsageError(`policy ${file}: ${stats.size} bytes is over the ${MAX_POLICY_BYTES}-byte limit for policies`);
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read the policy ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  return parsePolicy(text, file);
+  return parsePolicy(readConfigText(file, 'the policy', { maxBytes: MAX_POLICY_BYTES }), file);
 }
 
 /** The built-in policies, by id. */

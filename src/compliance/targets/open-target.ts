@@ -4,7 +4,7 @@
  * target kinds (list.ts), never by a chain of special cases here.
  */
 import { UsageError } from '../../errors.js';
-import { resolveEnvValue } from '../env-values.js';
+import { resolveEnvValue } from '../../util/env-values.js';
 import { TARGET_KINDS, unknownTargetMessage } from './list.js';
 import type { OpenTargetOptions, Target } from './target.js';
 

@@ -2,7 +2,7 @@
  * `ssh://user@host[:port]` target specifications; the host or the user may be written `env.NAME`.
  */
 import { UsageError } from '../../errors.js';
-import { resolveEnvValue } from '../env-values.js';
+import { resolveEnvValue } from '../../util/env-values.js';
 
 export interface SshAddress {
   user?: string;

@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
 import { UsageError } from '../../errors.js';
 import { TargetReadError, type FileInfo } from '../../image/fs/fs-view.js';
-import type { AuthenticationRecord } from '../credentials.js';
+import type { AuthenticationRecord } from '../../config/credentials.js';
 import { verifyHostKey } from './host-keys.js';
 import { parseSshAddress } from './ssh-address.js';
 import { AuthenticationError, CommandTimeoutError, MAX_COMMAND_OUTPUT_BYTES, TargetUnavailableError, type CommandResult, type OpenTargetOptions, type RunOptions, type Target } from './target.js';

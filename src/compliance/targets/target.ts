@@ -8,7 +8,7 @@
 import { ScanError, TollgateError, ExitCode } from '../../errors.js';
 import type { FsView } from '../../image/fs/fs-view.js';
 import type { OpenImageOptions } from '../../image/sources.js';
-import type { AuthenticationRecord } from '../credentials.js';
+import type { AuthenticationRecord } from '../../config/credentials.js';
 
 // A target's read errors are its filesystem view's; named here too for code that only knows targets.
 export { TargetReadError, type FileInfo, type FileType, type ReadFailure } from '../../image/fs/fs-view.js';

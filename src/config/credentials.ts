@@ -1,7 +1,8 @@
 /**
- * Authentication records: named entries of a credentials file (YAML) whose secrets come from
- * environment variables or files, never from the file itself or the command line, so the file can
- * be committed and the secrets stay in the CI's secret store.
+ * Loading authentication records (docs/schema/credentials.schema.json): named entries of a
+ * credentials file whose secrets come from environment variables or files, never from the file
+ * itself or the command line, so the file can be committed and the secrets stay in the CI's
+ * secret store.
  *
  *   records:
  *     - name: web-servers
@@ -13,14 +14,29 @@
  *       sudo: true                            # `sudo -n` for root-only files; or
  *       sudo: { password: { env: SUDO_PASSWORD } }   # a sudo password fed on stdin
  *
- * The schema lives in docs/schema/credentials.schema.json.
+ * Never puts a secret in a message: errors name the record, the variable or the file.
  */
-import { readFileSync } from 'node:fs';
+import { resolveEnvValue } from '../util/env-values.js';
+import { Secret } from '../util/secret.js';
 import { UsageError } from '../errors.js';
-import { parseValidatedYaml } from '../util/validated-yaml.js';
-import { resolveEnvValue } from './env-values.js';
-import { loadSchema } from './policy/schemas.js';
-import { Secret } from './secret.js';
+import { readConfigBytes, readConfigText } from './read-config-file.js';
+import { loadConfigSchema } from './schemas.js';
+import { parseValidatedYaml } from './validated-yaml.js';
+
+/**
+ * An authentication record: what a compliance target needs to log in (a user name and the secrets
+ * or agent to prove it) and whether to use sudo.
+ */
+export interface AuthenticationRecord {
+  name: string;
+  username: string;
+  password?: Secret;
+  privateKey?: Secret;
+  passphrase?: Secret;
+  agent?: string;
+  /** Undefined: no sudo. `true`: `sudo -n`. A secret: the sudo password, written to sudo's stdin. */
+  sudo?: true | Secret;
+}
 
 type SecretSource = { env: string } | { file: string };
 
@@ -36,38 +52,17 @@ interface RecordFile {
   }[];
 }
 
-export interface AuthenticationRecord {
-  name: string;
-  username: string;
-  password?: Secret;
-  privateKey?: Secret;
-  passphrase?: Secret;
-  agent?: string;
-  /** Undefined: no sudo. `true`: `sudo -n`. A secret: the sudo password, written to sudo's stdin. */
-  sudo?: true | Secret;
-}
-
 function readSecret(source: SecretSource, what: string, env: NodeJS.ProcessEnv): Secret {
   if ('env' in source) {
     const value = env[source.env];
     if (value === undefined || value === '') throw new UsageError(`${what}: the environment variable ${source.env} is not set`);
     return new Secret(value);
   }
-  try {
-    return new Secret(readFileSync(source.file));
-  } catch (error) {
-    throw new UsageError(`${what}: cannot read the secret file ${source.file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  return new Secret(readConfigBytes(source.file, 'the secret file', { context: what }));
 }
 
 export function loadAuthenticationRecord(file: string, name: string, env: NodeJS.ProcessEnv = process.env): AuthenticationRecord {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read the credentials file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  const { data, where } = parseValidatedYaml<RecordFile>(text, file, loadSchema('credentials'));
+  const { data, where } = parseValidatedYaml<RecordFile>(readConfigText(file, 'the credentials file'), file, loadConfigSchema('credentials'));
   const index = data.records.findIndex((record) => record.name === name);
   const record = data.records[index];
   if (!record) throw new UsageError(`${file}: no authentication record named "${name}" (records: ${data.records.map((entry) => entry.name).join(', ') || 'none'})`);

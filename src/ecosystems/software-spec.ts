@@ -10,7 +10,7 @@
 import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import type { Package } from '../model/package.js';
-import { schemeForPackageType } from '../ecosystems/list.js';
+import { schemeForPackageType } from './list.js';
 
 export type Comparator = '<' | '<=' | '>' | '>=' | '=' | '!=';
 
