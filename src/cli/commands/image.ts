@@ -12,7 +12,7 @@ import { aggregateVerdicts, evaluateImageGate } from '../../gate/evaluate.js';
 import { buildGateConfig, type GateFlags } from '../../gate/gate-config.js';
 import type { AggregateVerdict } from '../../model/image-verdict.js';
 import { parsePlatform } from '../../image/platform.js';
-import { openImage } from '../../image/sources.js';
+import { imageReferenceHelp, openImage } from '../../image/sources.js';
 import type { Severity } from '../../model/severity.js';
 import { RENDERERS } from '../../report/list.js';
 import { publishCiOutput } from '../ci-outputs.js';
@@ -21,14 +21,13 @@ import { addGateOptions, gateFlagsOf } from '../gate-options.js';
 import { cacheDirOption, cacheMaxSizeOption, dbOption, parseSeverityList, quietOption } from '../options.js';
 import { defaultCacheDir, LayerCache } from '../../engine/layer-cache.js';
 import { createProgress } from '../progress.js';
-import { collectFormats, reportTargets, writeReports } from '../report-outputs.js';
+import { addRendererOptions, collectFormats, reportTargets, writeReports } from '../report-outputs.js';
 
 interface ImageScanOptions extends GateFlags {
   format?: string[];
   output?: string;
   severity?: Severity[];
   ignoreUnfixed?: boolean;
-  sarifSeverity?: Severity[];
   summaryOutput?: string;
   webhook?: string;
   db?: string;
@@ -48,12 +47,11 @@ export function registerImageCommand(program: Command): void {
   const scan = image
     .command('scan')
     .description('scan images for vulnerable packages and apply the gate')
-    .argument('<refs...>', 'image references: docker:<name|id|digest>, registry:<host/repo:tag>, docker-archive:<file.tar>, oci:<dir>[:tag], dir:<rootfs>, or a bare name (daemon, then registry)')
+    .argument('<refs...>', imageReferenceHelp())
     .addOption(new Option('-f, --format <format[=file]>', `report format, repeatable, each with its own file (${RENDERERS.filter((r) => r.kinds.includes('image')).map((r) => r.id).join(', ')})`).argParser(collectFormats))
     .addOption(new Option('-o, --output <file>', 'write the report that has no file of its own here instead of stdout').env('TOLLGATE_OUTPUT'))
     .addOption(new Option('--severity <levels>', 'report only findings at these severities (comma-separated); the gate sees the same').argParser(parseSeverityList).env('TOLLGATE_SEVERITY'))
     .addOption(new Option('--ignore-unfixed', 'report only findings that have a fixed version').env('TOLLGATE_IGNORE_UNFIXED'))
-    .addOption(new Option('--sarif-severity <levels>', 'severities the SARIF report shows; never changes the verdict').argParser(parseSeverityList))
     .addOption(new Option('--summary-output <file>', 'write the verdict (JSON) to this file').env('TOLLGATE_SUMMARY_OUTPUT'))
     .addOption(new Option('--webhook <url>', 'POST the verdict (JSON) here after the run; failure to deliver is only a warning').env('TOLLGATE_WEBHOOK'))
     .addOption(new Option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image').default('linux/amd64').env('TOLLGATE_PLATFORM'))
@@ -66,6 +64,7 @@ export function registerImageCommand(program: Command): void {
     .addOption(new Option('--no-cache', 'do not read or write the layer cache'))
     .addOption(dbOption())
     .addOption(quietOption());
+  addRendererOptions(scan, 'image');
   addGateOptions(scan).action(async (references: string[], options: ImageScanOptions) => {
     process.exitCode = await runImageScan(references, options);
   });
@@ -135,7 +134,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
     duplicates,
   );
   const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  await writeReports(targets, (renderer, renderOptions) => renderer.renderImage?.({ scans, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, ...(options.sarifSeverity ? { sarifSeverities: options.sarifSeverity } : {}) });
+  await writeReports(targets, (renderer, renderOptions) => renderer.renderImage?.({ scans, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, flags: options });
   const verdictJson = `${JSON.stringify(verdict, null, 2)}\n`;
   if (options.summaryOutput) await writeFile(options.summaryOutput, verdictJson);
   await publishCiOutput(verdictJson);
