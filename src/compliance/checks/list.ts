@@ -1,7 +1,8 @@
 /**
  * The one list of compliance check types. Adding a check type: a folder in this directory whose
  * index.ts exports its definition's type, its schema fragment and its evaluation, and one line
- * here; the policy schema (docs/schema/policy.schema.json) is composed from this list.
+ * here. The policy schema is composed from this list; its published copy,
+ * docs/schema/policy.schema.json, is rewritten by `npx vitest run src/compliance/policy/native-yaml --update`.
  *
  * The list never lets a definition reach a check type that did not declare its `type`: lookups go
  * by the `type` values each check type lists, and two check types may not claim the same one.

@@ -21,6 +21,6 @@ export function policyFormatOf(file: string, text: string, formats: readonly Pol
   if (named.length === 1 && named[0]) return named[0];
   const recognised = (named.length > 0 ? named : formats).find((format) => format.sniff(text));
   if (recognised) return recognised;
-  const known = formats.map((format) => `${format.id} (${format.description}: ${format.extensions.join(', ')})`).join('; ');
-  throw new UsageError(`policy ${file}: not in a policy format Tollgate reads; known formats: ${known}`);
+  const known = formats.map((format) => `${format.id} (${format.description}; ${format.extensions.join(', ')})`).join(', ');
+  throw new UsageError(`policy ${file}: not in a policy format Tollgate reads; the known formats are ${known}`);
 }

@@ -118,7 +118,7 @@ const SCHEMA_VERSION_KEY = /(^|[{,])\s*["']?schemaVersion["']?\s*:/m;
 
 export const nativeYamlFormat: PolicyFormat = {
   id: 'native-yaml',
-  description: "Tollgate's native YAML policy (schemaVersion 1)",
+  description: "Tollgate's native YAML policy with schemaVersion 1",
   extensions: ['.yaml', '.yml'],
   sniff: (text) => SCHEMA_VERSION_KEY.test(text),
   parse: parseNativePolicy,
