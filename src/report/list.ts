@@ -18,20 +18,18 @@ export interface RendererEntry<Own extends object = object> {
   load(): Promise<Renderer<Own>>;
 }
 
-const sarif: RendererEntry<SarifOptions> = {
-  id: 'sarif',
-  description: 'SARIF 2.1.0 for code scanning',
-  kinds: ['image'],
-  options: { severities: { flag: '--sarif-severity <levels>', description: 'severities the SARIF report shows; never changes the verdict', parse: parseSeverityList } },
-  load: async () => (await import('./sarif/index.js')).sarifRenderer,
-};
-
 export const RENDERERS: readonly RendererEntry[] = [
   { id: 'table', description: 'a summary and a findings table for terminals and CI logs', kinds: ['image', 'compliance'], load: async () => (await import('./table/index.js')).tableRenderer },
   { id: 'json', description: 'the full scan result and verdict as versioned JSON', kinds: ['image', 'compliance'], load: async () => (await import('./json/index.js')).jsonRenderer },
   { id: 'html', description: 'a self-contained HTML report, readable under a strict Content-Security-Policy', kinds: ['image', 'compliance'], load: async () => (await import('./html/index.js')).htmlRenderer },
   { id: 'junit', description: 'JUnit XML, one test case per gate criterion', kinds: ['image', 'compliance'], load: async () => (await import('./junit/index.js')).junitRenderer },
-  sarif,
+  {
+    id: 'sarif',
+    description: 'SARIF 2.1.0 for code scanning',
+    kinds: ['image'],
+    options: { severities: { flag: '--sarif-severity <levels>', description: 'severities the SARIF report shows; never changes the verdict', parse: parseSeverityList } },
+    load: async () => (await import('./sarif/index.js')).sarifRenderer,
+  } satisfies RendererEntry<SarifOptions>,
   { id: 'markdown', description: 'a compact Markdown summary for CI job summaries', kinds: ['image', 'compliance'], load: async () => (await import('./markdown/index.js')).markdownRenderer },
   { id: 'cyclonedx', description: 'a CycloneDX 1.6 JSON SBOM with vulnerabilities', kinds: ['image'], load: async () => (await import('./cyclonedx/index.js')).cyclonedxRenderer },
 ];
