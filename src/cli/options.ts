@@ -14,20 +14,7 @@ export function quietOption(): Option {
   return new Option('-q, --quiet', 'no progress display and no summary on stderr').env('TOLLGATE_QUIET');
 }
 
-/** A comma-separated list of severities; repeated flags (and YAML lists) add up. */
-export function parseSeverityList(text: string, previous: Severity[] = []): Severity[] {
-  const severities = text
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const severity = parseSeverity(part);
-      if (!severity) throw new UsageError(`invalid severity "${part}" (use CRITICAL, HIGH, MEDIUM, LOW, NEGLIGIBLE, UNKNOWN or 5..1)`);
-      return severity;
-    });
-  if (severities.length === 0) throw new UsageError('--severity needs at least one level');
-  return [...new Set([...previous, ...severities])];
-}
+export { parseSeverityList } from '../util/severity-list.js';
 
 export function parseSingleSeverity(flag: string): (text: string) => Severity {
   return (text) => {

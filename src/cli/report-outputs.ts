@@ -1,11 +1,14 @@
 /**
  * `--format FORMAT[=FILE]` (repeatable) and `--output FILE`: which renderers run and where each
- * writes. At most one format may go without a file; it writes to `--output`, or to stdout.
+ * writes. At most one format may go without a file; it writes to `--output`, or to stdout. The
+ * formats' own options (`--sarif-severity`) are flags built from the format list, and each format
+ * is handed its own options only: nothing here knows a format by name.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { rendererEntry, type RendererEntry } from '../report/list.js';
+import { RENDERERS, rendererEntry, rendererOptions, type RendererEntry } from '../report/list.js';
 import type { Renderer, RenderOptions, ReportKind } from '../report/renderer.js';
 
 export interface ReportTarget {
@@ -32,15 +35,42 @@ export function reportTargets(formats: readonly string[] | undefined, output: st
   return targets.map((target) => (target.file || !output ? target : { ...target, file: output }));
 }
 
-/** Renders every target with `render` (the report kind's method of the renderer) and writes it. */
-export async function writeReports(targets: readonly ReportTarget[], render: (renderer: Renderer, options: RenderOptions) => string | undefined, options: { color: boolean; width?: number; sarifSeverities?: RenderOptions['severities'] }): Promise<void> {
+/** The flag of a format's option as commander names its value: `--sarif-severity` -> `sarifSeverity`. */
+function attributeOf(flag: string): string {
+  return new Option(flag).attributeName();
+}
+
+/** Adds the flags of the options of every format that writes reports of `kind` to `command`. */
+export function addRendererOptions(command: Command, kind: ReportKind): Command {
+  for (const entry of RENDERERS.filter((candidate) => candidate.kinds.includes(kind))) {
+    for (const option of rendererOptions(entry)) command.addOption(new Option(option.flag, option.description).argParser(option.parse));
+  }
+  return command;
+}
+
+/** The values a command's flags gave to `entry`'s own options, under the keys its renderer reads. */
+export function ownRenderOptions(entry: RendererEntry, flags: object): Record<string, unknown> {
+  const given = new Map(Object.entries(flags));
+  const own: Record<string, unknown> = {};
+  for (const option of rendererOptions(entry)) {
+    const value: unknown = given.get(attributeOf(option.flag));
+    if (value !== undefined) own[option.key] = value;
+  }
+  return own;
+}
+
+/**
+ * Renders every target with `render` (the report kind's method of the renderer) and writes it.
+ * `flags` are the command's parsed options, where each format finds the values of its own options.
+ */
+export async function writeReports(targets: readonly ReportTarget[], render: (renderer: Renderer, options: RenderOptions) => string | undefined, options: { color: boolean; width?: number; flags?: object }): Promise<void> {
   for (const target of targets) {
     const renderer = await target.renderer.load();
     const text =
       render(renderer, {
         color: options.color && !target.file,
         ...(options.width ? { width: options.width } : {}),
-        ...(target.renderer.id === 'sarif' && options.sarifSeverities ? { severities: options.sarifSeverities } : {}),
+        ...ownRenderOptions(target.renderer, options.flags ?? {}),
       }) ?? '';
     if (target.file) {
       await mkdir(path.dirname(path.resolve(target.file)), { recursive: true });

@@ -1,15 +1,21 @@
 /**
  * The one list of report formats. Adding a format: a folder under src/report/ and one line here.
- * A format's module is loaded when a report in it is written (some pull in large libraries).
+ * A format's module is loaded when a report in it is written (some pull in large libraries), so
+ * what the command line needs of a format before that — its id, the kinds of report it writes,
+ * the options of its own — is declared here.
  */
 import { UsageError } from '../errors.js';
-import type { Renderer, ReportKind } from './renderer.js';
+import type { SarifOptions } from './sarif/index.js';
+import { parseSeverityList } from '../util/severity-list.js';
+import type { Renderer, RendererOption, RendererOptions, ReportKind } from './renderer.js';
 
-export interface RendererEntry {
+export interface RendererEntry<Own extends object = object> {
   readonly id: string;
   readonly description: string;
   readonly kinds: readonly ReportKind[];
-  load(): Promise<Renderer>;
+  /** The options of its own the format accepts; the type makes it declare one per key of `Own`. */
+  readonly options?: RendererOptions<Own>;
+  load(): Promise<Renderer<Own>>;
 }
 
 export const RENDERERS: readonly RendererEntry[] = [
@@ -17,7 +23,13 @@ export const RENDERERS: readonly RendererEntry[] = [
   { id: 'json', description: 'the full scan result and verdict as versioned JSON', kinds: ['image', 'compliance'], load: async () => (await import('./json/index.js')).jsonRenderer },
   { id: 'html', description: 'a self-contained HTML report, readable under a strict Content-Security-Policy', kinds: ['image', 'compliance'], load: async () => (await import('./html/index.js')).htmlRenderer },
   { id: 'junit', description: 'JUnit XML, one test case per gate criterion', kinds: ['image', 'compliance'], load: async () => (await import('./junit/index.js')).junitRenderer },
-  { id: 'sarif', description: 'SARIF 2.1.0 for code scanning', kinds: ['image'], load: async () => (await import('./sarif/index.js')).sarifRenderer },
+  {
+    id: 'sarif',
+    description: 'SARIF 2.1.0 for code scanning',
+    kinds: ['image'],
+    options: { severities: { flag: '--sarif-severity <levels>', description: 'severities the SARIF report shows; never changes the verdict', parse: parseSeverityList } },
+    load: async () => (await import('./sarif/index.js')).sarifRenderer,
+  } satisfies RendererEntry<SarifOptions>,
   { id: 'markdown', description: 'a compact Markdown summary for CI job summaries', kinds: ['image', 'compliance'], load: async () => (await import('./markdown/index.js')).markdownRenderer },
   { id: 'cyclonedx', description: 'a CycloneDX 1.6 JSON SBOM with vulnerabilities', kinds: ['image'], load: async () => (await import('./cyclonedx/index.js')).cyclonedxRenderer },
 ];
@@ -30,4 +42,9 @@ export function rendererEntry(id: string, kind: ReportKind): RendererEntry {
 
 export async function getRenderer(id: string, kind: ReportKind): Promise<Renderer> {
   return rendererEntry(id, kind).load();
+}
+
+/** The options a format declares, each with the key its renderer reads it under, in declaration order. */
+export function rendererOptions(entry: RendererEntry): readonly (RendererOption<unknown> & { readonly key: string })[] {
+  return Object.entries(entry.options ?? {}).map(([key, option]) => ({ ...option, key }));
 }

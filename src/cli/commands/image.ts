@@ -9,6 +9,7 @@ import { ExitCode } from '../../errors.js';
 import type { ResultFilters } from '../../engine/summary.js';
 import { buildGateConfig, type GateFlags } from '../../config/gate-file.js';
 import type { ImageJobResult } from '../../jobs/image-job.js';
+import { imageReferenceHelp } from '../../image/sources.js';
 import type { Severity } from '../../model/severity.js';
 import { RENDERERS } from '../../report/list.js';
 import { publishCiOutput } from '../ci-outputs.js';
@@ -18,14 +19,13 @@ import { addImageOpenOptions, imageOpenOptionsOf, type ImageOpenFlags } from '..
 import { cacheDirOption, cacheMaxSizeOption, dbOption, parseSeverityList, quietOption } from '../options.js';
 import { defaultCacheDir, LayerCache } from '../../engine/layer-cache.js';
 import { createProgress } from '../progress.js';
-import { collectFormats, reportTargets, writeReports } from '../report-outputs.js';
+import { addRendererOptions, collectFormats, reportTargets, writeReports } from '../report-outputs.js';
 
 interface ImageScanOptions extends GateFlags, ImageOpenFlags {
   format?: string[];
   output?: string;
   severity?: Severity[];
   ignoreUnfixed?: boolean;
-  sarifSeverity?: Severity[];
   summaryOutput?: string;
   webhook?: string;
   db?: string;
@@ -42,12 +42,11 @@ export function registerImageCommand(program: Command): void {
   const scan = addImageOpenOptions(image
     .command('scan')
     .description('scan images for vulnerable packages and apply the gate')
-    .argument('<refs...>', 'image references: docker:<name|id|digest>, registry:<host/repo:tag>, docker-archive:<file.tar>, oci:<dir>[:tag], dir:<rootfs>, or a bare name (daemon, then registry)')
+    .argument('<refs...>', imageReferenceHelp())
     .addOption(new Option('-f, --format <format[=file]>', `report format, repeatable, each with its own file (${RENDERERS.filter((r) => r.kinds.includes('image')).map((r) => r.id).join(', ')})`).argParser(collectFormats))
     .addOption(new Option('-o, --output <file>', 'write the report that has no file of its own here instead of stdout').env('TOLLGATE_OUTPUT'))
     .addOption(new Option('--severity <levels>', 'report only findings at these severities (comma-separated); the gate sees the same').argParser(parseSeverityList).env('TOLLGATE_SEVERITY'))
     .addOption(new Option('--ignore-unfixed', 'report only findings that have a fixed version').env('TOLLGATE_IGNORE_UNFIXED'))
-    .addOption(new Option('--sarif-severity <levels>', 'severities the SARIF report shows; never changes the verdict').argParser(parseSeverityList))
     .addOption(new Option('--summary-output <file>', 'write the verdict (JSON) to this file').env('TOLLGATE_SUMMARY_OUTPUT'))
     .addOption(new Option('--webhook <url>', 'POST the verdict (JSON) here after the run; failure to deliver is only a warning').env('TOLLGATE_WEBHOOK')))
     .addOption(new Option('--no-db-auto-update', 'never download the database on first use; fail if it is missing'))
@@ -57,6 +56,7 @@ export function registerImageCommand(program: Command): void {
     .addOption(new Option('--scan-os-owned-files', 'also report language packages read from files an OS package installed (listed twice: as the OS package and as e.g. pypi)').env('TOLLGATE_SCAN_OS_OWNED_FILES'))
     .addOption(dbOption())
     .addOption(quietOption());
+  addRendererOptions(scan, 'image');
   addGateOptions(scan).action(async (references: string[], options: ImageScanOptions) => {
     process.exitCode = await runImageScan(references, options);
   });
@@ -105,7 +105,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
 
   const { scans, verdict } = job;
   const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  await writeReports(targets, (renderer, renderOptions) => renderer.renderImage?.({ scans, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, ...(options.sarifSeverity ? { sarifSeverities: options.sarifSeverity } : {}) });
+  await writeReports(targets, (renderer, renderOptions) => renderer.renderImage?.({ scans, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, flags: options });
   const verdictJson = `${JSON.stringify(verdict, null, 2)}\n`;
   if (options.summaryOutput) await writeFile(options.summaryOutput, verdictJson);
   await publishCiOutput(verdictJson);

@@ -1,9 +1,42 @@
 /**
- * The comparison operators of checks: eq, ne, lt, le, gt, ge, in, regex, present, absent.
+ * The comparison operators of checks: eq, ne, lt, le, gt, ge, in, regex, present, absent — their
+ * types, their JSON Schema, what a policy must satisfy to use them, and how they compare.
  * Numbers compare as numbers when both sides are numeric (`022` equals `22`, octal modes are
  * written as such by policies that need them), otherwise as text.
  */
-import type { ExpectedValue, Operator } from '../policy/policy-types.js';
+import { UsageError } from '../../errors.js';
+import type { SchemaFragment } from './check-type.js';
+
+export const OPERATORS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'regex', 'present', 'absent'] as const;
+export type Operator = (typeof OPERATORS)[number];
+export type ScalarValue = string | number | boolean;
+export type ExpectedValue = ScalarValue | (string | number)[];
+
+export const OPERATOR_SCHEMA: SchemaFragment = { enum: [...OPERATORS] };
+export const EXPECTED_VALUE_SCHEMA: SchemaFragment = {
+  oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: { type: ['string', 'number'] } }],
+};
+
+const NUMERIC_OPERATORS: readonly Operator[] = ['lt', 'le', 'gt', 'ge'];
+
+/** A pattern of a policy must compile: refused at load time, never an ERROR on every target. */
+export function requireRegex(pattern: string, where: string, field: string): void {
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    throw new UsageError(`${where}: ${field}: invalid regular expression: ${(error as Error).message}`);
+  }
+}
+
+/** An operator needs the value it compares with, in the shape it compares. */
+export function requireOperatorValue(operator: Operator, value: unknown, where: string, field: string): void {
+  if (operator === 'present' || operator === 'absent') return;
+  if (value === undefined) throw new UsageError(`${where}: ${field}: operator "${operator}" needs a value`);
+  if (operator === 'in' && !Array.isArray(value)) throw new UsageError(`${where}: ${field}: operator "in" needs a list of values`);
+  if (operator !== 'in' && Array.isArray(value)) throw new UsageError(`${where}: ${field}: operator "${operator}" takes one value, not a list`);
+  if (NUMERIC_OPERATORS.includes(operator) && !Number.isFinite(Number(value))) throw new UsageError(`${where}: ${field}: operator "${operator}" compares numbers; "${String(value)}" is not a number`);
+  if (operator === 'regex') requireRegex(String(value), where, field);
+}
 
 const NUMBER = /^[+-]?\d+(\.\d+)?$/;
 

@@ -1,117 +1,12 @@
 /**
- * The native policy format as TypeScript types (docs/schema/policy.schema.json is the normative
- * description; the loader validates every file against it).
+ * A policy as TypeScript types, whatever format it was loaded from. Its checks are the definitions
+ * of the check types listed in src/compliance/checks/list.ts, each typed in its own folder;
+ * docs/schema/policy.schema.json describes the native YAML format.
  */
 import type { Criticality } from '../../model/control.js';
+import type { CheckDefinition } from '../checks/list.js';
 
-export type Operator = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'regex' | 'present' | 'absent';
-export type ScalarValue = string | number | boolean;
-export type ExpectedValue = ScalarValue | (string | number)[];
-
-export interface FileCheck {
-  type: 'file';
-  path: string;
-  exists?: boolean;
-  ifExists?: boolean;
-  fileType?: 'file' | 'directory' | 'symlink';
-  owner?: string | string[];
-  group?: string | string[];
-  maxMode?: string;
-}
-
-export interface FileContentCheck {
-  type: 'file-content';
-  paths: string[];
-  mustMatch?: string[];
-  mustNotMatch?: string[];
-  ignoreComments?: boolean;
-  capture?: { pattern: string; operator: Operator; value?: ExpectedValue };
-  whenNoFiles?: 'pass' | 'fail';
-}
-
-export type ConfigFormat = 'sshd' | 'login.defs' | 'sysctl' | 'key-value' | 'pam';
-
-export interface ConfigValueCheck {
-  type: 'config-value';
-  format: ConfigFormat;
-  path?: string;
-  key?: string;
-  pam?: { type: 'auth' | 'account' | 'password' | 'session'; module: string; argument?: string };
-  operator: Operator;
-  value?: ExpectedValue;
-  default?: string | number;
-  whenAbsent?: 'pass' | 'fail';
-  ignoreCase?: boolean;
-}
-
-export interface SysctlCheck {
-  type: 'sysctl';
-  key: string;
-  operator: Operator;
-  value?: ExpectedValue;
-}
-
-export interface PackageCheck {
-  type: 'package';
-  name: string | string[];
-  state: 'installed' | 'absent';
-  version?: string;
-}
-
-export interface ServiceCheck {
-  type: 'service';
-  name: string;
-  state: 'enabled' | 'disabled' | 'masked' | 'active' | 'inactive';
-  ifInstalled?: boolean;
-}
-
-export interface KernelModuleCheck {
-  type: 'kernel-module';
-  name: string;
-}
-
-export interface MountCheck {
-  type: 'mount';
-  path: string;
-  options?: string[];
-  ifMounted?: boolean;
-}
-
-export type AccountRule = 'only-root-uid-0' | 'no-empty-passwords' | 'system-accounts-no-login' | 'no-duplicate-uids' | 'no-duplicate-names';
-
-export interface AccountsCheck {
-  type: 'accounts';
-  rule: AccountRule;
-  exempt?: string[];
-}
-
-export interface CommandCheck {
-  type: 'command';
-  run: string;
-  privileged?: boolean;
-  exitCode?: number;
-  stdoutMatches?: string[];
-  stdoutNotMatches?: string[];
-  timeoutSeconds?: number;
-}
-
-export interface CompositeCheck {
-  type: 'all' | 'any' | 'none';
-  checks: CheckDefinition[];
-}
-
-export type CheckDefinition =
-  | FileCheck
-  | FileContentCheck
-  | ConfigValueCheck
-  | SysctlCheck
-  | PackageCheck
-  | ServiceCheck
-  | KernelModuleCheck
-  | MountCheck
-  | AccountsCheck
-  | CommandCheck
-  | CompositeCheck;
+export type { CheckDefinition };
 
 export interface Applicability {
   technology?: string;

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { HostileInputError, ImageError } from '../../errors.js';
 import type { ImageSummary } from '../../model/image-scan.js';
 import type { LayerEntries, LayerEntry, LayerEntryKind } from '../layer-entry.js';
+import { summarizeImage } from '../image-summary.js';
 import { formatBytes, type ScanLimits } from '../limits.js';
 import { joinPath } from '../paths.js';
 import type { ImageSource, LayerDescriptor } from '../source.js';
@@ -123,8 +124,8 @@ export class DirectorySource implements ImageSource {
     }
     const stats = await lstat(root);
     if (!stats.isDirectory()) throw new ImageError(`${dir}: not a folder`);
-    const image: ImageSummary = { reference, source: 'dir', repoTags: [], repoDigests: [], layers: [{ index: 0 }] };
-    return new DirectorySource(image, [{ index: 0 }], root, limits);
+    const layers: LayerDescriptor[] = [{ index: 0 }];
+    return new DirectorySource(summarizeImage({ reference, source: 'dir', layers }), layers, root, limits);
   }
 
   openLayer(index: number): LayerEntries {

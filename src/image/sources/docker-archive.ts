@@ -12,6 +12,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { ImageError, UsageError } from '../../errors.js';
 import type { ImageSummary } from '../../model/image-scan.js';
 import { openRegularFile, streamRange } from '../files.js';
+import { storedSize, summarizeImage } from '../image-summary.js';
 import type { LayerEntries } from '../layer-entry.js';
 import type { ScanLimits } from '../limits.js';
 import { createdByPerLayer, parseImageConfig, parseJsonDocument } from '../oci-types.js';
@@ -170,19 +171,7 @@ export class DockerArchiveSource implements ImageSource {
           ...(createdBy[index] ? { createdBy: createdBy[index] } : {}),
         };
       });
-      const image: ImageSummary = {
-        reference,
-        source: 'docker-archive',
-        id: imageId,
-        repoTags: chosen.RepoTags,
-        repoDigests: [],
-        ...(config.os ? { os: config.os } : {}),
-        ...(config.architecture ? { architecture: config.architecture } : {}),
-        ...(config.variant ? { variant: config.variant } : {}),
-        ...(config.created ? { created: config.created } : {}),
-        size: members.reduce((sum, member) => sum + member.size, 0),
-        layers: layers.map(({ index, diffId, digest, size: layerSize, createdBy: line }) => ({ index, diffId, digest, size: layerSize, createdBy: line })),
-      };
+      const image = summarizeImage({ reference, source: 'docker-archive', id: imageId, repoTags: chosen.RepoTags, config, size: storedSize(layers), layers });
       return new DockerArchiveSource(image, layers, handle, members, limits);
     } catch (error) {
       await handle.close();

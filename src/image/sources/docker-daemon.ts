@@ -12,6 +12,7 @@ import type { ImageSummary } from '../../model/image-scan.js';
 import { connectDocker, type DockerConnection, type DockerConnectionOptions } from '../docker/connection.js';
 import { readImageExport } from '../docker/export-stream.js';
 import { exportImage, inspectImage, type DockerImageInfo } from '../docker/operations.js';
+import { summarizeImage } from '../image-summary.js';
 import type { LayerEntries } from '../layer-entry.js';
 import type { ScanLimits } from '../limits.js';
 import { createdByPerLayer, parseImageConfig, parseJsonDocument } from '../oci-types.js';
@@ -39,19 +40,8 @@ export class DockerDaemonSource implements ImageSource {
     const info = await inspectImage(connection, name);
     const cachedConfig = options.metadata?.getConfig(info.id);
     const descriptors: LayerDescriptor[] = info.diffIds.map((diffId, index) => ({ index, diffId }));
-    const image: ImageSummary = {
-      reference,
-      source: 'docker',
-      id: info.id,
-      repoTags: info.repoTags,
-      repoDigests: info.repoDigests,
-      ...(info.os ? { os: info.os } : {}),
-      ...(info.architecture ? { architecture: info.architecture } : {}),
-      ...(info.variant ? { variant: info.variant } : {}),
-      ...(info.created ? { created: info.created } : {}),
-      ...(info.size !== undefined ? { size: info.size } : {}),
-      layers: descriptors.map(({ index, diffId }) => ({ index, ...(diffId ? { diffId } : {}) })),
-    };
+    // The daemon's inspection stands in for the config until an export pass reads the config itself.
+    const image = summarizeImage({ reference, source: 'docker', id: info.id, repoTags: info.repoTags, repoDigests: info.repoDigests, config: info, size: info.size, layers: descriptors });
     const source = new DockerDaemonSource(image, descriptors, connection, info, options.limits, options.metadata);
     if (cachedConfig) source.applyConfig(cachedConfig);
     return source;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ImageError, UsageError } from '../../errors.js';
 import type { ImageSummary } from '../../model/image-scan.js';
 import { openRegularFile, readBoundedFile, streamRange } from '../files.js';
+import { storedSize, summarizeImage } from '../image-summary.js';
 import type { LayerEntries } from '../layer-entry.js';
 import type { ScanLimits } from '../limits.js';
 import {
@@ -72,20 +73,7 @@ export class OciLayoutSource implements ImageSource {
     const config = parseImageConfig(parseJsonDocument(configBytes, `config ${manifest.config.digest}`), `config ${manifest.config.digest}`);
     const layers = describeLayers(manifest, config);
     const tag = ref.tag ?? chosen.annotations?.[REF_NAME_ANNOTATION];
-    const image: ImageSummary = {
-      reference,
-      source: 'oci',
-      id: manifest.config.digest,
-      manifestDigest,
-      repoTags: tag ? [tag] : [],
-      repoDigests: [],
-      ...(config.os ? { os: config.os } : {}),
-      ...(config.architecture ? { architecture: config.architecture } : {}),
-      ...(config.variant ? { variant: config.variant } : {}),
-      ...(config.created ? { created: config.created } : {}),
-      size: layers.reduce((sum, layer) => sum + (layer.size ?? 0), 0),
-      layers: layers.map(({ index, diffId, digest, size, createdBy }) => ({ index, diffId, digest, size, createdBy })),
-    };
+    const image = summarizeImage({ reference, source: 'oci', id: manifest.config.digest, manifestDigest, repoTags: tag ? [tag] : [], config, size: storedSize(layers), layers });
     return new OciLayoutSource(image, layers, layout, limits);
   }
 

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { ImageError } from '../../errors.js';
 import type { ImageSummary } from '../../model/image-scan.js';
+import { storedSize, summarizeImage } from '../image-summary.js';
 import type { LayerEntries } from '../layer-entry.js';
 import type { ScanLimits } from '../limits.js';
 import { isIndexMediaType, MediaType, parseImageConfig, parseIndex, parseJsonDocument, parseManifest, type ImageManifest, type Platform } from '../oci-types.js';
@@ -70,20 +71,17 @@ export class RegistrySource implements ImageSource {
       const config = parseImageConfig(parseJsonDocument(configBytes, `config ${manifest.config.digest}`), `config ${manifest.config.digest}`);
       const layers = describeLayers(manifest, config);
       const name = `${ref.registry}/${ref.repository}`;
-      const image: ImageSummary = {
+      const image = summarizeImage({
         reference,
         source: 'registry',
         id: manifest.config.digest,
         manifestDigest,
         repoTags: ref.tag ? [`${name}:${ref.tag}`] : [],
         repoDigests: [`${name}@${topDigest}`],
-        ...(config.os ? { os: config.os } : {}),
-        ...(config.architecture ? { architecture: config.architecture } : {}),
-        ...(config.variant ? { variant: config.variant } : {}),
-        ...(config.created ? { created: config.created } : {}),
-        size: layers.reduce((sum, layer) => sum + (layer.size ?? 0), 0),
-        layers: layers.map(({ index, diffId, digest, size, createdBy }) => ({ index, diffId, digest, size, createdBy })),
-      };
+        config,
+        size: storedSize(layers),
+        layers,
+      });
       return new RegistrySource(image, layers, client, options.limits);
     } catch (error) {
       await client.close();

@@ -11,6 +11,12 @@ import type { Severity } from '../../model/severity.js';
 import { TOOL_VERSION } from '../../version.js';
 import { verdictOf, type Renderer } from '../renderer.js';
 
+/** SARIF's own options (declared in src/report/list.ts). */
+export interface SarifOptions {
+  /** The severities the report shows (`--sarif-severity`): what it shows, never what the gate decides. */
+  severities: readonly Severity[];
+}
+
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', NEGLIGIBLE: 'note', UNKNOWN: 'note' };
 /** A score for code-scanning's severity banding when the finding has no CVSS score. */
 const NOMINAL_SCORE: Record<Severity, number> = { CRITICAL: 9.5, HIGH: 8.0, MEDIUM: 5.5, LOW: 2.0, NEGLIGIBLE: 0.1, UNKNOWN: 0.0 };
@@ -34,7 +40,7 @@ function rule(finding: Finding): Record<string, unknown> {
   };
 }
 
-export const sarifRenderer: Renderer = {
+export const sarifRenderer: Renderer<SarifOptions> = {
   id: 'sarif',
   description: 'SARIF 2.1.0 for code scanning, one rule per advisory',
   extension: 'sarif',

@@ -3,10 +3,29 @@
  * decides even when a sibling could not be evaluated; otherwise an ERROR among the parts makes the
  * whole ERROR, never a guess.
  */
-import type { CheckOutcome, Evidence } from '../../model/control.js';
-import { emptyEvidence } from '../../model/control.js';
-import type { CompositeCheck } from '../policy/policy-types.js';
-import type { CheckType } from './check-type.js';
+import type { CheckOutcome, Evidence } from '../../../model/control.js';
+import { emptyEvidence } from '../../../model/control.js';
+import type { CheckType, DefinitionSite, SchemaFragment } from '../check-type.js';
+import type { CheckDefinition } from '../list.js';
+
+export interface CompositeCheck {
+  type: 'all' | 'any' | 'none';
+  checks: CheckDefinition[];
+}
+
+function schema(type: CompositeCheck['type'], description: string): SchemaFragment {
+  return {
+    type: 'object',
+    description,
+    required: ['type', 'checks'],
+    additionalProperties: false,
+    properties: { type: { const: type }, checks: { type: 'array', minItems: 1, items: { $ref: '#/definitions/check' } } },
+  };
+}
+
+function validate(check: CompositeCheck, site: DefinitionSite): void {
+  check.checks.forEach((child, index) => site.validateNested(child, ['checks', index]));
+}
 
 function merged(outcomes: readonly CheckOutcome[], swap = false): Evidence {
   const evidence = emptyEvidence();
@@ -23,7 +42,9 @@ function messages(outcomes: readonly CheckOutcome[], state: CheckOutcome['state'
 }
 
 export const compositeCheck: CheckType<CompositeCheck> = {
-  type: 'all',
+  id: 'composition',
+  schemas: { all: schema('all', 'Every sub-check passes.'), any: schema('any', 'At least one sub-check passes.'), none: schema('none', 'No sub-check passes.') },
+  validate,
   async evaluate(check, context) {
     const outcomes: CheckOutcome[] = [];
     for (const child of check.checks) outcomes.push(await context.evaluate(child));

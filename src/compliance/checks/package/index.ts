@@ -2,13 +2,33 @@
  * `package`: an OS package installed (optionally in a version range, in the package's own version
  * ordering) or absent, from the target's dpkg, apk or rpm database.
  */
-import { compileSoftwareSpec, parseSoftwareSpec } from '../../ecosystems/software-spec.js';
-import { TargetReadError } from '../../image/fs/fs-view.js';
-import type { PackageCheck } from '../policy/policy-types.js';
-import { EvidenceBuilder, type CheckType } from './check-type.js';
+import { compileSoftwareSpec, parseSoftwareSpec } from '../../../ecosystems/software-spec.js';
+import { TargetReadError } from '../../../image/fs/fs-view.js';
+import { EvidenceBuilder, type CheckType, type SchemaFragment } from '../check-type.js';
+
+export interface PackageCheck {
+  type: 'package';
+  name: string | string[];
+  state: 'installed' | 'absent';
+  version?: string;
+}
+
+const SCHEMA: SchemaFragment = {
+  type: 'object',
+  description: 'An OS package, from the dpkg, apk or rpm database.',
+  required: ['type', 'name', 'state'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'package' },
+    name: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }] },
+    state: { enum: ['installed', 'absent'] },
+    version: { type: 'string', description: 'A range in the package\'s own version ordering: ">= 1.2", "< 3.0.13", ">= 1.0 < 2.0".' },
+  },
+};
 
 export const packageCheck: CheckType<PackageCheck> = {
-  type: 'package',
+  id: 'package',
+  schemas: { package: SCHEMA },
   async evaluate(check, { facts }) {
     const { manager, packages } = await facts.packages();
     if (!manager) throw new TargetReadError('/var/lib/dpkg/status', 'not-found', 'no package database (dpkg, apk or rpm) on the target');

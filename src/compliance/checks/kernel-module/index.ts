@@ -3,16 +3,32 @@
  * loading with a command that does nothing (`install <name> /bin/false` or `/bin/true`) — and, on
  * a live host, is not loaded now (/proc/modules). `-` and `_` are one character in module names.
  */
-import { readLinesIfPresent, withoutComment } from '../config/text-files.js';
-import type { KernelModuleCheck } from '../policy/policy-types.js';
-import { EvidenceBuilder, type CheckType } from './check-type.js';
+import { readLinesIfPresent, withoutComment } from '../../config/text-files.js';
+import { EvidenceBuilder, type CheckType, type SchemaFragment } from '../check-type.js';
+
+export interface KernelModuleCheck {
+  type: 'kernel-module';
+  name: string;
+}
+
+const SCHEMA: SchemaFragment = {
+  type: 'object',
+  description: 'A kernel module that must not be loadable (install /bin/false or blacklist in modprobe.d) nor loaded.',
+  required: ['type', 'name'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'kernel-module' },
+    name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+  },
+};
 
 const MODPROBE_DIRS = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/usr/lib/modprobe.d', '/lib/modprobe.d'];
 
 const canonical = (name: string): string => name.replace(/-/g, '_');
 
 export const kernelModuleCheck: CheckType<KernelModuleCheck> = {
-  type: 'kernel-module',
+  id: 'kernel-module',
+  schemas: { 'kernel-module': SCHEMA },
   async evaluate(check, { target, facts }) {
     const wanted = canonical(check.name);
     const evidence = new EvidenceBuilder();

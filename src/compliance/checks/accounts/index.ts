@@ -3,15 +3,35 @@
  * password hash (/etc/shadow, read with privileges), system accounts have no login shell, no
  * duplicate UIDs or names. Password hashes are never copied into evidence; only their shape is.
  */
-import { parseKeyValue } from '../config/key-value.js';
-import type { AccountsCheck } from '../policy/policy-types.js';
-import { EvidenceBuilder, type CheckType } from './check-type.js';
+import { parseKeyValue } from '../../config/key-value.js';
+import { EvidenceBuilder, type CheckType, type SchemaFragment } from '../check-type.js';
+
+export type AccountRule = 'only-root-uid-0' | 'no-empty-passwords' | 'system-accounts-no-login' | 'no-duplicate-uids' | 'no-duplicate-names';
+
+export interface AccountsCheck {
+  type: 'accounts';
+  rule: AccountRule;
+  exempt?: string[];
+}
+
+const SCHEMA: SchemaFragment = {
+  type: 'object',
+  description: 'Rules over /etc/passwd and /etc/shadow.',
+  required: ['type', 'rule'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'accounts' },
+    rule: { enum: ['only-root-uid-0', 'no-empty-passwords', 'system-accounts-no-login', 'no-duplicate-uids', 'no-duplicate-names'] },
+    exempt: { type: 'array', items: { type: 'string' } },
+  },
+};
 
 const NO_LOGIN_SHELLS = /(^|\/)(nologin|false)$/;
 const DEFAULT_EXEMPT = ['root', 'sync', 'shutdown', 'halt'];
 
 export const accountsCheck: CheckType<AccountsCheck> = {
-  type: 'accounts',
+  id: 'accounts',
+  schemas: { accounts: SCHEMA },
   async evaluate(check, { facts }) {
     const evidence = new EvidenceBuilder();
     const exempt = new Set(check.exempt ?? []);

@@ -2,10 +2,54 @@
  * `file-content`: lines of text files (globs, read in name order) that must or must not match
  * regular expressions, and values captured from them compared with an operator.
  */
-import { expandGlob } from '../config/text-files.js';
-import type { FileContentCheck } from '../policy/policy-types.js';
-import { compareValue, describeExpected } from './compare.js';
-import { EvidenceBuilder, type CheckType } from './check-type.js';
+import { UsageError } from '../../../errors.js';
+import { expandGlob } from '../../config/text-files.js';
+import { compareValue, describeExpected, EXPECTED_VALUE_SCHEMA, OPERATOR_SCHEMA, requireOperatorValue, requireRegex, type ExpectedValue, type Operator } from '../compare.js';
+import { EvidenceBuilder, type CheckType, type DefinitionSite, type SchemaFragment } from '../check-type.js';
+
+export interface FileContentCheck {
+  type: 'file-content';
+  paths: string[];
+  mustMatch?: string[];
+  mustNotMatch?: string[];
+  ignoreComments?: boolean;
+  capture?: { pattern: string; operator: Operator; value?: ExpectedValue };
+  whenNoFiles?: 'pass' | 'fail';
+}
+
+const SCHEMA: SchemaFragment = {
+  type: 'object',
+  description: 'Lines of text files, matched with regular expressions.',
+  required: ['type', 'paths'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'file-content' },
+    paths: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^/' }, description: 'Files or globs, read in order.' },
+    mustMatch: { type: 'array', items: { type: 'string', minLength: 1 } },
+    mustNotMatch: { type: 'array', items: { type: 'string', minLength: 1 } },
+    ignoreComments: { type: 'boolean', description: 'Skip lines whose first non-blank character is #. Default true.' },
+    capture: {
+      type: 'object',
+      required: ['pattern', 'operator'],
+      additionalProperties: false,
+      properties: {
+        pattern: { type: 'string', description: 'A regular expression with one capturing group.' },
+        operator: OPERATOR_SCHEMA,
+        value: EXPECTED_VALUE_SCHEMA,
+      },
+    },
+    whenNoFiles: { enum: ['pass', 'fail'], description: 'Outcome when no file exists. Default fail.' },
+  },
+};
+
+function validate(check: FileContentCheck, site: DefinitionSite): void {
+  for (const name of ['mustMatch', 'mustNotMatch'] as const) check[name]?.forEach((pattern, index) => requireRegex(pattern, site.where([name, index]), site.field([name, index])));
+  if (check.capture) {
+    requireRegex(check.capture.pattern, site.where(), site.field(['capture', 'pattern']));
+    requireOperatorValue(check.capture.operator, check.capture.value, site.where(), site.field(['capture']));
+  }
+  if (!check.mustMatch && !check.mustNotMatch && !check.capture) throw new UsageError(`${site.where()}: ${site.field()}: a file-content check needs mustMatch, mustNotMatch or capture`);
+}
 
 const MAX_EVIDENCE_LINE = 200;
 
@@ -15,7 +59,9 @@ function shown(text: string): string {
 }
 
 export const fileContentCheck: CheckType<FileContentCheck> = {
-  type: 'file-content',
+  id: 'file-content',
+  schemas: { 'file-content': SCHEMA },
+  validate,
   async evaluate(check, { target, facts }) {
     const files: string[] = [];
     for (const pattern of check.paths) for (const file of await expandGlob(target, pattern)) if (!files.includes(file)) files.push(file);

@@ -4,9 +4,28 @@
  * itself decides it, so a root filesystem and a live host answer alike; whether a unit is running
  * needs a live host (`systemctl is-active`).
  */
-import type { ServiceCheck } from '../policy/policy-types.js';
-import type { Target } from '../targets/target.js';
-import { EvidenceBuilder, LiveTargetRequired, type CheckContext, type CheckType } from './check-type.js';
+import type { Target } from '../../targets/target.js';
+import { EvidenceBuilder, LiveTargetRequired, type CheckContext, type CheckType, type SchemaFragment } from '../check-type.js';
+
+export interface ServiceCheck {
+  type: 'service';
+  name: string;
+  state: 'enabled' | 'disabled' | 'masked' | 'active' | 'inactive';
+  ifInstalled?: boolean;
+}
+
+const SCHEMA: SchemaFragment = {
+  type: 'object',
+  description: 'A systemd unit.',
+  required: ['type', 'name', 'state'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'service' },
+    name: { type: 'string', minLength: 1 },
+    state: { enum: ['enabled', 'disabled', 'masked', 'active', 'inactive'] },
+    ifInstalled: { type: 'boolean', description: 'An absent unit passes.' },
+  },
+};
 
 const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
 
@@ -46,7 +65,8 @@ async function isActive(context: CheckContext, unit: string): Promise<{ active: 
 }
 
 export const serviceCheck: CheckType<ServiceCheck> = {
-  type: 'service',
+  id: 'service',
+  schemas: { service: SCHEMA },
   async evaluate(check, context) {
     const unit = check.name.includes('.') ? check.name : `${check.name}.service`;
     const state = await unitState(context.target, unit);

@@ -2,11 +2,31 @@
  * `mount`: options of a mount point, from the mount table of a live host (/proc/mounts) or the
  * /etc/fstab of a root filesystem.
  */
-import type { MountCheck } from '../policy/policy-types.js';
-import { EvidenceBuilder, type CheckType } from './check-type.js';
+import { EvidenceBuilder, type CheckType, type SchemaFragment } from '../check-type.js';
+
+export interface MountCheck {
+  type: 'mount';
+  path: string;
+  options?: string[];
+  ifMounted?: boolean;
+}
+
+const SCHEMA: SchemaFragment = {
+  type: 'object',
+  description: 'Mount options of a mount point (/proc/mounts on live targets, /etc/fstab on root filesystems).',
+  required: ['type', 'path'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'mount' },
+    path: { type: 'string', pattern: '^/' },
+    options: { type: 'array', items: { type: 'string' } },
+    ifMounted: { type: 'boolean', description: 'Pass when the path is not a separate mount.' },
+  },
+};
 
 export const mountCheck: CheckType<MountCheck> = {
-  type: 'mount',
+  id: 'mount',
+  schemas: { mount: SCHEMA },
   async evaluate(check, { target, facts }) {
     const table = target.live ? '/proc/mounts' : '/etc/fstab';
     const lines = (await facts.lines(table)) ?? [];

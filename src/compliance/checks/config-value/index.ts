@@ -3,14 +3,67 @@
  * (sshd: first value wins, Include, Match; login.defs and key-value files: last wins; sysctl:
  * sysctl.d precedence; PAM: the module stack with includes followed).
  */
-import { parseKeyValue } from '../config/key-value.js';
-import { parsePamService } from '../config/pam.js';
-import { parseSshdConfig, type ConfigSetting } from '../config/sshd-config.js';
-import { configuredSysctl, normalizeSysctlKey } from '../config/sysctl-files.js';
-import type { CheckOutcome } from '../../model/control.js';
-import type { ConfigValueCheck } from '../policy/policy-types.js';
-import { compareValue, describeExpected } from './compare.js';
-import { EvidenceBuilder, type CheckContext, type CheckType } from './check-type.js';
+import { parseKeyValue } from '../../config/key-value.js';
+import { parsePamService } from '../../config/pam.js';
+import { parseSshdConfig, type ConfigSetting } from '../../config/sshd-config.js';
+import { configuredSysctl, normalizeSysctlKey } from '../../config/sysctl-files.js';
+import type { CheckOutcome } from '../../../model/control.js';
+import { UsageError } from '../../../errors.js';
+import { compareValue, describeExpected, EXPECTED_VALUE_SCHEMA, OPERATOR_SCHEMA, requireOperatorValue, type ExpectedValue, type Operator } from '../compare.js';
+import { EvidenceBuilder, type CheckContext, type CheckType, type DefinitionSite, type SchemaFragment } from '../check-type.js';
+
+export type ConfigFormat = 'sshd' | 'login.defs' | 'sysctl' | 'key-value' | 'pam';
+
+export interface ConfigValueCheck {
+  type: 'config-value';
+  format: ConfigFormat;
+  path?: string;
+  key?: string;
+  pam?: { type: 'auth' | 'account' | 'password' | 'session'; module: string; argument?: string };
+  operator: Operator;
+  value?: ExpectedValue;
+  default?: string | number;
+  whenAbsent?: 'pass' | 'fail';
+  ignoreCase?: boolean;
+}
+
+const SCHEMA: SchemaFragment = {
+  type: 'object',
+  description: 'A configuration value with the real semantics of the program that reads it.',
+  required: ['type', 'format', 'operator'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'config-value' },
+    format: {
+      enum: ['sshd', 'login.defs', 'sysctl', 'key-value', 'pam'],
+      description: 'Whose semantics: sshd (first value wins, Include, Match), login.defs, sysctl (sysctl.d precedence), key-value (KEY=VALUE or KEY VALUE, last wins), pam (module lines).',
+    },
+    path: { type: 'string', pattern: '^/', description: 'The main file (defaults: /etc/ssh/sshd_config, /etc/login.defs, /etc/sysctl.conf).' },
+    key: { type: 'string', minLength: 1 },
+    pam: {
+      type: 'object',
+      required: ['type', 'module'],
+      additionalProperties: false,
+      properties: {
+        type: { enum: ['auth', 'account', 'password', 'session'] },
+        module: { type: 'string', minLength: 1 },
+        argument: { type: 'string', minLength: 1 },
+      },
+    },
+    operator: OPERATOR_SCHEMA,
+    value: EXPECTED_VALUE_SCHEMA,
+    default: { type: ['string', 'number'], description: "The program's built-in value, used when nothing sets the key." },
+    whenAbsent: { enum: ['pass', 'fail'], description: 'Outcome when the key is set nowhere and there is no default. Default fail.' },
+    ignoreCase: { type: 'boolean' },
+  },
+};
+
+function validate(check: ConfigValueCheck, site: DefinitionSite): void {
+  const [where, field] = [site.where(), site.field()];
+  if (check.format === 'pam' ? !check.pam : !check.key) throw new UsageError(`${where}: ${field}: format ${check.format} needs ${check.format === 'pam' ? '"pam"' : '"key"'}`);
+  if (check.format === 'pam' && !check.pam?.argument && !['present', 'absent'].includes(check.operator)) throw new UsageError(`${where}: ${field}: a pam check without "argument" takes operator present or absent`);
+  requireOperatorValue(check.operator, check.value, where, field);
+}
 
 const DEFAULT_PATHS: Record<string, string> = { sshd: '/etc/ssh/sshd_config', 'login.defs': '/etc/login.defs', sysctl: '/etc/sysctl.conf' };
 
@@ -63,7 +116,9 @@ async function evaluatePam(check: ConfigValueCheck, context: CheckContext): Prom
 }
 
 export const configValueCheck: CheckType<ConfigValueCheck> = {
-  type: 'config-value',
+  id: 'config-value',
+  schemas: { 'config-value': SCHEMA },
+  validate,
   async evaluate(check, context) {
     if (check.format === 'pam') return evaluatePam(check, context);
     const key = check.key as string;

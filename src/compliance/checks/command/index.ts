@@ -2,13 +2,45 @@
  * `command`: a command on a live target (local or over SSH), with its exit code and output
  * matched. Runs with the check's own time limit; a command that hangs is ERROR, never PASS.
  */
-import type { CommandCheck } from '../policy/policy-types.js';
-import { EvidenceBuilder, LiveTargetRequired, type CheckType } from './check-type.js';
+import { requireRegex } from '../compare.js';
+import { EvidenceBuilder, LiveTargetRequired, type CheckType, type DefinitionSite, type SchemaFragment } from '../check-type.js';
+
+export interface CommandCheck {
+  type: 'command';
+  run: string;
+  privileged?: boolean;
+  exitCode?: number;
+  stdoutMatches?: string[];
+  stdoutNotMatches?: string[];
+  timeoutSeconds?: number;
+}
+
+const SCHEMA: SchemaFragment = {
+  type: 'object',
+  description: 'A command on a live target.',
+  required: ['type', 'run'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'command' },
+    run: { type: 'string', minLength: 1 },
+    privileged: { type: 'boolean' },
+    exitCode: { type: 'integer' },
+    stdoutMatches: { type: 'array', items: { type: 'string', minLength: 1 } },
+    stdoutNotMatches: { type: 'array', items: { type: 'string', minLength: 1 } },
+    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
+  },
+};
+
+function validate(check: CommandCheck, site: DefinitionSite): void {
+  for (const name of ['stdoutMatches', 'stdoutNotMatches'] as const) check[name]?.forEach((pattern, index) => requireRegex(pattern, site.where([name, index]), site.field([name, index])));
+}
 
 const MAX_EVIDENCE_OUTPUT = 300;
 
 export const commandCheck: CheckType<CommandCheck> = {
-  type: 'command',
+  id: 'command',
+  schemas: { command: SCHEMA },
+  validate,
   async evaluate(check, { target, commandTimeoutMs }) {
     if (!target.run) throw new LiveTargetRequired(`the command "${check.run}"`);
     const timeoutMs = check.timeoutSeconds === undefined ? commandTimeoutMs : check.timeoutSeconds * 1000;

@@ -2,14 +2,39 @@
  * `sysctl`: a kernel parameter. On a live target the running value (/proc/sys); on a root
  * filesystem the value its sysctl configuration sets at boot, which is what will run there.
  */
-import { configuredSysctl, normalizeSysctlKey } from '../config/sysctl-files.js';
-import { readText } from '../config/text-files.js';
-import type { SysctlCheck } from '../policy/policy-types.js';
-import { compareValue, describeExpected } from './compare.js';
-import { EvidenceBuilder, type CheckType } from './check-type.js';
+import { configuredSysctl, normalizeSysctlKey } from '../../config/sysctl-files.js';
+import { readText } from '../../config/text-files.js';
+import { compareValue, describeExpected, EXPECTED_VALUE_SCHEMA, OPERATOR_SCHEMA, requireOperatorValue, type ExpectedValue, type Operator } from '../compare.js';
+import { EvidenceBuilder, type CheckType, type DefinitionSite, type SchemaFragment } from '../check-type.js';
+
+export interface SysctlCheck {
+  type: 'sysctl';
+  key: string;
+  operator: Operator;
+  value?: ExpectedValue;
+}
+
+const SCHEMA: SchemaFragment = {
+  type: 'object',
+  description: 'A kernel parameter: the running value on live targets, the configured one on root filesystems.',
+  required: ['type', 'key', 'operator'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'sysctl' },
+    key: { type: 'string', pattern: '^[a-z0-9_.\\-*/]+$' },
+    operator: OPERATOR_SCHEMA,
+    value: EXPECTED_VALUE_SCHEMA,
+  },
+};
+
+function validate(check: SysctlCheck, site: DefinitionSite): void {
+  requireOperatorValue(check.operator, check.value, site.where(), site.field());
+}
 
 export const sysctlCheck: CheckType<SysctlCheck> = {
-  type: 'sysctl',
+  id: 'sysctl',
+  schemas: { sysctl: SCHEMA },
+  validate,
   async evaluate(check, { target, facts }) {
     const key = normalizeSysctlKey(check.key);
     const evidence = new EvidenceBuilder();

@@ -1,7 +1,36 @@
 /** `file`: existence, type, owner, group and maximum permissions of files (globs allowed). */
-import { expandGlob } from '../config/text-files.js';
-import type { FileCheck } from '../policy/policy-types.js';
-import { EvidenceBuilder, type CheckType } from './check-type.js';
+import { expandGlob } from '../../config/text-files.js';
+import { EvidenceBuilder, type CheckType, type SchemaFragment } from '../check-type.js';
+
+export interface FileCheck {
+  type: 'file';
+  path: string;
+  exists?: boolean;
+  ifExists?: boolean;
+  fileType?: 'file' | 'directory' | 'symlink';
+  owner?: string | string[];
+  group?: string | string[];
+  maxMode?: string;
+}
+
+const NAMES: SchemaFragment = { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }] };
+
+const SCHEMA: SchemaFragment = {
+  type: 'object',
+  description: 'Existence, type, ownership and permissions of files.',
+  required: ['type', 'path'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'file' },
+    path: { type: 'string', pattern: '^/', description: 'An absolute path; may contain * ? [..] globs in any segment.' },
+    exists: { type: 'boolean', description: 'false: the path must not exist. Default true.' },
+    ifExists: { type: 'boolean', description: 'An absent path passes (the remaining requirements apply only to what exists).' },
+    fileType: { enum: ['file', 'directory', 'symlink'] },
+    owner: NAMES,
+    group: NAMES,
+    maxMode: { type: 'string', pattern: '^0?[0-7]{3,4}$', description: 'No permission bit beyond these (octal).' },
+  },
+};
 
 const GLOB = /[*?[]/;
 
@@ -14,7 +43,8 @@ function octal(mode: number): string {
 }
 
 export const fileCheck: CheckType<FileCheck> = {
-  type: 'file',
+  id: 'file',
+  schemas: { file: SCHEMA },
   async evaluate(check, { target, facts }) {
     const paths = GLOB.test(check.path) ? await expandGlob(target, check.path) : [check.path];
     const evidence = new EvidenceBuilder();
