@@ -21,6 +21,7 @@ import { DEFAULT_COMPLIANCE_GATE, evaluateComplianceGate } from '../gate/complia
 import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult } from '../model/compliance-result.js';
 import type { ComplianceGateConfig, ComplianceVerdict } from '../model/compliance-verdict.js';
 import { TOOL_VERSION } from '../version.js';
+import { TARGET_KINDS } from '../compliance/targets/list.js';
 
 export type ComplianceJobProgress =
   | { phase: 'connecting'; target: string }
@@ -68,10 +69,7 @@ export class ComplianceCancelledError extends ScanError {
 /** The kind of target a spec names, for a target that refused the login before it was open. */
 function kindOfSpec(spec: string): TargetKind {
   const resolved = resolveEnvValue(spec, 'target');
-  if (resolved.startsWith('ssh://')) return 'ssh';
-  if (resolved.startsWith('dir:')) return 'dir';
-  if (resolved.startsWith('image:')) return 'image';
-  return 'local';
+  return TARGET_KINDS.find((entry) => entry.matches(resolved))?.kind ?? 'local';
 }
 
 /** The versioned result of a scan that could not log in: no policies, the refusal as its message. */

@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Tollgate from '../../src/index.js';
+import type * as Model from '../../src/model/index.js';
 import type { ComplianceResult } from '../../src/model/compliance-result.js';
 import type { ComplianceVerdict } from '../../src/model/compliance-verdict.js';
 import type { ScanResult } from '../../src/model/image-scan.js';
@@ -60,6 +61,31 @@ describe('the package entry point', () => {
     expect(tollgate.RENDERERS.map((renderer) => renderer.id)).toContain('json');
     expect(tollgate.DEFAULT_COMPLIANCE_GATE.failOnStates).toEqual(['FAIL']);
     expect(new tollgate.ComplianceTimeoutError('local', 1000)).toBeInstanceOf(tollgate.ScanError);
+  });
+});
+
+describe('the model entry point', () => {
+  it('gives the model alone: the documents\' constants and helpers, and no engine, native module or I/O library loaded', async () => {
+    // What a reader of Tollgate's JSON (a CI results tab, a dashboard) imports: `tollgate/model`.
+    const script = [
+      `const model = await import('${PACKAGE}/model');`,
+      "const { createRequire } = await import('node:module');",
+      'const loaded = Object.keys(createRequire(import.meta.url).cache);',
+      'console.log(JSON.stringify({ url: import.meta.resolve(\'' + PACKAGE + '/model\'), severities: model.SEVERITIES, scanVersion: model.SCAN_RESULT_SCHEMA_VERSION, criticalities: model.CRITICALITIES, required: loaded.length }));',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT });
+    const answer = JSON.parse(stdout) as { url: string; severities: string[]; scanVersion: number; criticalities: string[]; required: number };
+    expect(answer.url).toBe(pathToFileURL(path.join(REPO_ROOT, 'dist', 'model', 'index.js')).href);
+    expect(answer.severities).toEqual(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'NEGLIGIBLE', 'UNKNOWN']);
+    expect(answer.scanVersion).toBe(1);
+    expect(answer.criticalities).toEqual(['MINIMAL', 'MEDIUM', 'SERIOUS', 'CRITICAL', 'URGENT']);
+    // No CommonJS module at all: better-sqlite3, ssh2, undici and the rest load through require.
+    expect(answer.required).toBe(0);
+  });
+
+  it('is the same model the library exports', async () => {
+    const model = (await import(`${PACKAGE}/model`)) as typeof Model;
+    expect(model.SEVERITY_RANK).toBe(tollgate.SEVERITY_RANK);
   });
 });
 

@@ -18,7 +18,7 @@ import { evaluateDurationExpression } from '../duration-expression.js';
 import { addImageOpenOptions, imageOpenOptionsOf, type ImageOpenFlags } from '../image-open-options.js';
 import { createProgress } from '../progress.js';
 import { quietOption } from '../options.js';
-import { collectFormats, reportTargets, writeReports } from '../report-outputs.js';
+import { addRendererOptions, collectFormats, reportTargets, writeReports } from '../report-outputs.js';
 
 interface ComplianceScanFlags extends ImageOpenFlags {
   policy?: string[];
@@ -62,7 +62,7 @@ function seconds(text: string, flag: string): number {
 
 export function registerComplianceCommand(program: Command): void {
   const compliance = program.command('compliance').description('policy compliance scanning of hosts, root filesystems and images');
-  addImageOpenOptions(compliance
+  const scan = addImageOpenOptions(compliance
     .command('scan')
     .description('scan a target against policies and apply the compliance gate')
     .argument('[target]', targetKindsHelp(), 'local')
@@ -84,10 +84,10 @@ export function registerComplianceCommand(program: Command): void {
     .addOption(new Option('-f, --format <format[=file]>', `report format, repeatable, each with its own file (${RENDERERS.filter((r) => r.kinds.includes('compliance')).map((r) => r.id).join(', ')})`).argParser(collectFormats))
     .addOption(new Option('-o, --output <file>', 'write the report that has no file of its own here instead of stdout').env('TOLLGATE_OUTPUT'))
     .addOption(new Option('--summary-output <file>', 'write the verdict (JSON) to this file').env('TOLLGATE_SUMMARY_OUTPUT'))
-    .addOption(quietOption())
-    .action(async (target: string, flags: ComplianceScanFlags) => {
-      process.exitCode = await runComplianceScan(target, flags);
-    });
+    .addOption(quietOption());
+  addRendererOptions(scan, 'compliance').action(async (target: string, flags: ComplianceScanFlags) => {
+    process.exitCode = await runComplianceScan(target, flags);
+  });
   compliance
     .command('policies')
     .description('list the built-in policies')
@@ -150,7 +150,7 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
     return ExitCode.Passed;
   }
   const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  await writeReports(targets, (renderer, renderOptions) => renderer.renderCompliance?.({ result, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns });
+  await writeReports(targets, (renderer, renderOptions) => renderer.renderCompliance?.({ result, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, flags });
   const verdictJson = `${JSON.stringify(verdict, null, 2)}\n`;
   if (flags.summaryOutput) await writeFile(flags.summaryOutput, verdictJson);
   await publishCiOutput(verdictJson);

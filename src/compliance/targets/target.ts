@@ -9,6 +9,7 @@ import { ScanError, TollgateError, ExitCode } from '../../errors.js';
 import type { FsView } from '../../image/fs/fs-view.js';
 import type { OpenImageOptions } from '../../image/sources.js';
 import type { AuthenticationRecord } from '../../config/credentials.js';
+import type { TargetKind } from '../../model/compliance-result.js';
 
 // A target's read errors are its filesystem view's; named here too for code that only knows targets.
 export { TargetReadError, type FileInfo, type FileType, type ReadFailure } from '../../image/fs/fs-view.js';
@@ -25,7 +26,8 @@ export interface RunOptions {
   privileged?: boolean;
 }
 
-export type TargetKind = 'local' | 'ssh' | 'dir' | 'image';
+/** The kinds of target, as compliance results name them (the model holds the closed set). */
+export type { TargetKind };
 
 export interface Target extends FsView {
   readonly kind: TargetKind;
