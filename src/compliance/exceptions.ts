@@ -7,8 +7,6 @@
 import picomatch from 'picomatch';
 import type { ExceptionEntry } from '../config/exceptions.js';
 
-export type { ExceptionEntry };
-
 
 /** True while `today` (YYYY-MM-DD) is on or before the expiry date. */
 export function isActive(entry: ExceptionEntry, today: string): boolean {

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { ScanError } from '../errors.js';
 import type { AuthenticationRecord } from '../config/credentials.js';
 import { resolveEnvValue } from '../util/env-values.js';
-import type { ExceptionEntry } from '../compliance/exceptions.js';
+import type { ExceptionEntry } from '../config/exceptions.js';
 import type { Policy } from '../compliance/policy/policy-types.js';
 import { scanCompliance } from '../compliance/scan-compliance.js';
 import { DEFAULT_SCAN_NAME, expandScanName } from '../compliance/scan-name.js';
