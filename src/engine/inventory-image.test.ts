@@ -419,7 +419,7 @@ describe('removing the temporary folder', () => {
     vi.spyOn(ScratchSpace.prototype, 'dispose').mockRejectedValue(new Error('EBUSY: resource busy or locked'));
     const result = await inventoryOf(`oci:${layout}:python`);
     expect(listed(result.packages)).toEqual(['deb:python3-legacy@1.0-1#0', 'deb:python3-yaml@6.0-3+b2#0', 'pypi:requests@2.31.0#1']);
-    expect(result.warnings).toEqual([expect.stringMatching(/^the scan's temporary folder .*could not be removed \(EBUSY: resource busy or locked\); delete it by hand$/)]);
+    expect(result.warnings).toEqual([expect.stringMatching(/^the scan's temporary folder( \S+)? could not be removed \(EBUSY: resource busy or locked\); delete it by hand$/)]);
   });
 
   it('a failure to remove it never hides the scan’s own error', async () => {

@@ -283,7 +283,7 @@ export async function inventoryImage(source: ImageSource, options: InventoryOpti
     await scratch.dispose();
   } catch (error) {
     // The inventory is complete and right: a folder that could not be removed does not change it.
-    inventory.warnings.push(`the scan's temporary folder ${scratch.location ?? ''} could not be removed (${messageOf(error)}); delete it by hand`);
+    inventory.warnings.push(`the scan's temporary folder${scratch.location ? ` ${scratch.location}` : ''} could not be removed (${messageOf(error)}); delete it by hand`);
   }
   return inventory;
 }
