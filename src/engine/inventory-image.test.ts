@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ScanError } from '../errors.js';
 import { SPILL_THRESHOLD, type PostWalkAnalyzer, type SeekableFileAnalyzer } from '../inventory/analyzer.js';
 import { ANALYZERS } from '../inventory/list.js';
@@ -10,8 +10,9 @@ import { openImage } from '../image/sources.js';
 import type { ImageSource } from '../image/source.js';
 import type { PackageRecord } from '../model/package.js';
 import { writeOciLayout, type TestEntry } from '../../test/support/image-builder.js';
-import { inventoryImage, type InventoryOptions } from './inventory-image.js';
+import { inventoryImage, mapWithConcurrency, type InventoryOptions } from './inventory-image.js';
 import { LayerCache } from './layer-cache.js';
+import { ScratchSpace } from './scratch-space.js';
 
 const testdata = (file: string) => readFile(new URL(`../inventory/${file}`, import.meta.url));
 
@@ -118,6 +119,14 @@ beforeAll(async () => {
     { type: 'file', name: 'usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA', content: await testdata('python/testdata/PyYAML-6.0.METADATA') },
     { type: 'file', name: 'usr/lib/python3/dist-packages/legacy-1.0.egg-info', content: 'Metadata-Version: 1.1\nName: legacy\nVersion: 1.0\n' },
   ];
+  const metadata = (await testdata('python/testdata/PyYAML-6.0.METADATA')).toString('utf8');
+  const yamlMetadata = 'usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA';
+  const legacyInfo = 'usr/lib/python3/dist-packages/legacy-1.0.egg-info';
+  // `pip install --upgrade` over the packaged files, in place: the OS lists still name them.
+  const upgradedInPlace: TestEntry[] = [
+    { type: 'file', name: yamlMetadata, content: metadata.replace('\nVersion: 6.0\n', '\nVersion: 6.0.1\n') },
+    { type: 'file', name: legacyInfo, content: 'Metadata-Version: 1.1\nName: legacy\nVersion: 1.1\n' },
+  ];
   const pip: TestEntry[] = [{ type: 'file', name: 'usr/local/lib/python3.11/dist-packages/requests-2.31.0.dist-info/METADATA', content: 'Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\n' }];
   const binaries: TestEntry[] = [
     { type: 'file', name: 'usr/local/bin/tool', content: elf, mode: 0o755 },
@@ -131,6 +140,14 @@ beforeAll(async () => {
   const wal = { type: 'file' as const, name: 'var/lib/testdb/packages-wal', content: '+c 2\n-b\n' };
   await writeOciLayout(layout, [
     { tag: 'python', layers: [{ entries: debian }, { entries: pip }] },
+    { tag: 'python-upgraded', layers: [{ entries: debian }, { entries: upgradedInPlace }] },
+    // A later layer that writes the same files again (a `chown -R`) installs nothing new.
+    { tag: 'python-touched', layers: [{ entries: debian }, { entries: [{ type: 'file', name: yamlMetadata, content: metadata }] }] },
+    // The OS package itself upgraded in a later layer: its list is as new as the file.
+    {
+      tag: 'python-os-upgraded',
+      layers: [{ entries: debian }, { entries: [...upgradedInPlace, ...debian.filter((entry) => entry.name.endsWith('.list'))] }],
+    },
     { tag: 'binaries', layers: [{ entries: binaries }] },
     {
       tag: 'jars',
@@ -197,6 +214,32 @@ describe('files an OS package installed', () => {
     expect(listed(result.packages)).toEqual(['deb:python3-legacy@1.0-1#0', 'deb:python3-yaml@6.0-3+b2#0', 'pypi:legacy@1.0#0', 'pypi:pyyaml@6.0#0', 'pypi:requests@2.31.0#1']);
   });
 
+  it('a packaged file a later layer rewrote with another version is reported, in the layer that wrote it', async () => {
+    const result = await inventoryOf(`oci:${layout}:python-upgraded`);
+    expect(listed(result.packages)).toEqual(['deb:python3-legacy@1.0-1#0', 'deb:python3-yaml@6.0-3+b2#0', 'pypi:legacy@1.1#1', 'pypi:pyyaml@6.0.1#1']);
+  });
+
+  it('a packaged file a later layer only wrote again, or rewrote along with its OS list, stays the OS package', async () => {
+    for (const tag of ['python-touched', 'python-os-upgraded']) {
+      const result = await inventoryOf(`oci:${layout}:${tag}`);
+      expect(listed(result.packages).filter((p) => p.startsWith('pypi:'))).toEqual([]);
+    }
+  });
+
+  it('a folder is one layer: every owned file stays the OS package', async () => {
+    const root = path.join(work, 'owned-rootfs');
+    const write = async (name: string, content: string | Buffer) => {
+      await mkdir(path.dirname(path.join(root, name)), { recursive: true });
+      await writeFile(path.join(root, name), content);
+    };
+    await write('etc/os-release', 'ID=debian\nVERSION_ID="12"\n');
+    await write('var/lib/dpkg/status', await testdata('dpkg/testdata/python3-yaml.status'));
+    await write('var/lib/dpkg/info/python3-yaml.list', await testdata('dpkg/testdata/python3-yaml.list'));
+    await write('usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA', await testdata('python/testdata/PyYAML-6.0.METADATA'));
+    const result = await inventoryOf(`dir:${root}`);
+    expect(result.packages.map((p) => `${p.type}:${p.name}`)).toEqual(['deb:python3-yaml']);
+  });
+
   it('owned files are no part of the inventory', async () => {
     const result = await inventoryOf(`oci:${layout}:python`);
     expect(JSON.stringify(result)).not.toContain('dist-info/RECORD');
@@ -229,7 +272,7 @@ describe('files chosen by information and magic bytes', () => {
             read: (limit: number) => (read.push(entry.path), entry.read(limit)),
             readChunks: (limit: number, onChunk: (chunk: Buffer) => boolean | undefined | Promise<boolean | undefined>) => {
               read.push(entry.path);
-              return entry.readChunks?.(limit, (chunk) => (chunksGiven.set(entry.path, (chunksGiven.get(entry.path) ?? 0) + 1), onChunk(chunk))) ?? Promise.resolve();
+              return entry.readChunks(limit, (chunk) => (chunksGiven.set(entry.path, (chunksGiven.get(entry.path) ?? 0) + 1), onChunk(chunk)));
             },
           };
         }
@@ -339,5 +382,85 @@ describe('post-walk analyzers', () => {
     } finally {
       cache.close();
     }
+  });
+});
+
+describe('layers read at once', () => {
+  it('after a failure, no new layer starts and the error comes only once the layers being read have finished', async () => {
+    const events: string[] = [];
+    const failure = mapWithConcurrency([0, 1, 2, 3], 2, async (item) => {
+      events.push(`start ${item}`);
+      if (item === 0) throw new Error('layer 0 is corrupt');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      events.push(`end ${item}`);
+      return item;
+    });
+    await expect(failure).rejects.toThrow('layer 0 is corrupt');
+    events.push('rejected');
+    expect(events).toEqual(['start 0', 'start 1', 'end 1', 'rejected']);
+  });
+
+  it('the first error is the one thrown, and results keep the items’ order', async () => {
+    const slowFailure = mapWithConcurrency([40, 5], 2, async (delay) => {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      throw new Error(`failed after ${delay} ms`);
+    });
+    await expect(slowFailure).rejects.toThrow('failed after 5 ms');
+    expect(await mapWithConcurrency([30, 1, 10], 2, async (delay) => (await new Promise((resolve) => setTimeout(resolve, delay)), delay))).toEqual([30, 1, 10]);
+  });
+});
+
+describe('removing the temporary folder', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('a failure to remove it is a warning of a successful scan, not its failure', async () => {
+    vi.spyOn(ScratchSpace.prototype, 'dispose').mockRejectedValue(new Error('EBUSY: resource busy or locked'));
+    const result = await inventoryOf(`oci:${layout}:python`);
+    expect(listed(result.packages)).toEqual(['deb:python3-legacy@1.0-1#0', 'deb:python3-yaml@6.0-3+b2#0', 'pypi:requests@2.31.0#1']);
+    expect(result.warnings).toEqual([expect.stringMatching(/^the scan's temporary folder( \S+)? could not be removed \(EBUSY: resource busy or locked\); delete it by hand$/)]);
+  });
+
+  it('a failure to remove it never hides the scan’s own error', async () => {
+    vi.spyOn(ScratchSpace.prototype, 'dispose').mockRejectedValue(new Error('EBUSY: resource busy or locked'));
+    const failure = inventoryOf(`oci:${layout}:big`, { analyzers: [testOnlyPositionalReader([], 'truncated header')] });
+    await expect(failure).rejects.toThrow(/^\/data\/big\.bin: the test-only-positional analyzer could not read this file: truncated header$/);
+  });
+});
+
+describe('files captured for post-walk analyzers', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('are released once the post-walk analyzers ran: the spill is gone before the folder is removed', async () => {
+    const handed: { path: string; read: (position: number, length: number) => Promise<Buffer> }[] = [];
+    const testOnlyWholeDataReader: PostWalkAnalyzer = {
+      id: 'test-only-whole-data',
+      version: 1,
+      kind: 'post-walk',
+      patterns: ['data/*.bin'],
+      async analyzeFiles({ files }) {
+        for (const { path: location, file } of files) {
+          await file.read(0, 8);
+          handed.push({ path: location, read: (position, length) => file.read(position, length) });
+        }
+        return {};
+      },
+    };
+    const leftAtDispose: string[][] = [];
+    const dispose = ScratchSpace.prototype.dispose;
+    vi.spyOn(ScratchSpace.prototype, 'dispose').mockImplementation(async function (this: ScratchSpace) {
+      leftAtDispose.push(this.location ? await readdir(this.location) : []);
+      return dispose.call(this);
+    });
+    await inventoryOf(`oci:${layout}:big`, { analyzers: [testOnlyWholeDataReader] });
+    expect(handed.map((file) => file.path).sort()).toEqual(['/data/big.bin', '/data/small.bin']);
+    // The big file was spilled: by the time the folder is removed, its release deleted it.
+    expect(leftAtDispose).toEqual([[]]);
+    const big = handed.find((file) => file.path === '/data/big.bin');
+    await expect(big?.read(0, 1)).rejects.toThrow(/after its release/);
+    expect(await readdir(privateTmp)).toEqual([]);
   });
 });

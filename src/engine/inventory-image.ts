@@ -2,11 +2,12 @@
  * The inventory of one image: every layer analysed once (in parallel where the source allows),
  * the layers merged, links resolved, post-walk analyzers run over the merged image, the OS
  * identified, language packages read from files an OS package installed left out (they are that
- * OS package), and each package finished with its purl, a stable id and the layer that
- * introduced it.
+ * OS package; a file a later layer rewrote is not), and each package finished with its purl, a
+ * stable id and the layer that introduced it.
  *
  * Owns the scan's temporary folder: created when a file must be spilled, removed when the
- * inventory ends, whether it succeeds or fails.
+ * inventory ends, whether it succeeds or fails. It must never remove it under a layer still being
+ * read, nor let the removal hide the scan's own error or fail a scan that succeeded.
  */
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
@@ -59,24 +60,28 @@ export interface ImageInventory {
   warnings: string[];
 }
 
-/** Runs `task` over `items` with at most `limit` in flight; results keep the items' order. */
+/**
+ * Runs `task` over `items` with at most `limit` in flight; results keep the items' order. After a
+ * failure no new item starts, and the first error is thrown only once the tasks in flight have
+ * settled: the caller cleans up next (the scan's temporary folder, the image source), and must not
+ * do so under a layer that is still streaming.
+ */
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
-  let failed = false;
+  let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    // After a failure no new item starts: the caller is about to clean up (the scan's temporary folder).
-    while (!failed && next < items.length) {
+    while (!failure && next < items.length) {
       const index = next++;
       try {
         results[index] = await task(items[index] as T);
       } catch (error) {
-        failed = true;
-        throw error;
+        failure ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
   return results;
 }
 
@@ -207,12 +212,19 @@ async function runPostWalk(analyzer: PostWalkAnalyzer, declared: readonly { reso
   }
 }
 
+/** The files an OS database or list names, and the layer that database or list came from. */
+interface OwnedAt {
+  lists: readonly OwnedFiles[];
+  layer: number;
+}
+
 /**
- * Which of `locations` (language packages' files) some OS package owns. Owned paths are compared as
- * the image resolves them: a database may list `/lib/x` where the walk found `/usr/lib/x` (a
- * merged /usr). Only owned paths whose base name is a location's are resolved.
+ * Which of `locations` (language packages' files) some OS package owns, each with the newest layer
+ * whose database or list owns it. Owned paths are compared as the image resolves them: a database
+ * may list `/lib/x` where the walk found `/usr/lib/x` (a merged /usr). Only owned paths whose base
+ * name is a location's are resolved.
  */
-function ownedLocations(owned: readonly OwnedFiles[], locations: ReadonlySet<string>, merged: MergedImage): Set<string> {
+function ownedLocations(owned: readonly OwnedAt[], locations: ReadonlySet<string>, merged: MergedImage): Map<string, number> {
   const readLink = (path: string): string | undefined => {
     const node = merged.tree.get(path);
     return node?.kind === 'symlink' ? node.target : undefined;
@@ -237,18 +249,20 @@ function ownedLocations(owned: readonly OwnedFiles[], locations: ReadonlySet<str
     byCanonical.set(key, [...(byCanonical.get(key) ?? []), location]);
   }
   const names = new Set([...locations].map(baseName));
-  const found = new Set<string>();
-  for (const { paths } of owned) {
-    let start = 0;
-    while (start < paths.length) {
-      let end = paths.indexOf('\n', start);
-      if (end < 0) end = paths.length;
-      const nameStart = paths.lastIndexOf('/', end - 1) + 1;
-      // Most owned paths name no language package: their base name rules them out before any resolving.
-      if (end > nameStart && nameStart > start && names.has(paths.slice(nameStart, end))) {
-        for (const location of byCanonical.get(canonical(paths.slice(start, end))) ?? []) found.add(location);
+  const found = new Map<string, number>();
+  for (const { lists, layer } of owned) {
+    for (const { paths } of lists) {
+      let start = 0;
+      while (start < paths.length) {
+        let end = paths.indexOf('\n', start);
+        if (end < 0) end = paths.length;
+        const nameStart = paths.lastIndexOf('/', end - 1) + 1;
+        // Most owned paths name no language package: their base name rules them out before any resolving.
+        if (end > nameStart && nameStart > start && names.has(paths.slice(nameStart, end))) {
+          for (const location of byCanonical.get(canonical(paths.slice(start, end))) ?? []) found.set(location, Math.max(layer, found.get(location) ?? layer));
+        }
+        start = end + 1;
       }
-      start = end + 1;
     }
   }
   return found;
@@ -256,17 +270,48 @@ function ownedLocations(owned: readonly OwnedFiles[], locations: ReadonlySet<str
 
 export async function inventoryImage(source: ImageSource, options: InventoryOptions = {}): Promise<ImageInventory> {
   const scratch = new ScratchSpace(resolveLimits(options.limits).maxLayerBytes);
+  let inventory: ImageInventory;
   try {
-    return await inventoryWith(source, options, scratch);
-  } finally {
-    await scratch.dispose();
+    inventory = await inventoryWith(source, options, scratch);
+  } catch (error) {
+    // The scan's own error is what the user must act on; a folder left in TMPDIR is secondary, and
+    // a failed scan has no result to carry a warning about it.
+    await scratch.dispose().catch(() => undefined);
+    throw error;
   }
+  try {
+    await scratch.dispose();
+  } catch (error) {
+    // The inventory is complete and right: a folder that could not be removed does not change it.
+    inventory.warnings.push(`the scan's temporary folder${scratch.location ? ` ${scratch.location}` : ''} could not be removed (${messageOf(error)}); delete it by hand`);
+  }
+  return inventory;
 }
 
 async function inventoryWith(source: ImageSource, options: InventoryOptions, scratch: ScratchSpace): Promise<ImageInventory> {
   const selector = new FileSelector(options.analyzers ?? ANALYZERS);
   const warnings: string[] = [];
   const analyses = await analyzeLayers(source, selector, options, scratch, warnings);
+  const captures = new Set<CapturedFile>();
+  for (const analysis of analyses) for (const captured of analysis.captured ?? []) captures.add(captured);
+  try {
+    return await inventoryFrom(source, options, selector, analyses, captures, scratch, warnings);
+  } finally {
+    // The post-walk analyzers have run (or the scan failed): what they were given is freed now, its
+    // spill deleted and its read handle closed, rather than at the end of the scan or by the GC.
+    await Promise.all([...captures].map((captured) => captured.file.release()));
+  }
+}
+
+async function inventoryFrom(
+  source: ImageSource,
+  options: InventoryOptions,
+  selector: FileSelector,
+  analyses: readonly LayerAnalysis[],
+  captures: Set<CapturedFile>,
+  scratch: ScratchSpace,
+  warnings: string[],
+): Promise<ImageInventory> {
   const merged = mergeLayers(analyses);
   const collected = collectFiles(merged, selector);
   warnings.push(...collected.warnings);
@@ -279,26 +324,30 @@ async function inventoryWith(source: ImageSource, options: InventoryOptions, scr
       continue;
     }
     files.push(deferred.file);
-    if (deferred.captured) capturedFor.set(deferred.file, deferred.captured);
+    if (deferred.captured) {
+      captures.add(deferred.captured);
+      capturedFor.set(deferred.file, deferred.captured);
+    }
   }
 
   const osFound: { path: string; os: OsInfo }[] = [];
   const records: PackageRecord[] = [];
   const osRecords = new Set<PackageRecord>();
-  const owned: OwnedFiles[] = [];
+  const owned: OwnedAt[] = [];
   const osAnalyzers = new Set(selector.analyzers.filter((analyzer) => analyzer.packageKind === 'os').map((analyzer) => analyzer.id));
   const layerOf = new Map<string, number>();
-  const take = (analyzer: string, result: AnalyzerResult, path: string, layerFor: (record: PackageRecord) => number): void => {
+  /** `layer`: the layer the analyzed file (or, post-walk, the newest of the files) came from. */
+  const take = (analyzer: string, result: AnalyzerResult, path: string, layer: number, layerFor: (record: PackageRecord) => number): void => {
     for (const warning of result.warnings ?? []) warnings.push(`${path}: ${warning}`);
     if (result.os) osFound.push({ path, os: result.os });
-    if (result.ownedFiles) owned.push(...result.ownedFiles);
+    if (result.ownedFiles) owned.push({ lists: result.ownedFiles, layer });
     for (const record of result.packages ?? []) {
       records.push(record);
       if (osAnalyzers.has(analyzer)) osRecords.add(record);
       layerOf.set(recordKey(record), merged.introducedAt.get(packageKey(analyzer, record)) ?? layerFor(record));
     }
   };
-  for (const file of files) for (const run of file.runs) take(run.analyzer, run.result, file.path, () => file.layer);
+  for (const file of files) for (const run of file.runs) take(run.analyzer, run.result, file.path, file.layer, () => file.layer);
 
   // Post-walk analyzers: the files they declared, as merged, with the content captured in the walk.
   const capturedAt = new Map<string, CapturedFile>();
@@ -318,14 +367,25 @@ async function inventoryWith(source: ImageSource, options: InventoryOptions, scr
     const layers = new Map(declared.map(({ resolved }) => [resolved.path, resolved.layer]));
     // A post-walk package came with the file it names as its location; failing that, the newest of them.
     const newest = Math.max(...layers.values());
-    take(analyzer.id, result, `${analyzer.id} analyzer`, (record) => layers.get(record.location) ?? newest);
+    take(analyzer.id, result, `${analyzer.id} analyzer`, newest, (record) => layers.get(record.location) ?? newest);
   }
 
   let kept = records;
   if (!options.scanOwnedFiles && owned.length > 0) {
     const locations = new Set(records.filter((record) => !osRecords.has(record)).map((record) => record.location));
-    const ownedByOs = locations.size > 0 ? ownedLocations(owned, locations, merged) : new Set<string>();
-    if (ownedByOs.size > 0) kept = records.filter((record) => osRecords.has(record) || !ownedByOs.has(record.location));
+    const ownedByOs = locations.size > 0 ? ownedLocations(owned, locations, merged) : new Map<string, number>();
+    if (ownedByOs.size > 0) {
+      kept = records.filter((record) => {
+        if (osRecords.has(record)) return true;
+        const owner = ownedByOs.get(record.location);
+        // The OS package put the file there only if its database or list is as new as the package:
+        // a later layer that rewrote the file (`npm i -g`, `pip install --upgrade` over a packaged
+        // file) installed another version, which the findings must see. The package's layer is the
+        // one since which it has been there in this version, so a later layer that only touched the
+        // file (`chown -R`) does not make it reappear.
+        return owner === undefined || (layerOf.get(recordKey(record)) ?? 0) > owner;
+      });
+    }
   }
 
   const os = resolveOs(osFound);

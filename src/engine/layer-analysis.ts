@@ -246,12 +246,7 @@ async function readWanted(
   };
 
   try {
-    if (entry.readChunks) {
-      await entry.readChunks(decided ? limit : UNBOUNDED, take);
-    } else {
-      // A source that cannot stream: its whole content, within what may be held in memory.
-      await take(await entry.read(decided ? Math.min(limit, Math.max(memoryBound, SPILL_THRESHOLD)) : SPILL_THRESHOLD));
-    }
+    await entry.readChunks(decided ? limit : UNBOUNDED, take);
   } catch (error) {
     await writer?.discard();
     throw error;

@@ -105,8 +105,14 @@ describe('the layer cache', () => {
       {
         tag: 't',
         layers: [
-          { entries: [{ type: 'file', name: 'var/lib/dpkg/status', content: await readFile(new URL('../inventory/dpkg/testdata/python3-yaml.status', import.meta.url)) }, { type: 'file', name: 'var/lib/dpkg/info/python3-yaml.list', content: list }] },
-          { entries: [{ type: 'file', name: 'usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA', content: 'Metadata-Version: 2.1\nName: PyYAML\nVersion: 6.0\n' }] },
+          // The deb's file comes with its list, as dpkg installs it (a later layer's copy would be reported).
+          {
+            entries: [
+              { type: 'file', name: 'var/lib/dpkg/status', content: await readFile(new URL('../inventory/dpkg/testdata/python3-yaml.status', import.meta.url)) },
+              { type: 'file', name: 'var/lib/dpkg/info/python3-yaml.list', content: list },
+              { type: 'file', name: 'usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA', content: 'Metadata-Version: 2.1\nName: PyYAML\nVersion: 6.0\n' },
+            ],
+          },
         ],
       },
     ]);

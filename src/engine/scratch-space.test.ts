@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -111,4 +111,28 @@ describe('the scan’s temporary folder', () => {
     await expect(scratch.spill()).rejects.toThrow(ScanError);
     expect(await readdir(tmpdir())).toEqual([]);
   });
+
+  it.skipIf(process.platform !== 'linux')('closes the handles still open on its files before it removes them: a spill being written, a spilled file being read', async () => {
+    const scratch = new ScratchSpace(1 << 20);
+    const read = await spilled(scratch, bytes);
+    expect(await read.read(0, 4)).toEqual(bytes.subarray(0, 4));
+    const writing = await scratch.spill();
+    await writing.write(bytes);
+    const folder = scratch.location as string;
+    expect(await handlesInto(folder)).toHaveLength(2);
+    await scratch.dispose();
+    expect(await handlesInto(folder)).toEqual([]);
+    await expect(read.read(0, 1)).rejects.toThrow(/after its release/);
+    expect(await readdir(tmpdir())).toEqual([]);
+  });
 });
+
+/** The files this process holds open under `folder`, as Linux shows them (a deleted one too). */
+async function handlesInto(folder: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(path.join('/proc/self/fd', fd)).catch(() => '');
+    if (target.startsWith(`${folder}/`)) found.push(target);
+  }
+  return found;
+}

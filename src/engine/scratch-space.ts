@@ -4,7 +4,8 @@
  * memory).
  *
  * The folder is created under os.tmpdir() with mkdtemp on the first spill and removed by dispose(),
- * which the scan calls when it ends, on success or failure. Files in it are named by a counter,
+ * which the scan calls when it ends, on success or failure; it first closes every handle still open
+ * on a file there (a spill being written, a spilled file not yet released). Files in it are named by a counter,
  * never by anything from the image, so no image content chooses a path on the host. The bytes held
  * there at once are bounded by the layer size limit (src/image/limits.ts): a spill beyond it is a
  * HostileInputError, never a full disk.
@@ -73,7 +74,10 @@ class SpilledFile implements HeldFile {
     const wanted = Math.max(0, Math.min(length, this.size - position));
     const buffer = Buffer.allocUnsafe(wanted);
     try {
-      this.reader ??= open(this.file, 'r');
+      if (!this.reader) {
+        this.reader = open(this.file, 'r');
+        this.scratch.opened(this);
+      }
       const handle = await this.reader;
       let filled = 0;
       while (filled < wanted) {
@@ -93,6 +97,7 @@ class SpilledFile implements HeldFile {
     const reader = this.reader;
     this.reader = undefined;
     await (await reader?.catch(() => undefined))?.close().catch(() => undefined);
+    this.scratch.closed(this);
     await rm(this.file, { force: true }).catch(() => undefined);
     this.scratch.returned(this.size);
   }
@@ -107,7 +112,9 @@ export class SpillWriter {
     private readonly scratch: ScratchSpace,
     private readonly file: string,
     private readonly handle: FileHandle,
-  ) {}
+  ) {
+    scratch.opened(this);
+  }
 
   async write(chunk: Buffer): Promise<void> {
     this.scratch.claim(chunk.length);
@@ -133,9 +140,15 @@ export class SpillWriter {
     this.scratch.returned(this.written);
   }
 
+  /** Closes the handle without finishing the file (the scan is ending); the folder is removed next. */
+  async release(): Promise<void> {
+    await this.close().catch(() => undefined);
+  }
+
   private async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.scratch.closed(this);
     try {
       await this.handle.close();
     } catch (error) {
@@ -150,6 +163,8 @@ export class ScratchSpace {
   private next = 0;
   private held = 0;
   private disposed = false;
+  /** Spills being written and spilled files being read: their handles are closed before the folder goes. */
+  private readonly openFiles = new Set<{ release(): Promise<void> }>();
 
   /** `maxBytes`: the most the folder may hold at once (the layer size limit). */
   constructor(private readonly maxBytes: number) {}
@@ -191,9 +206,19 @@ export class ScratchSpace {
     this.held = Math.max(0, this.held - bytes);
   }
 
+  opened(file: { release(): Promise<void> }): void {
+    this.openFiles.add(file);
+  }
+
+  closed(file: { release(): Promise<void> }): void {
+    this.openFiles.delete(file);
+  }
+
   /** Removes the folder and everything in it. Safe to call more than once, and when nothing was spilled. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    // A handle left open would keep the deleted file's space in use until the GC closed it.
+    await Promise.all([...this.openFiles].map((file) => file.release()));
     const folder = this.folder;
     if (!folder) return;
     const created = await folder.catch(() => undefined);

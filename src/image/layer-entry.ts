@@ -26,7 +26,7 @@ export interface LayerEntry {
    * HostileInputError before the first chunk. `onChunk` returns false to stop: the rest is skipped.
    * An entry is read once, by read or readChunks; valid only until the iteration moves on.
    */
-  readChunks?(limit: number, onChunk: (chunk: Buffer) => boolean | undefined | Promise<boolean | undefined>): Promise<void>;
+  readChunks(limit: number, onChunk: (chunk: Buffer) => boolean | undefined | Promise<boolean | undefined>): Promise<void>;
   /**
    * Size and mode, for sources that learn them only on request (a folder walk reports size 0 and no
    * mode to spare a stat per file). Absent: `size` and `mode` are already right.

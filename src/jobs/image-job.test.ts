@@ -10,6 +10,7 @@ import { openVulnDatabase, type VulnDatabase } from '../vulndb/database.js';
 import { importOsv } from '../vulndb/import.js';
 import { osvRecord } from '../vulndb/test-support/osv-records.js';
 import type * as ImageSourcesModule from '../image/sources.js';
+import type * as InventoryImageModule from '../engine/inventory-image.js';
 import { runImageJob } from './image-job.js';
 
 // Every image the job opens is recorded, and so is every close, to prove the job closes its own.
@@ -27,6 +28,19 @@ vi.mock('../image/sources.js', async (importOriginal) => {
         await close();
       };
       return source;
+    },
+  };
+});
+
+// The limits each inventory was given: they bound the scan's temporary folder.
+const inventories = vi.hoisted(() => ({ limits: [] as unknown[] }));
+vi.mock('../engine/inventory-image.js', async (importOriginal) => {
+  const real = await importOriginal<typeof InventoryImageModule>();
+  return {
+    ...real,
+    inventoryImage: (source: Parameters<typeof real.inventoryImage>[0], options: Parameters<typeof real.inventoryImage>[1]) => {
+      inventories.limits.push(options?.limits);
+      return real.inventoryImage(source, options);
     },
   };
 });
@@ -86,6 +100,7 @@ afterAll(async () => {
 beforeEach(() => {
   sources.opened.length = 0;
   sources.closed.length = 0;
+  inventories.limits.length = 0;
 });
 
 const failOn = (severity: GateConfig['failOn']): GateConfig => ({ ...emptyGateConfig(), failOn: severity });
@@ -142,5 +157,13 @@ describe('the image job', () => {
     expect(database.status().sources.length).toBeGreaterThan(0);
     expect(cache.status().layers).toBeGreaterThan(0);
     cache.close();
+  });
+
+  it('bounds each scan with the limits it is given, as it bounds opening the image', async () => {
+    const limits = { maxLayerBytes: 64 * 1024 * 1024, maxLayerEntries: 1000 };
+    await runImageJob([app, clean], { database, gate: emptyGateConfig(), limits });
+    expect(inventories.limits).toEqual([limits, limits]);
+    await runImageJob([clean], { database, gate: emptyGateConfig() });
+    expect(inventories.limits).toEqual([limits, limits, undefined]);
   });
 });

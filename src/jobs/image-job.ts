@@ -60,6 +60,8 @@ export async function runImageJob(references: readonly string[], options: ImageJ
         database,
         ...(layerCache ? { layerCache } : {}),
         ...(scanOwnedFiles ? { scanOwnedFiles } : {}),
+        // The same limits bound the scan's temporary folder as bound the image's layers.
+        ...(openOptions.limits ? { limits: openOptions.limits } : {}),
         ...(onProgress ? { onProgress: (event: InventoryProgress) => onProgress(reference, event) } : {}),
       });
       scans.push(applyResultFilters(raw, filters));
