@@ -67,6 +67,33 @@ describe('YAML checked against a JSON Schema', () => {
     expect(parseValidatedYaml(text, 'f.yaml', SCHEMA).data).toMatchObject({ name: '['.repeat(100) });
   });
 
+  it('refuses block collections nested too deep (compact sequences, indented mappings) quickly, with the place, never a crash', () => {
+    // About 2 bytes a level: half a million levels in 1 MiB, where the YAML library overflows its stack.
+    const compact = `name: x\nitems:\n${'- '.repeat(512 * 1024)}x\n`;
+    let started = Date.now();
+    expect(errorOf(() => parseValidatedYaml(compact, 'f.yaml', SCHEMA)).message).toBe('f.yaml:3:129: collections nested more than 64 levels deep; refusing the document');
+    expect(errorOf(() => parseValidatedYaml(`${'- '.repeat(512 * 1024)}x\n`, 'f.yaml', SCHEMA)).message).toBe('f.yaml:1:129: collections nested more than 64 levels deep; refusing the document');
+    expect(Date.now() - started).toBeLessThan(1000);
+    const indented = Array.from({ length: 2000 }, (_, level) => `${' '.repeat(level)}k:\n`).join('');
+    started = Date.now();
+    expect(errorOf(() => parseValidatedYaml(`name: x\nitems:\n${indented}`, 'f.yaml', SCHEMA))).toMatchObject({ line: 67, column: 65, problem: 'collections nested more than 64 levels deep; refusing the document' });
+    const mixed = Array.from({ length: 2000 }, (_, level) => `${' '.repeat(level * 2)}- k:\n`).join('');
+    expect(errorOf(() => parseValidatedYaml(mixed, 'f.yaml', SCHEMA)).problem).toBe('collections nested more than 64 levels deep; refusing the document');
+    expect(Date.now() - started).toBeLessThan(1000);
+    // As deep as the bound allows (64 levels of mappings and sequences) is read as written; one more is not.
+    const nested = (levels: number): string => `name: x\nitems:\n  - id: a\n${Array.from({ length: levels }, (_, level) => `${' '.repeat(level)}k:\n`).join('')}${' '.repeat(levels)}- - x\n`;
+    expect(errorOf(() => parseValidatedYaml(nested(62), 'f.yaml', SCHEMA)).message).toBe('f.yaml:4:1: k: unknown field "k"');
+    expect(errorOf(() => parseValidatedYaml(nested(63), 'f.yaml', SCHEMA)).message).toBe('f.yaml:67:66: collections nested more than 64 levels deep; refusing the document');
+  });
+
+  it('turns a stack overflow in the libraries into a ConfigError naming the file', () => {
+    // A schema that refers to itself without end overflows the validator's stack on any document.
+    const endless = { anyOf: [{ $ref: '#' }] };
+    const error = errorOf(() => parseValidatedYaml('name: x\n', 'f.yaml', endless));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(/^f\.yaml: the document is nested too deeply to read \(.*\); refusing the document$/);
+  });
+
   it('throws only usage errors, whatever the text', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.jsonValue().map((value) => JSON.stringify(value))), (text) => {

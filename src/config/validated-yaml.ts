@@ -5,9 +5,10 @@
  * validation; this module maps its findings back to YAML positions, which no library does for us,
  * and lets each kind of file word its problems in its own terms.
  *
- * Never expands or recurses without bound: aliases are capped, flow collections nested deeper
- * than any configuration needs are refused before the YAML library recurses into them, and the
- * text it is given is already size-bounded by the read helper.
+ * Never expands or recurses without bound: aliases are capped, collections (block or flow) nested
+ * deeper than any configuration needs are refused before the YAML library recurses into them, a
+ * stack overflow in a library is still a ConfigError, and the text it is given is already
+ * size-bounded by the read helper.
  */
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -70,27 +71,70 @@ const validators = new WeakMap<object, ValidateFunction>();
 /**
  * Deeper than any configuration nests (a policy's check compositions reach a handful of levels),
  * far shallower than where the YAML library's recursive composer exhausts the stack, which it
- * reaches only after seconds of work on a hostile document.
+ * reaches only after seconds of work on a hostile document. Block collections (indentation,
+ * compact `- - - x`) and flow collections (`[`, `{`) are each bounded by it: flow collections
+ * nest only inside block ones, so the composer never goes deeper than twice the bound.
  */
-const MAX_FLOW_DEPTH = 64;
+const MAX_DEPTH = 64;
 
-/** The offset where flow collections (`[`, `{`) first nest deeper than MAX_FLOW_DEPTH, if they do. */
+/**
+ * The offset where collections first nest deeper than the bounds, if they do. Block nesting is
+ * counted from the columns where collections start: a `-` or `?` entry starts at its own column,
+ * a mapping at the column of its first key, and an entry at a smaller column closes every
+ * collection opened to its right. A sequence may sit at the column of the key it belongs to; that
+ * level goes uncounted, so the true depth is at most twice the count, still far from the stack.
+ */
 function tooDeepAt(text: string): number | undefined {
   // The lexer is a generator: it stops with the first collection too deep, however long the text.
-  let depth = 0;
+  let flowDepth = 0;
+  const blockColumns: number[] = [];
   let offset = 0;
+  let lineStart = 0;
+  // The column where the current node began (its key, for a mapping), since the last line start or indicator.
+  let nodeStart: number | undefined;
   for (const token of new (yaml().Lexer)().lex(text)) {
     // Control tokens mark the lexer's modes and stand for no source text.
     if (token.length === 1 && token < ' ' && token !== '\n' && token !== '\t' && token !== '\r') continue;
+    const column = offset - lineStart;
     if (token === '[' || token === '{') {
-      depth += 1;
-      if (depth > MAX_FLOW_DEPTH) return offset;
+      flowDepth += 1;
+      if (flowDepth > MAX_DEPTH) return offset;
     } else if (token === ']' || token === '}') {
-      depth = Math.max(0, depth - 1);
+      flowDepth = Math.max(0, flowDepth - 1);
+    }
+    if (flowDepth === 0 && (token === '-' || token === '?' || token === ':')) {
+      const starts = token === ':' ? (nodeStart ?? column) : column;
+      while (blockColumns.length > 0 && (blockColumns[blockColumns.length - 1] as number) > starts) blockColumns.pop();
+      if (blockColumns.length === 0 || blockColumns[blockColumns.length - 1] !== starts) {
+        blockColumns.push(starts);
+        if (blockColumns.length > MAX_DEPTH) return offset - (column - starts);
+      }
+      nodeStart = undefined;
+    } else if (nodeStart === undefined && token.trim() !== '') {
+      nodeStart = column;
     }
     offset += token.length;
+    const newline = token.lastIndexOf('\n');
+    if (newline >= 0) {
+      lineStart = offset - token.length + newline + 1;
+      nodeStart = undefined;
+    }
   }
   return undefined;
+}
+
+/**
+ * Runs one step of reading the document (parsing, conversion, validation); a stack overflow in
+ * the libraries, which the depth bounds should make impossible, is still the user's document
+ * refused, never an internal error.
+ */
+function guarded<T>(file: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof RangeError) throw new ConfigError({ file }, `the document is nested too deeply to read (${error.message}); refusing the document`);
+    throw error;
+  }
 }
 
 function validatorFor(schema: object): ValidateFunction {
@@ -187,10 +231,10 @@ export function parseValidatedYaml<T>(text: string, file: string, schema: object
   if (deep !== undefined) {
     const line = text.slice(0, deep).split('\n').length;
     const column = deep - text.lastIndexOf('\n', deep - 1);
-    throw new ConfigError({ file, line, ...(style === 'file:line:col' ? { column } : {}) }, `collections nested more than ${MAX_FLOW_DEPTH} levels deep; refusing the document`);
+    throw new ConfigError({ file, line, ...(style === 'file:line:col' ? { column } : {}) }, `collections nested more than ${MAX_DEPTH} levels deep; refusing the document`);
   }
   const lines = new LineCounter();
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true, lineCounter: lines });
+  const document = guarded(file, () => parseDocument(text, { uniqueKeys: true, prettyErrors: true, lineCounter: lines }));
   const position = (offset: number | undefined): Pick<ConfigProblemPlace, 'line' | 'column'> => {
     if (offset === undefined) return { line: 1, ...(style === 'file:line:col' ? { column: 1 } : {}) };
     const { line, col } = lines.linePos(offset);
@@ -229,10 +273,11 @@ export function parseValidatedYaml<T>(text: string, file: string, schema: object
   try {
     data = document.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (error) {
+    if (error instanceof RangeError) throw new ConfigError({ file }, `the document is nested too deeply to read (${error.message}); refusing the document`);
     throw new ConfigError({ file }, `${(error as Error).message} (aliases expand too much; refusing the document)`);
   }
   const validate = validatorFor(schema);
-  if (!validate(data)) {
+  if (!guarded(file, () => validate(data))) {
     const error = mostSpecific(validate.errors ?? []);
     const issue = issueOf(error, data);
     const worded = options.wording?.(issue);

@@ -12,9 +12,10 @@
  * Never holds more than one file's content at a time, except the files captured for post-walk
  * analyzers; never reads an entry no analyzer's glob or rule wants.
  */
-import { HostileInputError, ScanError, isTollgateError, messageOf } from '../errors.js';
+import { HostileInputError } from '../errors.js';
 import {
   SPILL_THRESHOLD,
+  analyzerFailure,
   fileSizeLimitOf,
   isContentAnalyzer,
   type Analyzer,
@@ -85,9 +86,6 @@ const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 export function maxFileSizeFor(analyzers: readonly InventoryAnalyzer[]): number {
   return Math.max(...analyzers.map((analyzer) => fileSizeLimitOf(analyzer) ?? UNBOUNDED));
 }
-
-const analyzerFailure = (path: string, analyzer: InventoryAnalyzer, error: unknown): Error =>
-  isTollgateError(error) ? error : new ScanError(`${path}: the ${analyzer.id} analyzer could not read this file: ${messageOf(error)}`, { cause: error });
 
 /** Runs the given content analyzers on one file's bytes. An analyzer that throws fails the scan. */
 export function runAnalyzers(analyzers: readonly Analyzer[], path: string, content: Buffer): AnalyzerRun[] {

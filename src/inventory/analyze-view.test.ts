@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DirectoryFs } from '../image/fs/directory-fs.js';
 import { TargetReadError } from '../image/fs/fs-view.js';
+import { ScanError } from '../errors.js';
+import type { Analyzer } from './analyzer.js';
 import { analyzeView, readsFixedPaths, systemAnalyzers } from './analyze-view.js';
 import { dpkgAnalyzer } from './dpkg/index.js';
 import { ANALYZERS } from './list.js';
@@ -55,6 +57,24 @@ describe('running analyzers over a filesystem view', () => {
     await rm(path.join(root, 'var/lib/dpkg/status'));
     await symlink('../../../../../etc/passwd', path.join(root, 'var/lib/dpkg/status'));
     await expect(analyzeView(new DirectoryFs(root), [dpkgAnalyzer])).rejects.toThrow(TargetReadError);
+  });
+
+  it('names the file and the analyzer when an analyzer throws, as the layer walk does', async () => {
+    await write('etc/broken.conf', 'anything\n');
+    const broken: Analyzer = {
+      id: 'broken',
+      version: 1,
+      patterns: ['etc/broken.conf'],
+      analyze() {
+        throw new TypeError('unexpected byte 0x00');
+      },
+    };
+    const failure = await analyzeView(new DirectoryFs(root), [broken]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ScanError);
+    expect((failure as ScanError).message).toBe('/etc/broken.conf: the broken analyzer could not read this file: unexpected byte 0x00');
   });
 
   it('refuses an analyzer that finds its files anywhere: that needs a walk', async () => {

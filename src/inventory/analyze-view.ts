@@ -10,7 +10,7 @@
 import picomatch from 'picomatch';
 import { readIfPresent, type FsView } from '../image/fs/fs-view.js';
 import { joinPath } from '../image/paths.js';
-import { DEFAULT_MAX_ANALYZED_FILE_SIZE, type Analyzer, type AnalyzerResult, type InventoryAnalyzer } from './analyzer.js';
+import { analyzerFailure, fileSizeLimitOf, isContentAnalyzer, type Analyzer, type AnalyzerResult, type InventoryAnalyzer } from './analyzer.js';
 import { ANALYZERS } from './list.js';
 
 /** os-release(5): the two places an operating system describes itself. */
@@ -28,7 +28,7 @@ function placeOf(pattern: string): Place | undefined {
 
 /** True when every pattern of `analyzer` names a fixed file, or the files of one fixed folder. */
 export function readsFixedPaths(analyzer: InventoryAnalyzer): boolean {
-  return (analyzer.kind ?? 'content') === 'content' && analyzer.patterns !== undefined && analyzer.patterns.length > 0 && analyzer.patterns.every((pattern) => placeOf(pattern) !== undefined);
+  return isContentAnalyzer(analyzer) && analyzer.patterns !== undefined && analyzer.patterns.length > 0 && analyzer.patterns.every((pattern) => placeOf(pattern) !== undefined);
 }
 
 function identifiesOs(analyzer: Analyzer): boolean {
@@ -46,10 +46,6 @@ export interface SystemAnalyzers {
 export function systemAnalyzers(analyzers: readonly InventoryAnalyzer[] = ANALYZERS): SystemAnalyzers {
   const fixed = analyzers.filter((analyzer): analyzer is Analyzer => readsFixedPaths(analyzer));
   return { os: fixed.filter(identifiesOs), packageDatabases: fixed.filter((analyzer) => !identifiesOs(analyzer)) };
-}
-
-export function maxFileSizeOf(analyzer: InventoryAnalyzer): number {
-  return analyzer.maxFileSize ?? DEFAULT_MAX_ANALYZED_FILE_SIZE;
 }
 
 /** What one analyzer made of one file of the view. */
@@ -82,8 +78,15 @@ export async function analyzeView(view: FsView, analyzers: readonly Analyzer[]):
     if (places.includes(undefined)) throw new Error(`the ${analyzer.id} analyzer finds its files anywhere (${patterns.join(', ')}): it needs a walk of the filesystem, not analyzeView`);
     for (const place of places as Place[]) {
       for (const { path, literal } of await pathsAt(view, place)) {
-        const content = await readIfPresent(view, path, maxFileSizeOf(analyzer));
-        if (content) files.push({ analyzer: analyzer.id, path, literal, result: analyzer.analyze({ path, content }) });
+        const content = await readIfPresent(view, path, fileSizeLimitOf(analyzer));
+        if (!content) continue;
+        let result: AnalyzerResult;
+        try {
+          result = analyzer.analyze({ path, content });
+        } catch (error) {
+          throw analyzerFailure(path, analyzer, error);
+        }
+        files.push({ analyzer: analyzer.id, path, literal, result });
       }
     }
   }

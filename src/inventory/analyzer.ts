@@ -17,6 +17,7 @@
  * links, never knows about advisories or layers. Its `version` is part of the layer-cache key: bump
  * it whenever the output for the same input changes.
  */
+import { ScanError, isTollgateError, messageOf } from '../errors.js';
 import type { OsInfo, PackageRecord } from '../model/package.js';
 import type { MagicBytes } from './magic.js';
 
@@ -177,6 +178,16 @@ export const DEFAULT_MAX_ANALYZED_FILE_SIZE = 64 * 1024 * 1024;
 export const SPILL_THRESHOLD = 16 * 1024 * 1024;
 
 /** The largest file an analyzer accepts, or undefined when only the layer's limit applies. */
+export function fileSizeLimitOf(analyzer: Analyzer): number;
+export function fileSizeLimitOf(analyzer: InventoryAnalyzer): number | undefined;
 export function fileSizeLimitOf(analyzer: InventoryAnalyzer): number | undefined {
   return isContentAnalyzer(analyzer) ? (analyzer.maxFileSize ?? DEFAULT_MAX_ANALYZED_FILE_SIZE) : analyzer.maxFileSize;
+}
+
+/**
+ * What the scan reports when an analyzer throws on a file: the file and the analyzer named, so the
+ * user knows which file of which image to look at. Tollgate's own errors already say that and pass.
+ */
+export function analyzerFailure(path: string, analyzer: InventoryAnalyzer, error: unknown): Error {
+  return isTollgateError(error) ? error : new ScanError(`${path}: the ${analyzer.id} analyzer could not read this file: ${messageOf(error)}`, { cause: error });
 }

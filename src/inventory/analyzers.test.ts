@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isContentAnalyzer } from './analyzer.js';
 import { FileSelector } from './file-selector.js';
 import { ANALYZERS } from './list.js';
 
@@ -47,7 +48,7 @@ describe('which files each analyzer reads', () => {
 
 const analyzer = (id: string) => {
   const found = ANALYZERS.find((candidate) => candidate.id === id);
-  if (!found) throw new Error(id);
+  if (!found || !isContentAnalyzer(found)) throw new Error(`${id}: no content analyzer of that id in the list`);
   return found;
 };
 const run = (id: string, path: string, content: string | Buffer) => analyzer(id).analyze({ path, content: Buffer.isBuffer(content) ? content : Buffer.from(content) });

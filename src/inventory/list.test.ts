@@ -6,6 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { duplicateProblems, files, folderProblems, subfolders } from '../../test/support/plugin-lists.js';
+import { systemAnalyzers } from './analyze-view.js';
+import type { PostWalkAnalyzer, SeekableFileAnalyzer } from './analyzer.js';
+import { FileSelector } from './file-selector.js';
 import { ANALYZERS } from './list.js';
 
 const INVENTORY_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -48,5 +51,17 @@ describe('the analyzer list', () => {
       'analyzer "apk" has no readme.md',
       'analyzer "apk" has version 0; versions are integers from 1',
     ]);
+  });
+
+  it('takes every kind of analyzer, so a seekable or a post-walk one is one line in it too', () => {
+    const seekable: SeekableFileAnalyzer = { id: 'jar', version: 1, kind: 'seekable', patterns: ['usr/share/java/*.jar'], analyzeFile: () => Promise.resolve({}) };
+    const postWalk: PostWalkAnalyzer = { id: 'rpm', version: 1, kind: 'post-walk', patterns: ['var/lib/rpm/rpmdb.sqlite'], analyzeFiles: () => Promise.resolve({}) };
+    // Typed as the list is: this does not compile while the list holds content analyzers only.
+    const extended: typeof ANALYZERS = [...ANALYZERS, seekable, postWalk];
+    const selector = new FileSelector(extended);
+    expect(selector.analyzersFor('/usr/share/java/app.jar').map((analyzer) => analyzer.id)).toEqual(['jar']);
+    expect(selector.analyzersFor('/var/lib/rpm/rpmdb.sqlite').map((analyzer) => analyzer.id)).toEqual(['rpm']);
+    // Reading a system's fixed files one by one is for content analyzers: the others stay out.
+    expect(systemAnalyzers(extended).packageDatabases.map((analyzer) => analyzer.id)).toEqual(['dpkg', 'apk']);
   });
 });

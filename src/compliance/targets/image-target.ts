@@ -9,7 +9,8 @@ import { HostileInputError } from '../../errors.js';
 import { MergedImageFs, type ContentSelection } from '../../image/fs/merged-image-fs.js';
 import { isSameOrBelow } from '../../image/paths.js';
 import { openImage, type OpenImageOptions } from '../../image/sources.js';
-import { maxFileSizeOf, systemAnalyzers } from '../../inventory/analyze-view.js';
+import { systemAnalyzers } from '../../inventory/analyze-view.js';
+import { fileSizeLimitOf } from '../../inventory/analyzer.js';
 import { FileSelector } from '../../inventory/file-selector.js';
 import { TargetUnavailableError, MAX_CHECKED_FILE_BYTES, type Target } from './target.js';
 import { ViewTarget } from './view-target.js';
@@ -27,7 +28,7 @@ function contentForChecks(): ContentSelection {
   return {
     limitFor(path) {
       const readers = factFiles.analyzersFor(path);
-      const forFacts = readers.length > 0 ? Math.max(MAX_CHECKED_FILE_BYTES, ...readers.map(maxFileSizeOf)) : undefined;
+      const forFacts = readers.length > 0 ? Math.max(MAX_CHECKED_FILE_BYTES, ...readers.map((reader) => fileSizeLimitOf(reader) ?? MAX_CHECKED_FILE_BYTES)) : undefined;
       if (forFacts !== undefined) return forFacts;
       return CONFIGURATION_FOLDERS.some((folder) => isSameOrBelow(path, folder)) ? MAX_CHECKED_FILE_BYTES : undefined;
     },

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,5 +70,39 @@ describe('the view of a folder', () => {
     expect(await readError(view.readFile('/etc/fifo', 100))).toEqual({ failure: 'not-a-file', message: '/etc/fifo: is a other, not a regular file' });
     expect(await readError(view.readFile('/etc/huge', 1024))).toEqual({ failure: 'too-large', message: `/etc/huge: is ${64 * 1024 * 1024} bytes, over the 1024-byte limit for checked files` });
     expect(await readError(view.readFile('/etc', 100))).toMatchObject({ failure: 'not-a-file' });
+  });
+});
+
+describe('files whose size the kernel does not report (procfs)', () => {
+  // A process whose environment is larger than any first buffer: /proc/<pid>/environ says size 0.
+  const bigValue = 'x'.repeat(100 * 1024);
+  const environment = { TOLLGATE_BIG_A: bigValue, TOLLGATE_BIG_B: bigValue };
+  const expected = Buffer.from(Object.entries(environment).map(([name, value]) => `${name}=${value}\0`).join(''));
+  let child: ChildProcess;
+  let environ: string;
+
+  beforeAll(async () => {
+    child = spawn('sleep', ['60'], { env: environment, stdio: 'ignore' });
+    await once(child, 'spawn');
+    environ = `/proc/${child.pid}/environ`;
+  });
+
+  afterAll(() => {
+    child.kill();
+  });
+
+  it('reads such a file to its end, past any first buffer', async () => {
+    expect((await new DirectoryFs('/').stat(environ))?.size).toBe(0);
+    const content = await new DirectoryFs('/').readFile(environ, 1024 * 1024);
+    expect(content.length).toBe(expected.length);
+    expect(content.equals(expected)).toBe(true);
+  });
+
+  it('refuses such a file as too large once it passes the bound, rather than returning part of it', async () => {
+    expect(await readError(new DirectoryFs('/').readFile(environ, 150 * 1024))).toEqual({
+      failure: 'too-large',
+      message: `${environ}: is over the ${150 * 1024}-byte limit for checked files`,
+    });
+    expect(await readError(new DirectoryFs('/').readFile('/proc/self/status', 100))).toMatchObject({ failure: 'too-large' });
   });
 });

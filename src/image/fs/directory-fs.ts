@@ -89,12 +89,20 @@ export class DirectoryFs implements FsView {
     try {
       const stats = await handle.stat();
       if (!stats.isFile()) throw new TargetReadError(viewPath, 'not-a-file', `is a ${typeOf(stats)}, not a regular file`);
-      // Files under /proc and /sys report size 0; read them with the bound instead of trusting it.
       if (stats.size > maxBytes) throw new TargetReadError(viewPath, 'too-large', `is ${stats.size} bytes, over the ${maxBytes}-byte limit for checked files`);
-      const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stats.size, 64 * 1024)));
+      // The size is only a first guess: files under /proc and /sys report 0 whatever they hold, and
+      // a file may grow while it is read. Read to the end of the file or one byte past the bound,
+      // growing the buffer as needed, so content is never cut short without a too-large error.
+      const bound = maxBytes + 1;
+      let buffer = Buffer.alloc(Math.min(bound, Math.max(stats.size + 1, 64 * 1024)));
       let length = 0;
       for (;;) {
-        if (length === buffer.length) break;
+        if (length === buffer.length) {
+          if (length === bound) break;
+          const grown = Buffer.alloc(Math.min(bound, buffer.length * 2));
+          buffer.copy(grown, 0, 0, length);
+          buffer = grown;
+        }
         const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
         if (bytesRead === 0) break;
         length += bytesRead;
