@@ -9,7 +9,7 @@
  * reading them can hang.
  */
 import { constants, type Dirent } from 'node:fs';
-import { lstat, open, opendir, readlink, realpath } from 'node:fs/promises';
+import { lstat, open, opendir, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { HostileInputError, ImageError } from '../../errors.js';
 import type { ImageSummary } from '../../model/image-scan.js';
@@ -28,8 +28,12 @@ function kindOf(dirent: Dirent): LayerEntryKind {
   return 'other';
 }
 
-async function readFileNoFollow(file: string, limit: number, shown: string): Promise<Buffer> {
-  let handle;
+/**
+ * Opens a regular file without following a link at its own name, refusing one that changed type
+ * since the walk saw it or is over `limit`; the caller closes the handle.
+ */
+async function openFileNoFollow(file: string, limit: number, shown: string): Promise<FileHandle> {
+  let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
@@ -39,6 +43,16 @@ async function readFileNoFollow(file: string, limit: number, shown: string): Pro
     const stats = await handle.stat();
     if (!stats.isFile()) throw new ImageError(`${shown}: changed type while scanning`);
     if (stats.size > limit) throw new HostileInputError(`${shown} is ${formatBytes(stats.size)}, over the ${formatBytes(limit)} limit for this kind of file`);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+async function readFileNoFollow(file: string, limit: number, shown: string): Promise<Buffer> {
+  const handle = await openFileNoFollow(file, limit, shown);
+  try {
     return await handle.readFile();
   } finally {
     await handle.close();
@@ -48,16 +62,8 @@ async function readFileNoFollow(file: string, limit: number, shown: string): Pro
 const CHUNK_BYTES = 64 * 1024;
 
 async function readChunksNoFollow(file: string, limit: number, shown: string, onChunk: OnChunk): Promise<void> {
-  let handle;
+  const handle = await openFileNoFollow(file, limit, shown);
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (error) {
-    throw new ImageError(`${shown}: cannot open (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new ImageError(`${shown}: changed type while scanning`);
-    if (stats.size > limit) throw new HostileInputError(`${shown} is ${formatBytes(stats.size)}, over the ${formatBytes(limit)} limit for this kind of file`);
     let total = 0;
     for (;;) {
       // A fresh buffer per chunk: the consumer may keep the chunks it is given.
