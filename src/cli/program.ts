@@ -7,6 +7,7 @@ import { TOOL_VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import { loadConfigFile } from '../config/tollgate-file.js';
 import { applyConfig } from './config-file.js';
+import { applyBooleanVariables } from './environment-flags.js';
 
 export function buildProgram(): Command {
   const program = new Command('tollgate')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   for (const register of COMMANDS) register(program);
   // Configuration file values go under flags and TOLLGATE_* variables, which commander has applied.
   program.hook('preAction', (_program, action) => {
+    applyBooleanVariables(action);
     const { file, tree } = loadConfigFile(program.opts<{ config?: string }>().config);
     if (file) applyConfig(action, tree, file);
   });
