@@ -4,23 +4,37 @@
  * parentheses — never `eval`, which would run whatever a pipeline variable holds.
  */
 import { UsageError } from '../errors.js';
+import { MAX_TIMER_MS } from '../util/timers.js';
+
+/** Parentheses and signs nested deeper than this are refused: the parser recurses on them, and a pipeline variable must not overflow the stack. */
+const MAX_NESTING = 32;
+
 
 export function evaluateDurationExpression(text: string, flag: string): number {
   const tokens = text.match(/\d+(?:\.\d+)?|[-+*/()]|\S/g) ?? [];
   let position = 0;
+  let depth = 0;
   const fail = (why: string): never => {
     throw new UsageError(`${flag} "${text}": ${why} (write minutes as a number or an expression such as 2*60)`);
   };
   const peek = (): string | undefined => tokens[position];
+  const nested = (inner: () => number): number => {
+    if (++depth > MAX_NESTING) fail(`nests parentheses or signs more than ${MAX_NESTING} deep`);
+    try {
+      return inner();
+    } finally {
+      depth -= 1;
+    }
+  };
   const primary = (): number => {
     const token = tokens[position++];
     if (token === undefined) return fail('ends too early');
     if (token === '(') {
-      const value = sum();
+      const value = nested(sum);
       if (tokens[position++] !== ')') fail('a parenthesis is not closed');
       return value;
     }
-    if (token === '-') return -primary();
+    if (token === '-') return -nested(primary);
     if (!/^\d/.test(token)) return fail(`unexpected "${token}"`);
     return Number(token);
   };
@@ -44,4 +58,14 @@ export function evaluateDurationExpression(text: string, flag: string): number {
   if (position !== tokens.length) fail(`unexpected "${tokens[position]}"`);
   if (!Number.isFinite(value) || value <= 0) fail('must be a positive number');
   return value;
+}
+
+/**
+ * A duration given in `unit` milliseconds as a timer's milliseconds, refused (a usage error naming
+ * the flag) past what a timer can wait: a longer one would fire at once instead of never.
+ */
+export function timerMilliseconds(value: number, unitMs: number, flag: string, unitName: string): number {
+  const ms = value * unitMs;
+  if (ms > MAX_TIMER_MS) throw new UsageError(`${flag}: ${value} ${unitName} is longer than the longest time limit, ${Math.floor(MAX_TIMER_MS / unitMs).toLocaleString('en')} ${unitName}`);
+  return ms;
 }

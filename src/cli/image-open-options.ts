@@ -4,14 +4,27 @@
  * translation into the options of openImage. A flag added here reaches every image the CLI opens.
  */
 import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { DEFAULT_LIMITS, formatBytes } from '../image/limits.js';
 import { parsePlatform } from '../image/platform.js';
 import type { OpenImageOptions } from '../image/sources.js';
+import { parseSize } from './options.js';
 
 export interface ImageOpenFlags {
   platform: string;
   dockerHost?: string;
   dockerCertPath?: string;
   registryInsecure?: boolean;
+  maxLayerSize?: number;
+  maxLayerEntries?: number;
+}
+
+function parseCount(flag: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text.replace(/_/g, ''));
+    if (!Number.isSafeInteger(value) || value <= 0) throw new UsageError(`invalid ${flag} "${text}" (expected a whole number above 0)`);
+    return value;
+  };
 }
 
 /** Adds the image-opening flags to `command`, in the order `--help` shows them. */
@@ -20,7 +33,9 @@ export function addImageOpenOptions(command: Command): Command {
     .addOption(new Option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image').default('linux/amd64').env('TOLLGATE_PLATFORM'))
     .addOption(new Option('--docker-host <address>', 'Docker daemon: unix:///path/docker.sock or tcp://host:port (default: DOCKER_HOST, else the local socket)'))
     .addOption(new Option('--docker-cert-path <dir>', 'folder with ca.pem, cert.pem and key.pem for a TLS daemon (default: DOCKER_CERT_PATH)'))
-    .addOption(new Option('--registry-insecure', 'accept a registry with a self-signed certificate or plain HTTP').env('TOLLGATE_REGISTRY_INSECURE'));
+    .addOption(new Option('--registry-insecure', 'accept a registry with a self-signed certificate or plain HTTP').env('TOLLGATE_REGISTRY_INSECURE'))
+    .addOption(new Option('--max-layer-size <size>', `largest uncompressed layer read before it is refused as a possible bomb (default ${formatBytes(DEFAULT_LIMITS.maxLayerBytes)})`).argParser(parseSize('--max-layer-size')).env('TOLLGATE_MAX_LAYER_SIZE'))
+    .addOption(new Option('--max-layer-entries <count>', `most files, folders and links one layer may hold (default ${DEFAULT_LIMITS.maxLayerEntries.toLocaleString('en')})`).argParser(parseCount('--max-layer-entries')).env('TOLLGATE_MAX_LAYER_ENTRIES'));
 }
 
 /**
@@ -32,5 +47,8 @@ export function imageOpenOptionsOf(flags: ImageOpenFlags): OpenImageOptions {
     platform: parsePlatform(flags.platform),
     docker: { ...(flags.dockerHost ? { dockerHost: flags.dockerHost } : {}), ...(flags.dockerCertPath ? { certPath: flags.dockerCertPath } : {}) },
     registry: { insecure: Boolean(flags.registryInsecure) },
+    ...(flags.maxLayerSize !== undefined || flags.maxLayerEntries !== undefined
+      ? { limits: { ...(flags.maxLayerSize !== undefined ? { maxLayerBytes: flags.maxLayerSize } : {}), ...(flags.maxLayerEntries !== undefined ? { maxLayerEntries: flags.maxLayerEntries } : {}) } }
+      : {}),
   };
 }

@@ -8,7 +8,7 @@
  * code. The target it opens it closes, also when the time limit or the caller stops the scan.
  */
 import { randomUUID } from 'node:crypto';
-import { ScanError } from '../errors.js';
+import { ScanError, UsageError } from '../errors.js';
 import type { AuthenticationRecord } from '../config/credentials.js';
 import { resolveEnvValue } from '../util/env-values.js';
 import type { ExceptionEntry } from '../config/exceptions.js';
@@ -22,6 +22,7 @@ import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult } from '../model/compl
 import type { ComplianceGateConfig, ComplianceVerdict } from '../model/compliance-verdict.js';
 import { TOOL_VERSION } from '../version.js';
 import { TARGET_KINDS } from '../compliance/targets/list.js';
+import { MAX_TIMER_MS } from '../util/timers.js';
 
 export type ComplianceJobProgress =
   | { phase: 'connecting'; target: string }
@@ -88,6 +89,7 @@ function authenticationFailure(targetSpec: string, kind: TargetKind, scanName: s
 
 export async function runComplianceJob(targetSpec: string, policies: readonly Policy[], options: ComplianceJobOptions = {}): Promise<ComplianceJobResult> {
   const { gate = DEFAULT_COMPLIANCE_GATE, commandTimeoutMs, timeoutMs, exceptions, scanName: givenName, today, signal, onProgress, ...openOptions } = options;
+  if (timeoutMs !== undefined && !(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) throw new UsageError(`timeoutMs: ${timeoutMs} is not a time limit a timer can wait for (1 to ${MAX_TIMER_MS} ms)`);
   const startedAt = new Date();
   const scanName = givenName ?? expandScanName(DEFAULT_SCAN_NAME, startedAt);
 

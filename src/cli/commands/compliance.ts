@@ -14,7 +14,7 @@ import type { ComplianceJobResult } from '../../jobs/compliance-job.js';
 import { FAILING_STATES, type ComplianceGateConfig, type FailingState } from '../../model/compliance-verdict.js';
 import { RENDERERS } from '../../report/list.js';
 import { publishCiOutput } from '../ci-outputs.js';
-import { evaluateDurationExpression } from '../duration-expression.js';
+import { evaluateDurationExpression, timerMilliseconds } from '../duration-expression.js';
 import { addImageOpenOptions, imageOpenOptionsOf, type ImageOpenFlags } from '../image-open-options.js';
 import { createProgress } from '../progress.js';
 import { quietOption } from '../options.js';
@@ -107,9 +107,9 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
     failOnNoData: Boolean(flags.failOnNoData),
     excludeCids: flags.excludeCid ?? [],
   };
-  const timeoutMs = flags.timeout ? evaluateDurationExpression(flags.timeout, '--timeout') * 60_000 : undefined;
-  const connectTimeoutMs = seconds(flags.connectTimeout, '--connect-timeout') * 1000;
-  const commandTimeoutMs = seconds(flags.commandTimeout, '--command-timeout') * 1000;
+  const timeoutMs = flags.timeout ? timerMilliseconds(evaluateDurationExpression(flags.timeout, '--timeout'), 60_000, '--timeout', 'minutes') : undefined;
+  const connectTimeoutMs = timerMilliseconds(seconds(flags.connectTimeout, '--connect-timeout'), 1000, '--connect-timeout', 'seconds');
+  const commandTimeoutMs = timerMilliseconds(seconds(flags.commandTimeout, '--command-timeout'), 1000, '--command-timeout', 'seconds');
   const { resolvePolicies, builtinPolicies } = await import('../../compliance/policy/load-policy.js');
   const policies = flags.policy && flags.policy.length > 0 ? resolvePolicies(flags.policy) : builtinPolicies();
   const exceptions = flags.exceptions ? (await import('../../config/exceptions.js')).loadExceptions(flags.exceptions) : [];
