@@ -4,17 +4,18 @@
  * formats' own options (`--sarif-severity`) are flags built from the format list, and each format
  * is handed its own options only: nothing here knows a format by name.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { RENDERERS, rendererEntry, rendererOptions, type RendererEntry } from '../report/list.js';
 import type { Renderer, RenderOptions, ReportKind } from '../report/renderer.js';
+import { writeOutputFile } from './output-file.js';
 
 export interface ReportTarget {
   renderer: RendererEntry;
   /** Undefined: stdout. */
   file?: string;
+  /** The flag that named the file, for error messages: `--output` or `--format <id>=`. */
+  flag?: string;
 }
 
 export function collectFormats(value: string, previous: string[] = []): string[] {
@@ -28,11 +29,11 @@ export function reportTargets(formats: readonly string[] | undefined, output: st
     const id = equals === -1 ? spec : spec.slice(0, equals);
     const file = equals === -1 ? undefined : spec.slice(equals + 1);
     if (file === '') throw new UsageError(`--format ${spec}: a file name must follow "="`);
-    return { renderer: rendererEntry(id.trim(), kind), ...(file ? { file } : {}) };
+    return { renderer: rendererEntry(id.trim(), kind), ...(file ? { file, flag: `--format ${id.trim()}=` } : {}) };
   });
   const unnamed = targets.filter((target) => !target.file);
   if (unnamed.length > 1) throw new UsageError(`only one --format can write to ${output ? output : 'stdout'}; give the others a file: --format ${unnamed[1]?.renderer.id}=<file>`);
-  return targets.map((target) => (target.file || !output ? target : { ...target, file: output }));
+  return targets.map((target) => (target.file || !output ? target : { ...target, file: output, flag: '--output' }));
 }
 
 /** The flag of a format's option as commander names its value: `--sarif-severity` -> `sarifSeverity`. */
@@ -73,8 +74,7 @@ export async function writeReports(targets: readonly ReportTarget[], render: (re
         ...ownRenderOptions(target.renderer, options.flags ?? {}),
       }) ?? '';
     if (target.file) {
-      await mkdir(path.dirname(path.resolve(target.file)), { recursive: true });
-      await writeFile(target.file, text);
+      await writeOutputFile(target.file, text, target.flag ?? '--output');
     } else {
       process.stdout.write(text);
     }

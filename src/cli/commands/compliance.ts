@@ -3,7 +3,6 @@
  * (src/jobs/compliance-job.ts), write the reports, print the gate's verdict and return the exit
  * code. `tollgate compliance policies`: the built-in policies. Thin: no scanning logic here.
  */
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ExitCode, ScanError, UsageError } from '../../errors.js';
 import { CRITICALITIES, type Criticality } from '../../model/control.js';
@@ -19,6 +18,7 @@ import { addImageOpenOptions, imageOpenOptionsOf, type ImageOpenFlags } from '..
 import { createProgress } from '../progress.js';
 import { quietOption } from '../options.js';
 import { addRendererOptions, collectFormats, reportTargets, writeReports } from '../report-outputs.js';
+import { writeOutputFile } from '../output-file.js';
 
 interface ComplianceScanFlags extends ImageOpenFlags {
   policy?: string[];
@@ -152,7 +152,7 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
   const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   await writeReports(targets, (renderer, renderOptions) => renderer.renderCompliance?.({ result, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, flags });
   const verdictJson = `${JSON.stringify(verdict, null, 2)}\n`;
-  if (flags.summaryOutput) await writeFile(flags.summaryOutput, verdictJson);
+  if (flags.summaryOutput) await writeOutputFile(flags.summaryOutput, verdictJson, '--summary-output');
   await publishCiOutput(verdictJson);
   if (!flags.quiet) {
     for (const warning of verdict.warnings) process.stderr.write(`tollgate: warning: ${warning}\n`);

@@ -3,7 +3,6 @@
  * Thin: options in, the image job (src/jobs/image-job.ts) called, renderers out, an exit code
  * from DESIGN.md.
  */
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { ResultFilters } from '../../engine/summary.js';
@@ -20,6 +19,7 @@ import { cacheDirOption, cacheMaxSizeOption, dbOption, parseSeverityList, quietO
 import { defaultCacheDir, LayerCache } from '../../engine/layer-cache.js';
 import { createProgress } from '../progress.js';
 import { addRendererOptions, collectFormats, reportTargets, writeReports } from '../report-outputs.js';
+import { writeOutputFile } from '../output-file.js';
 
 interface ImageScanOptions extends GateFlags, ImageOpenFlags {
   format?: string[];
@@ -107,7 +107,7 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
   const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   await writeReports(targets, (renderer, renderOptions) => renderer.renderImage?.({ scans, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, flags: options });
   const verdictJson = `${JSON.stringify(verdict, null, 2)}\n`;
-  if (options.summaryOutput) await writeFile(options.summaryOutput, verdictJson);
+  if (options.summaryOutput) await writeOutputFile(options.summaryOutput, verdictJson, '--summary-output');
   await publishCiOutput(verdictJson);
   if (options.webhook) {
     const { postWebhook } = await import('../webhook.js');
