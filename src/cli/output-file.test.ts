@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { lstat, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,5 +40,26 @@ describe('report and verdict files', () => {
     await expect(writeOutputFile(path.join(file, 'report.json'), 'x', '--output')).rejects.toThrow(/--output: cannot write .*plain\/report\.json \(ENOTDIR\)/);
     await expect(writeOutputFile(dir, 'x', '--summary-output')).rejects.toThrow(/--summary-output: cannot write .* \(EISDIR\)/);
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('devices, pipes and terminals', () => {
+  it('are written into, never replaced: /dev/null stays the null device, a link to it stays a link', async () => {
+    await writeOutputFile('/dev/null', 'discarded', '--output');
+    expect((await lstat('/dev/null')).isCharacterDevice()).toBe(true);
+    const link = path.join(dir, 'to-null');
+    await symlink('/dev/null', link);
+    await writeOutputFile(link, 'discarded', '--output');
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect((await lstat('/dev/null')).isCharacterDevice()).toBe(true);
+  });
+
+  it('write into a FIFO that a reader holds open', async () => {
+    const fifo = path.join(dir, 'pipe');
+    await new Promise<void>((resolve, reject) => execFile('mkfifo', [fifo], (error) => (error ? reject(error) : resolve())));
+    const reader = new Promise<string>((resolve, reject) => execFile('cat', [fifo], (error, stdout) => (error ? reject(error) : resolve(stdout))));
+    await writeOutputFile(fifo, 'through the pipe', '--summary-output');
+    expect(await reader).toBe('through the pipe');
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
   });
 });
