@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryFs } from './directory-fs.js';
-import { TargetReadError } from './fs-view.js';
+import { readError } from './test-support/read-error.js';
 
 let work: string;
 let root: string;
@@ -34,15 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
-
-async function readError(read: Promise<unknown>): Promise<{ failure: string; message: string }> {
-  const error = await read.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof TargetReadError)) throw new Error(`expected a TargetReadError, got ${String(error)}`);
-  return { failure: error.failure, message: error.message };
-}
 
 describe('the view of a folder', () => {
   it('reads files and follows links with the folder as the root', async () => {

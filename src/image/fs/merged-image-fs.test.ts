@@ -6,8 +6,9 @@ import { writeOciLayout, type TestLayer } from '../../../test/support/image-buil
 import { inventoryImage } from '../../engine/inventory-image.js';
 import type { Analyzer } from '../../inventory/analyzer.js';
 import { openImage } from '../sources.js';
-import { TargetReadError, type FsView } from './fs-view.js';
+import type { FsView } from './fs-view.js';
 import { MergedImageFs, type ContentSelection } from './merged-image-fs.js';
+import { readError } from './test-support/read-error.js';
 
 let work: string;
 beforeAll(async () => {
@@ -47,15 +48,6 @@ async function filesOf(view: FsView): Promise<Record<string, string>> {
   };
   await visit('/');
   return files;
-}
-
-async function readError(read: Promise<unknown>): Promise<{ failure: string; message: string }> {
-  const error = await read.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof TargetReadError)) throw new Error(`expected a TargetReadError, got ${String(error)}`);
-  return { failure: error.failure, message: error.message };
 }
 
 describe('the merged view of an image', () => {
