@@ -15,8 +15,23 @@
  *   (bench/compliance.ts).
  *
  * - render: every image report format for 10,000 findings (bench/render.ts).
+ * - startup: `node -e 0`, `tollgate --version` and a warm scan, each with and without the V8 code
+ *   cache the launcher keeps (bench/startup.ts).
+ * - db: the prebuilt database artifact: pull + verify + install against curl + zstd -d, a first
+ *   scan on an empty cache, sizes per ecosystem, and today's raw db update path (bench/vulndb.ts).
+ * - rpm: Tollgate's reader of the three rpm database formats against `rpm -qa --root` on the same
+ *   databases, real and of realistic size (bench/rpm.ts).
+ * - sbom: a 50,000-component CycloneDX SBOM read into an inventory against JSON.parse of it, and
+ *   scanned end to end by the CLI (bench/sbom.ts).
+ * - java: a 200-jar Spring Boot fat jar read by the java analyzer and scanned by the CLI, against
+ *   `unzip -l` and Node's zlib inflating every member of it (bench/java.ts).
+ * - lockfiles: large Gemfile.lock, composer.lock and .deps.json parsed by their analyzers, against
+ *   JSON.parse of the same bytes (bench/lock-files.ts).
  *
- * `npm run bench -- image remote matching render compliance` picks parts; no argument runs all.
+ * - go-binary: the build information of a ~120 MB Go binary, against `go version -m` on it, and a
+ *   folder holding it scanned, against `cat` of it (bench/go-binary.ts).
+ *
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -36,11 +51,18 @@ import type { Package } from '../src/model/package.js';
 import { REPO_ROOT } from '../test/support/fixture-cache.js';
 import { ensureBookwormImage } from '../test/support/images.js';
 import { ensureLargeImage } from './large-image.js';
+import { benchSbom } from './sbom.js';
 import { startRegistry } from '../test/support/registry.js';
 import { startDockerd } from '../test/support/dockerd.js';
 import { startThrottledLink } from './throttled-link.js';
 import { benchCompliance } from './compliance.js';
 import { benchRender } from './render.js';
+import { benchStartup } from './startup.js';
+import { benchDatabase } from './vulndb.js';
+import { benchRpm } from './rpm.js';
+import { benchJava } from './java.js';
+import { benchGoBinary } from './go-binary.js';
+import { benchLockFiles } from './lock-files.js';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.cjs');
 const results: Record<string, unknown> = { machine: { cpus: spawnSync('nproc').stdout.toString().trim(), node: process.version }, at: new Date().toISOString() };
@@ -239,6 +261,7 @@ try {
     rows.push(['start-up: node -e 0 (median of 3)', `${(nodeStart * 1000).toFixed(0)} ms`, 'baseline for the warm scans']);
     rows.push(['start-up: tollgate --version (median of 3)', `${(version * 1000).toFixed(0)} ms`, '']);
   }
+  if (runs('startup')) await benchStartup(CLI, bookworm.ociReference, db, work, rows, results);
   if (runs('image')) {
     await benchImage('bookworm fixture', bookworm.ociDir, bookworm.ociReference, db, work);
     await benchImage('~1 GB image', large, `oci:${large}:large`, db, work);
@@ -252,8 +275,14 @@ try {
   // Rendering first: a CLI renders in a process that has only scanned, not one whose heap still
   // holds the 100,000-advisory matching run.
   if (runs('render')) await benchRender(rows, results);
+  if (runs('sbom')) await benchSbom(CLI, db, work, rows, results);
+  if (runs('lockfiles')) benchLockFiles(rows, results);
   if (runs('matching')) await benchMatching(work);
   if (runs('compliance')) await benchCompliance(CLI, work, rows, results);
+  if (runs('db')) await benchDatabase(CLI, work, bookworm.ociReference, rows, results);
+  if (runs('rpm')) await benchRpm(rows, results);
+  if (runs('java')) await benchJava(CLI, db, work, rows, results);
+  if (runs('go-binary')) await benchGoBinary(CLI, db, work, rows, results);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

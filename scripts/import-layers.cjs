@@ -16,7 +16,7 @@ const LAYERS = {
   ecosystems: ['versions', ...FOUNDATION],
   image: [...FOUNDATION],
   inventory: ['image', 'ecosystems', ...FOUNDATION],
-  vulndb: ['ecosystems', ...FOUNDATION],
+  vulndb: ['ecosystems', 'image', ...FOUNDATION],
   engine: ['image', 'inventory', 'ecosystems', ...FOUNDATION],
   match: ['vulndb', 'ecosystems', 'versions', ...FOUNDATION],
   gate: ['ecosystems', ...FOUNDATION],

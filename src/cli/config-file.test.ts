@@ -68,3 +68,14 @@ describe('configuration precedence: flag > TOLLGATE_* variable > file > default'
     await expect(parse(['image', 'scan', 'oci:x'], 'image: [\n')).rejects.toThrow(/invalid YAML/);
   });
 });
+
+describe('trust decisions are never read from a configuration file', () => {
+  for (const key of ['db-trusted-key', 'db-insecure-skip-verify']) {
+    it(`refuses "${key}" in a file, at the top level or in a command's section`, () => {
+      const program = new Command();
+      const pull = program.command('db').command('pull').addOption(new Option(`--${key}${key === 'db-trusted-key' ? ' <file>' : ''}`));
+      expect(() => applyConfig(pull, { [key]: key === 'db-trusted-key' ? 'evil.pem' : true }, 'tollgate.yaml')).toThrow(/taken from the command line only/);
+      expect(() => applyConfig(pull, { db: { pull: { [key]: key === 'db-trusted-key' ? 'evil.pem' : true } } }, 'tollgate.yaml')).toThrow(UsageError);
+    });
+  }
+});

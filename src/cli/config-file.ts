@@ -12,6 +12,9 @@ import type { Command } from 'commander';
 import type { ConfigTree } from '../config/tollgate-file.js';
 import { UsageError } from '../errors.js';
 
+/** Options a configuration file may not set: a file in a scanned repository must not decide what is trusted. */
+const COMMAND_LINE_ONLY = new Set(['db-trusted-key', 'db-insecure-skip-verify']);
+
 function isMapping(value: unknown): value is ConfigTree {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -75,6 +78,7 @@ export function applyConfig(command: Command, tree: ConfigTree, file: string): v
   }
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
+      if (COMMAND_LINE_ONLY.has(key)) throw new UsageError(`${file}: "${key}" is taken from the command line only: which database signatures to trust is never read from a file`);
       const option = own.get(key);
       if (!option || isMapping(value)) continue;
       const attribute = option.attributeName();

@@ -28,8 +28,8 @@ async function optionsOf(path: string[], env: Record<string, string>): Promise<R
   const saved = { ...process.env };
   Object.assign(process.env, env, { TOLLGATE_CONFIG: '' });
   try {
-    // One operand for commands that need one; none of these commands reads it here.
-    const operands = target.command.registeredArguments.some((argument) => argument.required) ? ['x'] : [];
+    // One operand per required argument; none of these commands reads them here.
+    const operands = target.command.registeredArguments.filter((argument) => argument.required).map(() => 'x');
     await program.parseAsync(['node', 'tollgate', ...path, ...operands]);
   } finally {
     process.env = saved;

@@ -57,6 +57,7 @@ describe('error hints', () => {
     const options = imageOpenOptionsOf({ platform: 'linux/amd64', maxLayerSize: 1024, maxLayerEntries: 2 });
     expect(options.limits).toEqual({ maxLayerBytes: 1024, maxLayerEntries: 2 });
     expect(imageOpenOptionsOf({ platform: 'linux/amd64' }).limits).toBeUndefined();
+    expect(imageOpenOptionsOf({ platform: 'linux/amd64', maxScanSize: 4096, maxScanTime: 60_000 }).limits).toEqual({ maxScanBytes: 4096, maxScanMs: 60_000 });
     const root = await mkdtemp(path.join(tmpdir(), 'tollgate-limits-'));
     try {
       await mkdir(path.join(root, 'etc'));

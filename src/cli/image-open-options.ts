@@ -5,9 +5,10 @@
  */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { DEFAULT_LIMITS, formatBytes } from '../image/limits.js';
+import { DEFAULT_LIMITS, formatBytes, type ScanLimits } from '../image/limits.js';
 import { parsePlatform } from '../image/platform.js';
 import type { OpenImageOptions } from '../image/sources.js';
+import { evaluateDurationExpression, timerMilliseconds } from './duration-expression.js';
 import { parseSize } from './options.js';
 
 export interface ImageOpenFlags {
@@ -17,6 +18,8 @@ export interface ImageOpenFlags {
   registryInsecure?: boolean;
   maxLayerSize?: number;
   maxLayerEntries?: number;
+  maxScanSize?: number;
+  maxScanTime?: number;
 }
 
 function parseCount(flag: string): (text: string) => number {
@@ -24,6 +27,14 @@ function parseCount(flag: string): (text: string) => number {
     const value = Number(text.replace(/_/g, ''));
     if (!Number.isSafeInteger(value) || value <= 0) throw new UsageError(`invalid ${flag} "${text}" (expected a whole number above 0)`);
     return value;
+  };
+}
+
+function parseMinutes(flag: string): (text: string) => number {
+  return (text) => {
+    const minutes = evaluateDurationExpression(text, flag);
+    if (!(minutes > 0)) throw new UsageError(`invalid ${flag} "${text}" (expected minutes above 0)`);
+    return timerMilliseconds(minutes, 60_000, flag, 'minutes');
   };
 }
 
@@ -35,7 +46,9 @@ export function addImageOpenOptions(command: Command): Command {
     .addOption(new Option('--docker-cert-path <dir>', 'folder with ca.pem, cert.pem and key.pem for a TLS daemon (default: DOCKER_CERT_PATH)'))
     .addOption(new Option('--registry-insecure', 'accept a registry with a self-signed certificate or plain HTTP').env('TOLLGATE_REGISTRY_INSECURE'))
     .addOption(new Option('--max-layer-size <size>', `largest uncompressed layer read before it is refused as a possible bomb (default ${formatBytes(DEFAULT_LIMITS.maxLayerBytes)})`).argParser(parseSize('--max-layer-size')).env('TOLLGATE_MAX_LAYER_SIZE'))
-    .addOption(new Option('--max-layer-entries <count>', `most files, folders and links one layer may hold (default ${DEFAULT_LIMITS.maxLayerEntries.toLocaleString('en')})`).argParser(parseCount('--max-layer-entries')).env('TOLLGATE_MAX_LAYER_ENTRIES'));
+    .addOption(new Option('--max-layer-entries <count>', `most files, folders and links one layer may hold (default ${DEFAULT_LIMITS.maxLayerEntries.toLocaleString('en')})`).argParser(parseCount('--max-layer-entries')).env('TOLLGATE_MAX_LAYER_ENTRIES'))
+    .addOption(new Option('--max-scan-size <size>', `most uncompressed bytes all the layers of one image may inflate to, before the scan is refused (default ${formatBytes(DEFAULT_LIMITS.maxScanBytes)})`).argParser(parseSize('--max-scan-size')).env('TOLLGATE_MAX_SCAN_SIZE'))
+    .addOption(new Option('--max-scan-time <minutes>', `longest time reading the layers of one image may take, in minutes or an expression such as 2*60 (default ${DEFAULT_LIMITS.maxScanMs / 60_000})`).argParser(parseMinutes('--max-scan-time')).env('TOLLGATE_MAX_SCAN_TIME'));
 }
 
 /**
@@ -47,8 +60,16 @@ export function imageOpenOptionsOf(flags: ImageOpenFlags): OpenImageOptions {
     platform: parsePlatform(flags.platform),
     docker: { ...(flags.dockerHost ? { dockerHost: flags.dockerHost } : {}), ...(flags.dockerCertPath ? { certPath: flags.dockerCertPath } : {}) },
     registry: { insecure: Boolean(flags.registryInsecure) },
-    ...(flags.maxLayerSize !== undefined || flags.maxLayerEntries !== undefined
-      ? { limits: { ...(flags.maxLayerSize !== undefined ? { maxLayerBytes: flags.maxLayerSize } : {}), ...(flags.maxLayerEntries !== undefined ? { maxLayerEntries: flags.maxLayerEntries } : {}) } }
-      : {}),
+    ...(limitsOf(flags) ?? {}),
   };
+}
+
+function limitsOf(flags: ImageOpenFlags): { limits: Partial<ScanLimits> } | undefined {
+  const limits: Partial<ScanLimits> = {
+    ...(flags.maxLayerSize !== undefined ? { maxLayerBytes: flags.maxLayerSize } : {}),
+    ...(flags.maxLayerEntries !== undefined ? { maxLayerEntries: flags.maxLayerEntries } : {}),
+    ...(flags.maxScanSize !== undefined ? { maxScanBytes: flags.maxScanSize } : {}),
+    ...(flags.maxScanTime !== undefined ? { maxScanMs: flags.maxScanTime } : {}),
+  };
+  return Object.keys(limits).length > 0 ? { limits } : undefined;
 }

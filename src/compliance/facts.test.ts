@@ -1,5 +1,9 @@
+import { mkdir, readFile, symlink } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rpmFixture } from '../../test/support/rpm-fixtures.js';
 import { tempRoot, type TempRoot } from '../../test/support/temp-root.js';
+import { FilesystemTarget } from './targets/filesystem-target.js';
 import { TargetFacts } from './facts.js';
 
 let root: TempRoot | undefined;
@@ -33,8 +37,27 @@ describe('installed packages of a target', () => {
     expect(await (await factsOf({ 'etc/hostname': 'box\n' })).packages()).toEqual({ packages: [] });
   });
 
-  it('are an error, not an empty list, when the rpm database of a root filesystem would be needed', async () => {
-    await expect((await factsOf({ 'var/lib/rpm/rpmdb.sqlite': '' })).packages()).rejects.toThrow(/the rpm database of a root filesystem is not read yet/);
+  it('come from the rpm database of a root filesystem, read by the inventory\'s reader rather than by rpm', async () => {
+    const fixture = await rpmFixture();
+    const facts = new TargetFacts(new FilesystemTarget('dir', `dir:${fixture.root}`, fixture.root, false));
+    const { manager, packages } = await facts.packages();
+    expect(manager).toBe('rpm');
+    expect(packages.map((record) => `${record.name} ${record.version}`).sort()).toEqual(fixture.rpmQa.split('\n').filter(Boolean).map((line) => line.split('\t').slice(0, 2).join(' ')));
+  }, 300_000);
+
+  it('read a database reached through rpm\'s two folders once, and take an empty one as nothing installed', async () => {
+    const fixture = await rpmFixture();
+    root = await tempRoot({});
+    await root.write('usr/lib/sysimage/rpm/rpmdb.sqlite', await readFile(path.join(fixture.root, 'var/lib/rpm/rpmdb.sqlite')));
+    await mkdir(path.join(root.dir, 'var/lib'), { recursive: true });
+    await symlink('../../usr/lib/sysimage/rpm', path.join(root.dir, 'var/lib/rpm'));
+    const { packages } = await new TargetFacts(root.target).packages();
+    expect(packages).toHaveLength(fixture.rpmQa.split('\n').filter(Boolean).length);
+    expect(await (await factsOf({ 'var/lib/rpm/rpmdb.sqlite': '' })).packages()).toEqual({ manager: 'rpm', packages: [] });
+  }, 300_000);
+
+  it('are an error naming the file, not an empty list, when the rpm database cannot be read', async () => {
+    await expect((await factsOf({ 'var/lib/rpm/Packages': 'garbage' })).packages()).rejects.toThrow(/\/var\/lib\/rpm\/Packages: the rpm analyzer could not read this file: not an rpm database/);
   });
 });
 

@@ -6,7 +6,6 @@
  * The OS and the installed packages come from the inventory's own analyzers (src/inventory/list.ts),
  * run over the target's filesystem view: compliance knows no package database path of its own.
  */
-import { TargetReadError } from '../image/fs/fs-view.js';
 import { analyzeView, systemAnalyzers } from '../inventory/analyze-view.js';
 import { resolveOs } from '../inventory/os-release/resolve.js';
 import type { OsInfo, PackageRecord } from '../model/package.js';
@@ -110,34 +109,24 @@ export class TargetFacts {
   }
 
   /**
-   * The first package database of the inventory's list present on the target. A database is present
-   * when its own file exists (even empty: nothing installed yet), or when files found through its
-   * globs (dpkg's distroless status.d) hold packages.
+   * The first package database of the inventory's list present on the target, read by the
+   * inventory's own analyzer on every kind of target (local, ssh, dir:, image:), never by the
+   * target's package manager. A database is present when its own file exists (even empty: nothing
+   * installed yet), or when files found through its globs (dpkg's distroless status.d) hold
+   * packages. Where one database has several files of its own (rpm's two folders, one a link to the
+   * other; an older-format file left beside the current one), the first in the analyzer's order
+   * answers, as the package manager reads only one.
    */
   packages(): Promise<InstalledPackages> {
     return this.once('packages', async () => {
       for (const analyzer of SYSTEM_ANALYZERS.packageDatabases) {
         const files = await analyzeView(this.target, [analyzer]);
-        const packages = files.flatMap((file) => file.result.packages ?? []);
-        if (packages.length > 0 || files.some((file) => file.literal)) return { manager: analyzer.id, packages };
+        const literal = files.filter((file) => file.literal);
+        const answering = literal.length > 1 ? [literal[0] as (typeof literal)[number]] : files;
+        const packages = answering.flatMap((file) => file.result.packages ?? []);
+        if (packages.length > 0 || literal.length > 0) return { manager: analyzer.id, packages };
       }
-      const rpm = await this.rpmPackages();
-      if (rpm) return { manager: 'rpm', packages: rpm };
       return { packages: [] };
-    });
-  }
-
-  /** rpm databases are read through `rpm` itself on live targets (its on-disk formats vary by release). */
-  private async rpmPackages(): Promise<PackageRecord[] | undefined> {
-    const hasDb = (await this.target.stat('/var/lib/rpm')) ?? (await this.target.stat('/usr/lib/sysimage/rpm'));
-    if (!hasDb) return undefined;
-    if (!this.target.run) throw new TargetReadError('/var/lib/rpm', 'failed', 'the rpm database of a root filesystem is not read yet; scan the live host (local or ssh) instead');
-    const result = await this.target.run(`rpm -qa --qf '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{ARCH}\\n'`, { timeoutMs: 60_000 });
-    if (result.exitCode !== 0) throw new TargetReadError('/var/lib/rpm', 'failed', `rpm -qa failed: ${result.stderr.trim().slice(0, 200)}`);
-    return result.stdout.split('\n').flatMap((line) => {
-      const [name, version, architecture] = line.split('\t');
-      if (!name || !version) return [];
-      return [{ type: 'rpm' as const, name, version: version.replace(/^0:/, ''), location: '/var/lib/rpm', ...(architecture ? { architecture } : {}) }];
     });
   }
 }

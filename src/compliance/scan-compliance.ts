@@ -16,6 +16,7 @@ import type { ControlState } from '../model/control.js';
 import type { Policy } from './policy/policy-types.js';
 import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult, type ControlResult, type PolicyResult, type PolicyTotals } from '../model/compliance-result.js';
 import type { Target } from './targets/target.js';
+import { abortableTarget } from './targets/stop-on-abort.js';
 
 export interface ComplianceScanOptions {
   scanName: string;
@@ -34,8 +35,10 @@ function totalsOf(controls: readonly ControlResult[]): PolicyTotals {
   return { passed: count('PASS'), failed: count('FAIL'), error: count('ERROR'), exception: count('EXCEPTION'), notApplicable: count('NOT_APPLICABLE') };
 }
 
-export async function scanCompliance(target: Target, policies: readonly Policy[], options: ComplianceScanOptions): Promise<ComplianceResult> {
+export async function scanCompliance(scanned: Target, policies: readonly Policy[], options: ComplianceScanOptions): Promise<ComplianceResult> {
   const started = Date.now();
+  // Work in progress stops at its next read once the scan is aborted (its time limit passed).
+  const target = options.signal ? abortableTarget(scanned, options.signal) : scanned;
   const facts = new TargetFacts(target);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const exceptions = options.exceptions ?? [];

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +47,18 @@ describe('reading a configuration file', () => {
     expect(messageOf(() => readConfigText(file, 'gate file'))).toMatch(/\(larger than the 1 MiB limit\)$/);
   });
 
-  it('stops at the limit on a file that does not end, never reading it whole', () => {
-    expect(messageOf(() => readConfigBytes('/dev/zero', 'VEX document', { maxBytes: 200_000 }))).toBe('cannot read VEX document /dev/zero (larger than the 200000-byte limit)');
+  it('refuses a device, such as a file that never ends, before reading it', () => {
+    expect(messageOf(() => readConfigBytes('/dev/zero', 'VEX document', { maxBytes: 200_000 }))).toBe('cannot read VEX document /dev/zero (not a regular file but a character device)');
+  });
+
+  it('refuses a FIFO at once instead of waiting for a writer, and reads a link to a regular file', async () => {
+    const fifo = path.join(dir, 'gate.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // A blocking open would never return: the call itself would hang the test.
+    expect(messageOf(() => readConfigBytes(fifo, 'gate file'))).toBe(`cannot read gate file ${fifo} (not a regular file but a FIFO (named pipe))`);
+    const target = path.join(dir, 'real.yaml');
+    await writeFile(target, 'fail: { on: HIGH }\n');
+    await symlink(target, path.join(dir, 'link.yaml'));
+    expect(readConfigText(path.join(dir, 'link.yaml'), 'gate file')).toBe('fail: { on: HIGH }\n');
   });
 });

@@ -4,10 +4,12 @@
  * the user always learns which file and why (the operating system's code: ENOENT, EACCES,
  * EISDIR, or the size limit).
  *
- * Never reads more than the limit plus one byte, whatever the file is (a pipe, a device, a file
- * that grows while it is read): a configuration file is untrusted input like any other.
+ * Only regular files are read (links to them are followed): a FIFO, a socket or a device is
+ * refused with a clear error, and opening one never blocks (a FIFO with no writer would wait for
+ * ever; /dev/zero never ends). Never reads more than the limit plus one byte, even from a file that
+ * grows while it is read: a configuration file is untrusted input like any other.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { UsageError } from '../errors.js';
 
 /**
@@ -39,13 +41,16 @@ export function readConfigBytes(file: string, what: string, options: ConfigReadO
     new UsageError(`${options.context ? `${options.context}: ` : ''}cannot read ${what} ${file} (${reason})`, cause === undefined ? undefined : { cause });
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; it changes
+    // nothing for a regular file, and anything else is refused below before it is read.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw refuse(codeOf(error), error);
   }
   try {
     const stats = fstatSync(fd);
     if (stats.isDirectory()) throw refuse('EISDIR');
+    if (!stats.isFile()) throw refuse(`not a regular file but ${kindOf(stats)}`);
     if (stats.isFile() && stats.size > maxBytes) throw refuse(`larger than the ${limitText(maxBytes)}`);
     const chunks: Buffer[] = [];
     let total = 0;
@@ -70,6 +75,16 @@ export function readConfigBytes(file: string, what: string, options: ConfigReadO
 /** The text (UTF-8) of `file`; see readConfigBytes. */
 export function readConfigText(file: string, what: string, options: ConfigReadOptions = {}): string {
   return readConfigBytes(file, what, options).toString('utf8');
+}
+
+/** What a non-regular file is, in the words of `ls -l`'s file types. */
+export function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isDirectory()) return 'a folder';
+  return 'an unknown kind of file';
 }
 
 function codeOf(error: unknown): string {

@@ -20,6 +20,13 @@ export interface AdvisoryQuery {
   version: string;
 }
 
+/** What an advisory says about where it applies, beyond name and version ranges. */
+export interface AdvisoryScope {
+  summary?: string;
+  /** Every version the entry's ranges and version list name (`introduced`, `fixed`, ...). */
+  rangeVersions: readonly string[];
+}
+
 /** One release of an OS, as the descriptor knows it. */
 export interface OsRelease {
   /** The release as `releaseOf` names it: `12`, `22.04`, `3.19`. */
@@ -66,6 +73,11 @@ export interface EcosystemDescriptor {
   readonly purl: PurlBuilder;
   /** Which name and version advisories are written against: for Debian the source package and its version. */
   advisoryQuery(pkg: PackageRecord): AdvisoryQuery;
+  /**
+   * Whether an advisory's entry for the package's name applies to this package at all, before its
+   * ranges are compared (rpm module streams). Absent: every entry for the name applies.
+   */
+  advisoryApplies?(pkg: PackageRecord, scope: AdvisoryScope): boolean;
   /** OS ecosystems: the release an OS is, as `releases` names it; undefined when it cannot be told. */
   releaseOf?(os: OsInfo): string | undefined;
   /** OS ecosystems: the releases known by name and, where sure, by end of support. */

@@ -33,7 +33,6 @@ describe('the list of ecosystems', () => {
       expect(described !== (unsupported !== undefined), `${type}: exactly one of a descriptor or an unsupported entry`).toBe(true);
       if (unsupported) expect(unsupported.reason.length).toBeGreaterThan(10);
     }
-    expect(UNSUPPORTED_PACKAGE_TYPES.get('rpm')?.reason).toMatch(/RPM advisory source/);
   });
 
   it('names package types as the result schema does', () => {
@@ -62,11 +61,11 @@ describe('the list of ecosystems', () => {
       expect(schemes.size, type).toBeLessThanOrEqual(1);
     }
     const byType = Object.fromEntries(PACKAGE_TYPES.map((type) => [type, schemeForPackageType(type).id]));
-    expect(byType).toEqual({ deb: 'dpkg', apk: 'apk', rpm: 'rpm', npm: 'semver', pypi: 'pep440' });
+    expect(byType).toEqual({ deb: 'dpkg', apk: 'apk', rpm: 'rpm', npm: 'semver', pypi: 'pep440', maven: 'maven', golang: 'go', cargo: 'semver', gem: 'gem', composer: 'composer', nuget: 'nuget' });
   });
 
-  it('downloads the same OSV ecosystems by default as before descriptors, in the same order', () => {
-    expect(defaultDownloads()).toEqual(['Debian', 'Ubuntu', 'Alpine', 'npm', 'PyPI']);
+  it('downloads the same OSV ecosystems by default as before descriptors, in the same order, then the new ones', () => {
+    expect(defaultDownloads()).toEqual(['Debian', 'Ubuntu', 'Alpine', 'npm', 'PyPI', 'AlmaLinux', 'Rocky Linux', 'Maven', 'Go', 'crates.io', 'RubyGems', 'Packagist', 'NuGet']);
     expect(DEFAULT_ECOSYSTEMS).toEqual(defaultDownloads());
   });
 });
@@ -87,6 +86,17 @@ describe('OSV ecosystems and advisory names', () => {
     ['npm', undefined, 'npm'],
     ['npm', debian12, 'npm'],
     ['pypi', { family: 'alpine', version: '3.19.1' }, 'PyPI'],
+    ['rpm', { family: 'almalinux', version: '9.3' }, 'AlmaLinux:9'],
+    ['rpm', { family: 'almalinux', version: '', platformId: 'platform:el8' }, 'AlmaLinux:8'],
+    ['rpm', { family: 'rocky', version: '8.9' }, 'Rocky Linux:8'],
+    ['rpm', { family: 'sles', version: '15.5', prettyName: 'SUSE Linux Enterprise Server 15 SP5' }, 'SUSE:SUSE Linux Enterprise Server 15 SP5'],
+    ['rpm', { family: 'opensuse-leap', version: '15.5', prettyName: 'openSUSE Leap 15.5' }, 'openSUSE:openSUSE Leap 15.5'],
+    ['rpm', { family: 'azurelinux', version: '3.0' }, 'Azure Linux:3'],
+    ['golang', debian12, 'Go'],
+    ['cargo', undefined, 'crates.io'],
+    ['gem', debian12, 'RubyGems'],
+    ['composer', undefined, 'Packagist'],
+    ['nuget', { family: 'alpine', version: '3.19.1' }, 'NuGet'],
   ] as [PackageType, OsInfo | undefined, string][])('%s on %j is matched in %s', (type, os, ecosystem) => {
     expect(ecosystemFor(type, os)?.osvEcosystemFor(os)).toBe(ecosystem);
   });
@@ -96,6 +106,12 @@ describe('OSV ecosystems and advisory names', () => {
     ['deb', undefined],
     ['apk', { family: 'debian', version: '12' }],
     ['rpm', { family: 'rhel', version: '9.3' }],
+    ['rpm', { family: 'centos', version: '9' }],
+    ['rpm', { family: 'fedora', version: '41' }],
+    ['rpm', { family: 'amzn', version: '2023' }],
+    ['rpm', { family: 'ol', version: '9.3' }],
+    ['rpm', { family: 'mariner', version: '2.0' }],
+    ['rpm', { family: 'opensuse-tumbleweed', version: '20241201' }],
     ['constructor' as PackageType, debian12],
   ] as [PackageType, OsInfo | undefined][])('no descriptor serves %s on %j', (type, os) => {
     expect(ecosystemFor(type, os)).toBeUndefined();
@@ -107,10 +123,21 @@ describe('OSV ecosystems and advisory names', () => {
     expect(debianRelease('', 'constructor')).toBeUndefined();
     expect(ecosystemFor('deb', { family: 'ubuntu', version: 'devel' })?.osvEcosystemFor({ family: 'ubuntu', version: 'devel' })).toBeUndefined();
     expect(ecosystemFor('apk', { family: 'alpine', version: 'edge' })?.osvEcosystemFor({ family: 'alpine', version: 'edge' })).toBeUndefined();
+    expect(ecosystemFor('rpm', { family: 'almalinux', version: '' })?.osvEcosystemFor({ family: 'almalinux', version: '' })).toBeUndefined();
+    expect(ecosystemFor('rpm', { family: 'sles', version: '15.5' })?.osvEcosystemFor({ family: 'sles', version: '15.5' })).toBeUndefined();
   });
 
   it('names every OS release ecosystem after the descriptor’s OSV ecosystem, so one normalisation serves import and lookup', () => {
-    const samples: OsInfo[] = [debian12, { family: 'ubuntu', version: '24.04' }, { family: 'alpine', version: '3.21.2' }];
+    const samples: OsInfo[] = [
+      debian12,
+      { family: 'ubuntu', version: '24.04' },
+      { family: 'alpine', version: '3.21.2' },
+      { family: 'almalinux', version: '9.5' },
+      { family: 'rocky', version: '9.5' },
+      { family: 'sles', version: '15.6', prettyName: 'SUSE Linux Enterprise Server 15 SP6' },
+      { family: 'opensuse-leap', version: '15.6', prettyName: 'openSUSE Leap 15.6' },
+      { family: 'azurelinux', version: '3.0' },
+    ];
     for (const descriptor of ECOSYSTEMS) {
       const os = samples.find((sample) => sample.family === descriptor.osFamily);
       const ecosystem = descriptor.osvEcosystemFor(os) as string;
@@ -127,6 +154,9 @@ describe('OSV ecosystems and advisory names', () => {
     expect(normalizeAdvisoryName('npm', 'JSONStream')).toBe('JSONStream');
     expect(normalizeAdvisoryName('Maven', 'org.Apache:Log_4j')).toBe('org.Apache:Log_4j');
     expect(normalizePackageName('', 'A.b')).toBe('A.b');
+    expect(normalizeAdvisoryName('RubyGems', 'RedCloth')).toBe('RedCloth');
+    expect(normalizeAdvisoryName('Packagist', 'Symfony/Http-Kernel')).toBe('symfony/http-kernel');
+    expect(normalizeAdvisoryName('NuGet', 'Newtonsoft.Json')).toBe('newtonsoft.json');
   });
 
   it('looks OS packages up by source package and source version, Alpine ones by origin, language ones as installed', () => {
@@ -139,6 +169,10 @@ describe('OSV ecosystems and advisory names', () => {
     expect(ecosystemFor('deb', debian12)?.advisoryQuery(bash)).toEqual({ name: 'bash', version: '5.2.15-2+b8' });
     expect(ecosystemFor('apk', { family: 'alpine', version: '3.19.1' })?.advisoryQuery(libcrypto)).toEqual({ name: 'openssl', version: '3.1.4-r5' });
     expect(ecosystemFor('npm', undefined)?.advisoryQuery(lodash)).toEqual({ name: 'lodash', version: '4.17.15' });
+    const opensslLibs: PackageRecord = { type: 'rpm', name: 'openssl-libs', version: '1:3.0.7-24.el9', source: { name: 'openssl' }, location: '/var/lib/rpm/rpmdb.sqlite' };
+    for (const family of ['almalinux', 'rocky', 'sles', 'opensuse-leap', 'azurelinux']) {
+      expect(ecosystemFor('rpm', { family, version: '9' })?.advisoryQuery(opensslLibs), family).toEqual({ name: 'openssl', version: '1:3.0.7-24.el9' });
+    }
   });
 });
 
@@ -154,6 +188,18 @@ describe('purls', () => {
     [{ type: 'npm', name: '@scope/', version: '1.0.0', location: '/x' }, undefined, 'pkg:npm/%40scope%2F@1.0.0'],
     [{ type: 'pypi', name: 'Ruamel.YAML', version: '0.18.6', location: '/x' }, undefined, 'pkg:pypi/ruamel-yaml@0.18.6'],
     [{ type: 'pypi', name: 'zope__interface', version: '6.0', location: '/x' }, undefined, 'pkg:pypi/zope-interface@6.0'],
+    [{ type: 'maven', name: 'org.apache.logging.log4j:log4j-core', version: '2.19.0', location: '/x' }, undefined, 'pkg:maven/org.apache.logging.log4j/log4j-core@2.19.0'],
+    [{ type: 'maven', name: 'groovy-all', version: '2.4.21', location: '/x', identityFrom: 'manifest' }, undefined, 'pkg:generic/groovy-all@2.4.21'],
+    [{ type: 'golang', name: 'github.com/Sirupsen/logrus', version: 'v1.0.0', location: '/x' }, undefined, 'pkg:golang/github.com/Sirupsen/logrus@v1.0.0'],
+    [{ type: 'golang', name: 'stdlib', version: 'v1.19.8', location: '/x' }, undefined, 'pkg:golang/stdlib@v1.19.8'],
+    [{ type: 'golang', name: 'golang.org/x/text', version: 'v0.0.0-20191109021931-daa7c04131f5', location: '/x' }, undefined, 'pkg:golang/golang.org/x/text@v0.0.0-20191109021931-daa7c04131f5'],
+    [{ type: 'cargo', name: 'smallvec', version: '1.6.0', location: '/x' }, undefined, 'pkg:cargo/smallvec@1.6.0'],
+    [{ type: 'gem', name: 'rack', version: '2.2.22', location: '/x' }, undefined, 'pkg:gem/rack@2.2.22'],
+    [{ type: 'gem', name: 'nokogiri', version: '1.15.4', architecture: 'x86_64-linux', location: '/x' }, undefined, 'pkg:gem/nokogiri@1.15.4?platform=x86_64-linux'],
+    [{ type: 'gem', name: 'json', version: '2.6.1', architecture: 'ruby', location: '/x' }, undefined, 'pkg:gem/json@2.6.1'],
+    [{ type: 'composer', name: 'Symfony/Http-Kernel', version: 'v5.4.20', location: '/x' }, undefined, 'pkg:composer/symfony/http-kernel@v5.4.20'],
+    [{ type: 'composer', name: 'vendor/', version: '1.0', location: '/x' }, undefined, 'pkg:composer/vendor%2F@1.0'],
+    [{ type: 'nuget', name: 'Newtonsoft.Json', version: '13.0.1', location: '/x' }, undefined, 'pkg:nuget/Newtonsoft.Json@13.0.1'],
   ])('%j on %j is %s', (record, os, expected) => expect(purlFor(record as PackageRecord, os)).toBe(expected));
 
   it('does not depend on which descriptor of a package type builds it', () => {
@@ -177,9 +223,9 @@ describe('purls', () => {
     for (const [type, purl] of builders) {
       fc.assert(
         fc.property(segment, version, fc.option(sourceName, { nil: undefined }), fc.option(fc.constantFrom('amd64', 'x86_64', 'aarch64'), { nil: undefined }), fc.constantFrom(...oses), (rawName, ver, source, architecture, os) => {
-          // npm names carry their scope before the one slash; other types have no slash in a name.
+          // npm names carry their scope before the one slash, Go module paths any number of them; other types have none.
           const bare = rawName.replace(/\//g, '');
-          const name = type === 'npm' && rawName.includes('/') ? `@scope/${bare}` : bare;
+          const name = type === 'npm' && rawName.includes('/') ? `@scope/${bare}` : type === 'maven' ? `org.example:${bare}` : type === 'golang' ? `example.com/${rawName.replace(/\/+/g, '/').replace(/^\/|\/$/g, '') || 'm'}` : bare;
           const record: PackageRecord = { type, name, version: ver, location: '/x', ...(architecture ? { architecture } : {}), ...(source ? { source: { name: source } } : {}) };
           const text = purl(record, os);
           const parsed = PackageURL.fromString(text);
@@ -189,6 +235,12 @@ describe('purls', () => {
           // The purl spec makes deb, apk and npm names case-insensitive (written in lower case); rpm keeps case.
           if (type === 'npm') expect(`${parsed.namespace ? `${parsed.namespace}/` : ''}${parsed.name}`).toBe(name.toLowerCase());
           else if (type === 'pypi') expect(parsed.name).toBe(name.replace(/[-_.]+/g, '-').toLowerCase());
+          else if (type === 'maven') expect([parsed.namespace, parsed.name]).toEqual(['org.example', bare]);
+          else if (type === 'golang') expect(`${parsed.namespace}/${parsed.name}`).toBe(name);
+          else if (type === 'cargo') expect([parsed.namespace, parsed.name]).toEqual([undefined, name]);
+          // Language types with no namespace from the OS: gem and nuget keep the name as written, composer writes it in lower case.
+          else if (type === 'gem' || type === 'nuget') expect([parsed.namespace, parsed.name]).toEqual([undefined, name]);
+          else if (type === 'composer') expect(parsed.name).toBe(name.toLowerCase());
           else {
             expect(parsed.name).toBe(type === 'rpm' ? name : name.toLowerCase());
             expect(parsed.namespace).toBe(os?.family ?? ({ deb: 'debian', apk: 'alpine', rpm: 'redhat' } as Record<string, string>)[type]);

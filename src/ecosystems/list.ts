@@ -10,15 +10,25 @@
 import type { OsInfo, PackageRecord, PackageType } from '../model/package.js';
 import { getVersionScheme } from '../versions/list.js';
 import type { VersionScheme } from '../versions/scheme.js';
+import { almalinux } from './almalinux/index.js';
 import { alpine } from './alpine/index.js';
+import { azurelinux } from './azurelinux/index.js';
+import { cargo } from './cargo/index.js';
+import { composer } from './composer/index.js';
 import { debian } from './debian/index.js';
 import type { EcosystemDescriptor, PurlBuilder } from './ecosystem.js';
+import { gem } from './gem/index.js';
+import { golang } from './golang/index.js';
+import { maven } from './maven/index.js';
 import { npm } from './npm/index.js';
-import { osPackagePurl } from './os-package-purl.js';
+import { nuget } from './nuget/index.js';
+import { opensuse } from './opensuse/index.js';
 import { pypi } from './pypi/index.js';
+import { rocky } from './rocky/index.js';
+import { suse } from './suse/index.js';
 import { ubuntu } from './ubuntu/index.js';
 
-export const ECOSYSTEMS: readonly EcosystemDescriptor[] = [debian, ubuntu, alpine, npm, pypi];
+export const ECOSYSTEMS: readonly EcosystemDescriptor[] = [debian, ubuntu, alpine, npm, pypi, almalinux, rocky, suse, opensuse, azurelinux, maven, golang, cargo, gem, composer, nuget];
 
 /** A package type Tollgate inventories but matches against no advisories yet, and why. */
 export interface UnsupportedPackageType {
@@ -30,9 +40,7 @@ export interface UnsupportedPackageType {
 }
 
 /** Known-unsupported package types: their packages are inventoried, and the scan warns they are not matched. */
-export const UNSUPPORTED_PACKAGE_TYPES: ReadonlyMap<PackageType, UnsupportedPackageType> = new Map<PackageType, UnsupportedPackageType>([
-  ['rpm', { reason: 'no RPM advisory source is imported yet', versionScheme: 'rpm', purl: osPackagePurl('rpm', 'redhat') }],
-]);
+export const UNSUPPORTED_PACKAGE_TYPES: ReadonlyMap<PackageType, UnsupportedPackageType> = new Map<PackageType, UnsupportedPackageType>([]);
 
 /** Language descriptors by package type: they serve every OS. */
 const LANGUAGE_BY_TYPE = new Map<PackageType, EcosystemDescriptor>();

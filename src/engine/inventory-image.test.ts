@@ -138,7 +138,38 @@ beforeAll(async () => {
   ];
   const db = { type: 'file' as const, name: 'var/lib/testdb/packages', content: 'a 1\nb 1\n' };
   const wal = { type: 'file' as const, name: 'var/lib/testdb/packages-wal', content: '+c 2\n-b\n' };
+  const sixInfo = await testdata('python/testdata/six-1.16.0.PKG-INFO');
+  const distroless: TestEntry[] = [
+    { type: 'file', name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' },
+    { type: 'file', name: 'var/lib/dpkg/status.d/python3-six', content: await testdata('dpkg/testdata/python3-six.status.d') },
+    { type: 'file', name: 'var/lib/dpkg/status.d/python3-six.md5sums', content: await testdata('dpkg/testdata/python3-six.md5sums') },
+    { type: 'file', name: 'usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO', content: sixInfo },
+  ];
+  const site = 'app/venv/lib/python3.11/site-packages';
+  const describedTwice: TestEntry[] = [
+    { type: 'file', name: `${site}/six-1.16.0.egg-info/PKG-INFO`, content: sixInfo },
+    { type: 'file', name: `${site}/six-1.16.0.dist-info/METADATA`, content: sixInfo },
+    // Another folder is another install.
+    { type: 'file', name: 'usr/local/lib/python3.11/site-packages/six-1.16.0.dist-info/METADATA', content: sixInfo },
+  ];
+  const apkLegacy = (version: string, more = '') => `P:py3-legacy\nV:${version}\nA:x86_64\no:py-legacy\nF:usr/lib/python3.11/site-packages\nR:legacy-1.0.egg-info\n\n${more}`;
+  const alpine: TestEntry[] = [
+    { type: 'file', name: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.19.1\n' },
+    { type: 'file', name: 'lib/apk/db/installed', content: apkLegacy('1.0-r0') },
+    { type: 'file', name: 'usr/lib/python3.11/site-packages/legacy-1.0.egg-info', content: 'Metadata-Version: 1.1\nName: legacy\nVersion: 1.0\n' },
+  ];
+  const pipOverApk: TestEntry = { type: 'file', name: 'usr/lib/python3.11/site-packages/legacy-1.0.egg-info', content: 'Metadata-Version: 1.1\nName: legacy\nVersion: 1.1\n' };
+  const thirdParty: TestEntry[] = debian.map((entry) =>
+    entry.name === 'var/lib/dpkg/status' && entry.type === 'file' ? { ...entry, content: `${entry.content.toString().trimEnd()}\nOrigin: Example Corp\n` } : entry,
+  );
   await writeOciLayout(layout, [
+    { tag: 'distroless', layers: [{ entries: distroless }] },
+    { tag: 'described-twice', layers: [{ entries: describedTwice }] },
+    // pip rewrote a file apk installed; a later `apk add` rewrote the whole database, not that package.
+    { tag: 'apk-rewritten', layers: [{ entries: alpine }, { entries: [pipOverApk] }, { entries: [{ type: 'file', name: 'lib/apk/db/installed', content: apkLegacy('1.0-r0', 'P:curl\nV:8.5.0-r0\nA:x86_64\n\n') }] }] },
+    // apk itself upgraded the package over the file: it is the OS package's again.
+    { tag: 'apk-upgraded', layers: [{ entries: alpine }, { entries: [pipOverApk, { type: 'file', name: 'lib/apk/db/installed', content: apkLegacy('1.1-r0') }] }] },
+    { tag: 'third-party', layers: [{ entries: thirdParty }] },
     { tag: 'python', layers: [{ entries: debian }, { entries: pip }] },
     { tag: 'python-upgraded', layers: [{ entries: debian }, { entries: upgradedInPlace }] },
     // A later layer that writes the same files again (a `chown -R`) installs nothing new.
@@ -238,6 +269,42 @@ describe('files an OS package installed', () => {
     await write('usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA', await testdata('python/testdata/PyYAML-6.0.METADATA'));
     const result = await inventoryOf(`dir:${root}`);
     expect(result.packages.map((p) => `${p.type}:${p.name}`)).toEqual(['deb:python3-yaml']);
+  });
+
+  it('a distroless image: the files a status.d package’s md5sums name are that package’s', async () => {
+    const result = await inventoryOf(`oci:${layout}:distroless`);
+    expect(listed(result.packages)).toEqual(['deb:python3-six@1.16.0-4#0']);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('with scanOwnedFiles, an owned language package is reported and marked with the OS package that installed it', async () => {
+    const distroless = await inventoryOf(`oci:${layout}:distroless`, { scanOwnedFiles: true });
+    expect(distroless.packages.map((p) => `${p.type}:${p.name}:${p.ownedBy ?? '-'}`)).toEqual(['deb:python3-six:-', 'pypi:six:python3-six']);
+    const multiArch = await inventoryOf(`oci:${layout}:python`, { scanOwnedFiles: true });
+    expect(multiArch.packages.filter((p) => p.type === 'pypi').map((p) => `${p.name}:${p.ownedBy ?? '-'}`)).toEqual(['legacy:python3-legacy', 'pyyaml:python3-yaml', 'requests:-']);
+  });
+
+  it('one install described twice (an egg-info and a dist-info in one folder) is one package, at its dist-info', async () => {
+    const result = await inventoryOf(`oci:${layout}:described-twice`);
+    expect(result.packages.map((p) => `${p.name}@${p.version} ${p.location}`)).toEqual([
+      'six@1.16.0 /app/venv/lib/python3.11/site-packages/six-1.16.0.dist-info/METADATA',
+      'six@1.16.0 /usr/local/lib/python3.11/site-packages/six-1.16.0.dist-info/METADATA',
+    ]);
+  });
+
+  it('apk: a packaged file a later layer rewrote stays reported when a still later layer rewrites the database for another package', async () => {
+    const rewritten = await inventoryOf(`oci:${layout}:apk-rewritten`);
+    expect(listed(rewritten.packages)).toEqual(['apk:curl@8.5.0-r0#2', 'apk:py3-legacy@1.0-r0#0', 'pypi:legacy@1.1#1']);
+    const upgraded = await inventoryOf(`oci:${layout}:apk-upgraded`);
+    expect(listed(upgraded.packages)).toEqual(['apk:py3-legacy@1.1-r0#1']);
+    const base = await inventoryOf(`oci:${layout}:apk-rewritten`, { scanOwnedFiles: false, analyzers: ANALYZERS });
+    expect(base.packages.some((p) => p.type === 'pypi' && p.version === '1.0')).toBe(false);
+  });
+
+  it('a third-party OS package (its Origin names another vendor) owns nothing: its Python files are matched as pypi', async () => {
+    const result = await inventoryOf(`oci:${layout}:third-party`);
+    expect(listed(result.packages)).toEqual(['deb:python3-legacy@1.0-1#0', 'deb:python3-yaml@6.0-3+b2#0', 'pypi:legacy@1.0#0']);
+    expect(result.packages.find((p) => p.name === 'python3-legacy')?.vendor).toBe('Example Corp');
   });
 
   it('owned files are no part of the inventory', async () => {

@@ -11,22 +11,28 @@
  */
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
-import { ScanError, isTollgateError, messageOf } from '../errors.js';
+import { HostileInputError, ScanError, isTollgateError, messageOf } from '../errors.js';
+import { boundWarnings } from '../util/bounded-warnings.js';
 import type { AnalyzerResult, InventoryAnalyzer, OwnedFiles, PostWalkAnalyzer, SeekableFileInput } from '../inventory/analyzer.js';
 import { FileSelector } from '../inventory/file-selector.js';
 import { ANALYZERS } from '../inventory/list.js';
 import { dedupePackages } from '../inventory/dedupe.js';
 import { purlFor } from '../ecosystems/list.js';
+import { isDistributionVendor } from '../ecosystems/vendor.js';
 import { resolveOs } from '../inventory/os-release/resolve.js';
 import type { LayerRef, OsInfo, Package, PackageRecord } from '../model/package.js';
-import { resolveLimits, type ScanLimits } from '../image/limits.js';
+import { formatBytes, resolveLimits, type ScanLimits } from '../image/limits.js';
+import type { LayerEntry } from '../image/layer-entry.js';
 import { baseName, parentPath, joinPath, resolveInRoot } from '../image/paths.js';
-import type { ImageSource } from '../image/source.js';
+import type { DescribedInventory, ImageSource } from '../image/source.js';
 import { analyzeEntry, analyzeLayer, type CapturedFile, type LayerAnalysis } from './layer-analysis.js';
 import type { CachedLayer } from './layer-cache.js';
 import { assembleAnalysis, cacheableAnalyzers, piecesOf, structureOf, withCapturedFiles, type AnalyzerPiece, type LayerStructure } from './layer-pieces.js';
 import { collectFiles, layersToSearch, mergeLayers, packageKey, type DeferredRead, type MergedImage, type ResolvedFile } from './merge-layers.js';
 import { ScratchSpace } from './scratch-space.js';
+
+/** Packages one image may list: the largest honest images hold tens of thousands. */
+export const MAX_PACKAGES = 1_000_000;
 
 export type InventoryProgress =
   | { phase: 'layer-start'; layer: number; layers: number }
@@ -37,6 +43,10 @@ export type InventoryProgress =
 export interface LayerAnalysisCache {
   load(diffId: string, analyzers: readonly InventoryAnalyzer[]): CachedLayer;
   store(diffId: string, structure: LayerStructure, pieces: ReadonlyMap<string, { version: number; piece: AnalyzerPiece }>): void;
+  /** True when a verified read once proved that blob `digest` inflates to `diffId`. */
+  blobProven?(digest: string, diffId: string): boolean;
+  /** Records that a read in this scan verified blob `digest` and its diff id `diffId`. */
+  recordBlob?(digest: string, diffId: string): void;
 }
 
 export interface InventoryOptions {
@@ -92,6 +102,38 @@ interface LayerPlan {
   missing: readonly InventoryAnalyzer[];
 }
 
+/**
+ * True when layer `index`'s content is proven to be what its diff id names without reading it, by
+ * the source's own means (ImageSource.layerProof): the daemon computed the diff id; a registry
+ * blob's digest maps to the diff id through a record a verified read wrote; a file's stored bytes,
+ * hashed in this scan, are the diff id's (an uncompressed layer) or map to it through such a record.
+ * Only then may the cache stand in for a read: the diff id itself is the image author's claim.
+ */
+async function layerProven(source: ImageSource, cache: LayerAnalysisCache, index: number): Promise<boolean> {
+  const layer = source.layers[index];
+  if (!layer?.diffId) return false;
+  const diffId = layer.diffId;
+  const maps = (digest: string): boolean => digest === diffId || cache.blobProven?.(digest, diffId) === true;
+  switch (source.layerProof) {
+    case 'source':
+      return true;
+    case 'address':
+      return layer.digest !== undefined && maps(layer.digest);
+    case 'hash': {
+      if (!source.storedDigest) return false;
+      let stored: string;
+      try {
+        stored = await source.storedDigest(index);
+      } catch {
+        return false; // reading the layer reports what is wrong with it
+      }
+      return (layer.digest === undefined || stored === layer.digest) && maps(stored);
+    }
+    default:
+      return false;
+  }
+}
+
 async function analyzeLayers(source: ImageSource, selector: FileSelector, options: InventoryOptions, scratch: ScratchSpace, warnings: string[]): Promise<LayerAnalysis[]> {
   const whiteouts = source.layersHaveWhiteouts;
   const total = source.layers.length;
@@ -109,6 +151,14 @@ async function analyzeLayers(source: ImageSource, selector: FileSelector, option
     const missing = selector.analyzers.filter((analyzer) => analyzer.kind === 'post-walk' || !cached?.pieces.has(analyzer.id));
     return { index: layer.index, ...(layer.diffId ? { diffId: layer.diffId } : {}), ...(cached ? { cached } : {}), missing };
   });
+  // A cached analysis stands in for a layer only once its bytes are proven to be its diff id's
+  // (layerProven); an unproven layer is read, which verifies it against the config.
+  await mapWithConcurrency(plans, 4, async (plan) => {
+    if (plan.cached && cache && !(await layerProven(source, cache, plan.index))) {
+      delete plan.cached;
+      plan.missing = selector.analyzers;
+    }
+  });
   const fromCache = (plan: LayerPlan): LayerAnalysis | undefined => (plan.cached?.structure && plan.missing.length === 0 ? assembleAnalysis(plan.cached.structure, plan.cached.pieces, cacheable) : undefined);
 
   /** Completes a fresh analysis with cached pieces and stores what is new. */
@@ -118,6 +168,9 @@ async function analyzeLayers(source: ImageSource, selector: FileSelector, option
     const fresh = piecesOf(analysis, ranAnalyzers, ran);
     try {
       cache.store(plan.diffId, structureOf(analysis), new Map(ranAnalyzers.map((analyzer) => [analyzer.id, { version: analyzer.version, piece: fresh.get(analyzer.id) as AnalyzerPiece }])));
+      // The read just verified the blob against its digest and its diff id.
+      const digest = source.layers[plan.index]?.digest;
+      if (digest) cache.recordBlob?.(digest, plan.diffId);
     } catch (error) {
       warnings.push(`layer cache: could not store layer ${plan.index} (${messageOf(error)})`);
     }
@@ -143,34 +196,113 @@ async function analyzeLayers(source: ImageSource, selector: FileSelector, option
   }
 
   const concurrency = options.concurrency ?? Math.min(4, availableParallelism());
+  // A layer listed again (the same stored bytes, the same diff id) is read once: an image may
+  // name one blob 200 times, and each read would inflate it again.
+  const reads = new Map<string, Promise<LayerAnalysis>>();
   return mapWithConcurrency(plans, concurrency, async (plan) => {
     const cached = fromCache(plan);
     if (cached) {
       options.onProgress?.({ phase: 'layer-done', layer: plan.index, layers: total, cached: true });
       return cached;
     }
-    // Read the layer, running only the analyzers whose results are not cached.
-    const partial = plan.missing.length === selector.analyzers.length ? selector : new FileSelector(plan.missing);
-    options.onProgress?.({ phase: 'layer-start', layer: plan.index, layers: total });
-    const analysis = await analyzeLayer(source.openLayer(plan.index), partial, { whiteouts, onEntry: onEntry(plan.index), scratch });
-    options.onProgress?.({ phase: 'layer-done', layer: plan.index, layers: total, cached: false });
-    return finish(plan, analysis, partial);
+    const layer = source.layers[plan.index];
+    const sameBytes = layer?.storedAt !== undefined && plan.diffId ? `${layer.storedAt}\u0000${plan.diffId}` : undefined;
+    const earlier = sameBytes === undefined ? undefined : reads.get(sameBytes);
+    if (earlier && plan.missing.length === selector.analyzers.length) {
+      const analysis = await earlier;
+      options.onProgress?.({ phase: 'layer-done', layer: plan.index, layers: total, cached: false });
+      return analysis;
+    }
+    const read = (async () => {
+      // Read the layer, running only the analyzers whose results are not cached.
+      const partial = plan.missing.length === selector.analyzers.length ? selector : new FileSelector(plan.missing);
+      options.onProgress?.({ phase: 'layer-start', layer: plan.index, layers: total });
+      const analysis = await analyzeLayer(source.openLayer(plan.index), partial, { whiteouts, onEntry: onEntry(plan.index), scratch });
+      options.onProgress?.({ phase: 'layer-done', layer: plan.index, layers: total, cached: false });
+      return finish(plan, analysis, partial);
+    })();
+    if (sameBytes !== undefined && plan.missing.length === selector.analyzers.length) reads.set(sameBytes, read);
+    return read;
   });
 }
 
-/** Reads the target of one link that no analyzer read under its own name. */
-async function readDeferred(source: ImageSource, analyses: readonly LayerAnalysis[], read: DeferredRead, selector: FileSelector, scratch: ScratchSpace): Promise<{ file: ResolvedFile; captured?: CapturedFile } | undefined> {
-  const analyzers = selector.analyzers.filter((analyzer) => read.analyzers.includes(analyzer.id));
-  const candidates = read.targetLayer === undefined ? layersToSearch(read.targetPath, analyses) : [read.targetLayer];
-  for (const layer of candidates) {
+/** Content of one link target, held to be analysed once per link that names it. */
+const SHARED_TARGET_MAX_BYTES = 64 * 1024 * 1024;
+
+/** A layer entry over content already read, so several links can each present it under their own path. */
+function heldEntry(entry: LayerEntry, content: Buffer): LayerEntry {
+  const claim = (limit: number): void => {
+    if (content.length > limit) throw new HostileInputError(`${entry.path} is ${formatBytes(content.length)}, over the ${formatBytes(limit)} limit for this kind of file`);
+  };
+  return {
+    path: entry.path,
+    kind: 'file',
+    size: content.length,
+    ...(entry.mode === undefined ? {} : { mode: entry.mode }),
+    read: async (limit) => (claim(limit), content),
+    readChunks: async (limit, onChunk) => {
+      claim(limit);
+      if (content.length > 0) await onChunk(content);
+    },
+  };
+}
+
+/**
+ * Reads the targets of links that no analyzer read under their own names: each layer that may hold
+ * a target is read once for all of them, and a target named by many links is read once and
+ * analysed as each link (3,000 links to one file cost one read of its layer, not 3,000).
+ */
+async function readDeferred(
+  source: ImageSource,
+  analyses: readonly LayerAnalysis[],
+  reads: readonly DeferredRead[],
+  selector: FileSelector,
+  scratch: ScratchSpace,
+): Promise<Map<DeferredRead, { file: ResolvedFile; captured?: CapturedFile }>> {
+  const found = new Map<DeferredRead, { file: ResolvedFile; captured?: CapturedFile }>();
+  // Which layers each read may find its target in, topmost first; a read is done at the first hit.
+  const candidates = new Map(reads.map((read) => [read, read.targetLayer === undefined ? layersToSearch(read.targetPath, analyses) : [read.targetLayer]]));
+  const layers = [...new Set([...candidates.values()].flat())].sort((a, b) => b - a);
+  for (const layer of layers) {
+    const waiting = new Map<string, DeferredRead[]>();
+    for (const read of reads) {
+      if (found.has(read) || !candidates.get(read)?.includes(layer)) continue;
+      // A read whose target a higher candidate layer hides is already settled there.
+      const list = waiting.get(read.targetPath) ?? [];
+      list.push(read);
+      waiting.set(read.targetPath, list);
+    }
+    if (waiting.size === 0) continue;
+    const settled = new Set<string>();
     for await (const entry of source.openLayer(layer)) {
-      if (entry.path !== read.targetPath || entry.kind !== 'file') continue;
-      const outcome = await analyzeEntry(entry, analyzers, [], selector, scratch, read.linkPath);
-      const file = { path: read.linkPath, layer: Math.max(layer, read.linkLayer), runs: outcome?.runs ?? [] };
-      return { file, ...(outcome?.captured ? { captured: outcome.captured } : {}) };
+      const links = waiting.get(entry.path);
+      if (!links || entry.kind !== 'file' || settled.has(entry.path)) continue;
+      settled.add(entry.path);
+      const shared = links.length > 1 && entry.size <= SHARED_TARGET_MAX_BYTES ? heldEntry(entry, await entry.read(SHARED_TARGET_MAX_BYTES)) : undefined;
+      for (const [n, read] of links.entries()) {
+        // Past the first link, a target too large to hold is read again from its layer (below).
+        if (!shared && n > 0) continue;
+        const analyzers = selector.analyzers.filter((analyzer) => read.analyzers.includes(analyzer.id));
+        const outcome = await analyzeEntry(shared ?? entry, analyzers, [], selector, scratch, read.linkPath);
+        const file = { path: read.linkPath, layer: Math.max(layer, read.linkLayer), runs: outcome?.runs ?? [] };
+        found.set(read, { file, ...(outcome?.captured ? { captured: outcome.captured } : {}) });
+      }
+      if (settled.size === waiting.size) break;
+    }
+    // Links to a target too large to hold: one more read of the layer each (rare, and bounded by the budget).
+    for (const path of settled) {
+      for (const read of (waiting.get(path) ?? []).filter((candidate) => !found.has(candidate))) {
+        for await (const entry of source.openLayer(layer)) {
+          if (entry.path !== path || entry.kind !== 'file') continue;
+          const analyzers = selector.analyzers.filter((analyzer) => read.analyzers.includes(analyzer.id));
+          const outcome = await analyzeEntry(entry, analyzers, [], selector, scratch, read.linkPath);
+          found.set(read, { file: { path: read.linkPath, layer: Math.max(layer, read.linkLayer), runs: outcome?.runs ?? [] }, ...(outcome?.captured ? { captured: outcome.captured } : {}) });
+          break;
+        }
+      }
     }
   }
-  return undefined;
+  return found;
 }
 
 /** The layer a result names; none for a layer the image does not identify (a folder has no diff id). */
@@ -190,6 +322,35 @@ function packageId(purl: string, location: string, taken: Set<string>): string {
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   taken.add(id);
   return id;
+}
+
+/**
+ * The records of one inventory as the scan result lists them: one per install, each with its purl,
+ * a stable id and the layer that introduced it, in a stable order. The same for an image read
+ * layer by layer and for one an SBOM describes.
+ */
+function finishPackages(records: readonly PackageRecord[], os: OsInfo | undefined, layerFor: (record: PackageRecord) => LayerRef | undefined): Package[] {
+  const taken = new Set<string>();
+  const packages: Package[] = dedupePackages(records).map((record) => {
+    const purl = purlFor(record, os);
+    const layer = layerFor(record);
+    return { ...record, id: packageId(purl, record.location, taken), purl, ...(layer ? { layer } : {}) };
+  });
+  packages.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.location.localeCompare(b.location));
+  return packages;
+}
+
+/** The inventory a describing source (an SBOM) states: finished as a walked image's, no layer read. */
+function describedInventory(described: DescribedInventory): ImageInventory {
+  const layers = new Map<PackageRecord, LayerRef>();
+  const records = described.packages.map(({ layer, ...record }) => {
+    if (layer) layers.set(record, layer);
+    return record;
+  });
+  // dedupePackages copies records: the layer is found again by the record's identity in the inventory.
+  const byKey = new Map(records.map((record) => [recordKey(record), layers.get(record)]));
+  const packages = finishPackages(records, described.os, (record) => byKey.get(recordKey(record)));
+  return { ...(described.os ? { os: described.os } : {}), packages, warnings: [...described.warnings] };
 }
 
 /** Runs one post-walk analyzer over the files it declared, as the merged image presents them. */
@@ -212,9 +373,20 @@ async function runPostWalk(analyzer: PostWalkAnalyzer, declared: readonly { reso
   }
 }
 
-/** The files an OS database or list names, and the layer that database or list came from. */
+/**
+ * The files one OS package installed, and the layer since which it has owned them: the layer of its
+ * own list (a dpkg `.list`, a distroless `.md5sums`), or, for a database of many packages in one
+ * file (apk's `installed`), the layer since which the package has been there in this version. That
+ * file is rewritten whenever any package changes, so its own layer says nothing of this package.
+ */
 interface OwnedAt {
-  lists: readonly OwnedFiles[];
+  list: OwnedFiles;
+  layer: number;
+}
+
+/** The OS package owning a language package's file, and since which layer. */
+interface Owner {
+  package: string;
   layer: number;
 }
 
@@ -224,7 +396,7 @@ interface OwnedAt {
  * may list `/lib/x` where the walk found `/usr/lib/x` (a merged /usr). Only owned paths whose base
  * name is a location's are resolved.
  */
-function ownedLocations(owned: readonly OwnedAt[], locations: ReadonlySet<string>, merged: MergedImage): Map<string, number> {
+function ownedLocations(owned: readonly OwnedAt[], locations: ReadonlySet<string>, merged: MergedImage): Map<string, Owner> {
   const readLink = (path: string): string | undefined => {
     const node = merged.tree.get(path);
     return node?.kind === 'symlink' ? node.target : undefined;
@@ -249,26 +421,29 @@ function ownedLocations(owned: readonly OwnedAt[], locations: ReadonlySet<string
     byCanonical.set(key, [...(byCanonical.get(key) ?? []), location]);
   }
   const names = new Set([...locations].map(baseName));
-  const found = new Map<string, number>();
-  for (const { lists, layer } of owned) {
-    for (const { paths } of lists) {
-      let start = 0;
-      while (start < paths.length) {
-        let end = paths.indexOf('\n', start);
-        if (end < 0) end = paths.length;
-        const nameStart = paths.lastIndexOf('/', end - 1) + 1;
-        // Most owned paths name no language package: their base name rules them out before any resolving.
-        if (end > nameStart && nameStart > start && names.has(paths.slice(nameStart, end))) {
-          for (const location of byCanonical.get(canonical(paths.slice(start, end))) ?? []) found.set(location, Math.max(layer, found.get(location) ?? layer));
+  const found = new Map<string, Owner>();
+  for (const { list, layer } of owned) {
+    const { paths } = list;
+    let start = 0;
+    while (start < paths.length) {
+      let end = paths.indexOf('\n', start);
+      if (end < 0) end = paths.length;
+      const nameStart = paths.lastIndexOf('/', end - 1) + 1;
+      // Most owned paths name no language package: their base name rules them out before any resolving.
+      if (end > nameStart && nameStart > start && names.has(paths.slice(nameStart, end))) {
+        for (const location of byCanonical.get(canonical(paths.slice(start, end))) ?? []) {
+          const seen = found.get(location);
+          if (!seen || layer > seen.layer) found.set(location, { package: list.package, layer });
         }
-        start = end + 1;
       }
+      start = end + 1;
     }
   }
   return found;
 }
 
 export async function inventoryImage(source: ImageSource, options: InventoryOptions = {}): Promise<ImageInventory> {
+  if (source.described) return describedInventory(source.described);
   const scratch = new ScratchSpace(resolveLimits(options.limits).maxLayerBytes);
   let inventory: ImageInventory;
   try {
@@ -314,11 +489,12 @@ async function inventoryFrom(
 ): Promise<ImageInventory> {
   const merged = mergeLayers(analyses);
   const collected = collectFiles(merged, selector);
-  warnings.push(...collected.warnings);
+  for (const warning of collected.warnings) warnings.push(warning);
   const files = [...collected.files];
   const capturedFor = new Map<ResolvedFile, CapturedFile>();
+  const deferredReads = await readDeferred(source, analyses, collected.deferred, selector, scratch);
   for (const read of collected.deferred) {
-    const deferred = await readDeferred(source, analyses, read, selector, scratch);
+    const deferred = deferredReads.get(read);
     if (!deferred) {
       warnings.push(`${read.linkPath}: link to ${read.targetPath}, which is not in the image; skipped`);
       continue;
@@ -336,16 +512,30 @@ async function inventoryFrom(
   const owned: OwnedAt[] = [];
   const osAnalyzers = new Set(selector.analyzers.filter((analyzer) => analyzer.packageKind === 'os').map((analyzer) => analyzer.id));
   const layerOf = new Map<string, number>();
+  /**
+   * The image file a package was read from, where its location names a member inside that file
+   * (`/app/app.jar!BOOT-INF/lib/x.jar` was read from `/app/app.jar`): what OS ownership is decided by.
+   */
+  const fileOf = new Map<PackageRecord, string>();
+  const imageFileOf = (record: PackageRecord): string => fileOf.get(record) ?? record.location;
   /** `layer`: the layer the analyzed file (or, post-walk, the newest of the files) came from. */
   const take = (analyzer: string, result: AnalyzerResult, path: string, layer: number, layerFor: (record: PackageRecord) => number): void => {
     for (const warning of result.warnings ?? []) warnings.push(`${path}: ${warning}`);
     if (result.os) osFound.push({ path, os: result.os });
-    if (result.ownedFiles) owned.push({ lists: result.ownedFiles, layer });
+    const since = new Map<string, number>();
     for (const record of result.packages ?? []) {
+      if (records.length >= MAX_PACKAGES) {
+        throw new HostileInputError(`the image lists more than ${MAX_PACKAGES.toLocaleString('en')} packages (the last from ${path}); refusing an inventory no honest image has`);
+      }
       records.push(record);
+      if (record.location.startsWith(`${path}!`)) fileOf.set(record, path);
       if (osAnalyzers.has(analyzer)) osRecords.add(record);
-      layerOf.set(recordKey(record), merged.introducedAt.get(packageKey(analyzer, record)) ?? layerFor(record));
+      const introduced = merged.introducedAt.get(packageKey(analyzer, record)) ?? layerFor(record);
+      layerOf.set(recordKey(record), introduced);
+      since.set(record.name, introduced);
     }
+    // Owned files listed with their package (one database of many): owned since that package's layer.
+    for (const list of result.ownedFiles ?? []) owned.push({ list, layer: since.get(list.package) ?? layer });
   };
   for (const file of files) for (const run of file.runs) take(run.analyzer, run.result, file.path, file.layer, () => file.layer);
 
@@ -366,37 +556,39 @@ async function inventoryFrom(
     const result = await runPostWalk(analyzer, declared);
     const layers = new Map(declared.map(({ resolved }) => [resolved.path, resolved.layer]));
     // A post-walk package came with the file it names as its location; failing that, the newest of them.
-    const newest = Math.max(...layers.values());
+    let newest = 0;
+    for (const layer of layers.values()) newest = Math.max(newest, layer);
     take(analyzer.id, result, `${analyzer.id} analyzer`, newest, (record) => layers.get(record.location) ?? newest);
   }
 
+  const os = resolveOs(osFound);
   let kept = records;
-  if (!options.scanOwnedFiles && owned.length > 0) {
-    const locations = new Set(records.filter((record) => !osRecords.has(record)).map((record) => record.location));
-    const ownedByOs = locations.size > 0 ? ownedLocations(owned, locations, merged) : new Map<string, number>();
+  // Third-party OS packages own nothing here: the distribution's advisories do not cover them.
+  const thirdParty = new Set([...osRecords].filter((record) => !isDistributionVendor(record.vendor, os)).map((record) => record.name));
+  const distributionOwned = thirdParty.size === 0 ? owned : owned.filter(({ list }) => !thirdParty.has(list.package.replace(/:[^:]*$/, '')));
+  if (distributionOwned.length > 0) {
+    const locations = new Set(records.filter((record) => !osRecords.has(record)).map(imageFileOf));
+    const ownedByOs = locations.size > 0 ? ownedLocations(distributionOwned, locations, merged) : new Map<string, Owner>();
     if (ownedByOs.size > 0) {
-      kept = records.filter((record) => {
-        if (osRecords.has(record)) return true;
-        const owner = ownedByOs.get(record.location);
-        // The OS package put the file there only if its database or list is as new as the package:
-        // a later layer that rewrote the file (`npm i -g`, `pip install --upgrade` over a packaged
-        // file) installed another version, which the findings must see. The package's layer is the
-        // one since which it has been there in this version, so a later layer that only touched the
-        // file (`chown -R`) does not make it reappear.
-        return owner === undefined || (layerOf.get(recordKey(record)) ?? 0) > owner;
+      kept = records.flatMap((record) => {
+        if (osRecords.has(record)) return [record];
+        const owner = ownedByOs.get(imageFileOf(record));
+        // The OS package put the file there only if it has owned it since the package's layer or
+        // later: a later layer that rewrote the file (`npm i -g`, `pip install --upgrade` over a
+        // packaged file) installed another version, which the findings must see. The package's
+        // layer is the one since which it has been there in this version, so a later layer that
+        // only touched the file (`chown -R`) does not make it reappear.
+        if (owner === undefined || (layerOf.get(recordKey(record)) ?? 0) > owner.layer) return [record];
+        // Asked to scan owned files: kept, and marked with the OS package that installed it.
+        return options.scanOwnedFiles ? [{ ...record, ownedBy: owner.package.replace(/:[^:]*$/, '') }] : [];
       });
     }
   }
 
-  const os = resolveOs(osFound);
-  const taken = new Set<string>();
-  const packages: Package[] = dedupePackages(kept).map((record) => {
-    const purl = purlFor(record, os);
+  const packages = finishPackages(kept, os, (record) => {
     const layerIndex = layerOf.get(recordKey(record));
-    const layer = layerIndex === undefined ? undefined : layerRef(source, layerIndex);
-    return { ...record, id: packageId(purl, record.location, taken), purl, ...(layer ? { layer } : {}) };
+    return layerIndex === undefined ? undefined : layerRef(source, layerIndex);
   });
-  packages.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.location.localeCompare(b.location));
   const sourceWarnings = 'warnings' in source && Array.isArray(source.warnings) ? (source.warnings as string[]) : [];
-  return { ...(os ? { os } : {}), packages, warnings: [...sourceWarnings, ...warnings] };
+  return { ...(os ? { os } : {}), packages, warnings: boundWarnings([...sourceWarnings, ...warnings]) };
 }

@@ -5,6 +5,11 @@
  * lock); bounded in size with least-recently-used eviction. Cached data is compressed JSON.
  *
  * An unreadable or foreign cache file is a warning, never a failed scan: the scan reads the layers.
+ *
+ * The cache never vouches for a layer on its own: a diff id comes from an image config the image's
+ * author wrote. Besides analyses it keeps which blob digests a verified read proved to inflate to
+ * which diff id, and the hashes of unchanged files on disk, so the engine can prove what a layer
+ * holds before it uses an analysis (src/engine/inventory-image.ts).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -17,6 +22,8 @@ import type { AnalyzerPiece, LayerStructure } from './layer-pieces.js';
 
 const SCHEMA_VERSION = '1';
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+/** Remembered hashes of files on disk older than this are dropped. */
+const STORED_DIGEST_DAYS = 30;
 
 export function defaultCacheDir(): string {
   return process.env.TOLLGATE_CACHE_DIR ?? path.join(envPaths('tollgate', { suffix: '' }).cache, 'layers');
@@ -50,6 +57,8 @@ export class LayerCache implements ImageMetadataStore {
       CREATE TABLE IF NOT EXISTS structure (diff_id TEXT PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL, last_used INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS piece (diff_id TEXT NOT NULL, analyzer TEXT NOT NULL, version INTEGER NOT NULL, data BLOB NOT NULL, size INTEGER NOT NULL, last_used INTEGER NOT NULL, PRIMARY KEY (diff_id, analyzer, version));
       CREATE TABLE IF NOT EXISTS image_config (image_id TEXT PRIMARY KEY, data BLOB NOT NULL, last_used INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS verified_blob (digest TEXT NOT NULL, diff_id TEXT NOT NULL, last_used INTEGER NOT NULL, PRIMARY KEY (digest, diff_id));
+      CREATE TABLE IF NOT EXISTS stored_digest (file_key TEXT PRIMARY KEY, digest TEXT NOT NULL, last_used INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS structure_lru ON structure (last_used);
       CREATE INDEX IF NOT EXISTS piece_lru ON piece (last_used);
     `);
@@ -141,13 +150,53 @@ export class LayerCache implements ImageMetadataStore {
     }
   }
 
+  /**
+   * True when a read of the blob `digest` once verified that it inflates to `diffId`: a record only
+   * recordBlob writes, after such a read.
+   */
+  blobProven(digest: string, diffId: string): boolean {
+    try {
+      return this.db.prepare('SELECT 1 FROM verified_blob WHERE digest = ? AND diff_id = ?').get(digest, diffId) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Records that reading blob `digest` verified both its digest and its diff id. */
+  recordBlob(digest: string, diffId: string): void {
+    try {
+      this.db.prepare('INSERT OR REPLACE INTO verified_blob (digest, diff_id, last_used) VALUES (?, ?, ?)').run(digest, diffId, Date.now());
+    } catch {
+      /* a cache that cannot record only reads the layer again next time */
+    }
+  }
+
+  getStoredDigest(fileKey: string): string | undefined {
+    try {
+      return (this.db.prepare('SELECT digest FROM stored_digest WHERE file_key = ?').get(fileKey) as { digest: string } | undefined)?.digest;
+    } catch {
+      return undefined;
+    }
+  }
+
+  putStoredDigest(fileKey: string, digest: string): void {
+    try {
+      const now = Date.now();
+      this.db.prepare('INSERT OR REPLACE INTO stored_digest (file_key, digest, last_used) VALUES (?, ?, ?)').run(fileKey, digest, now);
+      // Keys name files by inode and times: old ones name files long gone.
+      this.db.prepare('DELETE FROM stored_digest WHERE last_used < ?').run(now - STORED_DIGEST_DAYS * 86_400_000);
+    } catch {
+      /* only slower: the file is hashed again next time */
+    }
+  }
+
   status(): LayerCacheStatus {
     const row = this.db.prepare('SELECT (SELECT count(*) FROM structure) AS layers, (SELECT count(*) FROM piece) AS pieces, (SELECT coalesce(sum(size), 0) FROM structure) + (SELECT coalesce(sum(size), 0) FROM piece) AS bytes').get() as { layers: number; pieces: number; bytes: number };
     return { path: this.file, ...row, maxBytes: this.maxBytes };
   }
 
   clean(): void {
-    this.db.exec('DELETE FROM structure; DELETE FROM piece; DELETE FROM image_config;');
+    this.db.exec('DELETE FROM structure; DELETE FROM piece; DELETE FROM image_config; DELETE FROM verified_blob; DELETE FROM stored_digest;');
     this.db.exec('VACUUM');
   }
 

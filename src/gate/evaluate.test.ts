@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cvss, finding, pkg, sampleScan, scanOf } from '../../test/support/scan-fixtures.js';
 import { parseIgnoreFile } from '../config/ignore-file.js';
@@ -151,6 +152,38 @@ describe('the ignore file', () => {
     const entries = parseIgnoreFile('ignore:\n  - id: CVE-2021-44906\n    reason: r\n    expires: 2026-06-15\n', 'f');
     expect(evaluateImageGate(sampleScan(), gate({ ignoreEntries: entries }), '2026-06-15').exclusions).toHaveLength(1);
     expect(evaluateImageGate(sampleScan(), gate({ ignoreEntries: entries }), '2026-06-16').exclusions).toHaveLength(0);
+  });
+});
+
+describe('the ignore file, indexed by advisory id', () => {
+  const IDS = ['CVE-2021-44906', 'CVE-2020-8203', 'GHSA-p6mc-m468-83gw', 'DSA-5532-1', 'CVE-2016-2781', 'CVE-2099-0001'];
+  const entryText = fc.oneof(
+    fc.constantFrom(...IDS).chain((id) => fc.constantFrom(`id: ${id}`, `id: ${id.toLowerCase()}`, `id: " ${id} "`)),
+    fc.constantFrom('id: CVE-2021-*', 'id: GHSA-*', 'id: "*"', 'package: lodash', 'package: coreutils', 'path: /app/**', 'id: CVE-2020-8203\n    package: minimist'),
+  );
+
+  it('decides what the first matching entry in file order decides, as a scan of every entry would (property)', () => {
+    fc.assert(
+      fc.property(fc.array(entryText, { minLength: 1, maxLength: 12 }), (lines) => {
+        const entries = parseIgnoreFile(`ignore:\n${lines.map((line, index) => `  - ${line}\n    reason: r${index}`).join('\n')}\n`, 'f');
+        const scan = sampleScan();
+        const verdict = evaluateImageGate(scan, gate({ ignoreEntries: entries }), TODAY);
+        // The reference: every entry, in order, checked alone.
+        const expected = scan.findings.flatMap((f) => {
+          const first = entries.find((entry) => evaluateImageGate(scanOf(scan.packages, [f]), gate({ ignoreEntries: [entry] }), TODAY).exclusions.length === 1);
+          return first ? [[f.id, f.package.name, first.reason]] : [];
+        });
+        expect(verdict.exclusions.map((e) => [e.finding.id, e.finding.package, e.reason])).toEqual(expected);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('an ignore file of 50,000 exact ids finds the one entry that names the finding, written in another case', () => {
+    const entries = Array.from({ length: 50_000 }, (_, index) => ({ id: `CVE-2000-${index}`, reason: 'r', origin: `f:${index + 2}` }));
+    entries.push({ id: 'cve-2021-44906', reason: 'the last one', origin: 'f:50002' });
+    const verdict = evaluateImageGate(sampleScan(), gate({ ignoreEntries: entries }), TODAY);
+    expect(verdict.exclusions.map((e) => [e.finding.id, e.rule])).toEqual([['CVE-2021-44906', 'f:50002']]);
   });
 });
 

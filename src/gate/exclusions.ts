@@ -12,7 +12,7 @@ import type { Finding } from '../model/finding.js';
 import type { Exclusion, ExpiredIgnore } from '../model/image-verdict.js';
 import { findingRef } from './finding-ref.js';
 import type { GateConfig, IgnoreEntry } from './gate-config.js';
-import { compileIdPattern, matchingIdPattern } from './id-match.js';
+import { compileIdPattern, findingIds, matchingIdPattern } from './id-match.js';
 import { compileSoftwareSpec, type SoftwareSpec } from '../ecosystems/software-spec.js';
 import { decidingStatement, suppresses, type VexStatement } from './vex.js';
 
@@ -41,15 +41,32 @@ function compilePathGlob(glob: string): (location: string) => boolean {
   return (location) => matcher(stripSlash(location));
 }
 
+/**
+ * The ignore file's rule: the first entry (in file order) that names the finding. Entries with an
+ * exact advisory id are indexed by that id, so a finding is checked against the few entries that
+ * name one of its ids plus the entries without one (globs, package- or path-only entries), never
+ * against the whole file: an ignore file of tens of thousands of entries costs a lookup per id.
+ */
 function ignoreFileRule(entries: readonly IgnoreEntry[]): ExclusionRule {
-  const compiled = entries.map((entry) => {
+  const byExactId = new Map<string, number[]>();
+  const unindexed: number[] = [];
+  const compiled = entries.map((entry, index) => {
+    const exactId = entry.id !== undefined && !/[*?[\]]/.test(entry.id) ? entry.id.trim().toUpperCase() : undefined;
+    if (exactId === undefined) unindexed.push(index);
+    else byExactId.set(exactId, [...(byExactId.get(exactId) ?? []), index]);
     const id = entry.id ? [{ text: entry.id, match: compileIdPattern(entry.id) }] : undefined;
     const pkg = entry.package ? compileSoftwareSpec(entry.package) : undefined;
     const inPath = entry.path ? compilePathGlob(entry.path) : undefined;
     return { entry, matches: (finding: Finding): boolean => (!id || matchingIdPattern(finding, id) !== undefined) && (!pkg || pkg.matches(finding.package)) && (!inPath || inPath(finding.package.location)) };
   });
+  const candidatesOf = (finding: Finding): number[] => {
+    const candidates = new Set(unindexed);
+    for (const id of findingIds(finding)) for (const index of byExactId.get(id.toUpperCase()) ?? []) candidates.add(index);
+    return [...candidates].sort((a, b) => a - b);
+  };
   return (finding) => {
-    const entry = compiled.find((candidate) => candidate.matches(finding))?.entry;
+    const first = candidatesOf(finding).find((index) => compiled[index]?.matches(finding));
+    const entry = first === undefined ? undefined : compiled[first]?.entry;
     return entry && { finding: findingRef(finding), by: 'ignore-file', rule: entry.origin, reason: entry.reason, ...(entry.expires ? { expires: entry.expires } : {}) };
   };
 }

@@ -2,11 +2,14 @@
  * Opening files of a user-named image location (an OCI layout folder, an archive) without
  * following symlinks at the last path component, with bounded reads.
  */
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ImageError } from '../errors.js';
 import { formatBytes } from './limits.js';
+import type { ImageMetadataStore } from './source.js';
 
 function describeOpenError(error: NodeJS.ErrnoException, file: string): ImageError {
   if (error.code === 'ENOENT') return new ImageError(`${file}: no such file`);
@@ -72,4 +75,38 @@ export function streamRange(handle: FileHandle, start: number, length: number): 
       );
     },
   });
+}
+
+/**
+ * What identifies a byte range of an open file as unchanged: its path, device, inode, size, and
+ * modification and change times in nanoseconds. Any write moves the change time, which no
+ * unprivileged process can set back.
+ */
+export async function fileRangeIdentity(handle: FileHandle, file: string, start: number, length: number): Promise<string> {
+  const stats = await handle.stat({ bigint: true });
+  return [path.resolve(file), stats.dev, stats.ino, stats.size, stats.mtimeNs, stats.ctimeNs, start, length].join(':');
+}
+
+/**
+ * Remembers that the range named by `before` (taken before it was read) hashed to `digest`, unless
+ * the file changed while it was read.
+ */
+export async function rememberStoredDigest(store: ImageMetadataStore | undefined, handle: FileHandle, file: string, start: number, length: number, before: string, digest: string): Promise<void> {
+  if (!store?.putStoredDigest) return;
+  if ((await fileRangeIdentity(handle, file, start, length)) === before) store.putStoredDigest(before, digest);
+}
+
+/**
+ * `sha256:` of a byte range of an open file. With a store, a range hashed (or verified while read)
+ * before is not hashed again while the file is provably unchanged (fileRangeIdentity).
+ */
+export async function hashFileRange(handle: FileHandle, file: string, start: number, length: number, store?: ImageMetadataStore): Promise<string> {
+  const before = store?.getStoredDigest ? await fileRangeIdentity(handle, file, start, length) : '';
+  const known = store?.getStoredDigest?.(before);
+  if (known) return known;
+  const hash = createHash('sha256');
+  for await (const chunk of streamRange(handle, start, length)) hash.update(chunk as Buffer);
+  const digest = `sha256:${hash.digest('hex')}`;
+  if (store) await rememberStoredDigest(store, handle, file, start, length, before, digest);
+  return digest;
 }

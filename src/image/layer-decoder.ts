@@ -7,11 +7,12 @@
  * Never buffers a whole layer and never writes to disk.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Duplex, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { HostileInputError, ImageError } from '../errors.js';
 import { formatBytes, type ScanLimits } from './limits.js';
+import { ZstdFrameScanner } from './zstd-frames.js';
 
 /** Stored bytes reach the inflater in pieces of at least this size (see HashingCounter). */
 const STORED_BATCH_BYTES = 1024 * 1024;
@@ -99,49 +100,60 @@ class HashingCounter extends Transform {
   }
 }
 
-/** Streaming zstd inflation on Node versions without a built-in zstd codec. */
-class ZstdInflater extends Transform {
-  private readonly decoder: ZstdDecompress;
-  private pending: Buffer[] = [];
+/** Possible output of one push into the zstd decoder: the most it holds in memory at once. */
+const ZSTD_PIECE_OUTPUT_BYTES = 4 * 1024 * 1024;
 
-  constructor() {
-    super();
-    this.decoder = new ZstdDecompress((chunk) => {
-      this.pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+/**
+ * Streaming zstd inflation on Node versions without a built-in zstd codec. The stored bytes pass
+ * through a frame scanner first: a frame declaring a window over the limit is refused before the
+ * decoder allocates it, the windows the frames make the decoder allocate count toward the bomb
+ * ratio like output does (2,000 tiny frames each declaring a large window are a bomb of allocation),
+ * and the decoder gets the stream in pieces of bounded output, each handed on before the next is
+ * decoded: the consumer's pace bounds memory, not the frame.
+ */
+function zstdInflater(label: string, limits: ScanLimits): Duplex {
+  return Duplex.from(async function* inflate(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    const scanner = new ZstdFrameScanner({ maxWindowBytes: limits.maxZstdWindowBytes, pieceOutputBytes: ZSTD_PIECE_OUTPUT_BYTES, label });
+    let pending: Buffer[] = [];
+    const decoder = new ZstdDecompress((chunk) => {
+      if (chunk.length > 0) pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     });
-  }
-
-  private flushPending(): void {
-    for (const chunk of this.pending) this.push(chunk);
-    this.pending = [];
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    try {
-      this.decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      this.flushPending();
-      callback();
-    } catch (error) {
-      callback(new Error(`zstd: ${(error as Error).message}`));
+    let stored = 0;
+    let allocated = 0;
+    const decode = (bytes: Uint8Array, final: boolean): Buffer[] => {
+      try {
+        decoder.push(bytes, final);
+      } catch (error) {
+        throw new Error(`zstd: ${(error as Error).message}`);
+      }
+      const out = pending;
+      pending = [];
+      return out;
+    };
+    for await (const chunk of source) {
+      for (const piece of scanner.split(chunk)) {
+        stored += piece.bytes.length;
+        if (piece.frame) {
+          allocated += piece.frame.windowBytes;
+          if (allocated > limits.bombRatioFloorBytes && allocated > stored * limits.maxCompressionRatio) {
+            throw new HostileInputError(
+              `${label}: ${scanner.frameCount} zstd frames in ${formatBytes(stored)} declare windows of ${formatBytes(allocated)} in all, more than ${limits.maxCompressionRatio}:1; refusing a decompression bomb`,
+            );
+          }
+        }
+        yield* decode(new Uint8Array(piece.bytes.buffer, piece.bytes.byteOffset, piece.bytes.byteLength), false);
+      }
     }
-  }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.decoder.push(new Uint8Array(0), true);
-      this.flushPending();
-      callback();
-    } catch (error) {
-      callback(new Error(`zstd: ${(error as Error).message}`));
-    }
-  }
+    if (!scanner.complete) throw new Error('zstd: the stream ends inside a frame');
+    yield* decode(new Uint8Array(0), true);
+  });
 }
 
-function inflaterFor(compression: LayerCompression): Transform | undefined {
+function inflaterFor(compression: LayerCompression, label: string, limits: ScanLimits): Duplex | undefined {
   // 1 MiB of output per inflate step on the thread pool: a quarter of the round trips to this
   // thread that 256 KiB steps need.
   if (compression === 'gzip') return createGunzip({ chunkSize: 1024 * 1024 });
-  if (compression === 'zstd') return new ZstdInflater();
+  if (compression === 'zstd') return zstdInflater(label, limits);
   return undefined;
 }
 
@@ -200,8 +212,11 @@ export async function decodeLayer(stored: Readable, expect: LayerExpectations, l
   if (prefix.length === 0) throw new ImageError(`${expect.label}: the layer blob is empty`);
   const compression = detectCompression(prefix);
 
-  const inflater = inflaterFor(compression);
+  const inflater = inflaterFor(compression, expect.label, limits);
+  let charged = 0;
   const uncompressedCounter = new HashingCounter((bytes) => {
+    limits.budget?.charge(bytes - charged, expect.label);
+    charged = bytes;
     if (bytes > limits.maxLayerBytes) {
       throw new HostileInputError(
         `${expect.label}: more than ${formatBytes(limits.maxLayerBytes)} uncompressed; refusing a possible decompression bomb`,
@@ -218,7 +233,7 @@ export async function decodeLayer(stored: Readable, expect: LayerExpectations, l
   const storedCounter = inflater ? new HashingCounter(undefined, STORED_BATCH_BYTES) : uncompressedCounter;
 
   const stages: Readable[] = inflater ? [stored, storedCounter, inflater, uncompressedCounter] : [stored, uncompressedCounter];
-  for (let i = 0; i + 1 < stages.length; i++) (stages[i] as Readable).pipe(stages[i + 1] as Transform);
+  for (let i = 0; i + 1 < stages.length; i++) (stages[i] as Readable).pipe(stages[i + 1] as Duplex);
 
   // `pipe` does not forward errors: route the first error of any stage to the tar consumer.
   let failure: Error | undefined;

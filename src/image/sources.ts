@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { ImageError, messageOf, UsageError } from '../errors.js';
 import type { ImageSourceType } from '../model/image-scan.js';
-import { resolveLimits, type ScanLimits } from './limits.js';
+import { resolveLimits, withBudget, type ScanLimits } from './limits.js';
 import type { Platform } from './oci-types.js';
 import { DEFAULT_PLATFORM } from './platform.js';
 import type { DockerConnectionOptions } from './docker/connection.js';
@@ -63,7 +63,7 @@ export const IMAGE_SOURCES: readonly ImageSourceKind[] = [
     description: 'a tarball written by docker save',
     open: async (rest, reference, o) => {
       const { DockerArchiveSource, parseDockerArchiveReference } = await import('./sources/docker-archive.js');
-      return DockerArchiveSource.open(reference, parseDockerArchiveReference(rest, isFile), o.limits);
+      return DockerArchiveSource.open(reference, parseDockerArchiveReference(rest, isFile), o.limits, o.metadata);
     },
   },
   {
@@ -73,7 +73,7 @@ export const IMAGE_SOURCES: readonly ImageSourceKind[] = [
     description: 'an OCI image layout folder',
     open: async (rest, reference, o) => {
       const { OciLayoutSource, parseOciReference } = await import('./sources/oci-layout.js');
-      return OciLayoutSource.open(reference, parseOciReference(rest, isDirectory), o.platform, o.limits);
+      return OciLayoutSource.open(reference, parseOciReference(rest, isDirectory), o.platform, o.limits, o.metadata);
     },
   },
   {
@@ -96,6 +96,13 @@ export const IMAGE_SOURCES: readonly ImageSourceKind[] = [
     syntax: 'registry:<host/repo:tag>',
     description: 'an image pulled from a registry',
     open: async (rest, reference, o) => (await import('./sources/registry.js')).RegistrySource.open(reference, rest, o),
+  },
+  {
+    type: 'sbom',
+    module: 'sbom',
+    syntax: 'sbom:<file>',
+    description: 'a CycloneDX (JSON or XML) or SPDX 2.3 JSON SBOM, scanned for the packages it names',
+    open: async (rest, reference) => (await import('./sources/sbom.js')).SbomSource.open(reference, rest),
   },
 ];
 
@@ -143,7 +150,8 @@ export function splitReference(reference: string): { kind: ImageSourceKind; rest
 export async function openImage(reference: string, options: OpenImageOptions = {}): Promise<ImageSource> {
   const context: SourceContext = {
     platform: options.platform ?? DEFAULT_PLATFORM,
-    limits: resolveLimits(options.limits),
+    // One budget per opened image: every layer read from it, deferred reads included, counts.
+    limits: withBudget(resolveLimits(options.limits)),
     ...(options.docker ? { docker: options.docker } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
     ...(options.metadata ? { metadata: options.metadata } : {}),

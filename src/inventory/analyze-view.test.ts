@@ -30,8 +30,8 @@ describe('the analyzers that describe a system', () => {
   it('are picked from the inventory list by their patterns: os-release readers, then fixed-place package databases', () => {
     const system = systemAnalyzers();
     expect(system.os.map((analyzer) => analyzer.id)).toEqual(['os-release']);
-    expect(system.packageDatabases.map((analyzer) => analyzer.id)).toEqual(['dpkg', 'apk']);
-    expect(ANALYZERS.filter((analyzer) => !readsFixedPaths(analyzer)).map((analyzer) => analyzer.id)).toEqual(['npm', 'python']);
+    expect(system.packageDatabases.map((analyzer) => analyzer.id)).toEqual(['dpkg', 'apk', 'rpm']);
+    expect(ANALYZERS.filter((analyzer) => !readsFixedPaths(analyzer)).map((analyzer) => analyzer.id)).toEqual(['npm', 'python', 'java', 'go-binary', 'go-mod', 'cargo-lock', 'rust-binary', 'gem', 'composer', 'nuget']);
   });
 });
 

@@ -172,6 +172,13 @@ export function isContentAnalyzer(analyzer: InventoryAnalyzer): analyzer is Anal
 export const DEFAULT_MAX_ANALYZED_FILE_SIZE = 64 * 1024 * 1024;
 
 /**
+ * Longest package name, version, architecture or source an honest package database holds, with
+ * room to spare: a record with a longer one is skipped with a warning, never carried into
+ * matching and every report.
+ */
+export const MAX_IDENTIFIER_CHARS = 512;
+
+/**
  * 16 MiB: seekable and post-walk analyzers get files up to this size from memory (with `content`);
  * larger ones are spilled to the scan's temporary folder and read from there.
  */

@@ -80,10 +80,10 @@ describe('dpkg', () => {
     expect(run('dpkg', '/var/lib/dpkg/status', text).packages?.map((p) => p.name)).toEqual(['a', 'b']);
   });
 
-  it('reads distroless status.d files, which have no Status, and skips their md5sums', () => {
+  it('reads distroless status.d files, which have no Status, and their md5sums as owned files', () => {
     const text = 'Package: libssl3\nVersion: 3.0.11-1~deb12u2\nArchitecture: amd64\nSource: openssl\n';
     expect(run('dpkg', '/var/lib/dpkg/status.d/libssl3', text).packages).toEqual([{ type: 'deb', name: 'libssl3', version: '3.0.11-1~deb12u2', architecture: 'amd64', source: { name: 'openssl' }, location: '/var/lib/dpkg/status.d/libssl3' }]);
-    expect(run('dpkg', '/var/lib/dpkg/status.d/libssl3.md5sums', 'abc  usr/lib/x\n')).toEqual({});
+    expect(run('dpkg', '/var/lib/dpkg/status.d/libssl3.md5sums', `${'0'.repeat(32)}  usr/lib/x\n`)).toEqual({ ownedFiles: [{ package: 'libssl3', paths: '/usr/lib/x' }] });
   });
 
   it('handles CRLF, continuation lines and garbage with warnings, never a throw', () => {
@@ -133,6 +133,7 @@ describe('os-release', () => {
     ["ID=ubuntu\nVERSION_ID='22.04'\nVERSION=\"22.04.4 LTS (Jammy Jellyfish)\"\nVERSION_CODENAME=jammy\nID_LIKE=debian", { family: 'ubuntu', version: '22.04', codename: 'jammy', idLike: ['debian'] }],
     ['ID=rhel\nVERSION_ID="9.3"\nID_LIKE="fedora"\n# comment\nPRETTY_NAME="Red Hat \\"Enterprise\\" Linux"', { family: 'rhel', version: '9.3', idLike: ['fedora'], prettyName: 'Red Hat "Enterprise" Linux' }],
     ['ID=debian\nVERSION="12 (bookworm)"', { family: 'debian', version: '', codename: 'bookworm' }],
+    ['NAME="AlmaLinux"\nVERSION="9.1 (Lime Lynx)"\nID="almalinux"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.1"\nPLATFORM_ID="platform:el9"', { family: 'almalinux', version: '9.1', idLike: ['rhel', 'centos', 'fedora'], platformId: 'platform:el9' }],
   ])('parses %j', (text, expected) => expect(run('os-release', '/etc/os-release', text).os).toMatchObject(expected));
 
   it('reads the version files', () => {

@@ -1,17 +1,40 @@
 /**
  * One package per install: npm records that describe the same install (same install folder, name
  * and version) from a node_modules package.json and from lock files become one, keeping the
- * package.json's location and the lock file's dev flag. Exact duplicates of any type (the same
- * package read twice from the same file) collapse too. Order is stable: first occurrence wins.
+ * package.json's location and the lock file's dev flag; Composer records from installed.json and
+ * composer.lock likewise. Python distributions described twice in
+ * one folder (`X.egg-info` and `X-1.0.dist-info`, same name and version) become one, located at the
+ * dist-info. Exact duplicates of any type (the same package read twice from the same file) collapse
+ * too, and so do rpm records of the same name, version and architecture read from different rpm
+ * database files. Order is stable: first occurrence wins.
  */
 import type { PackageRecord } from '../model/package.js';
 
+/**
+ * The folder a Python distribution is installed in (`/usr/lib/python3/dist-packages`), from the
+ * location of its metadata (`.../X-1.0.dist-info/METADATA`, `.../X.egg-info/PKG-INFO`,
+ * `.../X.egg-info`); undefined for a location that is neither.
+ */
+function pythonInstallFolder(location: string): string | undefined {
+  const parts = location.split('/');
+  const index = parts.findLastIndex((part) => part.endsWith('.dist-info') || part.endsWith('.egg-info'));
+  return index > 0 ? parts.slice(0, index).join('/') : undefined;
+}
+
 function keyOf(record: PackageRecord): string {
-  if (record.type === 'npm' && record.installPath) return ['npm', record.installPath, record.name, record.version].join('\u0000');
+  // A system has one rpm database: the same package read from two of its files (a copy in each rpm folder, an old-format file left beside the new one) is one install.
+  if (record.type === 'rpm') return ['rpm', record.name, record.version, record.architecture ?? ''].join('\u0000');
+  if ((record.type === 'npm' || record.type === 'composer') && record.installPath) return [record.type, record.installPath, record.name, record.version].join('\u0000');
+  // One distribution in one folder is one install, however many metadata folders describe it
+  // (Debian's python3-* ship both X.egg-info and X-1.0.dist-info for some): Python imports one.
+  const folder = record.type === 'pypi' ? pythonInstallFolder(record.location) : undefined;
+  if (folder !== undefined) return ['pypi', folder, record.name, record.version].join('\u0000');
   return [record.type, record.location, record.name, record.version, record.architecture ?? ''].join('\u0000');
 }
 
-const isLockFile = (location: string): boolean => location.endsWith('package-lock.json');
+const isDistInfo = (location: string): boolean => location.includes('.dist-info/');
+
+const isLockFile = (location: string): boolean => location.endsWith('package-lock.json') || location.endsWith('/composer.lock');
 
 export function dedupePackages(records: readonly PackageRecord[]): PackageRecord[] {
   const byKey = new Map<string, PackageRecord>();
@@ -20,6 +43,14 @@ export function dedupePackages(records: readonly PackageRecord[]): PackageRecord
     const seen = byKey.get(key);
     if (!seen) {
       byKey.set(key, { ...record });
+      continue;
+    }
+    if (record.type === 'pypi') {
+      // The dist-info (the current metadata format) is the location; the licences either one gives.
+      const preferred = isDistInfo(record.location) && !isDistInfo(seen.location) ? record : seen;
+      const other = preferred === record ? seen : record;
+      const licenses = preferred.licenses ?? other.licenses;
+      byKey.set(key, { ...preferred, ...(licenses ? { licenses } : {}) });
       continue;
     }
     // Prefer the installed package.json as the location; a lock file decides the dev flag.

@@ -55,13 +55,13 @@ describe('the analyzer list', () => {
 
   it('takes every kind of analyzer, so a seekable or a post-walk one is one line in it too', () => {
     const seekable: SeekableFileAnalyzer = { id: 'jar', version: 1, kind: 'seekable', patterns: ['usr/share/java/*.jar'], analyzeFile: () => Promise.resolve({}) };
-    const postWalk: PostWalkAnalyzer = { id: 'rpm', version: 1, kind: 'post-walk', patterns: ['var/lib/rpm/rpmdb.sqlite'], analyzeFiles: () => Promise.resolve({}) };
+    const postWalk: PostWalkAnalyzer = { id: 'example-db', version: 1, kind: 'post-walk', patterns: ['var/lib/example/packages.db'], analyzeFiles: () => Promise.resolve({}) };
     // Typed as the list is: this does not compile while the list holds content analyzers only.
     const extended: typeof ANALYZERS = [...ANALYZERS, seekable, postWalk];
     const selector = new FileSelector(extended);
     expect(selector.analyzersFor('/usr/share/java/app.jar').map((analyzer) => analyzer.id)).toEqual(['jar']);
-    expect(selector.analyzersFor('/var/lib/rpm/rpmdb.sqlite').map((analyzer) => analyzer.id)).toEqual(['rpm']);
+    expect(selector.analyzersFor('/var/lib/example/packages.db').map((analyzer) => analyzer.id)).toEqual(['example-db']);
     // Reading a system's fixed files one by one is for content analyzers: the others stay out.
-    expect(systemAnalyzers(extended).packageDatabases.map((analyzer) => analyzer.id)).toEqual(['dpkg', 'apk']);
+    expect(systemAnalyzers(extended).packageDatabases.map((analyzer) => analyzer.id)).toEqual(['dpkg', 'apk', 'rpm']);
   });
 });

@@ -120,7 +120,7 @@ describe('packages no advisory database covers', () => {
     const result = matchPackages([rpm('bash'), rpm('openssl-libs'), rpm('glibc'), npm('left-pad', '1.0.0')], { family: 'rhel', version: '9.3' }, vulndb);
     vulndb.close();
     expect(result.findings).toEqual([]);
-    expect(result.warnings).toEqual(['3 rpm packages on rhel 9.3 are not matched against any advisory database: no RPM advisory source is imported yet']);
+    expect(result.warnings).toEqual(['unsupported OS: rhel 9.3 — 3 rpm packages not matched against any advisory database (rpm packages are matched on almalinux, rocky, sles, opensuse-leap, azurelinux only)']);
   });
 
   it('include Debian packages on an OS Debian’s advisories do not cover, even when their names are in them', async () => {
@@ -131,10 +131,10 @@ describe('packages no advisory database covers', () => {
     const unknownRelease = matchPackages([deb('bash', '5.2.15-2'), deb('dash', '0.5.12-2')], { family: 'debian', version: '' }, vulndb);
     vulndb.close();
     expect(devuan.findings).toEqual([]);
-    expect(devuan.warnings).toEqual(['unsupported OS: 2 deb packages on devuan 5 are not matched against any advisory database (deb packages are matched on debian, ubuntu only)']);
-    expect(single.warnings).toEqual(['unsupported OS: 1 deb package on devuan 5 is not matched against any advisory database (deb packages are matched on debian, ubuntu only)']);
-    expect(unknownOs.warnings).toEqual([expect.stringMatching(/^unsupported OS: 1 deb package on an unidentified OS .*is not matched/)]);
-    expect(unknownRelease.warnings).toEqual([expect.stringMatching(/^unsupported OS release: 2 deb packages on debian are not matched: .*no Debian advisories apply/)]);
+    expect(devuan.warnings).toEqual(['unsupported OS: devuan 5 — 2 deb packages not matched against any advisory database (deb packages are matched on debian, ubuntu only)']);
+    expect(single.warnings).toEqual(['unsupported OS: devuan 5 — 1 deb package not matched against any advisory database (deb packages are matched on debian, ubuntu only)']);
+    expect(unknownOs.warnings).toEqual([expect.stringMatching(/^unsupported OS: an unidentified OS .* — 1 deb package not matched/)]);
+    expect(unknownRelease.warnings).toEqual([expect.stringMatching(/^unsupported OS release: debian — 2 deb packages not matched: .*no Debian advisories apply/)]);
   });
 
   it('keep one line per package type however many there are, ahead of other warnings, and leave served packages alone', async () => {
@@ -144,9 +144,9 @@ describe('packages no advisory database covers', () => {
     const result = matchPackages([...many, apk, npm('pkg', '1.0.0'), rpm('bash')], { family: 'devuan', version: '5' }, vulndb);
     vulndb.close();
     expect(result.warnings).toEqual([
-      expect.stringMatching(/^unsupported OS: 500 deb packages on devuan 5 /),
-      expect.stringMatching(/^unsupported OS: 1 apk package on devuan 5 .*\(apk packages are matched on alpine only\)$/),
-      expect.stringMatching(/^1 rpm package on devuan 5 is not matched against any advisory database: no RPM advisory source/),
+      expect.stringMatching(/^unsupported OS: devuan 5 — 500 deb packages not matched /),
+      expect.stringMatching(/^unsupported OS: devuan 5 — 1 apk package not matched .*\(apk packages are matched on alpine only\)$/),
+      expect.stringMatching(/^unsupported OS: devuan 5 — 1 rpm package not matched against any advisory database \(rpm packages are matched on almalinux, /),
       expect.stringMatching(/^GHSA-bad \(npm pkg\): /),
     ]);
   });
@@ -230,6 +230,90 @@ describe('severity', () => {
     expect(findings.map((f) => [f.id, f.severity, f.severitySource, f.cvss?.baseScore])).toEqual([
       ['CVE-2024-4', 'HIGH', 'cvss', 7.5],
       ['CVE-2024-5', 'UNKNOWN', 'none', undefined],
+    ]);
+  });
+});
+
+describe('rpm distributions', () => {
+  const alma9: OsInfo = { family: 'almalinux', version: '9.3', idLike: ['rhel', 'centos', 'fedora'], platformId: 'platform:el9' };
+  const rocky8: OsInfo = { family: 'rocky', version: '8.9' };
+  function rpmPackage(name: string, version: string, extra: Partial<Package> = {}): Package {
+    return { id: `rpm-${name}-${version}`, type: 'rpm', name, version, purl: `pkg:rpm/almalinux/${name}@${version}`, location: '/var/lib/rpm/rpmdb.sqlite', ...extra };
+  }
+  const opensslLibs = rpmPackage('openssl-libs', '1:3.0.7-24.el9', { source: { name: 'openssl' } });
+
+  it('looks a sub-package up by its source package and compares the epoch first', async () => {
+    const vulndb = await databaseOf([
+      { id: 'ALSA-2023:7877', ecosystem: 'AlmaLinux:9', name: 'openssl', fixed: '1:3.0.7-25.el9_3' },
+      // A fix without an epoch is epoch 0: every epoch-1 build is newer, whatever its version.
+      { id: 'ALSA-2099:0001', ecosystem: 'AlmaLinux:9', name: 'openssl', fixed: '3.9.9-1.el9' },
+      // Another release's advisories never apply.
+      { id: 'ALSA-2099:0002', ecosystem: 'AlmaLinux:8', name: 'openssl', fixed: '1:9.9.9-1.el8' },
+      // Advisories name the source package, not the binary one.
+      { id: 'ALSA-2099:0003', ecosystem: 'AlmaLinux:9', name: 'openssl-libs', fixed: '1:9.9.9-1.el9' },
+    ]);
+    const result = matchPackages([opensslLibs], alma9, vulndb);
+    const older = matchPackages([rpmPackage('openssl-libs', '1:3.0.7-25.el9_3', { source: { name: 'openssl' } })], alma9, vulndb);
+    vulndb.close();
+    expect(result.warnings).toEqual([]);
+    expect(result.findings.map((finding) => [finding.id, finding.package.ecosystem, finding.package.matchedName, finding.package.matchedVersion, finding.fixedVersions])).toEqual([
+      ['ALSA-2023:7877', 'AlmaLinux:9', 'openssl', '1:3.0.7-24.el9', ['1:3.0.7-25.el9_3']],
+    ]);
+    expect(older.findings).toEqual([]);
+  });
+
+  it('groups an AlmaLinux erratum under the CVEs it lists as related', async () => {
+    const vulndb = await databaseOf([
+      { ...osvRecord({ id: 'ALSA-2023:7877', ecosystem: 'AlmaLinux:9', name: 'openssl', fixed: '1:3.0.7-25.el9_3' }), related: ['CVE-2023-3446', 'CVE-2023-3817', 'RHSA-2023:7877'] },
+      // A related id of a record that is no distribution erratum stays a different flaw.
+      { ...osvRecord({ id: 'GHSA-aaaa-bbbb-cccc', ecosystem: 'npm', name: 'pkg', fixed: '2.0.0' }), related: ['CVE-2000-0001'] },
+    ]);
+    const result = matchPackages([opensslLibs, npm('pkg', '1.0.0')], alma9, vulndb);
+    vulndb.close();
+    expect(result.findings.map((finding) => [finding.id, finding.advisoryIds])).toEqual([
+      ['CVE-2023-3446', ['ALSA-2023:7877']],
+      ['CVE-2023-3817', ['ALSA-2023:7877']],
+      ['GHSA-aaaa-bbbb-cccc', ['GHSA-aaaa-bbbb-cccc']],
+    ]);
+  });
+
+  it('matches a modular package only against advisories for its own module stream', async () => {
+    const vulndb = await databaseOf([
+      { id: 'ALSA-2099:1818', ecosystem: 'AlmaLinux:9', name: 'nodejs', fixed: '1:18.19.0-1.module_el9.3.0+40+aaaaaaaa', summary: 'Important: nodejs:18 security update' },
+      { id: 'ALSA-2099:2020', ecosystem: 'AlmaLinux:9', name: 'nodejs', fixed: '1:20.11.0-1.module_el9.3.0+41+bbbbbbbb', summary: 'Important: nodejs:20 security update' },
+      { id: 'ALSA-2099:0016', ecosystem: 'AlmaLinux:9', name: 'nodejs', fixed: '1:16.20.2-1.el9', summary: 'Moderate: nodejs security update' },
+    ]);
+    const modular18 = rpmPackage('nodejs', '1:18.14.2-2.module_el9.1.0+15+abcdef12', { modularityLabel: 'nodejs:18:9010020230306170042:rhel9' });
+    const plain16 = rpmPackage('nodejs', '1:16.14.0-1.el9');
+    const result = matchPackages([modular18], alma9, vulndb);
+    const nonModular = matchPackages([plain16], alma9, vulndb);
+    vulndb.close();
+    // Not the nodejs:20 fix (another stream, 20 > 18 would have flagged it) nor the non-modular one.
+    expect(result.findings.map((finding) => finding.id)).toEqual(['ALSA-2099:1818']);
+    expect(nonModular.findings.map((finding) => finding.id)).toEqual(['ALSA-2099:0016']);
+  });
+
+  it('matches Azure Linux packages by source package in their major release, one record per CVE', async () => {
+    const vulndb = await databaseOf([
+      { id: 'AZL-12345', ecosystem: 'Azure Linux:3', name: 'openssl', fixed: '3.3.2-1.azl3', aliases: ['CVE-2099-3333'] },
+      { id: 'AZL-12346', ecosystem: 'Azure Linux:2', name: 'openssl', fixed: '9.9.9-1.cm2', aliases: ['CVE-2099-2222'] },
+    ]);
+    const result = matchPackages([rpmPackage('openssl-libs', '3.3.0-2.azl3', { source: { name: 'openssl' } })], { family: 'azurelinux', version: '3.0' }, vulndb);
+    vulndb.close();
+    expect(result.findings.map((finding) => [finding.id, finding.advisoryIds, finding.package.ecosystem])).toEqual([['CVE-2099-3333', ['AZL-12345'], 'Azure Linux:3']]);
+  });
+
+  it('matches Rocky Linux packages in their own release, with Rocky\'s module spelling', async () => {
+    const vulndb = await databaseOf([
+      { id: 'RLSA-2099:0001', ecosystem: 'Rocky Linux:8', name: 'bash', fixed: '4.4.20-5.el8' },
+      { id: 'RLSA-2099:0002', ecosystem: 'Rocky Linux:8', name: 'nodejs', fixed: '1:18.19.0-1.module+el8.9.0+1700+aaaaaaaa', summary: 'Important: nodejs:18 security update' },
+      { id: 'RLSA-2099:0003', ecosystem: 'Rocky Linux:9', name: 'bash', fixed: '9.9-1.el9' },
+    ]);
+    const result = matchPackages([rpmPackage('bash', '4.4.20-4.el8_6'), rpmPackage('nodejs', '1:18.14.2-1.module+el8.7.0+1100+cccccccc', { modularityLabel: 'nodejs:18:8070020230101:abc' })], rocky8, vulndb);
+    vulndb.close();
+    expect(result.findings.map((finding) => [finding.id, finding.package.ecosystem])).toEqual([
+      ['RLSA-2099:0001', 'Rocky Linux:8'],
+      ['RLSA-2099:0002', 'Rocky Linux:8'],
     ]);
   });
 });

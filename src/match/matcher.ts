@@ -14,7 +14,7 @@
 import type { OsInfo, Package, PackageType } from '../model/package.js';
 import type { AffectedCandidate, VulnDatabase } from '../vulndb/database.js';
 import { advisoryNameNormalizer, ecosystemFor, osFamiliesServing, UNSUPPORTED_PACKAGE_TYPES } from '../ecosystems/list.js';
-import type { EcosystemDescriptor } from '../ecosystems/ecosystem.js';
+import type { AdvisoryScope, EcosystemDescriptor } from '../ecosystems/ecosystem.js';
 import { getVersionScheme } from '../versions/list.js';
 import type { VersionScheme } from '../versions/scheme.js';
 import { assessSeverity } from './assess-severity.js';
@@ -139,6 +139,12 @@ function buildFinding(key: string, hits: Hit[], pkg: Package, query: MatchQuery,
   };
 }
 
+/** What an advisory entry says about where it applies, for a descriptor's `advisoryApplies`. */
+function scopeOf(candidate: AffectedCandidate): AdvisoryScope {
+  const rangeVersions = [...candidate.versions, ...candidate.ranges.flatMap((range) => range.events.map((event) => event.introduced ?? event.fixed ?? event.last_affected ?? event.limit ?? ''))];
+  return { ...(candidate.advisory.summary ? { summary: candidate.advisory.summary } : {}), rangeVersions };
+}
+
 /** Where the packages of one type are matched on the scanned OS, or why they are not. */
 type Route = { descriptor: EcosystemDescriptor; ecosystem: string; scheme: VersionScheme; normalize: (name: string) => string } | { unmatched: (count: number) => string };
 
@@ -151,22 +157,18 @@ function packagesOf(count: number, type: PackageType): string {
   return `${count} ${type} ${count === 1 ? 'package' : 'packages'}`;
 }
 
-function notMatched(count: number): string {
-  return count === 1 ? 'is not matched' : 'are not matched';
-}
-
 /** Resolved once per package type and call: the OS is the same for every package of one scan. */
 function routeFor(type: PackageType, os: OsInfo | undefined): Route {
   const descriptor = ecosystemFor(type, os);
   if (descriptor) {
     const ecosystem = descriptor.osvEcosystemFor(os);
     if (ecosystem) return { descriptor, ecosystem, scheme: getVersionScheme(descriptor.versionScheme), normalize: advisoryNameNormalizer(ecosystem) };
-    return { unmatched: (count) => `unsupported OS release: ${packagesOf(count, type)} on ${describeOs(os)} ${notMatched(count)}: the release cannot be told from the OS version, so no ${descriptor.osv.ecosystem} advisories apply` };
+    return { unmatched: (count) => `unsupported OS release: ${describeOs(os)} — ${packagesOf(count, type)} not matched: the release cannot be told from the OS version, so no ${descriptor.osv.ecosystem} advisories apply` };
   }
   const unsupported = UNSUPPORTED_PACKAGE_TYPES.get(type);
-  if (unsupported) return { unmatched: (count) => `${packagesOf(count, type)} on ${describeOs(os)} ${notMatched(count)} against any advisory database: ${unsupported.reason}` };
+  if (unsupported) return { unmatched: (count) => `unsupported package type: ${type} — ${packagesOf(count, type)} on ${describeOs(os)} not matched against any advisory database: ${unsupported.reason}` };
   const families = osFamiliesServing(type);
-  return { unmatched: (count) => `unsupported OS: ${packagesOf(count, type)} on ${describeOs(os)} ${notMatched(count)} against any advisory database (${type} packages are matched on ${families.join(', ')} only)` };
+  return { unmatched: (count) => `unsupported OS: ${describeOs(os)} — ${packagesOf(count, type)} not matched against any advisory database (${type} packages are matched on ${families.join(', ')} only)` };
 }
 
 export function matchPackages(packages: readonly Package[], os: OsInfo | undefined, db: VulnDatabase): MatchResult {
@@ -179,7 +181,7 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
   // Work out every package's query first, then fetch each ecosystem's candidates in one go.
   const routes = new Map<PackageType, Route>();
   const unmatched = new Map<PackageType, number>();
-  const queries: [Package, MatchQuery, (name: string) => string][] = [];
+  const queries: [Package, MatchQuery, (name: string) => string, EcosystemDescriptor][] = [];
   for (const pkg of packages) {
     let route = routes.get(pkg.type);
     if (route === undefined) {
@@ -196,7 +198,7 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
       warn(`${pkg.name} ${query.version}: not a ${query.scheme.id} version; not matched`);
       continue;
     }
-    queries.push([pkg, query, route.normalize]);
+    queries.push([pkg, query, route.normalize, route.descriptor]);
   }
   const namesByEcosystem = new Map<string, string[]>();
   for (const [, query] of queries) {
@@ -206,10 +208,11 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
   }
   const lookups = new Map<string, Map<string, AffectedCandidate[]>>();
   for (const [ecosystem, names] of namesByEcosystem) lookups.set(ecosystem, db.lookupMany(ecosystem, names));
-  for (const [pkg, query, normalize] of queries) {
+  for (const [pkg, query, normalize, descriptor] of queries) {
     const candidates = lookups.get(query.ecosystem)?.get(normalize(query.name)) ?? [];
     const hits: Hit[] = [];
     for (const candidate of candidates) {
+      if (descriptor.advisoryApplies && !descriptor.advisoryApplies(pkg, scopeOf(candidate))) continue;
       const evaluation = evaluateAffected(query.version, candidate, query.scheme);
       for (const problem of evaluation.problems) warn(`${candidate.advisory.id} (${query.ecosystem} ${query.name}): ${problem}; that range was skipped`);
       if (evaluation.affected) hits.push({ candidate, fixedVersions: evaluation.fixedVersions });

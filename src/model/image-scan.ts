@@ -9,7 +9,7 @@ import type { Severity } from './severity.js';
 
 export const SCAN_RESULT_SCHEMA_VERSION = 1;
 
-export type ImageSourceType = 'docker-archive' | 'oci' | 'dir' | 'docker' | 'registry';
+export type ImageSourceType = 'docker-archive' | 'oci' | 'dir' | 'docker' | 'registry' | 'sbom';
 
 export interface LayerSummary {
   index: number;
@@ -43,6 +43,8 @@ export interface ImageSummary {
 export interface DatabaseSummary {
   path: string;
   builtAt?: string;
+  /** Hours from the database's build to the scan, one decimal: how fresh the advisories were. */
+  ageHours?: number;
   sources: { name: string; fetchedAt?: string; records: number }[];
 }
 

@@ -8,7 +8,7 @@
  * src/ecosystems/list.test.ts checks that each one has an ecosystem descriptor or is listed there
  * as known-unsupported, and that the result schema's enums say the same.
  */
-export const PACKAGE_TYPES = ['deb', 'apk', 'rpm', 'npm', 'pypi'] as const;
+export const PACKAGE_TYPES = ['deb', 'apk', 'rpm', 'npm', 'pypi', 'maven', 'golang', 'cargo', 'gem', 'composer', 'nuget'] as const;
 export type PackageType = (typeof PACKAGE_TYPES)[number];
 
 /** The operating system of an image or root filesystem. */
@@ -23,6 +23,8 @@ export interface OsInfo {
   prettyName?: string;
   /** Ids of the distributions this one derives from (os-release `ID_LIKE`). */
   idLike?: string[];
+  /** os-release `PLATFORM_ID` where the distribution sets one: `platform:el9`, `platform:f41`. */
+  platformId?: string;
 }
 
 /** The image layer a package or file came from. */
@@ -47,12 +49,31 @@ export interface PackageRecord {
   location: string;
   /** Source package (dpkg `Source:`, apk origin `o:`); version only where it differs. */
   source?: { name: string; version?: string };
+  /** The machine the package is built for; for a gem, its platform (`java`, `x86_64-linux`). */
   architecture?: string;
-  /** npm: true when only a development dependency needs it (from a lock file). */
+  /** npm, Composer: true when only a development dependency needs it (from a lock file). */
   dev?: boolean;
-  /** npm: the folder the package is installed in (`/app/node_modules/a/node_modules/b`). */
+  /** npm, Composer: the folder the package is installed in (`/app/node_modules/a/node_modules/b`, `/app/vendor/psr/log`). */
   installPath?: string;
+  /**
+   * Java: where the identity came from — Maven's `pom.properties` or `pom.xml`, the manifest, or
+   * (no metadata at all) the file name. Only pom files give a groupId, which advisories need.
+   */
+  identityFrom?: 'pom.properties' | 'pom.xml' | 'manifest' | 'file-name';
   licenses?: string[];
+  /**
+   * OS packages: who built the package, where its database says (dpkg `Origin`, rpm `Vendor`). A
+   * vendor other than the distribution's marks a third-party package, whose files language
+   * packages are still reported from.
+   */
+  vendor?: string;
+  /**
+   * Language packages read from a file an OS package installed, reported only when the scan is
+   * asked to (`--scan-os-owned-files`): the OS package (`python3-requests`) that owns the file.
+   */
+  ownedBy?: string;
+  /** rpm: the module stream a modular package was built for (`nodejs:18:8070020230306170042:bd1311ed`). */
+  modularityLabel?: string;
 }
 
 /** A package in a scan result: the record plus what the scan learnt around it. */

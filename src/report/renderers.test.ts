@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregateVerdicts, evaluateImageGate } from '../gate/evaluate.js';
 import { emptyGateConfig } from '../gate/gate-config.js';
 import { finding, pkg, sampleScan, scanOf } from '../../test/support/scan-fixtures.js';
-import { getRenderer } from './list.js';
+import { getRenderer, RENDERERS } from './list.js';
 import type { ImageReport } from './renderer.js';
 
 function gatedReport(): ImageReport {
@@ -36,10 +36,12 @@ describe('cyclonedx', () => {
     const text = await render('cyclonedx', gatedReport());
     const errors = await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(text);
     expect(errors).toBeNull();
-    const bom = JSON.parse(text) as { components: { 'bom-ref': string; purl?: string }[]; vulnerabilities: { id: string; affects: { ref: string }[] }[]; metadata: { component: { type: string }; properties: { name: string; value: string }[] } };
+    const bom = JSON.parse(text) as { components: { 'bom-ref': string; type: string; name: string; version: string; purl?: string }[]; vulnerabilities: { id: string; affects: { ref: string }[] }[]; metadata: { component: { type: string }; properties: { name: string; value: string }[] } };
     expect(bom.metadata.component.type).toBe('container');
-    expect(bom.components).toHaveLength(4);
-    expect(bom.components.every((c) => c.purl?.startsWith('pkg:'))).toBe(true);
+    // The packages, and the OS as an operating-system component (as Trivy and Syft write it).
+    expect(bom.components).toHaveLength(5);
+    expect(bom.components.filter((c) => c.type === 'operating-system').map((c) => `${c.name} ${c.version}`)).toEqual(['debian 12']);
+    expect(bom.components.filter((c) => c.type !== 'operating-system').every((c) => c.purl?.startsWith('pkg:'))).toBe(true);
     const refs = new Set(bom.components.map((c) => c['bom-ref']));
     expect(bom.vulnerabilities).toHaveLength(6);
     expect(bom.vulnerabilities.every((v) => v.affects.every((a) => refs.has(a.ref)))).toBe(true);
@@ -52,7 +54,7 @@ describe('cyclonedx', () => {
     const text = await render('cyclonedx', { scans: [a, b] });
     expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(text)).toBeNull();
     const bom = JSON.parse(text) as { components: { components: unknown[] }[]; vulnerabilities: unknown[] };
-    expect(bom.components.map((c) => c.components.length)).toEqual([4, 4]);
+    expect(bom.components.map((c) => c.components.length)).toEqual([5, 5]);
     expect(bom.vulnerabilities).toHaveLength(12);
   });
 });
@@ -153,5 +155,54 @@ describe('table', () => {
     expect(text).not.toMatch(ansi);
     expect(text.indexOf('CVE-2021-44906')).toBeLessThan(text.indexOf('CVE-2016-2781'));
     expect(await render('table', gatedReport(), { color: true })).toMatch(ansi);
+  });
+});
+
+describe('what a scan could not judge', () => {
+  const unsupported = 'unsupported OS: fedora 41 — 412 rpm packages not matched against any advisory database (rpm packages are matched on almalinux, rocky only)';
+  const eolWarning = 'debian 10 (buster) reached end of life on 2024-06-30; its advisories are no longer updated, so vulnerabilities found since may be missing from this scan';
+  const report = (): ImageReport => {
+    const scan = sampleScan();
+    const old = { ...scan, os: { family: 'debian', version: '10', codename: 'buster', prettyName: 'Debian GNU/Linux 10 (buster)', endOfLife: { date: '2024-06-30' } }, warnings: [eolWarning, unsupported] };
+    return { scans: [old], verdict: aggregateVerdicts([evaluateImageGate(old, emptyGateConfig(), '2026-01-01')]) };
+  };
+
+  it('every image report flags an end-of-life release with its date and carries the scan’s warnings', async () => {
+    const formats = RENDERERS.filter((entry) => entry.kinds.includes('image')).map((entry) => entry.id);
+    expect(formats.length).toBeGreaterThanOrEqual(7);
+    for (const format of formats) {
+      const text = await render(format, report());
+      expect(text, format).toContain('2024-06-30');
+      expect(text, format).toContain('unsupported OS: fedora 41 — 412 rpm packages not matched');
+    }
+  });
+
+  it('the table and the markdown name the OS with its end of life beside it', async () => {
+    expect(await render('table', report())).toContain('Debian GNU/Linux 10 (buster) (end of life since 2024-06-30)');
+    // Markdown escapes the parentheses of data (they could close a link); they render as written.
+    expect(await render('markdown', report())).toContain('OS: Debian GNU/Linux 10 \\(buster\\) \\(end of life since 2024-06-30\\) ⚠️');
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(await render('junit', report())) as { testsuites: { testsuite: { properties: { property: { '@name': string; '@value': string }[] }; 'system-err': string } } };
+    expect(junit.testsuites.testsuite.properties.property).toContainEqual({ '@name': 'os.endOfLife', '@value': '2024-06-30' });
+    expect(junit.testsuites.testsuite['system-err']).toContain(`warning: ${unsupported}`);
+  });
+
+  it('SARIF and CycloneDX stay valid against their schemas with the notes added', async () => {
+    const schemaFile = createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+    const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats.default(ajv as unknown as Parameters<typeof addFormats.default>[0]);
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+    const sarif = JSON.parse(await render('sarif', report())) as { runs: { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+    expect(sarif.runs[0]?.invocations[0]?.toolExecutionNotifications.map((n) => n.message.text)).toEqual([`example/app:1: ${eolWarning}`, `example/app:1: ${unsupported}`]);
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(await render('cyclonedx', report()))).toBeNull();
+  });
+});
+
+describe('sarif for an SBOM scan', () => {
+  it('names the SBOM as the artifact of a package the SBOM gives no file for', async () => {
+    const scan = sampleScan();
+    const located = { ...scan, image: { ...scan.image, reference: 'sbom:/work/app.cdx.json', source: 'sbom' as const }, findings: scan.findings.map((f) => ({ ...f, package: { ...f.package, location: '' } })) };
+    const sarif = JSON.parse(await render('sarif', { scans: [located] })) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(new Set(sarif.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri))).toEqual(new Set(['work/app.cdx.json']));
   });
 });

@@ -27,7 +27,8 @@ export async function httpClient(options: HttpOptions = {}): Promise<HttpClient>
     return { fetch: (url, init) => fetch(url, init), close: async () => {} };
   }
   const undici = await import('undici');
-  const dispatcher: Dispatcher = new undici.EnvHttpProxyAgent(options.insecureTls ? { connect: { rejectUnauthorized: false } } : {});
+  // `connect` applies to direct connections, `requestTls` to the target behind a proxy's tunnel.
+  const dispatcher: Dispatcher = new undici.EnvHttpProxyAgent(options.insecureTls ? { connect: { rejectUnauthorized: false }, requestTls: { rejectUnauthorized: false } } : {});
   return {
     fetch: (url, init) => undici.fetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>,
     close: () => dispatcher.close(),

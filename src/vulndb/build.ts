@@ -2,7 +2,8 @@
  * Atomic database replacement: every write builds a new file beside the target (starting from a
  * copy of the current one when adding to it), verifies it, and renames it over the target. A
  * failed or interrupted build leaves the previous database in place and working; leftovers of a
- * crashed build are removed by the next one.
+ * crashed build are removed by the next one. The whole build holds the database's write lock
+ * (lock.ts), so two writers never lose each other's records.
  */
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { DatabaseError } from '../errors.js';
 import { VulnDatabase } from './database.js';
 import { VulnDbWriter } from './writer.js';
 import { processAlive } from '../util/process.js';
+import { withDatabaseLock, type LockOptions } from './lock.js';
 
 
 async function removeStaleBuilds(target: string): Promise<void> {
@@ -23,8 +25,12 @@ async function removeStaleBuilds(target: string): Promise<void> {
   }
 }
 
-export async function buildDatabase<T>(target: string, options: { startFromExisting: boolean }, fill: (writer: VulnDbWriter) => Promise<T>): Promise<T> {
+export async function buildDatabase<T>(target: string, options: { startFromExisting: boolean; lock?: LockOptions }, fill: (writer: VulnDbWriter) => Promise<T>): Promise<T> {
   await mkdir(path.dirname(path.resolve(target)), { recursive: true });
+  return withDatabaseLock(target, () => buildLocked(target, options, fill), options.lock);
+}
+
+async function buildLocked<T>(target: string, options: { startFromExisting: boolean }, fill: (writer: VulnDbWriter) => Promise<T>): Promise<T> {
   await removeStaleBuilds(target);
   const temporary = `${target}.building-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   if (options.startFromExisting && existsSync(target)) {

@@ -46,7 +46,7 @@ export interface DatabaseStatus {
   sources: { name: string; url?: string; fetchedAt: string; records: number; sha256?: string }[];
 }
 
-export const MISSING_DATABASE_HINT = 'build one with: tollgate db update   (offline: tollgate db import <osv-all.zip|folder>)';
+export const MISSING_DATABASE_HINT = 'get the prebuilt one with: tollgate db pull   (from the raw feeds: tollgate db update; offline: tollgate db import <osv-all.zip|folder>)';
 
 export function defaultDatabasePath(): string {
   if (process.env.TOLLGATE_DB) return process.env.TOLLGATE_DB;
@@ -204,9 +204,22 @@ export class VulnDatabase {
     };
   }
 
-  summary(): DatabaseSummary {
-    const status = this.status();
-    return { path: this.path, ...(status.builtAt ? { builtAt: status.builtAt } : {}), sources: status.sources.map((source) => ({ name: source.name, fetchedAt: source.fetchedAt, records: source.records })) };
+  /** A value of the database's `meta` table (`built_at`, `schema_version`, ...). */
+  meta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  /** What a scan result says of the database: where it is, when it was built, how old it is, its sources. Cheap: no counting. */
+  summary(now: number = Date.now()): DatabaseSummary {
+    const builtAt = this.meta('built_at');
+    const built = builtAt ? Date.parse(builtAt) : Number.NaN;
+    const sources = this.db.prepare('SELECT name, fetched_at, records FROM source ORDER BY name').all() as { name: string; fetched_at: string; records: number }[];
+    return {
+      path: this.path,
+      ...(builtAt ? { builtAt } : {}),
+      ...(Number.isFinite(built) ? { ageHours: Math.max(0, Math.round(((now - built) / 3_600_000) * 10) / 10) } : {}),
+      sources: sources.map((source) => ({ name: source.name, fetchedAt: source.fetched_at, records: source.records })),
+    };
   }
 
   close(): void {

@@ -82,6 +82,19 @@ function parseRange(value: unknown): OsvRange | undefined {
 }
 
 /** Validates one record; returns the reason when it is not usable. */
+
+/**
+ * Distribution errata that list the CVEs they fix under `related` rather than `aliases`
+ * (AlmaLinux's ALSA and Rocky Linux's RLSA records, and SUSE's): those CVEs are the flaws the
+ * erratum is about, so they group it with the CVE's other advisories. `related` of any other
+ * record stays what the schema says it is, a different flaw.
+ */
+const ERRATUM_WITH_RELATED_CVES = /^(?:ALSA|RLSA|SUSE-SU|openSUSE-SU)-/;
+function erratumCves(id: string, related: unknown): string[] {
+  if (!ERRATUM_WITH_RELATED_CVES.test(id)) return [];
+  return strings(related).filter((value) => /^CVE-\d{4}-\d+$/.test(value));
+}
+
 export function parseOsvRecord(value: unknown): OsvRecord | { error: string } {
   if (!isObject(value)) return { error: 'not a JSON object' };
   const id = str(value.id);
@@ -111,7 +124,7 @@ export function parseOsvRecord(value: unknown): OsvRecord | { error: string } {
     ...(str(value.modified) ? { modified: str(value.modified) as string } : {}),
     ...(str(value.published) ? { published: str(value.published) as string } : {}),
     ...(str(value.withdrawn) ? { withdrawn: str(value.withdrawn) as string } : {}),
-    aliases: [...new Set([...strings(value.aliases), ...strings(value.upstream)])].filter((alias) => alias !== id),
+    aliases: [...new Set([...strings(value.aliases), ...strings(value.upstream), ...erratumCves(id, value.related)])].filter((alias) => alias !== id),
     ...(str(value.summary) ? { summary: (str(value.summary) as string).slice(0, 500) } : {}),
     ...(details ? { details: details.length > MAX_DETAILS ? `${details.slice(0, MAX_DETAILS)}…` : details } : {}),
     severity: severities(value.severity),

@@ -4,7 +4,8 @@
  */
 import { normalizeAdvisoryName } from '../ecosystems/list.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2: Packagist and NuGet names are stored in lower case (their descriptors normalise them). */
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

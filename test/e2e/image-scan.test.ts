@@ -181,13 +181,13 @@ describe('outputs and exit codes', () => {
   it('exits 3 without a database, naming the command that builds one', async () => {
     const result = await runTollgate(['image', 'scan', image.ociReference, '--db', path.join(work, 'missing.db'), '--no-db-auto-update']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/no vulnerability database at .*missing\.db\n.*tollgate db update.*tollgate db import/);
+    expect(result.stderr).toMatch(/no vulnerability database at .*missing\.db.*\n.*tollgate db (update|pull).*tollgate db import/);
   });
 
   it('offline, the first-use download fails with exit 3 and says how to import instead', async () => {
-    const result = await runTollgate(['image', 'scan', image.ociReference, '--db', path.join(work, 'fresh.db')], { env: { TOLLGATE_OSV_BASE_URL: 'http://127.0.0.1:9/unreachable' } });
+    const result = await runTollgate(['image', 'scan', image.ociReference, '--db', path.join(work, 'fresh.db')], { env: { TOLLGATE_DB_REPOSITORY: 'http://127.0.0.1:9/unreachable' } });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/downloading one failed[\s\S]*tollgate db import/);
+    expect(result.stderr).toMatch(/downloading one failed[\s\S]*tollgate db import[\s\S]*--db-repository[\s\S]*--skip-db-update/);
   });
 
   it('exits 2 on a usage error and 3 on an image that cannot be read', async () => {

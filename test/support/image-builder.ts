@@ -20,8 +20,12 @@ export function sha256(bytes: Buffer | string): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** A tar archive of the given entries, in the given order. */
+/**
+ * A tar archive of the given entries, in the given order. Every entry has the same modification
+ * time, so the same entries give the same bytes (and diff id) whenever they are packed.
+ */
 export async function makeTar(entries: readonly TestEntry[]): Promise<Buffer> {
+  const mtime = new Date(0);
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
@@ -33,14 +37,14 @@ export async function makeTar(entries: readonly TestEntry[]): Promise<Buffer> {
     if (entry.type === 'file') {
       const content = typeof entry.content === 'string' ? Buffer.from(entry.content) : entry.content;
       await new Promise<void>((resolve, reject) =>
-        pack.entry({ name: entry.name, size: content.length, mode: entry.mode ?? 0o644 }, content, (error) => (error ? reject(error) : resolve())),
+        pack.entry({ name: entry.name, size: content.length, mode: entry.mode ?? 0o644, mtime }, content, (error) => (error ? reject(error) : resolve())),
       );
     } else if (entry.type === 'directory') {
-      pack.entry({ name: entry.name, type: 'directory', mode: 0o755 });
+      pack.entry({ name: entry.name, type: 'directory', mode: 0o755, mtime });
     } else if (entry.type === 'symlink') {
-      pack.entry({ name: entry.name, type: 'symlink', linkname: entry.target });
+      pack.entry({ name: entry.name, type: 'symlink', linkname: entry.target, mtime });
     } else {
-      pack.entry({ name: entry.name, type: 'link', linkname: entry.target });
+      pack.entry({ name: entry.name, type: 'link', linkname: entry.target, mtime });
     }
   }
   pack.finalize();

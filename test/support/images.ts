@@ -38,7 +38,7 @@ export interface BookwormImage {
   createdBy: string[];
 }
 
-async function sh(command: string, args: string[], cwd?: string): Promise<string> {
+export async function sh(command: string, args: string[], cwd?: string): Promise<string> {
   try {
     const { stdout } = await run(command, args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     return stdout;

@@ -16,6 +16,7 @@ import { publishCiOutput } from '../ci-outputs.js';
 import { evaluateDurationExpression, timerMilliseconds } from '../duration-expression.js';
 import { addImageOpenOptions, imageOpenOptionsOf, type ImageOpenFlags } from '../image-open-options.js';
 import { createProgress } from '../progress.js';
+import { printLine, printList, printNotice, printWarning } from '../messages.js';
 import { quietOption } from '../options.js';
 import { addRendererOptions, collectFormats, reportTargets, writeReports } from '../report-outputs.js';
 import { writeOutputFile } from '../output-file.js';
@@ -93,7 +94,7 @@ export function registerComplianceCommand(program: Command): void {
     .description('list the built-in policies')
     .action(async () => {
       const { builtinPolicies } = await import('../../compliance/policy/load-policy.js');
-      for (const policy of builtinPolicies()) process.stdout.write(`${policy.id.padEnd(24)} ${String(policy.controls.length).padStart(3)} controls  ${policy.title} (v${policy.version})\n`);
+      for (const policy of builtinPolicies()) printLine(`${policy.id.padEnd(24)} ${String(policy.controls.length).padStart(3)} controls  ${policy.title} (v${policy.version})`, process.stdout);
     });
 }
 
@@ -146,7 +147,7 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
   const authFailedAndPassing = result.authentication.status === 'failed' && verdict.passed;
   if (authFailedAndPassing) {
     // As the connectors do: loud, and no report, because nothing was scanned.
-    process.stderr.write(`tollgate: WARNING: ${verdict.warnings.join('; ')}\n`);
+    printNotice(`WARNING: ${verdict.warnings.join('; ')}`);
     return ExitCode.Passed;
   }
   const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -155,8 +156,8 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
   if (flags.summaryOutput) await writeOutputFile(flags.summaryOutput, verdictJson, '--summary-output');
   await publishCiOutput(verdictJson);
   if (!flags.quiet) {
-    for (const warning of verdict.warnings) process.stderr.write(`tollgate: warning: ${warning}\n`);
-    if (!verdict.passed) process.stderr.write(`tollgate: compliance gate failed\n${verdict.reasons.map((reason) => `  - ${reason}`).join('\n')}\n`);
+    for (const warning of verdict.warnings) printWarning(warning);
+    if (!verdict.passed) printList('compliance gate failed', verdict.reasons);
   }
   return verdict.passed ? ExitCode.Passed : ExitCode.GateFailed;
 }

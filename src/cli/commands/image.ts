@@ -13,6 +13,7 @@ import type { Severity } from '../../model/severity.js';
 import { RENDERERS } from '../../report/list.js';
 import { publishCiOutput } from '../ci-outputs.js';
 import { ensureDatabase } from '../database-access.js';
+import { addScanDatabaseOptions, type ScanDatabaseFlags } from '../db-options.js';
 import { addGateOptions, gateFlagsOf } from '../gate-options.js';
 import { addImageOpenOptions, imageOpenOptionsOf, type ImageOpenFlags } from '../image-open-options.js';
 import { cacheDirOption, cacheMaxSizeOption, dbOption, parseSeverityList, quietOption } from '../options.js';
@@ -20,17 +21,19 @@ import { defaultCacheDir, LayerCache } from '../../engine/layer-cache.js';
 import { createProgress } from '../progress.js';
 import { addRendererOptions, collectFormats, reportTargets, writeReports } from '../report-outputs.js';
 import { writeOutputFile } from '../output-file.js';
+import { printList, printNotice, printWarning } from '../messages.js';
+import { checkWebhookUrl, postWebhook } from '../webhook.js';
 
-interface ImageScanOptions extends GateFlags, ImageOpenFlags {
+interface ImageScanOptions extends GateFlags, ImageOpenFlags, ScanDatabaseFlags {
   format?: string[];
   output?: string;
   severity?: Severity[];
   ignoreUnfixed?: boolean;
   summaryOutput?: string;
   webhook?: string;
+  webhookAllowLinkLocal?: boolean;
   db?: string;
   quiet?: boolean;
-  dbAutoUpdate: boolean;
   cache: boolean;
   cacheDir?: string;
   cacheMaxSize?: number;
@@ -48,14 +51,15 @@ export function registerImageCommand(program: Command): void {
     .addOption(new Option('--severity <levels>', 'report only findings at these severities (comma-separated); the gate sees the same').argParser(parseSeverityList).env('TOLLGATE_SEVERITY'))
     .addOption(new Option('--ignore-unfixed', 'report only findings that have a fixed version').env('TOLLGATE_IGNORE_UNFIXED'))
     .addOption(new Option('--summary-output <file>', 'write the verdict (JSON) to this file').env('TOLLGATE_SUMMARY_OUTPUT'))
-    .addOption(new Option('--webhook <url>', 'POST the verdict (JSON) here after the run; failure to deliver is only a warning').env('TOLLGATE_WEBHOOK')))
-    .addOption(new Option('--no-db-auto-update', 'never download the database on first use; fail if it is missing'))
+    .addOption(new Option('--webhook <url>', 'POST the verdict (JSON) here after the run (http or https; redirects are not followed); failure to deliver is only a warning').env('TOLLGATE_WEBHOOK'))
+    .addOption(new Option('--webhook-allow-link-local', 'allow a --webhook on a link-local or cloud-metadata address (169.254.0.0/16, fe80::/10, metadata.google.internal, ...)').env('TOLLGATE_WEBHOOK_ALLOW_LINK_LOCAL')))
     .addOption(cacheDirOption())
     .addOption(cacheMaxSizeOption())
     .addOption(new Option('--no-cache', 'do not read or write the layer cache'))
     .addOption(new Option('--scan-os-owned-files', 'also report language packages read from files an OS package installed (listed twice: as the OS package and as e.g. pypi)').env('TOLLGATE_SCAN_OS_OWNED_FILES'))
     .addOption(dbOption())
     .addOption(quietOption());
+  addScanDatabaseOptions(scan);
   addRendererOptions(scan, 'image');
   addGateOptions(scan).action(async (references: string[], options: ImageScanOptions) => {
     process.exitCode = await runImageScan(references, options);
@@ -67,7 +71,7 @@ function openLayerCache(options: ImageScanOptions): LayerCache | undefined {
   try {
     return LayerCache.open(options.cacheDir ?? defaultCacheDir(), options.cacheMaxSize);
   } catch (error) {
-    process.stderr.write(`tollgate: warning: the layer cache is not usable (${(error as Error).message}); scanning without it\n`);
+    printWarning(`the layer cache is not usable (${(error as Error).message}); scanning without it`);
     return undefined;
   }
 }
@@ -77,9 +81,11 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
   const targets = reportTargets(options.format, options.output);
   const gate = buildGateConfig(gateFlagsOf(options));
   const imageOptions = imageOpenOptionsOf(options);
+  const webhookOptions = { allowLinkLocal: Boolean(options.webhookAllowLinkLocal) };
+  if (options.webhook) checkWebhookUrl(options.webhook, webhookOptions);
   const filters: ResultFilters = { ...(options.severity ? { severities: options.severity } : {}), ...(options.ignoreUnfixed ? { ignoreUnfixed: true } : {}) };
   const progress = createProgress({ quiet: options.quiet });
-  const database = await ensureDatabase({ path: options.db, autoUpdate: options.dbAutoUpdate, progress });
+  const database = await ensureDatabase({ ...options, path: options.db, update: options.dbAutoUpdate && !options.skipDbUpdate, maxAgeMs: options.dbMaxAge, progress });
   const layerCache = options.cache ? openLayerCache(options) : undefined;
   let job: ImageJobResult;
   try {
@@ -110,14 +116,13 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
   if (options.summaryOutput) await writeOutputFile(options.summaryOutput, verdictJson, '--summary-output');
   await publishCiOutput(verdictJson);
   if (options.webhook) {
-    const { postWebhook } = await import('../webhook.js');
-    const delivery = await postWebhook(options.webhook, verdictJson);
-    if (!delivery.delivered) process.stderr.write(`tollgate: warning: the webhook was not delivered after ${delivery.attempts} attempts (${delivery.error}); the verdict stands\n`);
+    const delivery = await postWebhook(options.webhook, verdictJson, webhookOptions);
+    if (!delivery.delivered) printWarning(`the webhook was not delivered after ${delivery.attempts} attempt${delivery.attempts === 1 ? '' : 's'} (${delivery.error}); the verdict stands`);
   }
   if (!options.quiet) {
-    for (const duplicate of verdict.duplicates) process.stderr.write(`tollgate: ${duplicate.reference} is the same image as ${duplicate.sameAs}; scanned once\n`);
-    for (const expired of verdict.images.flatMap((image) => image.expiredIgnores)) process.stderr.write(`tollgate: warning: ignore entry ${expired.origin} (${expired.id ?? expired.package ?? expired.path}) expired on ${expired.expires} and no longer applies\n`);
-    if (!verdict.passed) process.stderr.write(`tollgate: gate failed\n${verdict.reasons.map((reason) => `  - ${reason}`).join('\n')}\n`);
+    for (const duplicate of verdict.duplicates) printNotice(`${duplicate.reference} is the same image as ${duplicate.sameAs}; scanned once`);
+    for (const expired of verdict.images.flatMap((image) => image.expiredIgnores)) printWarning(`ignore entry ${expired.origin} (${expired.id ?? expired.package ?? expired.path}) expired on ${expired.expires} and no longer applies`);
+    if (!verdict.passed) printList('gate failed', verdict.reasons);
   }
   return verdict.passed ? ExitCode.Passed : ExitCode.GateFailed;
 }

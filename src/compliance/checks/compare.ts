@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../../errors.js';
 import type { SchemaFragment } from './check-type.js';
+import { patternProblem, patternTest, type PatternOptions } from './policy-pattern.js';
 
 export const OPERATORS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'regex', 'present', 'absent'] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -19,13 +20,13 @@ export const EXPECTED_VALUE_SCHEMA: SchemaFragment = {
 
 const NUMERIC_OPERATORS: readonly Operator[] = ['lt', 'le', 'gt', 'ge'];
 
-/** A pattern of a policy must compile: refused at load time, never an ERROR on every target. */
-export function requireRegex(pattern: string, where: string, field: string): void {
-  try {
-    new RegExp(pattern);
-  } catch (error) {
-    throw new UsageError(`${where}: ${field}: invalid regular expression: ${(error as Error).message}`);
-  }
+/**
+ * A pattern of a policy must compile for the linear-time engine (policy-pattern.ts): refused at
+ * load time, naming the control, never an ERROR on every target nor a backtracking run.
+ */
+export function requireRegex(pattern: string, where: string, field: string, options: PatternOptions = {}): void {
+  const problem = patternProblem(pattern, options);
+  if (problem) throw new UsageError(`${where}: ${field}: invalid regular expression: ${problem}`);
 }
 
 /** An operator needs the value it compares with, in the shape it compares. */
@@ -58,7 +59,7 @@ export function compareValue(actual: string | undefined, operator: Operator, exp
     case 'in':
       return (expected as (string | number)[]).some((value) => equal(actual, value, ignoreCase));
     case 'regex':
-      return new RegExp(String(expected), ignoreCase ? 'i' : '').test(actual);
+      return patternTest(String(expected), actual, { ignoreCase });
     default: {
       if (!NUMBER.test(actual.trim())) return false;
       const left = Number(actual);

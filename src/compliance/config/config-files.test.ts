@@ -42,7 +42,46 @@ describe('sshd_config', () => {
 
   it('refuses an Include loop with a clear error instead of recursing forever', async () => {
     root = await tempRoot({ 'etc/ssh/sshd_config': 'Include /etc/ssh/sshd_config\n' });
-    await expect(parseSshdConfig(root.target)).rejects.toThrow(/nested deeper than 16 levels/);
+    await expect(parseSshdConfig(root.target)).rejects.toThrow(/Include loop: \/etc\/ssh\/sshd_config includes itself/);
+  });
+
+  it('reads a file included many times once, and expands each glob once: 2,000 Include lines of 600 files stop at the bound', async () => {
+    const files: Record<string, string> = { 'etc/ssh/sshd_config': `${'Include /etc/ssh/d/*.conf\n'.repeat(2000)}PermitRootLogin yes\n` };
+    for (let i = 0; i < 600; i++) files[`etc/ssh/d/${String(i).padStart(4, '0')}.conf`] = `# file ${i}\n`;
+    files['etc/ssh/d/0000.conf'] = 'PermitRootLogin no\n';
+    root = await tempRoot(files);
+    let reads = 0;
+    const target = new Proxy(root.target, {
+      get: (object, property) => {
+        const value: unknown = Reflect.get(object, property);
+        if (property !== 'readFile' || typeof value !== 'function') return value;
+        return (...args: unknown[]) => (reads++, (value as (...a: unknown[]) => unknown).apply(object, args));
+      },
+    });
+    await expect(parseSshdConfig(target)).rejects.toThrow(/Include pulls in more than 512 files/);
+    expect(reads).toBeLessThanOrEqual(515);
+  });
+
+  it('stops at the bound of included files or bytes, and accepts a bounded set read once per Match context', async () => {
+    const files: Record<string, string> = { 'etc/ssh/sshd_config': 'Include d/*.conf\nInclude d/*.conf\nMatch User x\nInclude d/*.conf\n' };
+    for (let i = 0; i < 100; i++) files[`etc/ssh/d/${String(i).padStart(3, '0')}.conf`] = `MaxAuthTries ${i + 1}\n`;
+    root = await tempRoot(files);
+    const config = await parseSshdConfig(root.target);
+    expect(config.global.get('maxauthtries')?.value).toBe('1');
+    expect(config.matched).toHaveLength(100);
+    expect(config.files).toHaveLength(201);
+    const big: Record<string, string> = { 'etc/ssh/sshd_config': 'Include big/*.conf\n' };
+    for (let i = 0; i < 5; i++) big[`etc/ssh/big/${i}.conf`] = 'Ciphers aes128-ctr\n'.repeat(190_000);
+    root = await tempRoot(big);
+    await expect(parseSshdConfig(root.target)).rejects.toThrow(/more than 16 MiB of configuration/);
+  });
+
+  it('reads a value with a trailing comment after 40,000 spaces in linear time', async () => {
+    root = await tempRoot({ 'etc/ssh/sshd_config': `PermitRootLogin no${' '.repeat(40_000)}x${' '.repeat(40_000)}# why\n` });
+    const started = performance.now();
+    const config = await parseSshdConfig(root.target);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(config.global.get('permitrootlogin')?.value).toBe(`no${' '.repeat(40_000)}x`);
   });
 });
 

@@ -25,6 +25,9 @@ export interface SshdConfig {
 }
 
 const MAX_INCLUDE_DEPTH = 16;
+/** Files one sshd_config may pull in through Include, and the bytes they may hold in all. */
+export const MAX_INCLUDED_FILES = 512;
+export const MAX_INCLUDED_BYTES = 16 * 1024 * 1024;
 
 function splitDirective(text: string): { key: string; value: string } | undefined {
   const trimmed = text.trim();
@@ -33,15 +36,41 @@ function splitDirective(text: string): { key: string; value: string } | undefine
   if (!match) return { key: trimmed.toLowerCase(), value: '' };
   let value = (match[2] as string).trim();
   // A trailing comment is not part of the value; quoted values keep their spaces.
-  if (!value.startsWith('"')) value = value.replace(/\s+#.*$/, '');
+  // By index: /\s+#.*$/ costs quadratic time on a value of many spaces.
+  if (!value.startsWith('"')) {
+    const comment = /\s#/.exec(value);
+    if (comment) value = value.slice(0, comment.index).trimEnd();
+  }
   else value = value.replace(/^"([^"]*)".*$/, '$1');
   return { key: (match[1] as string).toLowerCase(), value };
 }
 
+/**
+ * Reads `file` and what it includes. Includes are bounded: nesting depth, distinct files and their
+ * total size; a file included again under the same Match context adds nothing (the first value of
+ * each keyword already won), so it is read once, and each glob is expanded once. 2,000 Include
+ * lines each naming 2,000 files cost 2,000 reads, not 4 million.
+ */
 export async function parseSshdConfig(target: Target, file = '/etc/ssh/sshd_config'): Promise<SshdConfig> {
   const config: SshdConfig = { global: new Map(), matched: [], files: [] };
+  const globs = new Map<string, string[]>();
+  const visited = new Set<string>();
+  const distinct = new Set<string>();
+  let bytes = 0;
+  const readBounded = async (path: string, from: string): Promise<NumberedLine[]> => {
+    if (!distinct.has(path)) {
+      distinct.add(path);
+      if (distinct.size > MAX_INCLUDED_FILES) throw new TargetReadError(from, 'failed', `Include pulls in more than ${MAX_INCLUDED_FILES} files`);
+    }
+    const lines = await readLines(target, path);
+    for (const line of lines) bytes += line.text.length + 1;
+    if (bytes > MAX_INCLUDED_BYTES) throw new TargetReadError(from, 'failed', `Include pulls in more than ${MAX_INCLUDED_BYTES / 1024 / 1024} MiB of configuration`);
+    return lines;
+  };
+  const ancestors: string[] = [];
   const visit = async (path: string, lines: NumberedLine[], depth: number, inheritedMatch: string | undefined): Promise<void> => {
     config.files.push(path);
+    ancestors.push(path);
     let match = inheritedMatch;
     for (const line of lines) {
       const directive = splitDirective(line.text);
@@ -54,7 +83,18 @@ export async function parseSshdConfig(target: Target, file = '/etc/ssh/sshd_conf
         if (depth >= MAX_INCLUDE_DEPTH) throw new TargetReadError(path, 'failed', `Include nested deeper than ${MAX_INCLUDE_DEPTH} levels (a loop?)`);
         for (const pattern of directive.value.split(/\s+/).filter(Boolean)) {
           const absolute = pattern.startsWith('/') ? pattern : `/etc/ssh/${pattern}`;
-          for (const included of await expandGlob(target, absolute)) await visit(included, await readLines(target, included), depth + 1, match);
+          let expanded = globs.get(absolute);
+          if (!expanded) {
+            expanded = await expandGlob(target, absolute);
+            globs.set(absolute, expanded);
+          }
+          for (const included of expanded) {
+            if (ancestors.includes(included)) throw new TargetReadError(path, 'failed', `Include loop: ${included} includes itself`);
+            const context = `${included}\u0000${match ?? ''}`;
+            if (visited.has(context)) continue;
+            visited.add(context);
+            await visit(included, await readBounded(included, path), depth + 1, match);
+          }
         }
         continue;
       }
@@ -62,7 +102,8 @@ export async function parseSshdConfig(target: Target, file = '/etc/ssh/sshd_conf
       if (match !== undefined) config.matched.push({ ...setting, key: directive.key, match });
       else if (!config.global.has(directive.key)) config.global.set(directive.key, setting);
     }
+    ancestors.pop();
   };
-  await visit(file, await readLines(target, file), 0, undefined);
+  await visit(file, await readBounded(file, file), 0, undefined);
   return config;
 }

@@ -18,6 +18,15 @@ export interface RegistryClientOptions {
   credentials?: RegistryCredentials;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** The access a token is asked for: `pull` by default, `pull,push` to publish. */
+  actions?: 'pull' | 'pull,push';
+}
+
+/** The registry answered with an HTTP status that is not success, 401/403 or 404 (429, 5xx). */
+export class RegistryStatusError extends ScanError {
+  constructor(message: string, readonly status: number, options?: { hint?: string }) {
+    super(message, options);
+  }
 }
 
 interface Challenge {
@@ -63,10 +72,14 @@ export class RegistryClient {
     return this.http;
   }
 
-  private async send(url: string, headers: Record<string, string>): Promise<Response> {
+  private async send(url: string, headers: Record<string, string>, init: { method?: string; body?: Blob | Buffer } = {}): Promise<Response> {
+    // Credentials go only to the registry itself, never to another host an upload is sent to.
+    const sameOrigin = new URL(url).host === this.reference.apiHost;
     try {
       return await (await this.client()).fetch(url, {
-        headers: { ...headers, ...(this.authorization ? { authorization: this.authorization } : {}), 'user-agent': 'tollgate' },
+        ...(init.method ? { method: init.method } : {}),
+        ...(init.body ? { body: init.body } : {}),
+        headers: { ...headers, ...(this.authorization && sameOrigin ? { authorization: this.authorization } : {}), 'user-agent': 'tollgate' },
         redirect: 'follow',
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 300_000),
       });
@@ -79,11 +92,11 @@ export class RegistryClient {
           this.insecureTls = true;
           await this.http?.close();
           this.http = undefined;
-          return this.send(url, headers);
+          return this.send(url, headers, init);
         }
         if (NOT_TLS.test(cause) || !this.insecureTls) {
           this.scheme = 'http';
-          return this.send(url.replace(/^https:/, 'http:'), headers);
+          return this.send(url.replace(/^https:/, 'http:'), headers, init);
         }
       }
       if (/certificate|self.signed|unable to verify|SSL|TLS|wrong version number|packet length/i.test(cause)) {
@@ -108,7 +121,7 @@ export class RegistryClient {
     if (challenge.scheme !== 'bearer' || !challenge.params.realm) return false;
     const realm = new URL(challenge.params.realm);
     if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
-    realm.searchParams.set('scope', challenge.params.scope ?? `repository:${this.reference.repository}:pull`);
+    realm.searchParams.set('scope', this.options.actions === 'pull,push' ? `repository:${this.reference.repository}:pull,push` : (challenge.params.scope ?? `repository:${this.reference.repository}:pull`));
     let answer: Response;
     try {
       answer = await (await this.client()).fetch(realm, { headers: basic ? { authorization: basic } : {}, signal: AbortSignal.timeout(60_000) });
@@ -129,9 +142,18 @@ export class RegistryClient {
   }
 
   /** GET with authentication; throws on anything but 2xx. */
-  private async get(path: string, headers: Record<string, string>, what: string): Promise<Response> {
+  private get(path: string, headers: Record<string, string>, what: string): Promise<Response> {
+    return this.request(() => `${this.base}${path}`, headers, what);
+  }
+
+  /**
+   * A request with authentication (a body must be re-sendable: a Blob or a Buffer); throws on
+   * anything but 2xx. `url` is asked again for every attempt: the first may have switched an
+   * insecure registry to plain HTTP.
+   */
+  private async request(url: () => string, headers: Record<string, string>, what: string, init: { method?: string; body?: Blob | Buffer } = {}): Promise<Response> {
     for (let attempt = 0; attempt < 4; attempt++) {
-      const response = await this.send(`${this.base}${path}`, headers);
+      const response = await this.send(url(), headers, init);
       if (response.status === 401 && (await this.authenticate(response))) continue;
       if (response.ok) return response;
       await response.body?.cancel();
@@ -140,7 +162,8 @@ export class RegistryClient {
         throw new ScanError(`registry ${this.reference.registry} refused access to ${this.reference.repository} (HTTP ${response.status})`, { hint: credentials ? 'check the credentials in your Docker config' : 'log in: docker login, or add credentials to your Docker config' });
       }
       if (response.status === 404) throw new ImageError(`registry ${this.reference.registry} has no ${what} in ${this.reference.repository}`);
-      throw new ScanError(`registry ${this.reference.registry} answered HTTP ${response.status} for ${what}`);
+      if (response.status === 429) throw new RegistryStatusError(`registry ${this.reference.registry} is rate limiting (HTTP 429 TOOMANYREQUESTS) for ${what}`, 429, { hint: 'log in for a higher limit, wait, or use a mirror' });
+      throw new RegistryStatusError(`registry ${this.reference.registry} answered HTTP ${response.status} for ${what}`, response.status);
     }
     throw new ScanError(`registry ${this.reference.registry} kept asking for authentication`);
   }
@@ -167,6 +190,37 @@ export class RegistryClient {
     const response = await this.get(`/blobs/${digest}`, {}, `blob ${digest}`);
     if (!response.body) throw new ImageError(`registry ${this.reference.registry}: blob ${digest} has no body`);
     return bodyStream(response.body);
+  }
+
+  /** True when the repository already holds this blob (an upload can be skipped). */
+  async hasBlob(digest: string): Promise<boolean> {
+    try {
+      const response = await this.request(() => `${this.base}/blobs/${digest}`, {}, `blob ${digest}`, { method: 'HEAD' });
+      await response.body?.cancel();
+      return true;
+    } catch (error) {
+      if (error instanceof ImageError) return false;
+      throw error;
+    }
+  }
+
+  /** Uploads a blob in one request (the distribution spec's monolithic upload: POST, then PUT with the digest). */
+  async pushBlob(digest: string, body: Blob | Buffer): Promise<void> {
+    const start = await this.request(() => `${this.base}/blobs/uploads/`, { 'content-length': '0' }, 'a blob upload', { method: 'POST' });
+    await start.body?.cancel();
+    const location = start.headers.get('location');
+    if (!location) throw new ScanError(`registry ${this.reference.registry} started an upload without a location`);
+    const target = new URL(location, `${this.base}/`);
+    target.searchParams.set('digest', digest);
+    const done = await this.request(() => target.toString(), { 'content-type': 'application/octet-stream' }, `blob ${digest}`, { method: 'PUT', body });
+    await done.body?.cancel();
+  }
+
+  /** Stores a manifest under a tag; returns the digest the registry computed, where it says. */
+  async pushManifest(reference: string, mediaType: string, bytes: Buffer): Promise<string | undefined> {
+    const response = await this.request(() => `${this.base}/manifests/${reference}`, { 'content-type': mediaType }, `manifest ${reference}`, { method: 'PUT', body: bytes });
+    await response.body?.cancel();
+    return response.headers.get('docker-content-digest') ?? undefined;
   }
 
   async close(): Promise<void> {

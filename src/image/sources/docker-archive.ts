@@ -11,15 +11,15 @@ import path from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { ImageError, UsageError } from '../../errors.js';
 import type { ImageSummary } from '../../model/image-scan.js';
-import { openRegularFile, streamRange } from '../files.js';
+import { fileRangeIdentity, hashFileRange, openRegularFile, rememberStoredDigest, streamRange } from '../files.js';
 import { storedSize, summarizeImage } from '../image-summary.js';
 import type { LayerEntries } from '../layer-entry.js';
 import type { ScanLimits } from '../limits.js';
 import { createdByPerLayer, parseImageConfig, parseJsonDocument } from '../oci-types.js';
-import type { ImageSource, LayerDescriptor } from '../source.js';
+import type { ImageMetadataStore, ImageSource, LayerDescriptor } from '../source.js';
 import { indexTarFile, type TarIndexEntry } from '../tar-index.js';
 import { readLayerBlob } from '../tar-entries.js';
-import { detectCompression } from '../layer-decoder.js';
+import { detectCompression, type LayerDigests } from '../layer-decoder.js';
 
 export interface DockerArchiveReference {
   file: string;
@@ -121,6 +121,8 @@ function blobDigestFromName(name: string): string | undefined {
 
 export class DockerArchiveSource implements ImageSource {
   readonly layersHaveWhiteouts = true;
+  /** The archive is a file anyone may have edited: a layer is known only by hashing its bytes. */
+  readonly layerProof = 'hash';
 
   private constructor(
     readonly image: ImageSummary,
@@ -128,9 +130,11 @@ export class DockerArchiveSource implements ImageSource {
     private readonly handle: FileHandle,
     private readonly members: TarIndexEntry[],
     private readonly limits: ScanLimits,
+    private readonly file: string,
+    private readonly store: ImageMetadataStore | undefined,
   ) {}
 
-  static async open(reference: string, ref: DockerArchiveReference, limits: ScanLimits): Promise<DockerArchiveSource> {
+  static async open(reference: string, ref: DockerArchiveReference, limits: ScanLimits, store?: ImageMetadataStore): Promise<DockerArchiveSource> {
     const { handle, size } = await openRegularFile(ref.file);
     try {
       const prefix = Buffer.alloc(4);
@@ -167,12 +171,13 @@ export class DockerArchiveSource implements ImageSource {
           index,
           diffId: diffIds[index],
           ...(digest ? { digest } : {}),
+          storedAt: `${member.offset}+${member.size}`,
           size: member.size,
           ...(createdBy[index] ? { createdBy: createdBy[index] } : {}),
         };
       });
       const image = summarizeImage({ reference, source: 'docker-archive', id: imageId, repoTags: chosen.RepoTags, config, size: storedSize(layers), layers });
-      return new DockerArchiveSource(image, layers, handle, members, limits);
+      return new DockerArchiveSource(image, layers, handle, members, limits, ref.file, store);
     } catch (error) {
       await handle.close();
       throw error;
@@ -184,7 +189,20 @@ export class DockerArchiveSource implements ImageSource {
     const member = this.members[index];
     if (!layer || !member) throw new ImageError(`layer ${index} does not exist`);
     const label = `layer ${index} (${(layer.diffId ?? member.name).slice(0, 19)})`;
-    return readLayerBlob(streamRange(this.handle, member.offset, member.size), { label, digest: layer.digest, diffId: layer.diffId }, this.limits);
+    const { handle, file, store, limits } = this;
+    return (async function* () {
+      // A read verifies the stored bytes: remembered, a warm scan need not hash them to trust the cache.
+      const before = store?.putStoredDigest ? await fileRangeIdentity(handle, file, member.offset, member.size) : '';
+      let verified: LayerDigests | undefined;
+      yield* readLayerBlob(streamRange(handle, member.offset, member.size), { label, digest: layer.digest, diffId: layer.diffId }, limits, (digests) => (verified = digests));
+      if (verified) await rememberStoredDigest(store, handle, file, member.offset, member.size, before, verified.digest);
+    })();
+  }
+
+  storedDigest(index: number): Promise<string> {
+    const member = this.members[index];
+    if (!member) throw new ImageError(`layer ${index} does not exist`);
+    return hashFileRange(this.handle, this.file, member.offset, member.size, this.store);
   }
 
   async close(): Promise<void> {

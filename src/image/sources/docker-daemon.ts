@@ -20,6 +20,8 @@ import type { ImageMetadataStore, ImageSource, LayerDescriptor } from '../source
 
 export class DockerDaemonSource implements ImageSource {
   readonly layersHaveWhiteouts = true;
+  /** The daemon computed each diff id from the layer's bytes when it loaded or pulled the image. */
+  readonly layerProof = 'source';
 
   private constructor(
     readonly image: ImageSummary,

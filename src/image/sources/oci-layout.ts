@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ImageError, UsageError } from '../../errors.js';
 import type { ImageSummary } from '../../model/image-scan.js';
-import { openRegularFile, readBoundedFile, streamRange } from '../files.js';
+import { fileRangeIdentity, hashFileRange, openRegularFile, readBoundedFile, rememberStoredDigest, streamRange } from '../files.js';
 import { storedSize, summarizeImage } from '../image-summary.js';
 import type { LayerEntries } from '../layer-entry.js';
 import type { ScanLimits } from '../limits.js';
@@ -26,8 +26,9 @@ import {
   type Platform,
 } from '../oci-types.js';
 import { formatPlatform, platformMatches } from '../platform.js';
-import type { ImageSource, LayerDescriptor } from '../source.js';
+import type { ImageMetadataStore, ImageSource, LayerDescriptor } from '../source.js';
 import { readLayerBlob } from '../tar-entries.js';
+import type { LayerDigests } from '../layer-decoder.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
 const MAX_INDEX_DEPTH = 4;
@@ -50,15 +51,18 @@ export function parseOciReference(text: string, dirExists: (dir: string) => bool
 
 export class OciLayoutSource implements ImageSource {
   readonly layersHaveWhiteouts = true;
+  /** Blob files are named by digest, but a file's name proves nothing: a layer is known by hashing it. */
+  readonly layerProof = 'hash';
 
   private constructor(
     readonly image: ImageSummary,
     readonly layers: readonly LayerDescriptor[],
     private readonly layout: string,
     private readonly limits: ScanLimits,
+    private readonly store: ImageMetadataStore | undefined,
   ) {}
 
-  static async open(reference: string, ref: OciLayoutReference, platform: Platform, limits: ScanLimits): Promise<OciLayoutSource> {
+  static async open(reference: string, ref: OciLayoutReference, platform: Platform, limits: ScanLimits, store?: ImageMetadataStore): Promise<OciLayoutSource> {
     const layout = path.resolve(ref.dir);
     const marker = parseJsonDocument(await readBoundedFile(path.join(layout, 'oci-layout'), limits.maxMetadataBytes).catch((error: unknown) => {
       throw new ImageError(`${layout} is not an OCI image layout: ${(error as Error).message}`);
@@ -74,23 +78,39 @@ export class OciLayoutSource implements ImageSource {
     const layers = describeLayers(manifest, config);
     const tag = ref.tag ?? chosen.annotations?.[REF_NAME_ANNOTATION];
     const image = summarizeImage({ reference, source: 'oci', id: manifest.config.digest, manifestDigest, repoTags: tag ? [tag] : [], config, size: storedSize(layers), layers });
-    return new OciLayoutSource(image, layers, layout, limits);
+    return new OciLayoutSource(image, layers, layout, limits, store);
   }
 
   openLayer(index: number): LayerEntries {
     const layer = this.layers[index];
     if (!layer || !layer.digest) throw new ImageError(`layer ${index} does not exist`);
     const file = blobPath(this.layout, layer.digest);
-    const limits = this.limits;
+    const { limits, store } = this;
     const label = `layer ${index} (${layer.digest.slice(0, 19)})`;
     return (async function* () {
       const { handle, size } = await openRegularFile(file);
       try {
-        yield* readLayerBlob(streamRange(handle, 0, size), { label, digest: layer.digest, diffId: layer.diffId }, limits);
+        // A read verifies the stored bytes: remembered, a warm scan need not hash them to trust the cache.
+        const before = store?.putStoredDigest ? await fileRangeIdentity(handle, file, 0, size) : '';
+        let verified: LayerDigests | undefined;
+        yield* readLayerBlob(streamRange(handle, 0, size), { label, digest: layer.digest, diffId: layer.diffId }, limits, (digests) => (verified = digests));
+        if (verified) await rememberStoredDigest(store, handle, file, 0, size, before, verified.digest);
       } finally {
         await handle.close();
       }
     })();
+  }
+
+  async storedDigest(index: number): Promise<string> {
+    const layer = this.layers[index];
+    if (!layer || !layer.digest) throw new ImageError(`layer ${index} does not exist`);
+    const file = blobPath(this.layout, layer.digest);
+    const { handle, size } = await openRegularFile(file);
+    try {
+      return await hashFileRange(handle, file, 0, size, this.store);
+    } finally {
+      await handle.close();
+    }
   }
 
   async close(): Promise<void> {}
@@ -106,6 +126,7 @@ export function describeLayers(manifest: ImageManifest, config: ImageConfig): La
     index,
     diffId: diffIds[index],
     digest: descriptor.digest,
+    storedAt: descriptor.digest,
     ...(descriptor.mediaType ? { mediaType: descriptor.mediaType } : {}),
     ...(descriptor.size === undefined ? {} : { size: descriptor.size }),
     ...(createdBy[index] ? { createdBy: createdBy[index] } : {}),

@@ -28,6 +28,11 @@ function sha256(bytes: Buffer): string {
 
 export class RegistrySource implements ImageSource {
   readonly layersHaveWhiteouts = true;
+  /**
+   * A registry serves blobs by digest and every client verifies what it pulls (as openLayer does):
+   * whoever runs this image gets the blob its manifest names, or nothing.
+   */
+  readonly layerProof = 'address';
 
   private constructor(
     readonly image: ImageSummary,

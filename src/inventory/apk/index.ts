@@ -9,11 +9,23 @@
  */
 import type { Analyzer, AnalyzerResult, OwnedFiles } from '../analyzer.js';
 import type { PackageRecord } from '../../model/package.js';
+import { WarningTally } from '../../util/bounded-warnings.js';
+import { MAX_IDENTIFIER_CHARS } from '../analyzer.js';
+import { detached, forEachLine } from '../text/control-fields.js';
+
+/** `path` without leading and trailing slashes; by index, as a regular expression would take quadratic time on a line of slashes. */
+function trimSlashes(path: string): string {
+  let start = 0;
+  let end = path.length;
+  while (start < end && path.charCodeAt(start) === 47) start++;
+  while (end > start && path.charCodeAt(end - 1) === 47) end--;
+  return path.slice(start, end);
+}
 
 export function parseApkInstalled(text: string, location: string): AnalyzerResult {
   const packages: PackageRecord[] = [];
   const ownedFiles: OwnedFiles[] = [];
-  const warnings: string[] = [];
+  const warnings = new WarningTally();
   let fields = new Map<string, string>();
   let folder = '';
   let files: string[] = [];
@@ -23,23 +35,26 @@ export function parseApkInstalled(text: string, location: string): AnalyzerResul
     const name = fields.get('P');
     const version = fields.get('V');
     if (!name || !version) {
-      warnings.push(`record at line ${startLine}: no P (name) or V (version); skipped`);
+      warnings.add(`record at line ${startLine}: no P (name) or V (version); skipped`);
+    } else if (['P', 'V', 'A', 'o', 'L'].some((key) => (fields.get(key)?.length ?? 0) > MAX_IDENTIFIER_CHARS)) {
+      warnings.add(`record at line ${startLine}: a name, version, architecture, origin or license longer than ${MAX_IDENTIFIER_CHARS} characters; skipped`);
     } else {
-      const record: PackageRecord = { type: 'apk', name, version, location };
+      // Copies: a slice would keep the whole database text alive as long as the package.
+      const record: PackageRecord = { type: 'apk', name: detached(name), version: detached(version), location };
       const architecture = fields.get('A');
-      if (architecture) record.architecture = architecture;
+      if (architecture) record.architecture = detached(architecture);
       const origin = fields.get('o');
-      if (origin) record.source = { name: origin };
+      if (origin) record.source = { name: detached(origin) };
       const license = fields.get('L');
-      if (license) record.licenses = [license];
+      if (license) record.licenses = [detached(license)];
       packages.push(record);
-      if (files.length > 0) ownedFiles.push({ package: name, paths: files.join('\n') });
+      if (files.length > 0) ownedFiles.push({ package: record.name, paths: files.join('\n') });
     }
     fields = new Map();
     folder = '';
     files = [];
   };
-  text.split(/\r?\n/).forEach((line, index) => {
+  forEachLine(text, (line, index) => {
     if (line.trim() === '') {
       flush();
       startLine = index + 2;
@@ -47,13 +62,14 @@ export function parseApkInstalled(text: string, location: string): AnalyzerResul
     }
     if (line.length < 2 || line[1] !== ':') return;
     const key = line[0] as string;
-    if (key === 'F') folder = line.slice(2).replace(/^\/+|\/+$/g, '');
+    if (key === 'F') folder = trimSlashes(line.slice(2));
     else if (key === 'R') files.push(folder ? `/${folder}/${line.slice(2)}` : `/${line.slice(2)}`);
     // Repeated keys (F, R, Z per file) describe files; the package fields appear once.
     if (!fields.has(key)) fields.set(key, line.slice(2));
   });
   flush();
-  return { packages, ...(ownedFiles.length ? { ownedFiles } : {}), ...(warnings.length ? { warnings } : {}) };
+  const problems = warnings.list('records like these');
+  return { packages, ...(ownedFiles.length ? { ownedFiles } : {}), ...(problems.length ? { warnings: problems } : {}) };
 }
 
 export const apkAnalyzer: Analyzer = {

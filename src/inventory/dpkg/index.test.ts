@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileSelector } from '../file-selector.js';
-import { dpkgAnalyzer, parseDpkgFileList } from './index.js';
+import { dpkgAnalyzer, parseDpkgFileList, parseDpkgMd5sums, parseDpkgStatus } from './index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`testdata/${name}`, import.meta.url));
 
@@ -57,5 +58,52 @@ describe('the files a Debian package installed', () => {
 
   it('leaves the lists out of what a reader of the package database alone reads (compliance facts)', () => {
     expect(dpkgAnalyzer.patterns).toEqual(['var/lib/dpkg/status', 'var/lib/dpkg/status.d/*']);
+  });
+});
+
+describe('distroless status.d', () => {
+  it('reads a real md5sums file as the files the package installed, the paths made absolute', () => {
+    const result = dpkgAnalyzer.analyze({ path: '/var/lib/dpkg/status.d/python3-six.md5sums', content: fixture('python3-six.md5sums') });
+    expect(result.packages).toBeUndefined();
+    expect(result.warnings).toBeUndefined();
+    const [owned] = result.ownedFiles ?? [];
+    expect(owned?.package).toBe('python3-six');
+    const paths = owned?.paths.split('\n') ?? [];
+    expect(paths).toEqual(fixture('python3-six.md5sums').toString('utf8').trimEnd().split('\n').map((line) => `/${line.slice(34)}`));
+    expect(paths).toContain('/usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO');
+  });
+
+  it('reads the package stanza beside it, which carries no Status', () => {
+    const result = dpkgAnalyzer.analyze({ path: '/var/lib/dpkg/status.d/python3-six', content: fixture('python3-six.status.d') });
+    expect(result.packages).toEqual([{ type: 'deb', name: 'python3-six', version: '1.16.0-4', architecture: 'all', source: { name: 'six' }, location: '/var/lib/dpkg/status.d/python3-six' }]);
+  });
+
+  it('drops malformed lines, absolute paths and paths climbing out of the root, with one warning', () => {
+    const text = `${'a'.repeat(32)}  usr/bin/a\nnot a checksum line\n${'b'.repeat(32)}  /etc/absolute\n${'c'.repeat(32)}  usr/../../etc/shadow\n${'d'.repeat(32)} *usr/bin/binary-mode\r\n`;
+    expect(parseDpkgMd5sums(text, '/var/lib/dpkg/status.d/tool.md5sums')).toEqual({
+      ownedFiles: [{ package: 'tool', paths: '/usr/bin/a\n/usr/bin/binary-mode' }],
+      warnings: ['3 line(s) that are not "<md5>  <relative path>"; ignored'],
+    });
+    expect(parseDpkgMd5sums('', '/var/lib/dpkg/status.d/empty.md5sums')).toEqual({});
+  });
+
+  it('any text is read or skipped line by line, never thrown', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), (text) => {
+        const result = parseDpkgMd5sums(text, '/var/lib/dpkg/status.d/x.md5sums');
+        for (const path of result.ownedFiles?.[0]?.paths.split('\n') ?? []) expect(path.startsWith('/') && !path.split('/').includes('..')).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('the vendor', () => {
+  it('is the Origin field where a package has one', () => {
+    const result = parseDpkgStatus('Package: docker-ce\nStatus: install ok installed\nVersion: 5:27.0.3-1~debian.12~bookworm\nArchitecture: amd64\nOrigin: Docker\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b8\n', '/var/lib/dpkg/status', true);
+    expect(result.packages?.map((p) => [p.name, p.vendor])).toEqual([
+      ['docker-ce', 'Docker'],
+      ['bash', undefined],
+    ]);
   });
 });

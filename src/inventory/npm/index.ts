@@ -8,7 +8,8 @@
  * The project's own package.json (outside node_modules) is not a dependency and is not read.
  */
 import path from 'node:path';
-import type { Analyzer, AnalyzerResult } from '../analyzer.js';
+import { MAX_IDENTIFIER_CHARS, type Analyzer, type AnalyzerResult } from '../analyzer.js';
+import { WarningTally } from '../../util/bounded-warnings.js';
 import type { PackageRecord } from '../../model/package.js';
 
 type Json = Record<string, unknown>;
@@ -41,6 +42,7 @@ export function parseInstalledManifest(text: string, location: string): Analyzer
   const manifest = parseJson(text);
   if (!manifest) return { warnings: ['not a JSON object; skipped'] };
   if (typeof manifest.name !== 'string' || typeof manifest.version !== 'string' || manifest.name === '' || manifest.version === '') return {};
+  if (tooLong(manifest.name, manifest.version)) return { warnings: [`a name or version longer than ${MAX_IDENTIFIER_CHARS} characters; skipped`] };
   const licenses = licensesOf(manifest);
   return {
     packages: [{ type: 'npm', name: manifest.name, version: manifest.version, location, installPath: path.posix.dirname(location), ...(licenses ? { licenses } : {}) }],
@@ -53,14 +55,22 @@ function nameFromInstallKey(key: string): string {
   return marker === -1 ? key : key.slice(marker + 'node_modules/'.length);
 }
 
-function lockV2Packages(lock: Json, projectRoot: string, location: string, warnings: string[]): PackageRecord[] {
+function tooLong(...values: string[]): boolean {
+  return values.some((value) => value.length > MAX_IDENTIFIER_CHARS);
+}
+
+function lockV2Packages(lock: Json, projectRoot: string, location: string, warnings: WarningTally): PackageRecord[] {
   const packages = isObject(lock.packages) ? lock.packages : {};
   const records: PackageRecord[] = [];
   for (const [key, value] of Object.entries(packages)) {
     if (key === '' || !key.includes('node_modules/') || !isObject(value) || value.link === true) continue;
     const name = typeof value.name === 'string' ? value.name : nameFromInstallKey(key);
     if (typeof value.version !== 'string' || value.version === '') {
-      warnings.push(`"${key}" has no version; skipped`);
+      warnings.add(`"${key.slice(0, 200)}" has no version; skipped`);
+      continue;
+    }
+    if (tooLong(name, value.version, key)) {
+      warnings.add(`"${key.slice(0, 200)}…": a name, version or path longer than ${MAX_IDENTIFIER_CHARS} characters; skipped`);
       continue;
     }
     records.push({
@@ -79,7 +89,7 @@ function lockV2Packages(lock: Json, projectRoot: string, location: string, warni
 function lockV1Packages(dependencies: unknown, parentPath: string, location: string, records: PackageRecord[], depth: number): void {
   if (!isObject(dependencies) || depth > 64) return;
   for (const [name, value] of Object.entries(dependencies)) {
-    if (!isObject(value) || typeof value.version !== 'string') continue;
+    if (!isObject(value) || typeof value.version !== 'string' || tooLong(name, value.version)) continue;
     const installPath = path.posix.join(parentPath, 'node_modules', name);
     records.push({ type: 'npm', name, version: value.version, location, installPath, ...(value.dev === true ? { dev: true } : {}) });
     lockV1Packages(value.dependencies, installPath, location, records, depth + 1);
@@ -90,7 +100,7 @@ function lockV1Packages(dependencies: unknown, parentPath: string, location: str
 export function parseLockFile(text: string, location: string, projectRoot: string): AnalyzerResult {
   const lock = parseJson(text);
   if (!lock) return { warnings: ['not a JSON object; skipped'] };
-  const warnings: string[] = [];
+  const warnings = new WarningTally();
   const version = typeof lock.lockfileVersion === 'number' ? lock.lockfileVersion : 1;
   let packages: PackageRecord[];
   if (version >= 2 && isObject(lock.packages)) {
@@ -99,7 +109,8 @@ export function parseLockFile(text: string, location: string, projectRoot: strin
     packages = [];
     lockV1Packages(lock.dependencies, projectRoot, location, packages, 0);
   }
-  return { packages, ...(warnings.length ? { warnings } : {}) };
+  const problems = warnings.list('entries like these');
+  return { packages, ...(problems.length ? { warnings: problems } : {}) };
 }
 
 export const npmAnalyzer: Analyzer = {

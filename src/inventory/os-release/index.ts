@@ -49,12 +49,13 @@ function osFromOsRelease(text: string): OsInfo | undefined {
     ...(codename ? { codename } : {}),
     ...(values.get('PRETTY_NAME') ? { prettyName: values.get('PRETTY_NAME') as string } : {}),
     ...(idLike?.length ? { idLike } : {}),
+    ...(values.get('PLATFORM_ID') ? { platformId: values.get('PLATFORM_ID') as string } : {}),
   };
 }
 
 export const osReleaseAnalyzer: Analyzer = {
   id: 'os-release',
-  version: 1,
+  version: 2,
   patterns: ['etc/os-release', 'usr/lib/os-release', 'etc/alpine-release', 'etc/debian_version'],
   maxFileSize: 64 * 1024,
   analyze({ path, content }): AnalyzerResult {

@@ -4,8 +4,8 @@
  * Name, Version and License; names are normalised per PEP 503 (lower case, runs of `-`, `_`, `.`
  * become one `-`), which is how advisories name them.
  */
-import type { Analyzer, AnalyzerResult } from '../analyzer.js';
-import { parseControlRecords } from '../text/control-fields.js';
+import { MAX_IDENTIFIER_CHARS, type Analyzer, type AnalyzerResult } from '../analyzer.js';
+import { detached, parseControlRecords } from '../text/control-fields.js';
 import { pep503Name } from '../../ecosystems/pypi/index.js';
 
 export function parsePythonMetadata(text: string, location: string): AnalyzerResult {
@@ -14,9 +14,11 @@ export function parsePythonMetadata(text: string, location: string): AnalyzerRes
   const name = header?.get('name');
   const version = header?.get('version');
   if (!name || !version) return { warnings: ['no Name or Version in the metadata header; skipped'] };
+  if (name.length > MAX_IDENTIFIER_CHARS || version.length > MAX_IDENTIFIER_CHARS) return { warnings: [`a Name or Version longer than ${MAX_IDENTIFIER_CHARS} characters; skipped`] };
   const license = header?.get('license');
-  const usable = license && license !== 'UNKNOWN' && !license.includes('\n') ? license : undefined;
-  return { packages: [{ type: 'pypi', name: pep503Name(name), version, location, ...(usable ? { licenses: [usable] } : {}) }] };
+  const usable = license && license !== 'UNKNOWN' && !license.includes('\n') && license.length <= MAX_IDENTIFIER_CHARS ? detached(license) : undefined;
+  // Copies: a slice would keep the whole metadata text alive as long as the package.
+  return { packages: [{ type: 'pypi', name: detached(pep503Name(name)), version: detached(version), location, ...(usable ? { licenses: [usable] } : {}) }] };
 }
 
 export const pythonAnalyzer: Analyzer = {

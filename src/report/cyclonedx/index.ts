@@ -4,7 +4,7 @@
  * the BOM's subject (`metadata.component`); several images become container components, each
  * holding its packages. Built and serialised with the CycloneDX library.
  */
-import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+import { Enums, Factories, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import type { ScanResult } from '../../model/image-scan.js';
 import type { Package } from '../../model/package.js';
@@ -13,6 +13,7 @@ import type { Severity } from '../../model/severity.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { AggregateVerdict } from '../../model/image-verdict.js';
 import type { Renderer } from '../renderer.js';
+import { databaseAge } from '../database-age.js';
 
 const RATING_METHOD: Record<CvssVersion, Enums.Vulnerability.RatingMethod> = {
   '2.0': Enums.Vulnerability.RatingMethod.CVSSv2,
@@ -42,20 +43,29 @@ function parsePurl(purl: string): PackageURL | undefined {
   }
 }
 
+const LICENSES = new Factories.LicenseFactory();
+
 function componentFor(pkg: Package, bomRef: string): Models.Component {
   const purl = parsePurl(pkg.purl);
   return new Models.Component(Enums.ComponentType.Library, pkg.name, {
     bomRef,
     version: pkg.version,
     ...(purl ? { purl } : {}),
+    // An SPDX id, an SPDX expression or, failing both, a named licence.
+    ...(pkg.licenses?.length ? { licenses: new Models.LicenseRepository(pkg.licenses.map((license) => LICENSES.makeFromString(license))) } : {}),
     properties: new Models.PropertyRepository([
       ...property('package:type', pkg.type),
       ...property('location', pkg.location),
+      ...property('architecture', pkg.architecture),
       ...property('source:name', pkg.source?.name),
       ...property('source:version', pkg.source?.version),
       ...property('layer:index', pkg.layer ? String(pkg.layer.index) : undefined),
       ...property('layer:diffId', pkg.layer?.diffId),
+      ...property('layer:createdBy', pkg.layer?.createdBy),
       ...property('dev', pkg.dev ? 'true' : undefined),
+      ...property('vendor', pkg.vendor),
+      ...property('ownedBy', pkg.ownedBy),
+      ...property('installPath', pkg.installPath),
     ]),
   });
 }
@@ -112,6 +122,27 @@ function imageComponent(scan: ScanResult, bomRef: string): Models.Component {
       ...property('image:id', scan.image.id),
       ...property('image:manifestDigest', scan.image.manifestDigest),
       ...property('os', scan.os ? `${scan.os.family} ${scan.os.version}` : undefined),
+      // What the scan could not judge (an unsupported OS or package type, an end-of-life release).
+      ...scan.warnings.map((warning) => new Models.Property('tollgate:warning', warning)),
+    ]),
+  });
+}
+
+/**
+ * The image's OS as an `operating-system` component (as Trivy and Syft write it), with its code
+ * name and, for a release past its end of life, the date its support ended.
+ */
+function osComponent(scan: ScanResult, bomRef: string): Models.Component | undefined {
+  const os = scan.os;
+  if (!os) return undefined;
+  return new Models.Component(Enums.ComponentType.OperatingSystem, os.family, {
+    bomRef,
+    version: os.version,
+    ...(os.prettyName ? { description: os.prettyName } : {}),
+    properties: new Models.PropertyRepository([
+      ...property('os:codename', os.codename),
+      ...property('os:prettyName', os.prettyName),
+      ...property('os:endOfLife', os.endOfLife?.date),
     ]),
   });
 }
@@ -123,6 +154,7 @@ export function buildBom(scans: readonly ScanResult[], verdict?: AggregateVerdic
     verdict.reasons.forEach((reason) => bom.metadata.properties.add(new Models.Property('tollgate:gate:reason', reason)));
   }
   bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, 'tollgate', { version: TOOL_VERSION }));
+  scans.flatMap((scan) => databaseAge(scan) ?? []).slice(0, 1).forEach((age) => bom.metadata.properties.add(new Models.Property('tollgate:database', age)));
   const single = scans.length === 1;
   scans.forEach((scan, imageIndex) => {
     const prefix = single ? '' : `image-${imageIndex}/`;
@@ -130,6 +162,8 @@ export function buildBom(scans: readonly ScanResult[], verdict?: AggregateVerdic
     if (single) bom.metadata.component = image;
     else bom.components.add(image);
     const holder = single ? bom.components : image.components;
+    const os = osComponent(scan, `${prefix}os`);
+    if (os) holder.add(os);
     const refs = new Map<string, Models.BomRef>();
     for (const pkg of scan.packages) {
       const component = componentFor(pkg, `${prefix}${pkg.id}`);

@@ -6,6 +6,7 @@
  * Content-Security-Policy may drop without losing anything. No network fetches.
  */
 import type { ScanResult } from '../../model/image-scan.js';
+import { osLine } from '../os-support.js';
 import type { Criterion, ImageVerdict } from '../../model/image-verdict.js';
 import type { Finding } from '../../model/finding.js';
 import { SEVERITIES, SEVERITY_RANK } from '../../model/severity.js';
@@ -16,6 +17,7 @@ import { htmlPage } from './page.js';
 import { renderComplianceHtml } from './compliance.js';
 import { escapeHtml, formatSize, shortDigest, table, tag, type Column } from './markup.js';
 import { barChart, donutChart, SEVERITY_COLORS } from './svg.js';
+import { databaseAge } from '../database-age.js';
 
 function imageName(scan: ScanResult): string {
   return scan.image.repoTags[0] ?? scan.image.reference;
@@ -106,13 +108,15 @@ function imageStatistics(scan: ScanResult): string {
     tag('dl', { class: 'facts' }, [
       ['Image', imageName(scan)],
       ['Digest', scan.image.manifestDigest ?? scan.image.id ?? ''],
-      ['OS', scan.os?.prettyName ?? (scan.os ? `${scan.os.family} ${scan.os.version}` : 'unknown')],
+      ['OS', osLine(scan) ?? 'unknown'],
       ['Architecture', [scan.image.os, scan.image.architecture, scan.image.variant].filter(Boolean).join('/')],
       ['Size', formatSize(scan.image.size)],
       ['Layers', String(scan.image.layers.length)],
       ['Packages', String(scan.summary.packages)],
       ['Findings', String(scan.summary.findings)],
     ].map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`).join('')),
+    // What the scan could not judge (an unsupported OS, an end-of-life release), ahead of the charts.
+    scan.warnings.length > 0 ? tag('ul', { class: 'warnings' }, scan.warnings.map((warning) => tag('li', {}, escapeHtml(warning))).join('')) : '',
     tag('div', { class: 'charts' }, [
       tag('figure', {}, barChart('Findings by severity', bySeverity) + tag('figcaption', {}, 'Findings by severity')),
       tag('figure', {}, donutChart('Fixable findings', [{ label: 'Fix available', value: fixable, color: '#1e7e34' }, { label: 'No fix yet', value: scan.findings.length - fixable, color: '#b0b0b0' }]) + tag('figcaption', {}, 'Fix available')),
@@ -200,7 +204,7 @@ function imageSection(scan: ScanResult, verdict: ImageVerdict | undefined, index
   ] as const;
   const status = verdict ? tag('span', { class: `verdict ${verdict.passed ? 'pass' : 'fail'}` }, verdict.passed ? 'PASSED' : 'FAILED') : '';
   const heading = tag(several ? 'h2' : 'h1', {}, `${escapeHtml(imageName(scan))} ${status}`);
-  const meta = tag('p', { class: 'meta' }, escapeHtml(`${scan.image.manifestDigest ?? scan.image.id ?? scan.image.reference} · scanned ${scan.scannedAt} · ${scan.summary.findings} findings in ${scan.summary.packages} packages`));
+  const meta = tag('p', { class: 'meta' }, escapeHtml(`${scan.image.manifestDigest ?? scan.image.id ?? scan.image.reference} · scanned ${scan.scannedAt} · ${scan.summary.findings} findings in ${scan.summary.packages} packages${databaseAge(scan) ? ` · ${databaseAge(scan) as string}` : ''}`));
   const nav = tag('nav', { class: 'tabs', 'aria-label': 'Report sections' }, tag('ul', {}, tabs.map(([id, title]) => tag('li', {}, tag('a', { href: `#${prefix}${id}` }, escapeHtml(title)))).join('')));
   const panels = tag('div', { class: 'panels' }, tabs.map(([id, title, content]) => tag('section', { id: `${prefix}${id}` }, `${tag(several ? 'h3' : 'h2', {}, escapeHtml(title))}\n${content}`)).join('\n'));
   return tag('article', { class: 'image' }, `${heading}\n${meta}\n${nav}\n${panels}`);

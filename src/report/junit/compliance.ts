@@ -4,6 +4,7 @@
  * passes with the exception in its output; the evidence is in the failure text.
  */
 import { XMLBuilder } from 'fast-xml-parser';
+import { xmlSafeTree } from './xml-text.js';
 import type { EvidenceValue } from '../../model/control.js';
 import type { ControlResult } from '../../model/compliance-result.js';
 import type { ComplianceReport } from '../renderer.js';
@@ -56,5 +57,5 @@ export function renderComplianceJunit(report: ComplianceReport): string {
       testsuite: suites,
     },
   };
-  return `${builder.build(document) as string}`;
+  return `${builder.build(xmlSafeTree(document)) as string}`;
 }

@@ -5,10 +5,13 @@
  * that always passes and lists the counts.
  */
 import { XMLBuilder } from 'fast-xml-parser';
+import { xmlSafeTree } from './xml-text.js';
 import type { ScanResult } from '../../model/image-scan.js';
 import type { Criterion, ImageVerdict } from '../../model/image-verdict.js';
 import { verdictOf, type Renderer } from '../renderer.js';
 import { renderComplianceJunit } from './compliance.js';
+import { databaseAge } from '../database-age.js';
+import { osName } from '../os-support.js';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: true, suppressEmptyNode: true, processEntities: true });
 
@@ -29,26 +32,45 @@ function testCase(className: string, criterion: Criterion): Record<string, unkno
   return { ...base, failure: { '@message': `${criterion.found} found, ${criterion.excluded} excluded`, '@type': criterion.kind, '#text': failureText(criterion) } };
 }
 
+/** The OS (and its end of life) as suite properties, which JUnit puts first in a suite. */
+function osProperties(scan: ScanResult): Record<string, unknown> {
+  const properties = [
+    ...(scan.os ? [{ '@name': 'os', '@value': osName(scan) }] : []),
+    ...(scan.os?.endOfLife ? [{ '@name': 'os.endOfLife', '@value': scan.os.endOfLife.date }] : []),
+  ];
+  return properties.length > 0 ? { properties: { property: properties } } : {};
+}
+
+/** The scan's warnings (what it could not judge) as the suite's error output, which JUnit puts last. */
+function warningOutput(scan: ScanResult): Record<string, unknown> {
+  return scan.warnings.length > 0 ? { 'system-err': scan.warnings.map((warning) => `warning: ${warning}`).join('\n') } : {};
+}
+
 function suite(scan: ScanResult, verdict: ImageVerdict | undefined): Record<string, unknown> {
   const className = `tollgate.image.${suiteName(scan).replace(/[^A-Za-z0-9_.-]/g, '_')}`;
   if (!verdict) {
     return {
+      ...osProperties(scan),
       '@name': suiteName(scan),
       '@tests': 1,
       '@failures': 0,
       '@skipped': 0,
       '@timestamp': scan.scannedAt,
-      testcase: [{ '@name': 'scan', '@classname': className, '@time': '0', 'system-out': `${scan.summary.packages} packages, ${scan.summary.findings} findings; no gate configured` }],
+      testcase: [{ '@name': 'scan', '@classname': className, '@time': '0', 'system-out': `${scan.summary.packages} packages, ${scan.summary.findings} findings; no gate configured${databaseAge(scan) ? `; ${databaseAge(scan) as string}` : ''}` }],
+      ...warningOutput(scan),
     };
   }
   const cases = verdict.criteria.map((criterion) => testCase(className, criterion));
   return {
+    ...osProperties(scan),
     '@name': suiteName(scan),
     '@tests': cases.length,
     '@failures': verdict.criteria.filter((c) => c.violated).length,
     '@skipped': verdict.criteria.filter((c) => !c.configured).length,
     '@timestamp': scan.scannedAt,
+    ...(databaseAge(scan) ? { properties: { property: [{ '@name': 'tollgate.database', '@value': databaseAge(scan) }] } } : {}),
     testcase: cases,
+    ...warningOutput(scan),
   };
 }
 
@@ -67,7 +89,7 @@ export const junitRenderer: Renderer = {
         testsuite: suites,
       },
     };
-    return `${builder.build(document) as string}`;
+    return `${builder.build(xmlSafeTree(document)) as string}`;
   },
   renderCompliance: (report) => renderComplianceJunit(report),
 };

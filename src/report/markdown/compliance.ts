@@ -4,7 +4,7 @@
  */
 import { CRITICALITIES } from '../../model/control.js';
 import type { ComplianceReport } from '../renderer.js';
-import { escapeCell } from './escape.js';
+import { codeSpan, escapeCell } from './escape.js';
 
 const MAX_ROWS = 50;
 
@@ -26,7 +26,7 @@ export function renderComplianceMarkdown(report: ComplianceReport): string {
   }
   if (verdict.controlsCausingFailure.length > 0) {
     lines.push('| CID | Title | Criticality | State |', '|---|---|---|---|');
-    for (const control of verdict.controlsCausingFailure.slice(0, MAX_ROWS)) lines.push(`| \`${escapeCell(control.cid)}\` | ${escapeCell(control.title)} | ${control.criticality} | ${control.state} |`);
+    for (const control of verdict.controlsCausingFailure.slice(0, MAX_ROWS)) lines.push(`| ${codeSpan(control.cid)} | ${escapeCell(control.title)} | ${control.criticality} | ${control.state} |`);
     if (verdict.controlsCausingFailure.length > MAX_ROWS) lines.push('', `…and ${verdict.controlsCausingFailure.length - MAX_ROWS} more (see the HTML or JSON report).`);
     lines.push('');
   }

@@ -8,14 +8,19 @@ import type { ImageVerdict } from '../../model/image-verdict.js';
 import { SEVERITIES } from '../../model/severity.js';
 import { verdictOf, type Renderer } from '../renderer.js';
 import { renderComplianceMarkdown } from './compliance.js';
-import { escapeCell } from './escape.js';
+import { codeSpan, escapeCell } from './escape.js';
+import { databaseAge } from '../database-age.js';
+import { osLine } from '../os-support.js';
 
 const MAX_ROWS = 25;
 
 function section(scan: ScanResult, verdict: ImageVerdict | undefined): string {
   const name = scan.image.repoTags[0] ?? scan.image.reference;
   const status = verdict ? (verdict.passed ? '✅ passed' : '❌ failed') : 'no gate configured';
-  const lines = [`### ${escapeCell(name)}: ${status}`, '', `${scan.summary.packages} packages, ${scan.summary.findings} findings (${scan.summary.fixable} fixable). \`${scan.image.manifestDigest ?? scan.image.id ?? scan.image.reference}\``, ''];
+  const lines = [`### ${escapeCell(name)}: ${status}`, '', `${scan.summary.packages} packages, ${scan.summary.findings} findings (${scan.summary.fixable} fixable). ${codeSpan(scan.image.manifestDigest ?? scan.image.id ?? scan.image.reference)}`, ...(databaseAge(scan) ? [`_${escapeCell(databaseAge(scan) as string)}_`] : []), ''];
+  const os = osLine(scan);
+  if (os) lines.push(`OS: ${escapeCell(os)}${scan.os?.endOfLife ? ' ⚠️' : ''}`, '');
+  if (scan.warnings.length > 0) lines.push(...scan.warnings.map((warning) => `- ⚠️ ${escapeCell(warning)}`), '');
   lines.push(`| ${SEVERITIES.join(' | ')} |`, `|${SEVERITIES.map(() => '---:').join('|')}|`, `| ${SEVERITIES.map((s) => scan.summary.bySeverity[s]).join(' | ')} |`, '');
   if (verdict) {
     const configured = verdict.criteria.filter((c) => c.configured);
@@ -31,7 +36,7 @@ function section(scan: ScanResult, verdict: ImageVerdict | undefined): string {
       lines.push('');
     }
     if (verdict.exclusions.length > 0) lines.push(`${verdict.exclusions.length} findings excluded (ignore file, ids, packages, paths, VEX).`, '');
-    for (const expired of verdict.expiredIgnores) lines.push(`⚠️ Ignore entry ${escapeCell(expired.origin)} expired on ${expired.expires} and no longer applies.`);
+    for (const expired of verdict.expiredIgnores) lines.push(`⚠️ Ignore entry ${escapeCell(expired.origin)} expired on ${escapeCell(expired.expires)} and no longer applies.`);
     if (verdict.expiredIgnores.length > 0) lines.push('');
   }
   return lines.join('\n');

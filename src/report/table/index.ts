@@ -3,6 +3,7 @@
  * for a person reading a terminal or a CI log. Colour only when the options ask for it.
  */
 import { createColors } from 'picocolors';
+import { osLine } from '../os-support.js';
 import type { ScanResult } from '../../model/image-scan.js';
 import type { Finding } from '../../model/finding.js';
 import { SEVERITIES, SEVERITY_RANK, type Severity } from '../../model/severity.js';
@@ -10,6 +11,8 @@ import type { ImageVerdict } from '../../model/image-verdict.js';
 import { verdictOf, type RenderOptions, type Renderer } from '../renderer.js';
 import { renderComplianceTable } from './compliance.js';
 import { alignedColumns } from './columns.js';
+import { terminalLine } from '../../util/terminal-text.js';
+import { databaseAge } from '../database-age.js';
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -31,8 +34,9 @@ function paintSeverity(colors: Colors, severity: Severity): string {
 export function describeImage(scan: ScanResult): string {
   const name = scan.image.repoTags[0] ?? scan.image.reference;
   const id = scan.image.id ? ` (${scan.image.id.slice(0, 19)})` : '';
-  const os = scan.os ? ` — ${scan.os.prettyName ?? `${scan.os.family} ${scan.os.version}`}` : '';
-  return `${name}${id}${os}`;
+  const line = osLine(scan);
+  const os = line ? ` — ${line}` : '';
+  return terminalLine(`${name}${id}${os}`);
 }
 
 export function severityLine(scan: ScanResult): string {
@@ -44,8 +48,10 @@ function compareFindings(a: Finding, b: Finding): number {
   return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.package.name.localeCompare(b.package.name) || a.id.localeCompare(b.id);
 }
 
+/** A cell: escaped for the terminal first, so the escapes count against the width and are never cut in half. */
 function truncate(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, Math.max(0, length - 1))}…`;
+  const safe = terminalLine(text);
+  return safe.length <= length ? safe : `${safe.slice(0, Math.max(0, length - 1))}…`;
 }
 
 function verdictLines(verdict: ImageVerdict, colors: Colors): string[] {
@@ -54,7 +60,7 @@ function verdictLines(verdict: ImageVerdict, colors: Colors): string[] {
   const lines = [`${head}${configured.length === 0 ? ' (no failure conditions configured)' : ''}${verdict.counts.excluded ? `   Excluded: ${verdict.counts.excluded}` : ''}`];
   for (const criterion of configured) {
     const status = criterion.violated ? colors.red('violated') : colors.green('ok');
-    lines.push(`  ${criterion.title} ${criterion.configuredValue ?? ''}: found ${criterion.found}${criterion.excluded ? `, excluded ${criterion.excluded}` : ''} — ${status}`);
+    lines.push(`  ${terminalLine(criterion.title)} ${terminalLine(criterion.configuredValue ?? '')}: found ${criterion.found}${criterion.excluded ? `, excluded ${criterion.excluded}` : ''} — ${status}`);
   }
   return lines;
 }
@@ -64,15 +70,16 @@ function renderScan(scan: ScanResult, verdict: ImageVerdict | undefined, options
   const lines = [
     colors.bold(describeImage(scan)),
     `Packages: ${scan.summary.packages}   Findings: ${scan.summary.findings} (${severityLine(scan)})   Fixable: ${scan.summary.fixable}`,
+    ...(databaseAge(scan) ? [`Database: ${databaseAge(scan) as string}`] : []),
     ...(verdict ? verdictLines(verdict, colors) : []),
   ];
-  for (const warning of scan.warnings) lines.push(colors.yellow(`warning: ${warning}`));
+  for (const warning of scan.warnings) lines.push(colors.yellow(`warning: ${terminalLine(warning)}`));
   if (scan.findings.length === 0) return `${lines.join('\n')}\n`;
   const width = Math.max(80, options.width ?? 120);
   const titleWidth = Math.max(20, width - 100);
   const rows = [...scan.findings].sort(compareFindings).map((finding) => {
     const fixed = finding.fixState === 'fixed' ? finding.fixedVersions.join(', ') : finding.fixState === 'wont-fix' ? "won't fix" : '';
-    return [truncate(finding.package.name, 40), truncate(finding.package.version, 30), truncate(fixed, 30), paintSeverity(colors, finding.severity), finding.id, truncate(finding.title ?? '', titleWidth)];
+    return [truncate(finding.package.name, 40), truncate(finding.package.version, 30), truncate(fixed, 30), paintSeverity(colors, finding.severity), terminalLine(finding.id), truncate(finding.title ?? '', titleWidth)];
   });
   lines.push(alignedColumns(['Package', 'Installed', 'Fixed in', 'Severity', 'Vulnerability', 'Title'], rows, (text) => colors.bold(text)));
   return `${lines.join('\n')}\n`;

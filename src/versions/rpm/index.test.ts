@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rpmOracle } from '../test-support/oracle.js';
+import { rpmEvrOracle, rpmOracle } from '../test-support/oracle.js';
 import { checkAgreesWithOracle, checkHostileInput, checkTotalOrder } from '../test-support/properties.js';
 import { rpm } from './index.js';
 
@@ -35,5 +35,11 @@ describe('rpm ordering', () => {
 
   it.runIf(rpmOracle)('agrees with rpm.vercmp on generated version strings', () => {
     if (rpmOracle) checkAgreesWithOracle(rpm, rpmOracle, part, 7);
+  });
+
+  // Installed packages and advisories' fixed versions both carry an epoch (or none, which is 0) and a release.
+  const evr = fc.tuple(fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }), part, part).map(([epoch, version, release]) => `${epoch === undefined ? '' : `${epoch}:`}${version}-${release}`);
+  it.runIf(rpmEvrOracle)('agrees with rpm.ver on whole epoch:version-release strings', () => {
+    if (rpmEvrOracle) checkAgreesWithOracle(rpm, rpmEvrOracle, evr, 11);
   });
 });

@@ -3,6 +3,7 @@
  * matched. Runs with the check's own time limit; a command that hangs is ERROR, never PASS.
  */
 import { requireRegex } from '../compare.js';
+import { patternExec, patternTest } from '../policy-pattern.js';
 import { EvidenceBuilder, LiveTargetRequired, type CheckType, type DefinitionSite, type SchemaFragment } from '../check-type.js';
 
 export interface CommandCheck {
@@ -53,12 +54,12 @@ export const commandCheck: CheckType<CommandCheck> = {
     if (result.exitCode === wantedExit) evidence.observed(`exit code ${result.exitCode}`, source);
     else evidence.unexpected(`exit code ${result.exitCode}${result.stderr.trim() ? `: ${result.stderr.trim().slice(0, MAX_EVIDENCE_OUTPUT)}` : ''}`, source).missing(`exit code ${wantedExit}`, source);
     for (const pattern of check.stdoutMatches ?? []) {
-      if (new RegExp(pattern, 'm').test(result.stdout)) evidence.observed(shown, source);
+      if (patternTest(pattern, result.stdout, { multiline: true })) evidence.observed(shown, source);
       else evidence.missing(`output matching /${pattern}/`, source);
     }
     for (const pattern of check.stdoutNotMatches ?? []) {
-      const match = new RegExp(pattern, 'm').exec(result.stdout);
-      if (match) evidence.unexpected(match[0].slice(0, MAX_EVIDENCE_OUTPUT), source);
+      const match = patternExec(pattern, result.stdout, { multiline: true });
+      if (match) evidence.unexpected((match[0] ?? '').slice(0, MAX_EVIDENCE_OUTPUT), source);
     }
     return evidence.outcome(`${check.run}: as expected`, `${check.run}: not as expected`);
   },

@@ -6,6 +6,7 @@ import { UsageError } from '../../../errors.js';
 import { expandGlob } from '../../config/text-files.js';
 import { compareValue, describeExpected, EXPECTED_VALUE_SCHEMA, OPERATOR_SCHEMA, requireOperatorValue, requireRegex, type ExpectedValue, type Operator } from '../compare.js';
 import { EvidenceBuilder, type CheckType, type DefinitionSite, type SchemaFragment } from '../check-type.js';
+import { patternExec, policyPattern } from '../policy-pattern.js';
 
 export interface FileContentCheck {
   type: 'file-content';
@@ -80,21 +81,20 @@ export const fileContentCheck: CheckType<FileContentCheck> = {
       }
     }
     for (const pattern of check.mustMatch ?? []) {
-      const regex = new RegExp(pattern);
+      const regex = policyPattern(pattern);
       const hit = lines.find((line) => regex.test(line.text));
       if (hit) evidence.observed(shown(hit.text), { file: hit.file, line: hit.line });
       else evidence.missing(`a line matching /${pattern}/`, { file: files.join(', ') });
     }
     for (const pattern of check.mustNotMatch ?? []) {
-      const regex = new RegExp(pattern);
+      const regex = policyPattern(pattern);
       for (const line of lines) if (regex.test(line.text)) evidence.unexpected(shown(line.text), { file: line.file, line: line.line });
     }
     if (check.capture) {
       const { pattern, operator, value } = check.capture;
-      const regex = new RegExp(pattern);
       let captured = 0;
       for (const line of lines) {
-        const match = regex.exec(line.text);
+        const match = patternExec(pattern, line.text);
         if (!match) continue;
         captured += 1;
         const actual = match[1] ?? match[0];

@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GO_AVAILABLE, ensureGoBinaries } from '../../../test/support/go-binaries.js';
+import { parseGoMod } from './gomod.js';
+import { goModAnalyzer, packagesFromGoMod } from './index.js';
+
+const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
+const read = (name: string): string => readFileSync(path.join(testdata, name), 'utf8');
+const names = (result: { packages?: { name: string; version: string }[] }): string[] => (result.packages ?? []).map((p) => `${p.name}@${p.version}`).sort();
+
+describe('go.mod', () => {
+  it('lists the requirements with replace and exclude applied, from every directive form', () => {
+    const result = packagesFromGoMod(read('go.mod'), '/src/go.mod');
+    expect(names(result)).toEqual([
+      'github.com/docker/docker@v20.10.7+incompatible',
+      'github.com/fork/lib@v1.2.1',
+      'github.com/gorilla/mux@v1.8.0',
+      'github.com/sirupsen/logrus@v1.9.0',
+      'golang.org/x/net@v0.0.0-20210226172049-e18ecbb05110',
+      'golang.org/x/text@v0.3.6',
+    ]);
+    expect(result.warnings).toEqual(['example.com/excluded v1.0.0 is both required and excluded; skipped']);
+    const parsed = parseGoMod(read('go.mod'));
+    expect(parsed.module).toBe('example.com/service');
+    expect(parsed.requires.filter((r) => r.indirect).map((r) => r.path)).toEqual(['golang.org/x/text', 'github.com/docker/docker']);
+  });
+
+  it('says when a go.mod predates Go 1.17 and may omit indirect dependencies', () => {
+    const result = packagesFromGoMod(read('old.go.mod'), '/legacy/go.mod');
+    expect(names(result)).toEqual(['github.com/direct/dep@v1.0.0']);
+    expect(result.warnings).toEqual(['written for Go 1.16, before go.mod listed every module a build needs: indirect dependencies may be missing']);
+    expect(packagesFromGoMod(read('old.go.mod').replace('go 1.16', 'go 1.17'), '/legacy/go.mod').warnings).toBeUndefined();
+    expect(packagesFromGoMod('module example.com/leaf\n', '/leaf/go.mod')).toEqual({ packages: [] });
+  });
+
+  it.runIf(GO_AVAILABLE)('lists what go list -m all lists for a real module with local replacements', async () => {
+    const built = await ensureGoBinaries();
+    const out = execFileSync('go', ['list', '-m', 'all'], {
+      cwd: built.source,
+      encoding: 'utf8',
+      env: { ...process.env, GOPROXY: 'off', GOFLAGS: '-mod=mod', GOSUMDB: 'off', GOPATH: path.join(built.dir, 'gopath'), GOCACHE: path.join(built.dir, 'gocache'), GOTOOLCHAIN: 'local' },
+    });
+    const expected = out
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter((fields) => fields.length > 1)
+      .map(([module, version, arrow, newPath, newVersion]) => (arrow === '=>' && newVersion ? `${newPath}@${newVersion}` : `${module}@${version}`))
+      .sort();
+    const result = goModAnalyzer.analyze({ path: '/src/app/go.mod', content: readFileSync(path.join(built.source, 'go.mod')) });
+    expect(names(result)).toEqual(expected);
+    expect(expected).toContain('golang.org/x/text@v0.3.6');
+  }, 300_000);
+
+  it('leaves the module cache and vendor folders alone: their go.mod files are other modules’', () => {
+    const dependency = Buffer.from('module github.com/x/y\n\ngo 1.20\n\nrequire github.com/z/z v1.0.0\n');
+    expect(goModAnalyzer.analyze({ path: '/root/go/pkg/mod/github.com/x/y@v1.0.0/go.mod', content: dependency })).toEqual({});
+    expect(goModAnalyzer.analyze({ path: '/app/vendor/github.com/x/y/go.mod', content: dependency })).toEqual({});
+    expect(names(goModAnalyzer.analyze({ path: '/src/y/go.mod', content: dependency }))).toEqual(['github.com/z/z@v1.0.0']);
+    expect(goModAnalyzer.patterns).toEqual(['**/go.mod']);
+  });
+
+  it.each([
+    ['an unterminated string', 'module "x\nrequire a v1.0.0\n', /line 1: an unterminated string/],
+    ['a requirement without a version', 'require a\n', /line 1: a requirement without/],
+    ['a replacement without an arrow', 'replace a b\n', /line 1: a replacement not of the form/],
+    ['a block never closed', 'require (\n a v1.0.0\n', /the require block is not closed/],
+  ])('warns, never throws, on %s', (_, text, warning) => {
+    expect(packagesFromGoMod(text, '/go.mod').warnings?.[0]).toMatch(warning);
+  });
+
+  it('never throws on arbitrary text, and lists only requirements with a path and a version', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom('module ', 'go 1.16\n', 'require ', 'replace ', 'exclude ', '(', ')', '=>', '"', '`', '//', ' indirect', '\n', 'a ', 'v1.0.0 ', '../x '), fc.string({ maxLength: 6 })), { maxLength: 50 }), (parts) => {
+        const text = parts.join('');
+        const result = packagesFromGoMod(text, '/go.mod');
+        for (const pkg of result.packages ?? []) expect(pkg.name !== '' && pkg.version !== '').toBe(true);
+      }),
+    );
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * End to end on an rpm-based image: a root installed by rpm 4.18 from packages built with rpmbuild
+ * (test/support/rpm-fixtures.ts), packed into an OCI image, scanned by the built CLI. Its rpm
+ * inventory equals `rpm -qa` on the same root, whichever of the three database formats the image
+ * holds; AlmaLinux advisories match by source package, epoch and module stream; the Python
+ * distribution rpm installed is not reported again as a PyPI package; and the same packages on a
+ * distribution without an advisory source are a warning, never a silent pass.
+ */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/model/image-scan.js';
+import { runTollgate } from '../support/cli.js';
+import { REPO_ROOT } from '../support/fixture-cache.js';
+import { writeOciLayout, type TestEntry } from '../support/image-builder.js';
+import { rpmFixture, type RpmFixture } from '../support/rpm-fixtures.js';
+
+let fixture: RpmFixture;
+let work: string;
+let db: string;
+
+/** Every regular file under `root`, as image entries, with the rpm database left out. */
+async function rootEntries(root: string, dir = ''): Promise<TestEntry[]> {
+  const entries: TestEntry[] = [];
+  for (const entry of await readdir(path.join(root, dir), { withFileTypes: true })) {
+    const name = path.posix.join(dir, entry.name);
+    if (entry.isDirectory()) entries.push(...(await rootEntries(root, name)));
+    else if (entry.isFile() && !name.startsWith('var/lib/rpm/')) entries.push({ type: 'file', name, content: await readFile(path.join(root, name)) });
+  }
+  return entries;
+}
+
+async function imageWith(name: string, database: { path: string; content: Buffer }, osRelease?: string): Promise<string> {
+  const layout = path.join(work, name);
+  const files = (await rootEntries(fixture.root)).map((entry) => (osRelease && entry.type === 'file' && entry.name === 'etc/os-release' ? { ...entry, content: osRelease } : entry));
+  await writeOciLayout(layout, [{ tag: 'latest', layers: [{ entries: [...files, { type: 'file', name: database.path, content: database.content }] }] }]);
+  return `oci:${layout}:latest`;
+}
+
+async function scan(reference: string, ...flags: string[]): Promise<ScanResult> {
+  const result = await runTollgate(['image', 'scan', reference, ...flags, '--db', db, '--format', 'json']);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as ScanResult;
+}
+
+/** The scan's rpm packages in the oracle's `name\tepoch:version-release\tarch` form. */
+function inventory(result: ScanResult): string[] {
+  return result.packages
+    .filter((pkg) => pkg.type === 'rpm')
+    .map((pkg) => `${pkg.name}\t${pkg.version}\t${pkg.architecture ?? ''}`)
+    .sort();
+}
+
+function oracle(): string[] {
+  return fixture.rpmQa
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t').slice(0, 3).join('\t'))
+    .sort();
+}
+
+beforeAll(async () => {
+  fixture = await rpmFixture();
+  work = await mkdtemp(path.join(tmpdir(), 'tollgate-rpm-e2e-'));
+  db = path.join(work, 'vuln.db');
+  const imported = await runTollgate(['db', 'import', path.join(REPO_ROOT, 'test/data/osv/almalinux'), '--db', db]);
+  expect(imported.code, imported.stderr).toBe(0);
+}, 300_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('an AlmaLinux image', () => {
+  it('lists exactly what rpm -qa lists, from rpmdb.sqlite, a Berkeley DB Packages or an ndb Packages.db', async () => {
+    const databases = [
+      { path: 'var/lib/rpm/rpmdb.sqlite', content: await readFile(path.join(fixture.root, 'var/lib/rpm/rpmdb.sqlite')) },
+      { path: 'var/lib/rpm/Packages', content: await readFile(fixture.bdbLittle) },
+      { path: 'usr/lib/sysimage/rpm/Packages.db', content: await readFile(fixture.ndb) },
+    ];
+    for (const [index, database] of databases.entries()) {
+      const result = await scan(await imageWith(`alma-${index}`, database));
+      expect(inventory(result), database.path).toEqual(oracle());
+      expect(result.packages.find((pkg) => pkg.name === 'openssl-libs')).toMatchObject({ location: `/${database.path}`, source: { name: 'openssl' }, purl: 'pkg:rpm/almalinux/openssl-libs@1:3.0.7-24.el9?arch=x86_64&distro=almalinux-9.1&upstream=openssl' });
+    }
+  }, 300_000);
+
+  it('counts each package once when the database is in both rpm folders, or an old-format copy lies beside it', async () => {
+    const sqlite = await readFile(path.join(fixture.root, 'var/lib/rpm/rpmdb.sqlite'));
+    const layout = path.join(work, 'alma-twice');
+    const files = await rootEntries(fixture.root);
+    const databases = [
+      { type: 'file' as const, name: 'var/lib/rpm/rpmdb.sqlite', content: sqlite },
+      { type: 'file' as const, name: 'usr/lib/sysimage/rpm/rpmdb.sqlite', content: sqlite },
+      { type: 'file' as const, name: 'var/lib/rpm/Packages', content: await readFile(fixture.bdbBig) },
+    ];
+    await writeOciLayout(layout, [{ tag: 'latest', layers: [{ entries: [...files, ...databases] }] }]);
+    expect(inventory(await scan(`oci:${layout}:latest`))).toEqual(oracle());
+  }, 300_000);
+
+  it('matches AlmaLinux errata by source package, epoch and module stream, grouped under their CVEs', async () => {
+    const result = await scan(await imageWith('alma-findings', { path: 'var/lib/rpm/rpmdb.sqlite', content: await readFile(path.join(fixture.root, 'var/lib/rpm/rpmdb.sqlite')) }));
+    expect(result.os).toMatchObject({ family: 'almalinux', version: '9.1', platformId: 'platform:el9' });
+    expect(result.warnings ?? []).toEqual([]);
+    const findings = result.findings.map((finding) => `${finding.id} ${finding.package.name} ${finding.package.ecosystem} ${finding.package.matchedName} ${finding.fixedVersions.join(',')}`).sort();
+    expect(findings).toEqual([
+      'CVE-2023-3446 openssl AlmaLinux:9 openssl 1:3.0.7-25.el9_3',
+      'CVE-2023-3446 openssl-libs AlmaLinux:9 openssl 1:3.0.7-25.el9_3',
+      'CVE-2023-3817 openssl AlmaLinux:9 openssl 1:3.0.7-25.el9_3',
+      'CVE-2023-3817 openssl-libs AlmaLinux:9 openssl 1:3.0.7-25.el9_3',
+      'CVE-2023-5678 openssl AlmaLinux:9 openssl 1:3.0.7-25.el9_3',
+      'CVE-2023-5678 openssl-libs AlmaLinux:9 openssl 1:3.0.7-25.el9_3',
+      'CVE-2099-1818 nodejs AlmaLinux:9 nodejs 1:18.19.0-1.module_el9.3.0+40+aaaaaaaa',
+    ]);
+  }, 300_000);
+
+  it('does not report the Python distribution AlmaLinux\'s rpm installed as a PyPI package, unless asked to; a third party\'s rpm owns nothing', async () => {
+    const image = await imageWith('alma-owned', { path: 'var/lib/rpm/rpmdb.sqlite', content: await readFile(path.join(fixture.root, 'var/lib/rpm/rpmdb.sqlite')) });
+    expect(fixture.fileLists['python3-requests']).toContain('/usr/lib/python3.9/site-packages/requests-2.25.1-py3.9.egg-info/PKG-INFO');
+    expect(fixture.fileLists['thirdparty-agent']).toContain('/opt/agent/lib/python3.9/site-packages/agentlib-1.0.dist-info/METADATA');
+    const pypi = async (...flags: string[]): Promise<string[]> => (await scan(image, ...flags)).packages.filter((pkg) => pkg.type === 'pypi').map((pkg) => `${pkg.name} ${pkg.version} ${pkg.location}`).sort();
+    expect(await pypi()).toEqual(['agentlib 1.0 /opt/agent/lib/python3.9/site-packages/agentlib-1.0.dist-info/METADATA']);
+    expect(await pypi('--scan-os-owned-files')).toEqual([
+      'agentlib 1.0 /opt/agent/lib/python3.9/site-packages/agentlib-1.0.dist-info/METADATA',
+      'requests 2.25.1 /usr/lib/python3.9/site-packages/requests-2.25.1-py3.9.egg-info/PKG-INFO',
+    ]);
+  }, 300_000);
+});
+
+describe('rpm packages on a distribution without an advisory source', () => {
+  it('are a warning naming the OS and the count, never a silent pass', async () => {
+    const fedora = 'NAME="Fedora Linux"\nVERSION="41 (Container Image)"\nID=fedora\nVERSION_ID=41\nPLATFORM_ID="platform:f41"\nPRETTY_NAME="Fedora Linux 41 (Container Image)"\n';
+    const result = await scan(await imageWith('fedora', { path: 'var/lib/rpm/rpmdb.sqlite', content: await readFile(path.join(fixture.root, 'var/lib/rpm/rpmdb.sqlite')) }, fedora));
+    expect(inventory(result)).toEqual(oracle());
+    expect(result.findings).toEqual([]);
+    expect(result.warnings).toEqual([expect.stringMatching(/^unsupported OS: fedora 41 — 8 rpm packages not matched/)]);
+  }, 300_000);
+});
