@@ -67,6 +67,14 @@ export interface EcosystemDescriptor {
    * `Alpine:v3.19`, `npm`); undefined when the release cannot be told from what the OS says.
    */
   osvEcosystemFor(os: OsInfo | undefined): string | undefined;
+  /**
+   * OS ecosystems whose advisories are split into product streams an installed package cannot
+   * name (Red Hat: `Red Hat:enterprise_linux:9::baseos`, `::appstream`, `::crb`, ...): whether one
+   * stored stream whose name begins with `osvEcosystemFor(os)` serves `os`. The matcher then looks
+   * each package up in every stored stream this accepts. Absent: `osvEcosystemFor(os)` is the one
+   * ecosystem looked in.
+   */
+  streamApplies?(ecosystem: string, os: OsInfo): boolean;
   /** The name as this ecosystem's advisories are stored and looked up: PEP 503 for PyPI, as-is elsewhere. */
   readonly normalizeName: (name: string) => string;
   /** The package's purl; byte-stable, since findings, SBOMs and stored results refer to it. */

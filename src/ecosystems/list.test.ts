@@ -89,6 +89,8 @@ describe('OSV ecosystems and advisory names', () => {
     ['rpm', { family: 'almalinux', version: '9.3' }, 'AlmaLinux:9'],
     ['rpm', { family: 'almalinux', version: '', platformId: 'platform:el8' }, 'AlmaLinux:8'],
     ['rpm', { family: 'rocky', version: '8.9' }, 'Rocky Linux:8'],
+    ['rpm', { family: 'rhel', version: '9.4' }, 'Red Hat:enterprise_linux:9'],
+    ['rpm', { family: 'rhel', version: '10.1' }, 'Red Hat:enterprise_linux:10'],
     ['rpm', { family: 'sles', version: '15.5', prettyName: 'SUSE Linux Enterprise Server 15 SP5' }, 'SUSE:SUSE Linux Enterprise Server 15 SP5'],
     ['rpm', { family: 'opensuse-leap', version: '15.5', prettyName: 'openSUSE Leap 15.5' }, 'openSUSE:openSUSE Leap 15.5'],
     ['rpm', { family: 'azurelinux', version: '3.0' }, 'Azure Linux:3'],
@@ -105,7 +107,6 @@ describe('OSV ecosystems and advisory names', () => {
     ['deb', { family: 'devuan', version: '5' }],
     ['deb', undefined],
     ['apk', { family: 'debian', version: '12' }],
-    ['rpm', { family: 'rhel', version: '9.3' }],
     ['rpm', { family: 'centos', version: '9' }],
     ['rpm', { family: 'fedora', version: '41' }],
     ['rpm', { family: 'amzn', version: '2023' }],
@@ -125,6 +126,19 @@ describe('OSV ecosystems and advisory names', () => {
     expect(ecosystemFor('apk', { family: 'alpine', version: 'edge' })?.osvEcosystemFor({ family: 'alpine', version: 'edge' })).toBeUndefined();
     expect(ecosystemFor('rpm', { family: 'almalinux', version: '' })?.osvEcosystemFor({ family: 'almalinux', version: '' })).toBeUndefined();
     expect(ecosystemFor('rpm', { family: 'sles', version: '15.5' })?.osvEcosystemFor({ family: 'sles', version: '15.5' })).toBeUndefined();
+    expect(ecosystemFor('rpm', { family: 'rhel', version: '' })?.osvEcosystemFor({ family: 'rhel', version: '' })).toBeUndefined();
+  });
+
+  it('serves RHEL N from the mainline streams of N only: any repository, any minor release, no extended-support product', () => {
+    const rhel = ecosystemFor('rpm', { family: 'rhel', version: '9.4' });
+    const accepts = (ecosystem: string, version: string): boolean | undefined => rhel?.streamApplies?.(ecosystem, { family: 'rhel', version });
+    for (const stream of ['Red Hat:enterprise_linux:9', 'Red Hat:enterprise_linux:9::baseos', 'Red Hat:enterprise_linux:9::appstream', 'Red Hat:enterprise_linux:9::crb', 'Red Hat:enterprise_linux:9.2::sap']) expect(accepts(stream, '9.4'), stream).toBe(true);
+    for (const stream of ['Red Hat:enterprise_linux:8::baseos', 'Red Hat:enterprise_linux:90::baseos', 'Red Hat:enterprise_linux:9x', 'Red Hat:rhel_eus:9.2::baseos', 'Red Hat:rhel_aus:9.2::appstream', 'Red Hat:enterprise_linux_eus:9.0', 'AlmaLinux:9']) expect(accepts(stream, '9.4'), stream).toBe(false);
+    expect(accepts('Red Hat:enterprise_linux:10.1', '10.0')).toBe(true);
+    expect(accepts('Red Hat:enterprise_linux:10.0', '10.1')).toBe(true);
+    expect(accepts('Red Hat:enterprise_linux:1', '10.1')).toBe(false);
+    expect(accepts('Red Hat:enterprise_linux_eus:10.0', '10.0')).toBe(false);
+    expect(accepts('Red Hat:enterprise_linux:9::baseos', '')).toBe(false);
   });
 
   it('names every OS release ecosystem after the descriptor’s OSV ecosystem, so one normalisation serves import and lookup', () => {
@@ -134,6 +148,7 @@ describe('OSV ecosystems and advisory names', () => {
       { family: 'alpine', version: '3.21.2' },
       { family: 'almalinux', version: '9.5' },
       { family: 'rocky', version: '9.5' },
+      { family: 'rhel', version: '9.5' },
       { family: 'sles', version: '15.6', prettyName: 'SUSE Linux Enterprise Server 15 SP6' },
       { family: 'opensuse-leap', version: '15.6', prettyName: 'openSUSE Leap 15.6' },
       { family: 'azurelinux', version: '3.0' },
@@ -173,6 +188,8 @@ describe('OSV ecosystems and advisory names', () => {
     for (const family of ['almalinux', 'rocky', 'sles', 'opensuse-leap', 'azurelinux']) {
       expect(ecosystemFor('rpm', { family, version: '9' })?.advisoryQuery(opensslLibs), family).toEqual({ name: 'openssl', version: '1:3.0.7-24.el9' });
     }
+    // Red Hat names every binary rpm in its advisories.
+    expect(ecosystemFor('rpm', { family: 'rhel', version: '9' })?.advisoryQuery(opensslLibs)).toEqual({ name: 'openssl-libs', version: '1:3.0.7-24.el9' });
   });
 });
 

@@ -24,11 +24,12 @@ import { npm } from './npm/index.js';
 import { nuget } from './nuget/index.js';
 import { opensuse } from './opensuse/index.js';
 import { pypi } from './pypi/index.js';
+import { redhat } from './redhat/index.js';
 import { rocky } from './rocky/index.js';
 import { suse } from './suse/index.js';
 import { ubuntu } from './ubuntu/index.js';
 
-export const ECOSYSTEMS: readonly EcosystemDescriptor[] = [debian, ubuntu, alpine, npm, pypi, almalinux, rocky, suse, opensuse, azurelinux, maven, golang, cargo, gem, composer, nuget];
+export const ECOSYSTEMS: readonly EcosystemDescriptor[] = [debian, ubuntu, alpine, npm, pypi, almalinux, rocky, redhat, suse, opensuse, azurelinux, maven, golang, cargo, gem, composer, nuget];
 
 /** A package type Tollgate inventories but matches against no advisories yet, and why. */
 export interface UnsupportedPackageType {

@@ -117,10 +117,26 @@ describe('packages no advisory database covers', () => {
 
   it('are reported in one warning per package type, naming the type, the OS and the count', async () => {
     const vulndb = await db();
-    const result = matchPackages([rpm('bash'), rpm('openssl-libs'), rpm('glibc'), npm('left-pad', '1.0.0')], { family: 'rhel', version: '9.3' }, vulndb);
+    const result = matchPackages([rpm('bash'), rpm('openssl-libs'), rpm('glibc'), npm('left-pad', '1.0.0')], { family: 'fedora', version: '41' }, vulndb);
     vulndb.close();
     expect(result.findings).toEqual([]);
-    expect(result.warnings).toEqual(['unsupported OS: rhel 9.3 — 3 rpm packages not matched against any advisory database (rpm packages are matched on almalinux, rocky, sles, opensuse-leap, azurelinux only)']);
+    expect(result.warnings).toEqual(['unsupported OS: fedora 41 — 3 rpm packages not matched against any advisory database (rpm packages are matched on almalinux, rocky, rhel, sles, opensuse-leap, azurelinux only): OSV publishes no Fedora advisories']);
+  });
+
+  it('say why for each rpm distribution OSV publishes nothing for, even when Red Hat advisories for the same names are stored', async () => {
+    const vulndb = await databaseOf([{ id: 'RHSA-2099:0001', ecosystem: 'Red Hat:enterprise_linux:9::baseos', name: 'bash', fixed: '0:9.9-1.el9' }]);
+    const reasons = Object.fromEntries(
+      [
+        { family: 'centos', version: '9' },
+        { family: 'ol', version: '9.4' },
+        { family: 'amzn', version: '2023' },
+      ].map((os) => [os.family, matchPackages([rpm('bash')], os, vulndb)]),
+    );
+    vulndb.close();
+    for (const result of Object.values(reasons)) expect(result.findings).toEqual([]);
+    expect(reasons.centos?.warnings).toEqual([expect.stringMatching(/^unsupported OS: centos 9 — 1 rpm package not matched .*: OSV publishes no CentOS advisories, and Red Hat's describe RHEL builds, not CentOS Stream's$/)]);
+    expect(reasons.ol?.warnings).toEqual([expect.stringMatching(/^unsupported OS: ol 9.4 — 1 rpm package not matched .*Oracle Linux's advisories \(ELSA\) are not published in OSV/)]);
+    expect(reasons.amzn?.warnings).toEqual([expect.stringMatching(/^unsupported OS: amzn 2023 — 1 rpm package not matched .*Amazon Linux's advisories \(ALAS\) are not published in OSV$/)]);
   });
 
   it('include Debian packages on an OS Debian’s advisories do not cover, even when their names are in them', async () => {
@@ -301,6 +317,65 @@ describe('rpm distributions', () => {
     const result = matchPackages([rpmPackage('openssl-libs', '3.3.0-2.azl3', { source: { name: 'openssl' } })], { family: 'azurelinux', version: '3.0' }, vulndb);
     vulndb.close();
     expect(result.findings.map((finding) => [finding.id, finding.advisoryIds, finding.package.ecosystem])).toEqual([['CVE-2099-3333', ['AZL-12345'], 'Azure Linux:3']]);
+  });
+
+  describe('on Red Hat Enterprise Linux', () => {
+    const rhel9: OsInfo = { family: 'rhel', version: '9.4', idLike: ['fedora'], platformId: 'platform:el9' };
+    const rhelPackage = (name: string, version: string, extra: Partial<Package> = {}): Package => ({ ...rpmPackage(name, version, extra), purl: `pkg:rpm/rhel/${name}@${version}` });
+
+    it('looks binary rpms up by their own name in every mainline stream of the major release, and in no other product', async () => {
+      const vulndb = await databaseOf([
+        // One erratum, listed per binary rpm in each stream that ships it, as Red Hat publishes it.
+        {
+          ...osvRecord({ id: 'RHSA-2023:7877', ecosystem: 'Red Hat:enterprise_linux:9::baseos', name: 'openssl', upstream: ['CVE-2023-3446', 'CVE-2023-3817'] }),
+          affected: ['Red Hat:enterprise_linux:9::baseos', 'Red Hat:enterprise_linux:9::appstream'].flatMap((ecosystem) =>
+            ['openssl', 'openssl-libs'].map((name) => ({ package: { ecosystem, name, purl: `pkg:rpm/redhat/${name}` }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:3.0.7-25.el9_3' }] }] })),
+          ),
+        },
+        { id: 'RHSA-2099:0002', ecosystem: 'Red Hat:enterprise_linux:9::crb', name: 'bash', fixed: '0:5.1.8-9.el9' },
+        // Not mainline RHEL 9: extended support, another major release, RHEL 10's minor streams, a rebuild.
+        { id: 'RHSA-2099:0003', ecosystem: 'Red Hat:rhel_eus:9.2::baseos', name: 'bash', fixed: '0:5.1.8-10.el9_2' },
+        { id: 'RHSA-2099:0004', ecosystem: 'Red Hat:enterprise_linux:8::baseos', name: 'bash', fixed: '0:9.9-1.el8' },
+        { id: 'RHSA-2099:0005', ecosystem: 'Red Hat:enterprise_linux:10.1', name: 'bash', fixed: '0:9.9-1.el10' },
+        { id: 'RHSA-2099:0006', ecosystem: 'Red Hat:enterprise_linux:90::baseos', name: 'bash', fixed: '0:9.9-1.el90' },
+        { id: 'ALSA-2099:0007', ecosystem: 'AlmaLinux:9', name: 'bash', fixed: '0:9.9-1.el9' },
+      ]);
+      const packages = [rhelPackage('openssl-libs', '1:3.0.7-24.el9', { source: { name: 'openssl' } }), rhelPackage('bash', '5.1.8-6.el9_1')];
+      const result = matchPackages(packages, rhel9, vulndb);
+      vulndb.close();
+      expect(result.warnings).toEqual([]);
+      expect(result.findings.map((finding) => [finding.id, finding.advisoryIds, finding.package.name, finding.package.ecosystem, finding.package.matchedName, finding.fixedVersions])).toEqual([
+        ['CVE-2023-3446', ['RHSA-2023:7877'], 'openssl-libs', 'Red Hat:enterprise_linux:9::appstream', 'openssl-libs', ['1:3.0.7-25.el9_3']],
+        ['CVE-2023-3817', ['RHSA-2023:7877'], 'openssl-libs', 'Red Hat:enterprise_linux:9::appstream', 'openssl-libs', ['1:3.0.7-25.el9_3']],
+        ['RHSA-2099:0002', ['RHSA-2099:0002'], 'bash', 'Red Hat:enterprise_linux:9::crb', 'bash', ['0:5.1.8-9.el9']],
+      ]);
+    });
+
+    it('follows every minor-release stream of RHEL 10, and tells module streams apart', async () => {
+      const vulndb = await databaseOf([
+        { id: 'RHSA-2099:1001', ecosystem: 'Red Hat:enterprise_linux:10.0', name: 'bash', fixed: '0:5.2.26-4.el10_0' },
+        { id: 'RHSA-2099:1002', ecosystem: 'Red Hat:enterprise_linux:10.1', name: 'bash', fixed: '0:5.2.26-5.el10_1' },
+        { id: 'RHSA-2099:1003', ecosystem: 'Red Hat:enterprise_linux_eus:10.0', name: 'bash', fixed: '0:5.2.26-9.el10_0' },
+        { id: 'RHSA-2099:1818', ecosystem: 'Red Hat:enterprise_linux:9::appstream', name: 'nodejs', fixed: '1:18.19.0-1.module+el9.3.0+20000+aaaaaaaa', summary: 'Important: nodejs:18 security update' },
+        { id: 'RHSA-2099:2020', ecosystem: 'Red Hat:enterprise_linux:9::appstream', name: 'nodejs', fixed: '1:20.11.0-1.module+el9.3.0+20001+bbbbbbbb', summary: 'Important: nodejs:20 security update' },
+      ]);
+      const rhel10 = matchPackages([rhelPackage('bash', '5.2.26-3.el10')], { family: 'rhel', version: '10.1' }, vulndb);
+      const modular = matchPackages([rhelPackage('nodejs', '1:18.14.2-2.module+el9.1.0+15+abcdef12', { modularityLabel: 'nodejs:18:9010020230306170042:rhel9' })], rhel9, vulndb);
+      vulndb.close();
+      expect(rhel10.findings.map((finding) => [finding.id, finding.package.ecosystem])).toEqual([
+        ['RHSA-2099:1001', 'Red Hat:enterprise_linux:10.0'],
+        ['RHSA-2099:1002', 'Red Hat:enterprise_linux:10.1'],
+      ]);
+      expect(modular.findings.map((finding) => finding.id)).toEqual(['RHSA-2099:1818']);
+    });
+
+    it('warns, naming the command, when the database holds no stream of the release', async () => {
+      const vulndb = await databaseOf([{ id: 'ALSA-2099:0007', ecosystem: 'AlmaLinux:9', name: 'bash', fixed: '0:9.9-1.el9' }, { id: 'RHSA-2099:0004', ecosystem: 'Red Hat:enterprise_linux:8::baseos', name: 'bash', fixed: '0:9.9-1.el8' }]);
+      const result = matchPackages([rhelPackage('bash', '5.1.8-6.el9_1'), rhelPackage('glibc', '2.34-60.el9')], rhel9, vulndb);
+      vulndb.close();
+      expect(result.findings).toEqual([]);
+      expect(result.warnings).toEqual(['no advisories for rhel 9.4 in the database — 2 rpm packages not matched: it holds no Red Hat:enterprise_linux:9 stream; download them with: tollgate db update --ecosystem "Red Hat"']);
+    });
   });
 
   it('matches Rocky Linux packages in their own release, with Rocky\'s module spelling', async () => {

@@ -14,6 +14,7 @@
 import type { OsInfo, Package, PackageType } from '../model/package.js';
 import type { AffectedCandidate, VulnDatabase } from '../vulndb/database.js';
 import { advisoryNameNormalizer, ecosystemFor, osFamiliesServing, UNSUPPORTED_PACKAGE_TYPES } from '../ecosystems/list.js';
+import { UNSERVED_OS_REASONS } from '../ecosystems/unserved-os.js';
 import type { AdvisoryScope, EcosystemDescriptor } from '../ecosystems/ecosystem.js';
 import { getVersionScheme } from '../versions/list.js';
 import type { VersionScheme } from '../versions/scheme.js';
@@ -23,8 +24,10 @@ import { evaluateAffected } from './osv-range.js';
 import { SEVERITY_RANK } from '../model/severity.js';
 
 export interface MatchQuery {
-  /** OSV ecosystem: `Debian:12`, `Alpine:v3.19`, `Ubuntu:22.04:LTS`, `npm`, `PyPI`. */
+  /** OSV ecosystem: `Debian:12`, `Alpine:v3.19`, `Ubuntu:22.04:LTS`, `npm`, `PyPI`; for streamed ecosystems their common prefix (`Red Hat:enterprise_linux:9`). */
   ecosystem: string;
+  /** Where the package is looked up: `[ecosystem]`, or every stored stream that serves the OS. */
+  ecosystems: readonly string[];
   /** The name advisories use (the source package for Debian and Ubuntu, the origin for Alpine). */
   name: string;
   /** The version compared (the source version for Debian and Ubuntu). */
@@ -123,7 +126,8 @@ function buildFinding(key: string, hits: Hit[], pkg: Package, query: MatchQuery,
       type: pkg.type,
       purl: pkg.purl,
       location: pkg.location,
-      ecosystem: query.ecosystem,
+      // A streamed ecosystem names the first stream an advisory matched in (`Red Hat:enterprise_linux:9::appstream`).
+      ecosystem: query.ecosystems.length === 1 ? query.ecosystem : ([...new Set(candidates.map((c) => c.ecosystem))].sort()[0] ?? query.ecosystem),
       matchedName: query.name,
       matchedVersion: query.version,
       ...(pkg.layer ? { layer: pkg.layer } : {}),
@@ -146,7 +150,7 @@ function scopeOf(candidate: AffectedCandidate): AdvisoryScope {
 }
 
 /** Where the packages of one type are matched on the scanned OS, or why they are not. */
-type Route = { descriptor: EcosystemDescriptor; ecosystem: string; scheme: VersionScheme; normalize: (name: string) => string } | { unmatched: (count: number) => string };
+type Route = { descriptor: EcosystemDescriptor; ecosystem: string; ecosystems: string[]; scheme: VersionScheme; normalize: (name: string) => string } | { unmatched: (count: number) => string };
 
 function describeOs(os: OsInfo | undefined): string {
   if (!os) return 'an unidentified OS (no os-release found)';
@@ -158,17 +162,43 @@ function packagesOf(count: number, type: PackageType): string {
 }
 
 /** Resolved once per package type and call: the OS is the same for every package of one scan. */
-function routeFor(type: PackageType, os: OsInfo | undefined): Route {
+function routeFor(type: PackageType, os: OsInfo | undefined, db: VulnDatabase): Route {
   const descriptor = ecosystemFor(type, os);
   if (descriptor) {
     const ecosystem = descriptor.osvEcosystemFor(os);
-    if (ecosystem) return { descriptor, ecosystem, scheme: getVersionScheme(descriptor.versionScheme), normalize: advisoryNameNormalizer(ecosystem) };
-    return { unmatched: (count) => `unsupported OS release: ${describeOs(os)} — ${packagesOf(count, type)} not matched: the release cannot be told from the OS version, so no ${descriptor.osv.ecosystem} advisories apply` };
+    if (!ecosystem) return { unmatched: (count) => `unsupported OS release: ${describeOs(os)} — ${packagesOf(count, type)} not matched: the release cannot be told from the OS version, so no ${descriptor.osv.ecosystem} advisories apply` };
+    const base = { descriptor, ecosystem, scheme: getVersionScheme(descriptor.versionScheme), normalize: advisoryNameNormalizer(ecosystem) };
+    const streamApplies = descriptor.streamApplies;
+    if (!streamApplies || !os) return { ...base, ecosystems: [ecosystem] };
+    const streams = db.ecosystemsStartingWith(ecosystem).filter((stream) => streamApplies(stream, os));
+    if (streams.length > 0) return { ...base, ecosystems: streams };
+    // Not a silent pass: the release is served, but this database holds none of its advisories.
+    return { unmatched: (count) => `no advisories for ${describeOs(os)} in the database — ${packagesOf(count, type)} not matched: it holds no ${ecosystem} stream; download them with: tollgate db update --ecosystem "${descriptor.osv.ecosystem}"` };
   }
   const unsupported = UNSUPPORTED_PACKAGE_TYPES.get(type);
   if (unsupported) return { unmatched: (count) => `unsupported package type: ${type} — ${packagesOf(count, type)} on ${describeOs(os)} not matched against any advisory database: ${unsupported.reason}` };
   const families = osFamiliesServing(type);
-  return { unmatched: (count) => `unsupported OS: ${describeOs(os)} — ${packagesOf(count, type)} not matched against any advisory database (${type} packages are matched on ${families.join(', ')} only)` };
+  const reason = os ? UNSERVED_OS_REASONS.get(os.family) : undefined;
+  return { unmatched: (count) => `unsupported OS: ${describeOs(os)} — ${packagesOf(count, type)} not matched against any advisory database (${type} packages are matched on ${families.join(', ')} only)${reason ? `: ${reason}` : ''}` };
+}
+
+/**
+ * A package's candidates across the ecosystems it is looked up in. One erratum listed the same way
+ * in several streams (`::baseos` and `::appstream`) is evaluated once.
+ */
+function candidatesIn(ecosystems: readonly string[], name: string, lookups: ReadonlyMap<string, ReadonlyMap<string, AffectedCandidate[]>>): AffectedCandidate[] {
+  if (ecosystems.length === 1) return lookups.get(ecosystems[0] as string)?.get(name) ?? [];
+  const seen = new Set<string>();
+  const candidates: AffectedCandidate[] = [];
+  for (const ecosystem of ecosystems) {
+    for (const candidate of lookups.get(ecosystem)?.get(name) ?? []) {
+      const key = JSON.stringify([candidate.advisory.id, candidate.ranges, candidate.versions]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      candidates.push(candidate);
+    }
+  }
+  return candidates;
 }
 
 export function matchPackages(packages: readonly Package[], os: OsInfo | undefined, db: VulnDatabase): MatchResult {
@@ -185,7 +215,7 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
   for (const pkg of packages) {
     let route = routes.get(pkg.type);
     if (route === undefined) {
-      route = routeFor(pkg.type, os);
+      route = routeFor(pkg.type, os, db);
       routes.set(pkg.type, route);
     }
     if ('unmatched' in route) {
@@ -193,7 +223,7 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
       continue;
     }
     const { name, version } = route.descriptor.advisoryQuery(pkg);
-    const query: MatchQuery = { ecosystem: route.ecosystem, name, version, scheme: route.scheme };
+    const query: MatchQuery = { ecosystem: route.ecosystem, ecosystems: route.ecosystems, name, version, scheme: route.scheme };
     if (!query.scheme.isValid(query.version)) {
       warn(`${pkg.name} ${query.version}: not a ${query.scheme.id} version; not matched`);
       continue;
@@ -202,14 +232,16 @@ export function matchPackages(packages: readonly Package[], os: OsInfo | undefin
   }
   const namesByEcosystem = new Map<string, string[]>();
   for (const [, query] of queries) {
-    const names = namesByEcosystem.get(query.ecosystem) ?? [];
-    names.push(query.name);
-    namesByEcosystem.set(query.ecosystem, names);
+    for (const ecosystem of query.ecosystems) {
+      const names = namesByEcosystem.get(ecosystem) ?? [];
+      names.push(query.name);
+      namesByEcosystem.set(ecosystem, names);
+    }
   }
   const lookups = new Map<string, Map<string, AffectedCandidate[]>>();
   for (const [ecosystem, names] of namesByEcosystem) lookups.set(ecosystem, db.lookupMany(ecosystem, names));
   for (const [pkg, query, normalize, descriptor] of queries) {
-    const candidates = lookups.get(query.ecosystem)?.get(normalize(query.name)) ?? [];
+    const candidates = candidatesIn(query.ecosystems, normalize(query.name), lookups);
     const hits: Hit[] = [];
     for (const candidate of candidates) {
       if (descriptor.advisoryApplies && !descriptor.advisoryApplies(pkg, scopeOf(candidate))) continue;

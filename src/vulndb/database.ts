@@ -60,6 +60,8 @@ export class VulnDatabase {
   private readonly db: Database.Database;
   private readonly lookupStatement: Database.Statement;
   private readonly lookupManyStatement: Database.Statement;
+  private readonly firstEcosystemFromStatement: Database.Statement;
+  private readonly nextEcosystemStatement: Database.Statement;
   private readonly cveStatement: Database.Statement;
   private readonly advisoryStatement: Database.Statement;
   private readonly advisoryCache = new Map<string, AdvisoryRow>();
@@ -79,6 +81,8 @@ export class VulnDatabase {
     // Rows as arrays (columns in the order selected): no object per row, a third of the query's time.
     this.lookupStatement.raw(true);
     this.lookupManyStatement.raw(true);
+    this.firstEcosystemFromStatement = db.prepare('SELECT ecosystem FROM affected WHERE ecosystem >= ? ORDER BY ecosystem LIMIT 1').raw(true);
+    this.nextEcosystemStatement = db.prepare('SELECT ecosystem FROM affected WHERE ecosystem > ? ORDER BY ecosystem LIMIT 1').raw(true);
     this.advisoryStatement = db.prepare('SELECT id, modified, published, summary, details, aliases, severity, database_severity, refs FROM advisory WHERE id = ?');
     this.cveStatement = db.prepare('SELECT version, vector, source FROM cve_severity WHERE cve = ?');
   }
@@ -123,6 +127,22 @@ export class VulnDatabase {
       }
     }
     return byName;
+  }
+
+  /**
+   * The stored ecosystems whose names begin with `prefix` (`Red Hat:enterprise_linux:9` ->
+   * `...:9::appstream`, `...:9::baseos`), found by stepping through the (ecosystem, name) index one
+   * ecosystem at a time: a few index seeks, however many entries each ecosystem holds. Bounded.
+   */
+  ecosystemsStartingWith(prefix: string, limit = 1000): string[] {
+    const found: string[] = [];
+    let next = this.run(() => this.firstEcosystemFromStatement.get(prefix) as [string] | undefined)?.[0];
+    while (next !== undefined && next.startsWith(prefix) && found.length < limit) {
+      found.push(next);
+      const after = next;
+      next = this.run(() => this.nextEcosystemStatement.get(after) as [string] | undefined)?.[0];
+    }
+    return found;
   }
 
   private run<T>(query: () => T): T {
