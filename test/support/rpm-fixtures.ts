@@ -2,7 +2,8 @@
  * Real rpm databases for tests, made by real rpm: packages built with Debian's `rpmbuild` from small
  * spec files (epochs, a source package with a sub-package, a modular build with a modularity label,
  * a vendor, a Python distribution whose files the package owns), installed with `rpm -i --root`
- * into a root whose os-release says AlmaLinux 9. rpm 4.18 writes `rpmdb.sqlite`.
+ * into a root whose os-release says AlmaLinux 9 (or, with `RHEL_9`, Red Hat Enterprise Linux 9 with
+ * Red Hat's vendor and module spelling). rpm 4.18 writes `rpmdb.sqlite`.
  *
  * The same headers in the other formats:
  * - Berkeley DB hash `Packages`, written by Berkeley DB itself (`db5.3_load`, Debian's db5.3-util)
@@ -90,7 +91,42 @@ const SPECS: Spec[] = [
   },
 ];
 
-const OS_RELEASE = 'NAME="AlmaLinux"\nVERSION="9.1 (Lime Lynx)"\nID="almalinux"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.1"\nPLATFORM_ID="platform:el9"\nPRETTY_NAME="AlmaLinux 9.1 (Lime Lynx)"\n';
+/**
+ * The distribution a root is made for: its os-release, the vendor its packages name (the specs say
+ * `AlmaLinux`), and how its modular builds spell their release (AlmaLinux `.module_el9…`, Red Hat
+ * `.module+el9…`).
+ */
+export interface RpmDistribution {
+  /** The fixture cache's name for roots of this distribution. */
+  readonly fixtureName: string;
+  readonly osRelease: string;
+  readonly vendor: string;
+  readonly modularRelease: (release: string) => string;
+}
+
+export const ALMALINUX_9: RpmDistribution = {
+  fixtureName: 'rpm-databases',
+  osRelease: 'NAME="AlmaLinux"\nVERSION="9.1 (Lime Lynx)"\nID="almalinux"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.1"\nPLATFORM_ID="platform:el9"\nPRETTY_NAME="AlmaLinux 9.1 (Lime Lynx)"\n',
+  vendor: 'AlmaLinux',
+  modularRelease: (release) => release,
+};
+
+/** os-release as Red Hat's UBI 9 images write it. */
+export const RHEL_9: RpmDistribution = {
+  fixtureName: 'rpm-databases-rhel',
+  osRelease: 'NAME="Red Hat Enterprise Linux"\nVERSION="9.4 (Plow)"\nID="rhel"\nID_LIKE="fedora"\nVERSION_ID="9.4"\nPLATFORM_ID="platform:el9"\nPRETTY_NAME="Red Hat Enterprise Linux 9.4 (Plow)"\n',
+  vendor: 'Red Hat, Inc.',
+  modularRelease: (release) => release.replace('.module_el', '.module+el'),
+};
+
+/** The specs as `distribution` builds them. */
+function specsFor(distribution: RpmDistribution): Spec[] {
+  return SPECS.map((spec) => ({
+    ...spec,
+    ...(spec.vendor === 'AlmaLinux' ? { vendor: distribution.vendor } : {}),
+    ...(spec.modularityLabel ? { release: distribution.modularRelease(spec.release) } : {}),
+  }));
+}
 
 function specText(spec: Spec, fileBase: string): string {
   const filePaths = Object.keys(spec.files);
@@ -116,10 +152,10 @@ function specText(spec: Spec, fileBase: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function buildRpms(workDir: string): Promise<string[]> {
+async function buildRpms(workDir: string, distribution: RpmDistribution): Promise<string[]> {
   const rpms: string[] = [];
   const topDir = path.join(workDir, 'rpmbuild');
-  for (const spec of SPECS) {
+  for (const spec of specsFor(distribution)) {
     const fileBase = path.join(workDir, 'sources', spec.name);
     await mkdir(fileBase, { recursive: true });
     await Promise.all(Object.values(spec.files).map((content, index) => writeFile(path.join(fileBase, String(index)), content)));
@@ -218,13 +254,13 @@ export interface RpmFixture {
   fileLists: Record<string, string[]>;
 }
 
-export async function rpmFixture(): Promise<RpmFixture> {
-  const dir = await buildOnce('rpm-databases', 4, async (out) => {
+export async function rpmFixture(distribution: RpmDistribution = ALMALINUX_9): Promise<RpmFixture> {
+  const dir = await buildOnce(distribution.fixtureName, 4, async (out) => {
     const work = path.join(out, 'work');
-    const rpms = await buildRpms(work);
+    const rpms = await buildRpms(work, distribution);
     const root = path.join(out, 'root');
     await mkdir(path.join(root, 'etc'), { recursive: true });
-    await writeFile(path.join(root, 'etc', 'os-release'), OS_RELEASE);
+    await writeFile(path.join(root, 'etc', 'os-release'), distribution.osRelease);
     const db = ['--root', root, '--dbpath', DB_PATH, '--define', '_db_backend sqlite'];
     await run('rpm', [...db, '--initdb']);
     await run('rpm', [...db, '-i', '--nodeps', '--nosignature', '--noscripts', ...rpms]);
