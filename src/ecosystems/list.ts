@@ -14,6 +14,7 @@ import { almalinux } from './almalinux/index.js';
 import { alpine } from './alpine/index.js';
 import { azurelinux } from './azurelinux/index.js';
 import { cargo } from './cargo/index.js';
+import { chainguard } from './chainguard/index.js';
 import { composer } from './composer/index.js';
 import { debian } from './debian/index.js';
 import type { EcosystemDescriptor, PurlBuilder } from './ecosystem.js';
@@ -28,8 +29,9 @@ import { redhat } from './redhat/index.js';
 import { rocky } from './rocky/index.js';
 import { suse } from './suse/index.js';
 import { ubuntu } from './ubuntu/index.js';
+import { wolfi } from './wolfi/index.js';
 
-export const ECOSYSTEMS: readonly EcosystemDescriptor[] = [debian, ubuntu, alpine, npm, pypi, almalinux, rocky, redhat, suse, opensuse, azurelinux, maven, golang, cargo, gem, composer, nuget];
+export const ECOSYSTEMS: readonly EcosystemDescriptor[] = [debian, ubuntu, alpine, wolfi, chainguard, npm, pypi, almalinux, rocky, redhat, suse, opensuse, azurelinux, maven, golang, cargo, gem, composer, nuget];
 
 /** A package type Tollgate inventories but matches against no advisories yet, and why. */
 export interface UnsupportedPackageType {

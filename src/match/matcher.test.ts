@@ -161,7 +161,7 @@ describe('packages no advisory database covers', () => {
     vulndb.close();
     expect(result.warnings).toEqual([
       expect.stringMatching(/^unsupported OS: devuan 5 — 500 deb packages not matched /),
-      expect.stringMatching(/^unsupported OS: devuan 5 — 1 apk package not matched .*\(apk packages are matched on alpine only\)$/),
+      expect.stringMatching(/^unsupported OS: devuan 5 — 1 apk package not matched .*\(apk packages are matched on alpine, wolfi, chainguard only\)$/),
       expect.stringMatching(/^unsupported OS: devuan 5 — 1 rpm package not matched against any advisory database \(rpm packages are matched on almalinux, /),
       expect.stringMatching(/^GHSA-bad \(npm pkg\): /),
     ]);
@@ -247,6 +247,33 @@ describe('severity', () => {
       ['CVE-2024-4', 'HIGH', 'cvss', 7.5],
       ['CVE-2024-5', 'UNKNOWN', 'none', undefined],
     ]);
+  });
+});
+
+describe('rolling apk distributions', () => {
+  const apkPackage = (name: string, version: string, origin: string, family: string): Package => ({ id: `apk-${name}`, type: 'apk', name, version, purl: `pkg:apk/${family}/${name}@${version}`, location: '/lib/apk/db/installed', source: { name: origin } });
+  const records = [
+    { id: 'CGA-aaaa-bbbb-cccc', ecosystem: 'Wolfi', name: 'openssl', fixed: '3.3.2-r1', upstream: ['CVE-2099-4001'] },
+    { id: 'CGA-dddd-eeee-ffff', ecosystem: 'Chainguard', name: 'openssl', fixed: '3.3.2-r2', upstream: ['CVE-2099-4002'] },
+    { id: 'ALPINE-CVE-2099-4003', ecosystem: 'Alpine:v3.20', name: 'openssl', fixed: '9.9.9-r0', upstream: ['CVE-2099-4003'] },
+  ];
+
+  it('match Wolfi and Chainguard packages by origin in their own ecosystem only', async () => {
+    const vulndb = await databaseOf(records);
+    const wolfi = matchPackages([apkPackage('libcrypto3', '3.3.2-r0', 'openssl', 'wolfi')], { family: 'wolfi', version: '20230201' }, vulndb);
+    const chainguard = matchPackages([apkPackage('libcrypto3', '3.3.2-r1', 'openssl', 'chainguard')], { family: 'chainguard', version: '20230214' }, vulndb);
+    vulndb.close();
+    expect(wolfi.warnings).toEqual([]);
+    expect(wolfi.findings.map((finding) => [finding.id, finding.package.ecosystem, finding.package.matchedName, finding.fixedVersions])).toEqual([['CVE-2099-4001', 'Wolfi', 'openssl', ['3.3.2-r1']]]);
+    expect(chainguard.findings.map((finding) => [finding.id, finding.package.ecosystem])).toEqual([['CVE-2099-4002', 'Chainguard']]);
+  });
+
+  it('warn, naming the download, when the database holds none of the OS\'s advisories', async () => {
+    const vulndb = await databaseOf(records.filter((record) => record.ecosystem !== 'Chainguard'));
+    const result = matchPackages([apkPackage('libcrypto3', '3.3.2-r1', 'openssl', 'chainguard'), apkPackage('busybox', '1.36.1-r5', 'busybox', 'chainguard')], { family: 'chainguard', version: '20230214' }, vulndb);
+    vulndb.close();
+    expect(result.findings).toEqual([]);
+    expect(result.warnings).toEqual(['no advisories for chainguard 20230214 in the database — 2 apk packages not matched: it holds no Chainguard advisories; download them with: tollgate db update --ecosystem "Chainguard"']);
   });
 });
 

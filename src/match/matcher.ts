@@ -168,12 +168,14 @@ function routeFor(type: PackageType, os: OsInfo | undefined, db: VulnDatabase): 
     const ecosystem = descriptor.osvEcosystemFor(os);
     if (!ecosystem) return { unmatched: (count) => `unsupported OS release: ${describeOs(os)} — ${packagesOf(count, type)} not matched: the release cannot be told from the OS version, so no ${descriptor.osv.ecosystem} advisories apply` };
     const base = { descriptor, ecosystem, scheme: getVersionScheme(descriptor.versionScheme), normalize: advisoryNameNormalizer(ecosystem) };
+    // Language ecosystems match on any OS and are the user's choice to download; an OS whose
+    // advisories the database lacks (not downloaded by default: SUSE, Wolfi, Red Hat) is a warning.
+    if (!descriptor.osFamily || !os) return { ...base, ecosystems: [ecosystem] };
     const streamApplies = descriptor.streamApplies;
-    if (!streamApplies || !os) return { ...base, ecosystems: [ecosystem] };
-    const streams = db.ecosystemsStartingWith(ecosystem).filter((stream) => streamApplies(stream, os));
+    const streams = streamApplies ? db.ecosystemsStartingWith(ecosystem).filter((stream) => streamApplies(stream, os)) : db.hasEcosystem(ecosystem) ? [ecosystem] : [];
     if (streams.length > 0) return { ...base, ecosystems: streams };
     // Not a silent pass: the release is served, but this database holds none of its advisories.
-    return { unmatched: (count) => `no advisories for ${describeOs(os)} in the database — ${packagesOf(count, type)} not matched: it holds no ${ecosystem} stream; download them with: tollgate db update --ecosystem "${descriptor.osv.ecosystem}"` };
+    return { unmatched: (count) => `no advisories for ${describeOs(os)} in the database — ${packagesOf(count, type)} not matched: it holds no ${ecosystem}${streamApplies ? ' stream' : ' advisories'}; download them with: tollgate db update --ecosystem "${descriptor.osv.ecosystem}"` };
   }
   const unsupported = UNSUPPORTED_PACKAGE_TYPES.get(type);
   if (unsupported) return { unmatched: (count) => `unsupported package type: ${type} — ${packagesOf(count, type)} on ${describeOs(os)} not matched against any advisory database: ${unsupported.reason}` };

@@ -62,6 +62,7 @@ export class VulnDatabase {
   private readonly lookupManyStatement: Database.Statement;
   private readonly firstEcosystemFromStatement: Database.Statement;
   private readonly nextEcosystemStatement: Database.Statement;
+  private readonly hasEcosystemStatement: Database.Statement;
   private readonly cveStatement: Database.Statement;
   private readonly advisoryStatement: Database.Statement;
   private readonly advisoryCache = new Map<string, AdvisoryRow>();
@@ -83,6 +84,7 @@ export class VulnDatabase {
     this.lookupManyStatement.raw(true);
     this.firstEcosystemFromStatement = db.prepare('SELECT ecosystem FROM affected WHERE ecosystem >= ? ORDER BY ecosystem LIMIT 1').raw(true);
     this.nextEcosystemStatement = db.prepare('SELECT ecosystem FROM affected WHERE ecosystem > ? ORDER BY ecosystem LIMIT 1').raw(true);
+    this.hasEcosystemStatement = db.prepare('SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1').raw(true);
     this.advisoryStatement = db.prepare('SELECT id, modified, published, summary, details, aliases, severity, database_severity, refs FROM advisory WHERE id = ?');
     this.cveStatement = db.prepare('SELECT version, vector, source FROM cve_severity WHERE cve = ?');
   }
@@ -143,6 +145,11 @@ export class VulnDatabase {
       next = this.run(() => this.nextEcosystemStatement.get(after) as [string] | undefined)?.[0];
     }
     return found;
+  }
+
+  /** True when at least one affected entry is stored under exactly this ecosystem (`Alpine:v3.19`, `Wolfi`). */
+  hasEcosystem(ecosystem: string): boolean {
+    return this.run(() => this.hasEcosystemStatement.get(ecosystem)) !== undefined;
   }
 
   private run<T>(query: () => T): T {
