@@ -42,11 +42,20 @@ describe('the list of ecosystems', () => {
     for (const listed of enums) expect(listed).toEqual([...PACKAGE_TYPES]);
   });
 
-  it('has unique ids, OSV ecosystems and (package type, OS) pairs', () => {
+  it('has unique ids and (package type, OS) pairs; descriptors sharing an OSV ecosystem agree on it', () => {
     const unique = (values: string[]): void => expect(new Set(values).size).toBe(values.length);
     unique(ECOSYSTEMS.map((descriptor) => descriptor.id));
-    unique(ECOSYSTEMS.map((descriptor) => descriptor.osv.ecosystem));
     unique(ECOSYSTEMS.map((descriptor) => `${descriptor.packageType} ${descriptor.osFamily ?? '(any OS)'}`));
+    // One OSV ecosystem may serve several os-release IDs of one lineage (CBL-Mariner and Azure Linux,
+    // openSUSE Leap and Tumbleweed): the import normalises its names once, and downloads it once.
+    const sample = ['Some_Name.x', 'Foo-Bar', 'lib++'];
+    for (const descriptor of ECOSYSTEMS) {
+      for (const other of ECOSYSTEMS.filter((candidate) => candidate.osv.ecosystem === descriptor.osv.ecosystem)) {
+        expect([other.packageType, other.versionScheme, other.osv.downloadByDefault, ...sample.map(other.normalizeName)], `${other.id} and ${descriptor.id}`).toEqual([descriptor.packageType, descriptor.versionScheme, descriptor.osv.downloadByDefault, ...sample.map(descriptor.normalizeName)]);
+      }
+      const sharing = ECOSYSTEMS.filter((candidate) => candidate.osv.ecosystem === descriptor.osv.ecosystem);
+      if (descriptor.osFamily === undefined) expect(sharing, `${descriptor.id}: a language ecosystem has one descriptor`).toEqual([descriptor]);
+    }
     // A language descriptor serves every OS: an OS descriptor of the same type could never be chosen.
     for (const language of ECOSYSTEMS.filter((descriptor) => descriptor.osFamily === undefined)) {
       expect(ECOSYSTEMS.filter((descriptor) => descriptor.packageType === language.packageType)).toEqual([language]);
@@ -96,6 +105,8 @@ describe('OSV ecosystems and advisory names', () => {
     ['rpm', { family: 'sles', version: '15.5', prettyName: 'SUSE Linux Enterprise Server 15 SP5' }, 'SUSE:SUSE Linux Enterprise Server 15 SP5'],
     ['rpm', { family: 'opensuse-leap', version: '15.5', prettyName: 'openSUSE Leap 15.5' }, 'openSUSE:openSUSE Leap 15.5'],
     ['rpm', { family: 'azurelinux', version: '3.0' }, 'Azure Linux:3'],
+    ['rpm', { family: 'mariner', version: '2.0' }, 'Azure Linux:2'],
+    ['rpm', { family: 'opensuse-tumbleweed', version: '20241201', prettyName: 'openSUSE Tumbleweed' }, 'openSUSE:openSUSE Tumbleweed'],
     ['golang', debian12, 'Go'],
     ['cargo', undefined, 'crates.io'],
     ['gem', debian12, 'RubyGems'],
@@ -113,8 +124,6 @@ describe('OSV ecosystems and advisory names', () => {
     ['rpm', { family: 'fedora', version: '41' }],
     ['rpm', { family: 'amzn', version: '2023' }],
     ['rpm', { family: 'ol', version: '9.3' }],
-    ['rpm', { family: 'mariner', version: '2.0' }],
-    ['rpm', { family: 'opensuse-tumbleweed', version: '20241201' }],
     ['constructor' as PackageType, debian12],
   ] as [PackageType, OsInfo | undefined][])('no descriptor serves %s on %j', (type, os) => {
     expect(ecosystemFor(type, os)).toBeUndefined();
@@ -154,6 +163,8 @@ describe('OSV ecosystems and advisory names', () => {
       { family: 'sles', version: '15.6', prettyName: 'SUSE Linux Enterprise Server 15 SP6' },
       { family: 'opensuse-leap', version: '15.6', prettyName: 'openSUSE Leap 15.6' },
       { family: 'azurelinux', version: '3.0' },
+      { family: 'mariner', version: '2.0' },
+      { family: 'opensuse-tumbleweed', version: '20241201', prettyName: 'openSUSE Tumbleweed' },
     ];
     for (const descriptor of ECOSYSTEMS) {
       const os = samples.find((sample) => sample.family === descriptor.osFamily);
@@ -188,7 +199,7 @@ describe('OSV ecosystems and advisory names', () => {
     expect(ecosystemFor('apk', { family: 'alpine', version: '3.19.1' })?.advisoryQuery(libcrypto)).toEqual({ name: 'openssl', version: '3.1.4-r5' });
     expect(ecosystemFor('npm', undefined)?.advisoryQuery(lodash)).toEqual({ name: 'lodash', version: '4.17.15' });
     const opensslLibs: PackageRecord = { type: 'rpm', name: 'openssl-libs', version: '1:3.0.7-24.el9', source: { name: 'openssl' }, location: '/var/lib/rpm/rpmdb.sqlite' };
-    for (const family of ['almalinux', 'rocky', 'sles', 'opensuse-leap', 'azurelinux']) {
+    for (const family of ['almalinux', 'rocky', 'sles', 'opensuse-leap', 'opensuse-tumbleweed', 'azurelinux', 'mariner']) {
       expect(ecosystemFor('rpm', { family, version: '9' })?.advisoryQuery(opensslLibs), family).toEqual({ name: 'openssl', version: '1:3.0.7-24.el9' });
     }
     // Red Hat names every binary rpm in its advisories.

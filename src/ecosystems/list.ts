@@ -20,10 +20,12 @@ import { debian } from './debian/index.js';
 import type { EcosystemDescriptor, PurlBuilder } from './ecosystem.js';
 import { gem } from './gem/index.js';
 import { golang } from './golang/index.js';
+import { mariner } from './mariner/index.js';
 import { maven } from './maven/index.js';
 import { npm } from './npm/index.js';
 import { nuget } from './nuget/index.js';
 import { opensuse } from './opensuse/index.js';
+import { opensuseTumbleweed } from './opensuse-tumbleweed/index.js';
 import { pypi } from './pypi/index.js';
 import { redhat } from './redhat/index.js';
 import { rocky } from './rocky/index.js';
@@ -31,7 +33,7 @@ import { suse } from './suse/index.js';
 import { ubuntu } from './ubuntu/index.js';
 import { wolfi } from './wolfi/index.js';
 
-export const ECOSYSTEMS: readonly EcosystemDescriptor[] = [debian, ubuntu, alpine, wolfi, chainguard, npm, pypi, almalinux, rocky, redhat, suse, opensuse, azurelinux, maven, golang, cargo, gem, composer, nuget];
+export const ECOSYSTEMS: readonly EcosystemDescriptor[] = [debian, ubuntu, alpine, wolfi, chainguard, npm, pypi, almalinux, rocky, redhat, suse, opensuse, opensuseTumbleweed, azurelinux, mariner, maven, golang, cargo, gem, composer, nuget];
 
 /** A package type Tollgate inventories but matches against no advisories yet, and why. */
 export interface UnsupportedPackageType {

@@ -120,7 +120,7 @@ describe('packages no advisory database covers', () => {
     const result = matchPackages([rpm('bash'), rpm('openssl-libs'), rpm('glibc'), npm('left-pad', '1.0.0')], { family: 'fedora', version: '41' }, vulndb);
     vulndb.close();
     expect(result.findings).toEqual([]);
-    expect(result.warnings).toEqual(['unsupported OS: fedora 41 — 3 rpm packages not matched against any advisory database (rpm packages are matched on almalinux, rocky, rhel, sles, opensuse-leap, azurelinux only): OSV publishes no Fedora advisories']);
+    expect(result.warnings).toEqual(['unsupported OS: fedora 41 — 3 rpm packages not matched against any advisory database (rpm packages are matched on almalinux, rocky, rhel, sles, opensuse-leap, opensuse-tumbleweed, azurelinux, mariner only): OSV publishes no Fedora advisories']);
   });
 
   it('say why for each rpm distribution OSV publishes nothing for, even when Red Hat advisories for the same names are stored', async () => {
@@ -403,6 +403,20 @@ describe('rpm distributions', () => {
       expect(result.findings).toEqual([]);
       expect(result.warnings).toEqual(['no advisories for rhel 9.4 in the database — 2 rpm packages not matched: it holds no Red Hat:enterprise_linux:9 stream; download them with: tollgate db update --ecosystem "Red Hat"']);
     });
+  });
+
+  it('matches CBL-Mariner 2.0 in Azure Linux:2 and openSUSE Tumbleweed under its own name, each in its own ecosystem', async () => {
+    const vulndb = await databaseOf([
+      { id: 'AZL-20001', ecosystem: 'Azure Linux:2', name: 'openssl', fixed: '1.1.1k-31.cm2', aliases: ['CVE-2099-5001'] },
+      { id: 'AZL-30001', ecosystem: 'Azure Linux:3', name: 'openssl', fixed: '9.9.9-1.azl3', aliases: ['CVE-2099-5002'] },
+      { id: 'openSUSE-SU-2099:0001-1', ecosystem: 'openSUSE:openSUSE Tumbleweed', name: 'openssl-3', fixed: '3.2.3-2.1', upstream: ['CVE-2099-5003'] },
+      { id: 'openSUSE-SU-2099:0002-1', ecosystem: 'openSUSE:openSUSE Leap 15.6', name: 'openssl-3', fixed: '9.9.9-1.1', upstream: ['CVE-2099-5004'] },
+    ]);
+    const mariner = matchPackages([rpmPackage('openssl-libs', '1.1.1k-30.cm2', { source: { name: 'openssl' } })], { family: 'mariner', version: '2.0' }, vulndb);
+    const tumbleweed = matchPackages([rpmPackage('libopenssl3', '3.2.3-1.1', { source: { name: 'openssl-3' } })], { family: 'opensuse-tumbleweed', version: '20241201', prettyName: 'openSUSE Tumbleweed' }, vulndb);
+    vulndb.close();
+    expect(mariner.findings.map((finding) => [finding.id, finding.package.ecosystem])).toEqual([['CVE-2099-5001', 'Azure Linux:2']]);
+    expect(tumbleweed.findings.map((finding) => [finding.id, finding.package.ecosystem])).toEqual([['CVE-2099-5003', 'openSUSE:openSUSE Tumbleweed']]);
   });
 
   it('matches Rocky Linux packages in their own release, with Rocky\'s module spelling', async () => {

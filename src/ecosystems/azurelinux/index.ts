@@ -1,7 +1,6 @@
 /**
  * Azure Linux: rpm packages on an OS whose os-release `ID` is `azurelinux` (3.0 onwards; CBL-Mariner
- * 2.0, `ID=mariner`, publishes under the same OSV name and is not served: one OSV ecosystem serves
- * one descriptor). Advisories are Microsoft's OVAL data in OSV, per major release
+ * 2.0, `ID=mariner`, publishes under the same OSV name as `Azure Linux:2`: src/ecosystems/mariner/). Advisories are Microsoft's OVAL data in OSV, per major release
  * (`Azure Linux:3`), one record per CVE and package, named by the source package.
  */
 import type { EcosystemDescriptor } from '../ecosystem.js';

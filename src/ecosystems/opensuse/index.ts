@@ -3,9 +3,8 @@
  * advisories for openSUSE are per distribution, named as os-release's `PRETTY_NAME` writes it
  * (`openSUSE:openSUSE Leap 15.5`), and name the source rpm. Not downloaded by default.
  *
- * Tumbleweed (`ID=opensuse-tumbleweed`, advisories under `openSUSE:openSUSE Tumbleweed`) is not
- * served yet: a descriptor serves one os-release ID and one OSV ecosystem serves one descriptor, so
- * its packages get the unsupported-OS warning.
+ * Tumbleweed (`ID=opensuse-tumbleweed`, advisories under `openSUSE:openSUSE Tumbleweed`) is its
+ * own descriptor sharing this OSV ecosystem (src/ecosystems/opensuse-tumbleweed/).
  */
 import type { EcosystemDescriptor, OsRelease } from '../ecosystem.js';
 import { osPackagePurl } from '../os-package-purl.js';
