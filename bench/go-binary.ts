@@ -20,7 +20,8 @@ import type { Rows } from './compliance.js';
 
 const PADDING = 118 * 1024 * 1024;
 
-async function ensureLargeGoBinary(): Promise<string> {
+/** A ~120 MB Go binary: the test service built by golang-go, padded with a section of random bytes. */
+export async function ensureLargeGoBinary(): Promise<string> {
   const { binaries } = await ensureGoBinaries();
   const dir = await buildOnce('go-binary-120mb', 1, async (out) => {
     const padding = path.join(out, 'padding.bin');

@@ -43,7 +43,8 @@ async function inflateAll(bytes: Buffer, depth = 0): Promise<number> {
   return total;
 }
 
-export async function benchJava(cli: string, db: string, work: string, rows: Rows, results: Record<string, unknown>): Promise<void> {
+/** A Spring Boot fat jar of 200 of Debian's jars (repeated under other names to reach 200). */
+export async function buildFatJar(): Promise<Buffer> {
   const sources = debianJars();
   const jars = await Promise.all(
     Array.from({ length: 200 }, async (_, index) => {
@@ -53,7 +54,11 @@ export async function benchJava(cli: string, db: string, work: string, rows: Row
       return { name: copy === 0 ? `${base}.jar` : `${base}-copy${copy}.jar`, content: await readFile(file) };
     }),
   );
-  const fat = await springBootJar(jars);
+  return springBootJar(jars);
+}
+
+export async function benchJava(cli: string, db: string, work: string, rows: Rows, results: Record<string, unknown>): Promise<void> {
+  const fat = await buildFatJar();
   const root = path.join(work, 'java-rootfs');
   await mkdir(path.join(root, 'app'), { recursive: true });
   await mkdir(path.join(root, 'etc'), { recursive: true });
