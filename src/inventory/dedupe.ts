@@ -6,7 +6,9 @@
  * one folder (`X.egg-info` and `X-1.0.dist-info`, same name and version) become one, located at the
  * dist-info. Exact duplicates of any type (the same package read twice from the same file) collapse
  * too, and so do rpm records of the same name, version and architecture read from different rpm
- * database files. Order is stable: first occurrence wins.
+ * database files. A Go module listed by a go.mod is the go.mod's: the go.sum beside it adds only the
+ * modules the go.mod does not name (an old go.mod omits indirect ones), never a second version.
+ * Order is stable: first occurrence wins.
  */
 import type { PackageRecord } from '../model/package.js';
 
@@ -36,9 +38,25 @@ const isDistInfo = (location: string): boolean => location.includes('.dist-info/
 
 const isLockFile = (location: string): boolean => location.endsWith('package-lock.json') || location.endsWith('/composer.lock');
 
+const GO_SUM = '/go.sum';
+
+/** `D/go.sum` records of modules the `D/go.mod` beside it names: described twice, the go.mod decides. */
+function goSumDuplicates(records: readonly PackageRecord[]): Set<PackageRecord> {
+  const named = new Set<string>();
+  for (const record of records) if (record.type === 'golang' && record.location.endsWith('/go.mod')) named.add(`${record.location.slice(0, -'/go.mod'.length)}\u0000${record.name}`);
+  const dropped = new Set<PackageRecord>();
+  if (named.size === 0) return dropped;
+  for (const record of records) {
+    if (record.type === 'golang' && record.location.endsWith(GO_SUM) && named.has(`${record.location.slice(0, -GO_SUM.length)}\u0000${record.name}`)) dropped.add(record);
+  }
+  return dropped;
+}
+
 export function dedupePackages(records: readonly PackageRecord[]): PackageRecord[] {
   const byKey = new Map<string, PackageRecord>();
+  const describedByGoMod = goSumDuplicates(records);
   for (const record of records) {
+    if (describedByGoMod.has(record)) continue;
     const key = keyOf(record);
     const seen = byKey.get(key);
     if (!seen) {

@@ -6,11 +6,57 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GO_AVAILABLE, ensureGoBinaries } from '../../../test/support/go-binaries.js';
 import { parseGoMod } from './gomod.js';
-import { goModAnalyzer, packagesFromGoMod } from './index.js';
+import { parseGoSum } from './gosum.js';
+import { goModAnalyzer, packagesFromGoMod, packagesFromGoSum } from './index.js';
+import { dedupePackages } from '../dedupe.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
 const read = (name: string): string => readFileSync(path.join(testdata, name), 'utf8');
 const names = (result: { packages?: { name: string; version: string }[] }): string[] => (result.packages ?? []).map((p) => `${p.name}@${p.version}`).sort();
+
+describe('go.sum', () => {
+  it('lists the modules whose zip it records, each at its highest such version, not the ones only walked through', () => {
+    const result = packagesFromGoSum(read('old.go.sum'), '/legacy/go.sum');
+    expect(names(result)).toEqual(['github.com/direct/dep@v1.0.0', 'github.com/indirect/helper@v1.3.1', 'golang.org/x/sys@v0.0.0-20200930185726-fdedc70b468f']);
+    expect(result.warnings).toBeUndefined();
+  });
+
+  it('completes an old go.mod with the go.sum beside it: the go.mod decides what it names, the go.sum adds the rest', () => {
+    const records = [...(packagesFromGoMod(read('old.go.mod'), '/legacy/go.mod').packages ?? []), ...(packagesFromGoSum(read('old.go.sum'), '/legacy/go.sum').packages ?? []), ...(packagesFromGoSum(read('old.go.sum'), '/elsewhere/go.sum').packages ?? [])];
+    const at = (location: string): string[] => names({ packages: dedupePackages(records).filter((record) => record.location === location) });
+    expect(at('/legacy/go.mod')).toEqual(['github.com/direct/dep@v1.0.0']);
+    expect(at('/legacy/go.sum')).toEqual(['github.com/indirect/helper@v1.3.1', 'golang.org/x/sys@v0.0.0-20200930185726-fdedc70b468f']);
+    // A go.sum with no go.mod beside it keeps every module it records.
+    expect(at('/elsewhere/go.sum')).toHaveLength(3);
+  });
+
+  it('skips, with a bounded number of warnings, lines that are not a module, a version and a hash', () => {
+    const text = ['not a line', 'github.com/a/b v1.0.0', 'github.com/a/b notaversion h1:x=', '../local v1.0.0 h1:x=', 'github.com/a/b v1.0.0 sha256:x', 'github.com/ok/mod v1.0.0 h1:abc=', ...Array.from({ length: 50 }, () => 'junk')].join('\n');
+    const result = parseGoSum(text);
+    expect([...result.modules]).toEqual([['github.com/ok/mod', 'v1.0.0']]);
+    expect(result.warnings[0]).toBe('line 1 is not "<module> <version> h1:<hash>"; skipped');
+    expect(result.warnings).toHaveLength(20);
+  });
+
+  it('never throws, whatever the bytes, and keeps only valid modules at one version each', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('github.com/x/y v1.2.3 h1:a=', 'github.com/x/y v1.10.0 h1:b=', 'github.com/x/y v1.10.0/go.mod h1:c=', 'golang.org/x/z v0.0.0-20200101000000-abcdefabcdef h1:d=')), { maxLength: 40 }), (lines) => {
+        const result = parseGoSum(lines.join('\n'));
+        for (const [, version] of result.modules) expect(version.startsWith('v')).toBe(true);
+        if (lines.includes('github.com/x/y v1.10.0 h1:b=')) expect(result.modules.get('github.com/x/y')).toBe('v1.10.0');
+        expect(result.warnings.length).toBeLessThanOrEqual(20);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is read by the analyzer beside go.mod, outside the module cache and vendor folders', async () => {
+    expect(goModAnalyzer.patterns).toContain('**/go.sum');
+    const analyze = goModAnalyzer.kind === undefined || goModAnalyzer.kind === 'content' ? goModAnalyzer.analyze : undefined;
+    expect(names((await analyze?.({ path: '/legacy/go.sum', content: Buffer.from(read('old.go.sum')) })) ?? {})).toHaveLength(3);
+    expect(await analyze?.({ path: '/root/go/pkg/mod/cache/download/x/go.sum', content: Buffer.from(read('old.go.sum')) })).toEqual({});
+  });
+});
 
 describe('go.mod', () => {
   it('lists the requirements with replace and exclude applied, from every directive form', () => {
@@ -32,7 +78,7 @@ describe('go.mod', () => {
   it('says when a go.mod predates Go 1.17 and may omit indirect dependencies', () => {
     const result = packagesFromGoMod(read('old.go.mod'), '/legacy/go.mod');
     expect(names(result)).toEqual(['github.com/direct/dep@v1.0.0']);
-    expect(result.warnings).toEqual(['written for Go 1.16, before go.mod listed every module a build needs: indirect dependencies may be missing']);
+    expect(result.warnings).toEqual(['written for Go 1.16, before go.mod listed every module a build needs: indirect dependencies come from the go.sum beside it, and are missing without one']);
     expect(packagesFromGoMod(read('old.go.mod').replace('go 1.16', 'go 1.17'), '/legacy/go.mod').warnings).toBeUndefined();
     expect(packagesFromGoMod('module example.com/leaf\n', '/leaf/go.mod')).toEqual({ packages: [] });
   });
@@ -61,7 +107,7 @@ describe('go.mod', () => {
     expect(goModAnalyzer.analyze({ path: '/root/go/pkg/mod/github.com/x/y@v1.0.0/go.mod', content: dependency })).toEqual({});
     expect(goModAnalyzer.analyze({ path: '/app/vendor/github.com/x/y/go.mod', content: dependency })).toEqual({});
     expect(names(goModAnalyzer.analyze({ path: '/src/y/go.mod', content: dependency }))).toEqual(['github.com/z/z@v1.0.0']);
-    expect(goModAnalyzer.patterns).toEqual(['**/go.mod']);
+    expect(goModAnalyzer.patterns).toEqual(['**/go.mod', '**/go.sum']);
   });
 
   it.each([

@@ -2,10 +2,12 @@
  * Go modules a source tree requires, from its go.mod (gomod.ts), with `replace` and `exclude`
  * applied as the go command applies them.
  *
- * go.mod alone: since Go 1.17 it lists every module the build needs (graph pruning). For an older
- * go.mod, which lists only some indirect dependencies, the scan says so in a warning; the modules
- * go.sum recorded are not added, because reading a go.mod together with the go.sum beside it needs a
- * post-walk analyzer, and a post-walk analyzer makes every warm scan read its layers again.
+ * Since Go 1.17 a go.mod lists every module the build needs (graph pruning). An older go.mod lists
+ * only some indirect dependencies: the modules whose code the build downloaded are in the go.sum
+ * beside it (gosum.ts), read as a file of its own — every file is analyzed alone, so a post-walk
+ * analyzer, which every warm scan would pay for, is not needed — and reconciled with the go.mod when
+ * the inventory is finished (src/inventory/dedupe.ts): a module the go.mod names is the go.mod's,
+ * at its version; the go.sum adds the rest.
  *
  * go.mod files in the module cache (`/pkg/mod/`) and under `vendor/` are other modules' files, not
  * the tree's requirements, and are not read.
@@ -15,6 +17,7 @@ import type { PackageRecord } from '../../model/package.js';
 import type { Analyzer, AnalyzerResult } from '../analyzer.js';
 import { isModulePath } from '../go-binary/module-path.js';
 import { parseGoMod, type GoModFile } from './gomod.js';
+import { parseGoSum } from './gosum.js';
 
 /** 8 MiB: the go.mod of the largest Go monorepos is well under 1 MiB. */
 const MAX_GO_FILE = 8 * 1024 * 1024;
@@ -55,7 +58,7 @@ export function packagesFromGoMod(goMod: string, location: string): AnalyzerResu
     chosen.set(requirement.path, requirement.version);
   }
   if (chosen.size > 0 && beforeGraphPruning(file.goVersion)) {
-    warnings.push(`written for Go ${file.goVersion ?? '1.16 (no go directive)'}, before go.mod listed every module a build needs: indirect dependencies may be missing`);
+    warnings.push(`written for Go ${file.goVersion ?? '1.16 (no go directive)'}, before go.mod listed every module a build needs: indirect dependencies come from the go.sum beside it, and are missing without one`);
   }
   const packages: PackageRecord[] = [];
   for (const [path, version] of chosen) {
@@ -69,14 +72,24 @@ export function packagesFromGoMod(goMod: string, location: string): AnalyzerResu
   return { packages, ...(warnings.length ? { warnings } : {}) };
 }
 
+/** The modules whose code a go.sum records, each at the highest version with a zip checksum. */
+export function packagesFromGoSum(goSum: string, location: string): AnalyzerResult {
+  const { modules, warnings } = parseGoSum(goSum);
+  const packages: PackageRecord[] = [...modules].map(([name, version]) => ({ type: 'golang', name, version, location }));
+  return { packages, ...(warnings.length ? { warnings } : {}) };
+}
+
 function isModuleCacheOrVendor(path: string): boolean {
   return path.includes('/pkg/mod/') || path.includes('/vendor/');
 }
 
 export const goModAnalyzer: Analyzer = {
   id: 'go-mod',
-  version: 1,
-  patterns: ['**/go.mod'],
+  version: 2,
+  patterns: ['**/go.mod', '**/go.sum'],
   maxFileSize: MAX_GO_FILE,
-  analyze: ({ path, content }) => (isModuleCacheOrVendor(path) ? {} : packagesFromGoMod(content.toString('utf8'), path)),
+  analyze: ({ path, content }) => {
+    if (isModuleCacheOrVendor(path)) return {};
+    return path.endsWith('/go.sum') || path === 'go.sum' ? packagesFromGoSum(content.toString('utf8'), path) : packagesFromGoMod(content.toString('utf8'), path);
+  },
 };
