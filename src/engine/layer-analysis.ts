@@ -164,7 +164,7 @@ export async function analyzeEntry(
       }
       try {
         if (analyzer.kind === 'seekable') {
-          runs.push({ analyzer: analyzer.id, result: await analyzer.analyzeFile({ path: presentedAs, file, ...(file.content ? { content: file.content } : {}) }) });
+          runs.push({ analyzer: analyzer.id, result: await analyzer.analyzeFile({ path: presentedAs, file, ...(file.content ? { content: file.content } : {}), ...(scratch ? { scratch: { create: () => scratch.spill() } } : {}) }) });
         } else {
           runs.push({ analyzer: analyzer.id, result: analyzer.analyze({ path: presentedAs, content: file.content as Buffer }) });
         }

@@ -46,6 +46,28 @@ export interface SeekableFileInput {
   file: SeekableFile;
   /** The whole content, when the file is held in memory: always for files up to SPILL_THRESHOLD bytes. */
   content?: Buffer;
+  /**
+   * The scan's temporary files, for bytes an analyzer derives and must read by position (a deflated
+   * jar inside a war): written on the host, in the scan's own folder, within the scan's bound.
+   * Absent where the caller has none (compliance facts): the analyzer then holds them in memory.
+   */
+  scratch?: ScratchFiles;
+}
+
+/** A temporary file an analyzer wrote, readable by position until released. */
+export interface ScratchFile extends SeekableFile {
+  release(): Promise<void>;
+}
+
+/** A temporary file being written: chunks in order, then finish() (to read it) or discard(). */
+export interface ScratchWriter {
+  write(chunk: Buffer): Promise<void>;
+  finish(): Promise<ScratchFile>;
+  discard(): Promise<void>;
+}
+
+export interface ScratchFiles {
+  create(): Promise<ScratchWriter>;
 }
 
 /** The files a post-walk analyzer declared, as the merged image presents them. */

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PackageRecord } from '../../model/package.js';
-import { DEFAULT_JAVA_LIMITS, isJavaArchivePath, javaAnalyzer, readJavaArchive } from './index.js';
+import type { ScratchFiles } from '../analyzer.js';
+import { DEFAULT_JAVA_LIMITS, isJavaArchivePath, javaAnalyzer, readJavaArchive, type JavaArchiveLimits } from './index.js';
 import { debianJars, pomPropertiesTruth, readJar, seekable, springBootJar, webArchive, zipOf } from './test-support/archives.js';
 
 const haveDebianJars = existsSync('/usr/share/java/commons-lang3.jar') && existsSync('/usr/share/java/log4j-core.jar');
@@ -312,5 +316,91 @@ describe('reading through a spilled file: positions only, never the whole file',
     const result = await readJavaArchive(file, '/app/app.jar');
     expect(result.packages).toHaveLength(21);
     expect(largest).toBeLessThanOrEqual(16 * 1024 * 1024);
+  });
+});
+
+describe('large deflated nested archives: inflated into the scan’s temporary files, not memory', () => {
+  /** The scan's temporary files as the engine offers them, on real files; counts what is left. */
+  async function scratchFolder(): Promise<{ scratch: ScratchFiles; created: () => number; left: () => Promise<string[]>; dispose: () => Promise<void> }> {
+    const folder = await mkdtemp(path.join(tmpdir(), 'tollgate-java-scratch-'));
+    let next = 0;
+    const scratch: ScratchFiles = {
+      async create() {
+        const file = path.join(folder, `spill-${next++}`);
+        const handle = await open(file, 'wx', 0o600);
+        let size = 0;
+        return {
+          async write(chunk) {
+            await handle.write(chunk);
+            size += chunk.length;
+          },
+          async finish() {
+            await handle.close();
+            const reader = await open(file, 'r');
+            return {
+              size,
+              async read(position, length) {
+                const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - position)));
+                await reader.read(buffer, 0, buffer.length, position);
+                return buffer;
+              },
+              async release() {
+                await reader.close();
+                await rm(file);
+              },
+            };
+          },
+          async discard() {
+            await handle.close();
+            await rm(file);
+          },
+        };
+      },
+    };
+    return { scratch, created: () => next, left: () => readdir(folder), dispose: () => rm(folder, { recursive: true, force: true }) };
+  }
+  const library = (name: string): Promise<{ name: string; content: Buffer }> => zipOf([{ name: `META-INF/maven/org.example/${name}/pom.properties`, content: `groupId=org.example\nartifactId=${name}\nversion=2.1.0\n` }, { name: 'data.bin', content: randomBytes(64 * 1024) }]).then((content) => ({ name: `${name}.jar`, content }));
+  // Memory bounds no nested archive fits in: only the spill can read them.
+  const tight: JavaArchiveLimits = { ...DEFAULT_JAVA_LIMITS, spillAboveBytes: 1024, maxNestedArchiveBytes: 1024, maxHeldBytes: 1024 };
+
+  it('reads jar in war in ear through temporary files, each released once read', async () => {
+    const war = await webArchive([await library('core'), await library('web')]);
+    const ear = await zipOf([{ name: 'shop.war', content: war }, { name: 'lib/api.jar', content: (await library('api')).content }]);
+    const folder = await scratchFolder();
+    try {
+      const spilled = await readJavaArchive(seekable(ear), '/srv/shop.ear', tight, folder.scratch);
+      expect(located(spilled.packages)).toEqual([
+        '/srv/shop.ear!lib/api.jar org.example:api@2.1.0 pom.properties',
+        '/srv/shop.ear!shop.war!WEB-INF/lib/core.jar org.example:core@2.1.0 pom.properties',
+        '/srv/shop.ear!shop.war!WEB-INF/lib/web.jar org.example:web@2.1.0 pom.properties',
+      ]);
+      expect(folder.created()).toBe(4);
+      expect(await folder.left()).toEqual([]);
+      // The same bounds without temporary files: the nested archives do not fit in memory.
+      const inMemory = await readJavaArchive(seekable(ear), '/srv/shop.ear', tight);
+      expect(inMemory.packages).toEqual([]);
+      expect(inMemory.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^shop\.war could not be read: .*1024/)]));
+    } finally {
+      await folder.dispose();
+    }
+  });
+
+  it('keeps to the file’s inflation budget, discarding the partial file; two identical siblings are two archives, not a loop', async () => {
+    const war = await webArchive([await library('core')]);
+    const folder = await scratchFolder();
+    try {
+      const result = await readJavaArchive(seekable(war), '/srv/app.war', { ...tight, maxInflatedBytes: 8 * 1024 }, folder.scratch);
+      expect(result.packages).toEqual([]);
+      expect(result.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/WEB-INF\/lib\/core\.jar could not be read: the 8192-byte limit on bytes inflated from one file is spent/)]));
+      expect(await folder.left()).toEqual([]);
+      // Spilled bytes are hashed to tell a loop (an archive inside its own ancestor); siblings with the same bytes are no loop.
+      const inner = (await library('twin')).content;
+      const outer = await zipOf([{ name: 'a/twin.jar', content: inner }, { name: 'b/twin.jar', content: inner }]);
+      const twice = await readJavaArchive(seekable(outer), '/srv/outer.jar', tight, folder.scratch);
+      expect(located(twice.packages)).toEqual(['/srv/outer.jar!a/twin.jar org.example:twin@2.1.0 pom.properties', '/srv/outer.jar!b/twin.jar org.example:twin@2.1.0 pom.properties']);
+      expect(await folder.left()).toEqual([]);
+    } finally {
+      await folder.dispose();
+    }
   });
 });

@@ -12,7 +12,8 @@
  *
  * Chosen by name (`.jar`, `.war`, ...) and by the zip magic bytes, and read by position: stored
  * nested archives (Spring Boot requires them stored) are read in place as windows of their parent;
- * deflated ones are inflated into memory within a bound. Everything an archive says is untrusted:
+ * deflated ones are inflated into memory within a bound, or, when they say they are larger than
+ * `spillAboveBytes` (16 MiB), into a file in the scan's temporary folder (jar in war in ear). Everything an archive says is untrusted:
  * nesting depth, entries listed, bytes inflated and archives opened are bounded per file, inflation
  * bombs and archives that contain themselves are stopped, entries with `..` or absolute names are
  * skipped, and a central directory that lies ends that archive's listing. Each of these is a
@@ -20,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PackageRecord } from '../../model/package.js';
-import type { AnalyzerResult, SeekableFile, SeekableFileAnalyzer } from '../analyzer.js';
+import type { AnalyzerResult, ScratchFiles, SeekableFile, SeekableFileAnalyzer } from '../analyzer.js';
 import { MAGIC } from '../magic.js';
 import { identityFromFileName, identityFromManifest, identityFromPomProperties, identityFromPomXml, parseManifest, type JavaIdentity } from './metadata.js';
 import { EntryReadError, ZipArchive, memoryFile, type ZipEntry } from './zip-archive.js';
@@ -37,6 +38,12 @@ export interface JavaArchiveLimits {
   readonly maxInflatedBytes: number;
   /** One deflated nested archive, inflated into memory. */
   readonly maxNestedArchiveBytes: number;
+  /**
+   * A deflated nested archive that says it is larger than this is inflated into a file in the scan's
+   * temporary folder instead of memory, when the scan offers one; it is then bounded by the bytes
+   * inflated from the file and the scan's temporary-space limit, not by the memory bounds.
+   */
+  readonly spillAboveBytes: number;
   /** Deflated nested archives held in memory at once: the ones on the way down to the archive being read. */
   readonly maxHeldBytes: number;
   /** One pom.properties, pom.xml or manifest. */
@@ -50,6 +57,7 @@ export const DEFAULT_JAVA_LIMITS: JavaArchiveLimits = Object.freeze({
   maxEntries: 1_000_000,
   maxInflatedBytes: 512 * 1024 * 1024,
   maxNestedArchiveBytes: 128 * 1024 * 1024,
+  spillAboveBytes: 16 * 1024 * 1024,
   maxHeldBytes: 256 * 1024 * 1024,
   maxMetadataBytes: 4 * 1024 * 1024,
   maxArchives: 20_000,
@@ -86,6 +94,8 @@ interface Origin {
 
 interface Walk {
   readonly limits: JavaArchiveLimits;
+  /** Where large deflated nested archives are inflated to, when the scan offers it. */
+  readonly scratch: ScratchFiles | undefined;
   entries: number;
   inflated: number;
   /** Bytes of deflated nested archives held in memory now. */
@@ -115,9 +125,11 @@ function warn(walk: Walk, kind: WarningKind, location: string, top: string, mess
   walk.warnings.push(location === top ? message : `${location.slice(top.length + 1)}: ${message}`);
 }
 
+const spentError = (walk: Walk): EntryReadError => new EntryReadError(`the ${walk.limits.maxInflatedBytes}-byte limit on bytes inflated from one file is spent`, 'size');
+
 async function readBounded(walk: Walk, archive: ZipArchive, entry: ZipEntry, maxBytes: number): Promise<Buffer> {
   const left = walk.limits.maxInflatedBytes - walk.inflated;
-  const spent = (): EntryReadError => new EntryReadError(`the ${walk.limits.maxInflatedBytes}-byte limit on bytes inflated from one file is spent`, 'size');
+  const spent = (): EntryReadError => spentError(walk);
   if (left <= 0 || (entry.uncompressedSize > left && entry.uncompressedSize <= maxBytes)) throw spent();
   let content: Buffer;
   try {
@@ -169,13 +181,40 @@ function sameBytes(a: Origin, b: Origin): boolean {
   return a.root === b.root && a.start === b.start && a.size === b.size;
 }
 
+/**
+ * A large deflated nested archive inflated into a temporary file of the scan: its content is never
+ * whole in memory. Bounded by what is left of the file's inflation budget (and, by the scan, by its
+ * temporary-space limit); the bytes are hashed on the way, so a nesting loop is still told.
+ */
+async function spillNested(walk: Walk, scratch: ScratchFiles, archive: ZipArchive, entry: ZipEntry): Promise<{ file: SeekableFile; origin: Origin; release: () => Promise<void> }> {
+  const left = walk.limits.maxInflatedBytes - walk.inflated;
+  if (left <= 0 || entry.uncompressedSize > left) throw spentError(walk);
+  const writer = await scratch.create();
+  const hash = createHash('sha256');
+  let total: number;
+  try {
+    total = await archive.readChunks(entry, left, async (chunk) => {
+      hash.update(chunk);
+      await writer.write(chunk);
+    });
+  } catch (error) {
+    await writer.discard();
+    if (error instanceof EntryReadError && error.reason === 'size') throw spentError(walk);
+    throw error;
+  }
+  walk.inflated += total;
+  const file = await writer.finish();
+  return { file, origin: { root: file, start: 0, size: file.size, hash: hash.digest('hex') }, release: () => file.release() };
+}
+
 /** The nested archive `entry` of `archive` as a file, with where its bytes are; undefined (warned) when it cannot be. */
-async function openNested(walk: Walk, archive: ZipArchive, entry: ZipEntry, origin: Origin, location: string, top: string): Promise<{ file: SeekableFile; origin: Origin } | undefined> {
+async function openNested(walk: Walk, archive: ZipArchive, entry: ZipEntry, origin: Origin, location: string, top: string): Promise<{ file: SeekableFile; origin: Origin; release?: () => Promise<void> } | undefined> {
   try {
     if (entry.compressionMethod === 0 && !entry.encrypted) {
       const { file, start } = await archive.storedWindow(entry);
       return { file, origin: { root: origin.root, start: origin.start + start, size: file.size } };
     }
+    if (walk.scratch && entry.uncompressedSize > walk.limits.spillAboveBytes) return await spillNested(walk, walk.scratch, archive, entry);
     const room = walk.limits.maxHeldBytes - walk.held;
     if (entry.uncompressedSize > room && entry.uncompressedSize <= walk.limits.maxNestedArchiveBytes) {
       throw new EntryReadError(`inflating it would hold more than ${walk.limits.maxHeldBytes} bytes of nested archives in memory at once`, 'size');
@@ -224,12 +263,14 @@ async function walkArchive(walk: Walk, file: SeekableFile, location: string, top
         warn(walk, 'loop', nestedLocation, top, 'the archive contains itself (a nesting loop): not read again');
         continue;
       }
-      const held = nested.origin.hash === undefined ? 0 : nested.origin.size;
+      // Only archives inflated into memory count against the memory bound; a spilled one is on disk.
+      const held = nested.origin.hash === undefined || nested.release ? 0 : nested.origin.size;
       walk.held += held;
       try {
         await walkArchive(walk, nested.file, nestedLocation, top, entry.name, [...ancestry, nested.origin]);
       } finally {
         walk.held -= held;
+        await nested.release?.();
       }
     }
   } finally {
@@ -238,8 +279,8 @@ async function walkArchive(walk: Walk, file: SeekableFile, location: string, top
 }
 
 /** Reads one Java archive and everything nested in it, within `limits`. */
-export async function readJavaArchive(file: SeekableFile, path: string, limits: JavaArchiveLimits = DEFAULT_JAVA_LIMITS): Promise<AnalyzerResult> {
-  const walk: Walk = { limits, entries: 0, inflated: 0, held: 0, archives: 0, packages: [], warnings: [], warningsLeftOut: 0, warningKinds: new Set() };
+export async function readJavaArchive(file: SeekableFile, path: string, limits: JavaArchiveLimits = DEFAULT_JAVA_LIMITS, scratch?: ScratchFiles): Promise<AnalyzerResult> {
+  const walk: Walk = { limits, scratch, entries: 0, inflated: 0, held: 0, archives: 0, packages: [], warnings: [], warningsLeftOut: 0, warningKinds: new Set() };
   await walkArchive(walk, file, path, path, path, [{ root: file, start: 0, size: file.size }]);
   if (walk.warningsLeftOut > 0) walk.warnings.push(`${walk.warningsLeftOut} more warnings about archives in this file were left out`);
   return { packages: walk.packages, ...(walk.warnings.length > 0 ? { warnings: walk.warnings } : {}) };
@@ -247,8 +288,9 @@ export async function readJavaArchive(file: SeekableFile, path: string, limits: 
 
 export const javaAnalyzer: SeekableFileAnalyzer = {
   id: 'java',
-  version: 1,
+  // 2: large deflated nested archives are read through temporary files (more archives read).
+  version: 2,
   kind: 'seekable',
   select: { path: isJavaArchivePath, magic: [MAGIC.zip, MAGIC.emptyZip] },
-  analyzeFile: ({ path, file }) => readJavaArchive(file, path),
+  analyzeFile: ({ path, file, scratch }) => readJavaArchive(file, path, DEFAULT_JAVA_LIMITS, scratch),
 };

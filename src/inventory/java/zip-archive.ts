@@ -199,6 +199,18 @@ export class ZipArchive {
    * larger, when it inflates like a bomb, or when its data is corrupt or lies about its size.
    */
   async read(entry: ZipEntry, maxBytes: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const total = await this.readChunks(entry, maxBytes, (chunk) => {
+      chunks.push(chunk);
+    });
+    return Buffer.concat(chunks, total);
+  }
+
+  /**
+   * The entry's content, inflated, handed to `onChunk` in order, at most `maxBytes` in all (the
+   * same checks as read()); returns the byte count. For content written elsewhere than memory.
+   */
+  async readChunks(entry: ZipEntry, maxBytes: number, onChunk: (chunk: Buffer) => Promise<void> | void): Promise<number> {
     if (entry.encrypted) throw new EntryReadError('the entry is encrypted', 'corrupt');
     if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw new EntryReadError(`compression method ${entry.compressionMethod} is not supported`, 'corrupt');
     if (entry.uncompressedSize > maxBytes) throw new EntryReadError(`its ${entry.uncompressedSize} bytes are over the ${maxBytes}-byte limit`, 'size');
@@ -208,7 +220,6 @@ export class ZipArchive {
     } catch (error) {
       throw new EntryReadError((error as Error).message, 'corrupt');
     }
-    const chunks: Buffer[] = [];
     let total = 0;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -217,14 +228,14 @@ export class ZipArchive {
         if (total > BOMB_FLOOR && total > BOMB_RATIO * Math.max(entry.compressedSize, 1)) {
           throw new EntryReadError(`it inflates to over ${BOMB_RATIO} times its ${entry.compressedSize} compressed bytes (a zip bomb)`, 'bomb');
         }
-        chunks.push(chunk);
+        await onChunk(chunk);
       }
     } catch (error) {
       stream.destroy();
       if (error instanceof EntryReadError) throw error;
       throw new EntryReadError((error as Error).message, 'corrupt');
     }
-    return Buffer.concat(chunks, total);
+    return total;
   }
 
   /** A stored entry as a window of this archive's file, where its data starts after the local header. */
