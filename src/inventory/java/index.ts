@@ -188,7 +188,9 @@ function sameBytes(a: Origin, b: Origin): boolean {
  */
 async function spillNested(walk: Walk, scratch: ScratchFiles, archive: ZipArchive, entry: ZipEntry): Promise<{ file: SeekableFile; origin: Origin; release: () => Promise<void> }> {
   const left = walk.limits.maxInflatedBytes - walk.inflated;
-  if (left <= 0 || entry.uncompressedSize > left) throw spentError(walk);
+  if (left <= 0) throw spentError(walk);
+  // Refused before a byte is inflated: it says it is larger than the file may still inflate.
+  if (entry.uncompressedSize > left) throw new EntryReadError(`its ${entry.uncompressedSize} bytes are over the ${left} bytes left of the ${walk.limits.maxInflatedBytes}-byte limit on bytes inflated from one file`, 'size');
   const writer = await scratch.create();
   const hash = createHash('sha256');
   let total: number;
