@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import yazl from 'yazl';
 import { GO_AVAILABLE, ensureGoBinaries } from '../../../test/support/go-binaries.js';
 import { parseGoMod } from './gomod.js';
 import { parseGoSum } from './gosum.js';
@@ -128,4 +130,48 @@ describe('go.mod', () => {
       }),
     );
   });
+});
+
+describe('go.sum against the go command', () => {
+  /** A module as a GOPROXY=file:// folder serves it: list, .info, .mod and the .zip of `<path>@<version>/...`. */
+  async function publish(proxy: string, modulePath: string, version: string, files: Record<string, string>): Promise<void> {
+    const folder = path.join(proxy, modulePath, '@v');
+    mkdirSync(folder, { recursive: true });
+    appendFileSync(path.join(folder, 'list'), `${version}\n`);
+    writeFileSync(path.join(folder, `${version}.info`), JSON.stringify({ Version: version, Time: '2020-01-01T00:00:00Z' }));
+    writeFileSync(path.join(folder, `${version}.mod`), files['go.mod'] as string);
+    const zip = new yazl.ZipFile();
+    for (const [name, content] of Object.entries(files)) zip.addBuffer(Buffer.from(content), `${modulePath}@${version}/${name}`, { mtime: new Date(0) });
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+    writeFileSync(path.join(folder, `${version}.zip`), Buffer.concat(chunks));
+  }
+
+  it.runIf(GO_AVAILABLE)('completes a Go 1.16 go.mod from the go.sum go wrote, to exactly what go list -m all lists', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'tollgate-gosum-'));
+    try {
+      const proxy = path.join(root, 'proxy');
+      await publish(proxy, 'example.test/indirect', 'v1.1.0', { 'go.mod': 'module example.test/indirect\n\ngo 1.16\n', 'indirect.go': 'package indirect\n\nfunc G() string { return "old" }\n' });
+      await publish(proxy, 'example.test/indirect', 'v1.2.0', { 'go.mod': 'module example.test/indirect\n\ngo 1.16\n', 'indirect.go': 'package indirect\n\nfunc G() string { return "g" }\n' });
+      await publish(proxy, 'example.test/direct', 'v1.0.0', { 'go.mod': 'module example.test/direct\n\ngo 1.16\n\nrequire example.test/indirect v1.2.0\n', 'direct.go': 'package direct\n\nimport "example.test/indirect"\n\nfunc F() string { return indirect.G() }\n' });
+      const app = path.join(root, 'app');
+      mkdirSync(app);
+      writeFileSync(path.join(app, 'go.mod'), 'module example.test/app\n\ngo 1.16\n\nrequire example.test/direct v1.0.0\n');
+      writeFileSync(path.join(app, 'main.go'), 'package main\n\nimport "example.test/direct"\n\nfunc main() { println(direct.F()) }\n');
+      const env = { ...process.env, GOPROXY: `file://${proxy}`, GOFLAGS: '-mod=mod', GOSUMDB: 'off', GOPATH: path.join(root, 'gopath'), GOCACHE: path.join(root, 'gocache'), GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
+      execFileSync('go', ['build', '-o', path.join(root, 'app.bin'), '.'], { cwd: app, env, stdio: 'pipe' });
+      const modules = execFileSync('go', ['list', '-m', 'all'], { cwd: app, env, encoding: 'utf8' }).trim().split('\n').slice(1).map((line) => line.replace(' ', '@')).sort();
+      const goMod = readFileSync(path.join(app, 'go.mod'), 'utf8');
+      const goSum = readFileSync(path.join(app, 'go.sum'), 'utf8');
+      // Go 1.16 semantics: go.mod names only the direct requirement; the indirect one is in go.sum alone.
+      expect(goMod).not.toContain('example.test/indirect');
+      expect(modules).toEqual(['example.test/direct@v1.0.0', 'example.test/indirect@v1.2.0']);
+      const ours = dedupePackages([...(packagesFromGoMod(goMod, '/app/go.mod').packages ?? []), ...(packagesFromGoSum(goSum, '/app/go.sum').packages ?? [])]);
+      expect(names({ packages: ours })).toEqual(modules);
+      expect(names({ packages: packagesFromGoMod(goMod, '/app/go.mod').packages ?? [] })).toEqual(['example.test/direct@v1.0.0']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
