@@ -67,7 +67,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'tollgate-rpm-e2e-'));
   db = path.join(work, 'vuln.db');
   // AlmaLinux's and Red Hat's errata for the same packages in one database: each image must take only its own.
-  const imported = await runTollgate(['db', 'import', path.join(REPO_ROOT, 'test/data/osv/almalinux'), path.join(REPO_ROOT, 'test/data/osv/redhat'), '--db', db]);
+  const imported = await runTollgate(['db', 'import', ...['almalinux', 'redhat', 'azurelinux', 'opensuse'].map((folder) => path.join(REPO_ROOT, 'test/data/osv', folder)), '--db', db]);
   expect(imported.code, imported.stderr).toBe(0);
 }, 300_000);
 
@@ -173,6 +173,20 @@ describe('a Red Hat Enterprise Linux image', () => {
     const parsed = JSON.parse(result.stdout) as ScanResult;
     expect(parsed.findings).toEqual([]);
     expect(parsed.warnings).toEqual(['no advisories for rhel 9.4 in the database — 8 rpm packages not matched: it holds no Red Hat:enterprise_linux:9 stream; download them with: tollgate db update --ecosystem "Red Hat"']);
+  }, 300_000);
+});
+
+describe('CBL-Mariner 2.0 and openSUSE Tumbleweed images', () => {
+  it.each([
+    ['mariner', 'NAME="Common Base Linux Mariner"\nVERSION="2.0.20240123"\nID=mariner\nVERSION_ID="2.0"\nPRETTY_NAME="CBL-Mariner/Linux"\n', 'CVE-2099-6001', 'Azure Linux:2', '1:3.0.7-30.cm2'],
+    ['opensuse-tumbleweed', 'NAME="openSUSE Tumbleweed"\nID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\nVERSION_ID="20241201"\nPRETTY_NAME="openSUSE Tumbleweed"\n', 'CVE-2099-6003', 'openSUSE:openSUSE Tumbleweed', '1:3.0.7-31.1'],
+  ])('%s: matched by source rpm in its own ecosystem, not its sibling release\'s', async (name, osRelease, cve, ecosystem, fixed) => {
+    const result = await scan(await imageWith(`served-${name}`, { path: 'var/lib/rpm/rpmdb.sqlite', content: await readFile(path.join(rhel.root, 'var/lib/rpm/rpmdb.sqlite')) }, osRelease, rhel.root));
+    expect(result.warnings ?? []).toEqual([]);
+    expect(result.findings.map((finding) => `${finding.id} ${finding.package.name} ${finding.package.ecosystem} ${finding.package.matchedName} ${finding.fixedVersions.join(',')}`).sort()).toEqual([
+      `${cve} openssl ${ecosystem} openssl ${fixed}`,
+      `${cve} openssl-libs ${ecosystem} openssl ${fixed}`,
+    ]);
   }, 300_000);
 });
 
