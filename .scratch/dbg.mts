@@ -1,0 +1,13 @@
+import { createTestStore, startTestServer } from '../src/server/test-support/harness.js';
+const store = await createTestStore('sqlite');
+const a = await startTestServer(store);
+console.log('a up');
+const t = setTimeout(() => { console.log('stuck'); process.exit(1); }, 8000);
+const b = await startTestServer(store, { mirrorArtifact: '/etc/hostname' });
+console.log('b up');
+const r = await b.call('GET', '/api/v1/vulndb', { token: a.adminToken });
+console.log(r.status, r.text);
+const f = await b.call('GET', '/api/v1/vulndb/tollgate-db.tar', { token: a.adminToken });
+console.log(f.status, f.text);
+clearTimeout(t);
+await b.close(); await a.close(); await store.dispose();
