@@ -31,13 +31,19 @@ export interface AppOptions {
 // ajv-formats is CommonJS with a default export; under NodeNext its namespace is what arrives.
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
-function validatorFactory(): Ajv2020 {
-  // coerceTypes: query strings arrive as text (`limit=10`); bodies are JSON and stay strict
-  // because their schemas never allow a string where a number belongs.
-  const ajv = new Ajv2020({ strict: false, allErrors: false, coerceTypes: true, useDefaults: true, removeAdditional: false });
-  (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
-  ajv.addSchema(scanResultSchema());
-  return ajv;
+/**
+ * Two validators: query strings and path parameters arrive as text (`limit=10`) and are coerced to
+ * their schema's types; JSON bodies are checked as they are, so `"name": 123` is refused, not
+ * turned into "123".
+ */
+function validators(): { coercing: Ajv2020; strict: Ajv2020 } {
+  const make = (coerceTypes: boolean): Ajv2020 => {
+    const ajv = new Ajv2020({ strict: false, allErrors: false, coerceTypes, useDefaults: true, removeAdditional: false });
+    (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
+    ajv.addSchema(scanResultSchema());
+    return ajv;
+  };
+  return { coercing: make(true), strict: make(false) };
 }
 
 function register(app: FastifyInstance, context: ServerContext, route: RouteSpec): void {
@@ -65,7 +71,7 @@ function register(app: FastifyInstance, context: ServerContext, route: RouteSpec
 }
 
 export async function buildApp(context: ServerContext, options: AppOptions): Promise<FastifyInstance> {
-  const ajv = validatorFactory();
+  const ajv = validators();
   const app = Fastify({
     logger: options.logger,
     ...(options.https ? { https: options.https } : {}),
@@ -74,7 +80,7 @@ export async function buildApp(context: ServerContext, options: AppOptions): Pro
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
   });
-  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajv.strict : ajv.coercing).compile(schema));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('not_found', 'no such route', 'url')));
   await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });

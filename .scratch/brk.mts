@@ -1,0 +1,10 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { inventoryResult, digestFor } from '../src/server/test-support/scan-results.js';
+const ajv = new Ajv2020({ strict: false, coerceTypes: true, useDefaults: true });
+(addFormats as any)(ajv);
+const v = ajv.compile(JSON.parse(readFileSync('docs/schema/scan-result.schema.json','utf8')));
+const valid = inventoryResult({ digest: digestFor('hostile-upload'), packages: 3, namePool: 20, seed: 9 });
+const br: ((r: any) => void)[] = [(r) => (r.schemaVersion = 2),(r) => (r.image.manifestDigest = '../../etc/passwd'),(r) => (r.packages[0].name = 123),(r) => (r.packages[0].type = "deb' OR 1=1"),(r) => (r.packages[0].layer.index = -1),(r) => delete r.scannedAt,(r) => (r.summary.bySeverity = 'all'),(r) => (r.findings = [{ id: 'CVE-1' }]),(r) => (r.scannedAt = "2026'; DROP TABLE scans; --")];
+br.forEach((b, i) => { const c = structuredClone(valid) as any; b(c); console.log(i, v(c)); });
