@@ -62,7 +62,7 @@ export class Reevaluator {
 
   async start(): Promise<void> {
     await this.options.jobs.start({
-      reevaluate: (data) => this.reevaluate(String(data.jobKey)).then(() => undefined),
+      reevaluate: (data) => this.reevaluate(String(data.jobKey), String(data.database)).then(() => undefined),
       'match-pending': () => this.matchPending().then(() => undefined),
     });
     await this.checkDatabase();
@@ -104,7 +104,7 @@ export class Reevaluator {
     const jobKey = request.force ? `reevaluate:${builtAt}:request:${randomUUID()}` : `reevaluate:${builtAt}`;
     const done = await this.options.db.selectFrom('job_runs').select('job_key').where('job_key', '=', jobKey).executeTakeFirst();
     if (done) return { jobKey, database: builtAt, queued: false };
-    await this.options.jobs.send('reevaluate', { jobKey }, jobKey);
+    await this.options.jobs.send('reevaluate', { jobKey, database: builtAt }, jobKey);
     await this.options.jobs.send('match-pending', {}, 'match-pending');
     return { jobKey, database: builtAt, queued: true };
   }
@@ -136,9 +136,11 @@ export class Reevaluator {
   }
 
   /** The job: claims its key, then matches the latest scan of every image against the database. */
-  async reevaluate(jobKey: string): Promise<ReevaluationSummary | undefined> {
+  async reevaluate(jobKey: string, databaseBuiltAt: string): Promise<ReevaluationSummary | undefined> {
     const database = this.database;
     if (!database) throw new Error('no vulnerability database is open on this node');
+    // A job queued for a database that has been replaced since is superseded by the newer one's job.
+    if (database.meta('built_at') !== databaseBuiltAt) return undefined;
     const claimed = await this.options.db
       .insertInto('job_runs')
       .values({ job_key: jobKey, started_at: new Date().toISOString(), finished_at: null, node: this.options.node, detail: null })
