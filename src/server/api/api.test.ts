@@ -128,6 +128,25 @@ describe.each(KINDS)('the API on %s', (kind) => {
     expect(seen).toEqual(new Set([true, false]));
   });
 
+  it('gates an image from its history, on findings new compared with a baseline image', async () => {
+    const base = digestFor(`${kind}-gate-base`);
+    const next = digestFor(`${kind}-gate-next`);
+    const baseResult = matchedResult({ digest: base, packages: 40, namePool: 200, seed: 11 }, vulndb);
+    const nextResult = matchedResult({ digest: next, packages: 40, namePool: 200, seed: 11 }, vulndb);
+    expect(nextResult.findings.length).toBeGreaterThan(1);
+    await server.call('PUT', '/api/v1/scans/gate-base', { token: tokens.sensor, body: { result: { ...baseResult, findings: baseResult.findings.slice(1) } } });
+    await server.call('PUT', '/api/v1/scans/gate-next', { token: tokens.sensor, body: { result: nextResult } });
+    const plain = await server.call('GET', `/api/v1/images/${next}/verdict?failOn=NEGLIGIBLE`, { token: tokens.ci });
+    expect(plain.json.verdict.passed).toBe(false);
+    const against = await server.call('GET', `/api/v1/images/${next}/verdict?failOn=NEGLIGIBLE&baseline=${base}`, { token: tokens.ci });
+    const firstId = nextResult.findings[0]?.id;
+    expect(against.json.newFindings.map((f: { id: string }) => f.id)).toEqual(nextResult.findings.filter((f) => f.id === firstId && f.package.name === nextResult.findings[0]?.package.name).map((f) => f.id));
+    expect(against.json.verdict.violatingFindings.every((ref: { id: string }) => ref.id === firstId)).toBe(true);
+    const self = await server.call('GET', `/api/v1/images/${next}/verdict?failOn=NEGLIGIBLE&baseline=${next}`, { token: tokens.ci });
+    expect(self.json.verdict.passed).toBe(true);
+    expect((await server.call('GET', `/api/v1/images/${next}/verdict?failOn=NEGLIGIBLE&baseline=${digestFor('nothing')}`, { token: tokens.ci })).json.error.field).toBe('querystring.baseline');
+  });
+
   it('lets an admin make tokens (shown once) and audits every write with the token name, never its value', async () => {
     const created = await server.call('POST', '/api/v1/tokens', { token: server.adminToken, body: { name: 'pipeline-7', role: 'ci' } });
     expect(created.json.token).toMatch(/^tg_ci_[A-Za-z0-9_-]{43}$/);

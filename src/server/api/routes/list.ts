@@ -4,8 +4,9 @@
  */
 import type { RouteSpec } from '../route.js';
 import { ADMIN_ROUTES } from './admin.js';
+import { GATE_ROUTES } from './gate.js';
 import { IMAGE_ROUTES } from './images.js';
 import { MIRROR_ROUTES } from './mirror.js';
 import { SCAN_ROUTES } from './scans.js';
 
-export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES];
+export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...GATE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES];
