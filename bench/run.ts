@@ -31,7 +31,10 @@
  * - go-binary: the build information of a ~120 MB Go binary, against `go version -m` on it, and a
  *   folder holding it scanned, against `cat` of it (bench/go-binary.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles` picks parts; no argument runs all.
+ * - server: the platform server on SQLite and PostgreSQL: 200 pollers on the result endpoint,
+ *   ingest of 1,000 results, re-evaluation of 1,000 inventories (bench/server.ts).
+ *
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles server` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -57,6 +60,7 @@ import { startDockerd } from '../test/support/dockerd.js';
 import { startThrottledLink } from './throttled-link.js';
 import { benchCompliance } from './compliance.js';
 import { benchRender } from './render.js';
+import { benchServer } from './server.js';
 import { benchStartup } from './startup.js';
 import { benchDatabase } from './vulndb.js';
 import { benchRpm } from './rpm.js';
@@ -283,6 +287,7 @@ try {
   if (runs('rpm')) await benchRpm(rows, results);
   if (runs('java')) await benchJava(CLI, db, work, rows, results);
   if (runs('go-binary')) await benchGoBinary(CLI, db, work, rows, results);
+  if (runs('server')) await benchServer(rows, results);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDatabase } from '../vulndb/test-support/generate.js';
 import { openVulnDatabase } from '../vulndb/database.js';
 import { startChildServer, type ChildServer } from './test-support/child-server.js';
-import { createTestStore, TEST_ADMIN_TOKEN, waitFor, type StoreKind, type TestStore } from './test-support/harness.js';
+import { createTestStore, TEST_ADMIN_TOKEN, waitFor, type JsonBody, type StoreKind, type TestStore } from './test-support/harness.js';
 import { digestFor, matchedResult } from './test-support/scan-results.js';
 import { startWebhookReceiver, type WebhookReceiver } from './test-support/webhook-receiver.js';
 import type { ServerOptions } from './start-server.js';
 
-async function call(base: string, method: string, url: string, body?: unknown, token = TEST_ADMIN_TOKEN): Promise<{ status: number; json: any }> {
+async function call(base: string, method: string, url: string, body?: unknown, token = TEST_ADMIN_TOKEN): Promise<{ status: number; json: JsonBody }> {
   const response = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : undefined };

@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, allows } from '../auth/roles.js';
-import { createTestStore, startTestServer, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
+import { createTestStore, startTestServer, type JsonBody, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
 import { digestFor, inventoryResult } from '../test-support/scan-results.js';
 import type { RouteSpec } from './route.js';
 import { ROUTES } from './routes/list.js';
@@ -27,7 +27,7 @@ function sampleUrl(route: RouteSpec, override?: string): string {
 /** A valid upload with one field broken: the schema must catch each. */
 function brokenUploads(): unknown[] {
   const valid = inventoryResult({ digest: digestFor('hostile-upload'), packages: 3, namePool: 20, seed: 9 });
-  const breakages: ((result: any) => void)[] = [
+  const breakages: ((result: JsonBody) => void)[] = [
     (r) => (r.schemaVersion = 2),
     (r) => (r.image.manifestDigest = '../../etc/passwd'),
     (r) => (r.packages[0].name = 123),
@@ -39,7 +39,7 @@ function brokenUploads(): unknown[] {
     (r) => (r.scannedAt = "2026'; DROP TABLE scans; --"),
   ];
   return breakages.map((breakage) => {
-    const copy = structuredClone(valid) as any;
+    const copy = structuredClone(valid) as JsonBody;
     breakage(copy);
     return { result: copy };
   });
@@ -55,7 +55,7 @@ async function counts(server: TestServer): Promise<Record<string, number>> {
   return out;
 }
 
-function expectClientError(answer: { status: number; json: any; text: string }, what: string): void {
+function expectClientError(answer: { status: number; json: JsonBody; text: string }, what: string): void {
   expect(answer.status, `${what}: ${answer.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
   expect(answer.status, what).toBeLessThan(500);
   expect(typeof answer.json?.error?.code, what).toBe('string');

@@ -10,12 +10,16 @@ import { createThrowawayDatabase, type ThrowawayDatabase } from './stores.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
+/** A JSON answer as tests read it: field by field, each field asserted where it is read. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert every field they read; a type per answer would only restate the assertions
+export type JsonBody = any;
+
 export interface TestServer extends RunningServer {
   adminToken: string;
   announced: string[];
   logged: string[];
   dir: string;
-  call(method: string, url: string, options?: { token?: string; body?: unknown; rawBody?: string | Buffer; contentType?: string }): Promise<{ status: number; json: any; text: string; headers: Headers }>;
+  call(method: string, url: string, options?: { token?: string; body?: unknown; rawBody?: string | Buffer; contentType?: string }): Promise<{ status: number; json: JsonBody; text: string; headers: Headers }>;
 }
 
 export interface TestStore {

@@ -3,10 +3,11 @@
  * are 500, to prove the sender retries.
  */
 import { createServer, type Server } from 'node:http';
+import type { JsonBody } from './harness.js';
 
 export interface WebhookReceiver {
   url: string;
-  deliveries: { body: any; signature?: string }[];
+  deliveries: { body: JsonBody; signature?: string }[];
   attempts: number;
   close(): Promise<void>;
 }

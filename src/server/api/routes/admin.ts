@@ -91,7 +91,9 @@ export const ADMIN_ROUTES: readonly RouteSpec[] = [
     responses: { 202: { description: 'started (or already done for this database)' } },
     async handler(context, _request, caller) {
       await audit(context.store.db, { tokenName: caller?.name ?? 'unknown', action: 'reevaluation.request', target: 'all images' });
-      const outcome = await context.reevaluator.requestReevaluation({ force: true });
+      // A changed database file is picked up first (its re-evaluation is the one that runs).
+      const changed = await context.reevaluator.checkDatabase();
+      const outcome = changed?.queued ? changed : await context.reevaluator.requestReevaluation({ force: true });
       return { status: 202, body: outcome };
     },
   },
