@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import envPaths from 'env-paths';
 import { UsageError } from '../errors.js';
+import { IdentityCache } from './api/authenticate.js';
 import { buildApp } from './api/build-app.js';
 import { ensureAdminToken } from './auth/tokens.js';
 import type { ServerContext } from './context.js';
@@ -91,7 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     closers.push(() => reevaluator.stop());
     await reevaluator.start();
-    const context: ServerContext = { store, reevaluator, mirror: new Mirror(options.mirrorArtifact) };
+    const context: ServerContext = { store, reevaluator, mirror: new Mirror(options.mirrorArtifact), identities: new IdentityCache() };
     const app = await buildApp(context, {
       rateLimitPerMinute: options.rateLimitPerMinute,
       logger: options.requestLog ? { redact: ['req.headers.authorization'] } : false,

@@ -55,7 +55,7 @@ function register(app: FastifyInstance, context: ServerContext, route: RouteSpec
     // Who is calling is checked before the body is parsed or validated: an unauthorised caller
     // learns nothing about the request's shape and costs no parsing.
     onRequest: async (request) => {
-      if (route.permission) (request as { caller?: unknown }).caller = await authenticate(context.store.db, request, route.permission);
+      if (route.permission) (request as { caller?: unknown }).caller = await authenticate(context.store.db, request, route.permission, context.identities);
     },
     handler: async (request, reply) => {
       const caller = (request as { caller?: Awaited<ReturnType<typeof authenticate>> }).caller;

@@ -63,6 +63,7 @@ export const ADMIN_ROUTES: readonly RouteSpec[] = [
         return Number(result.numDeletedRows);
       });
       if (deleted === 0) throw new ApiError(404, 'not_found', 'no token with this name', 'params.name');
+      context.identities.forget(params.name);
       return { status: 204 };
     },
   },
