@@ -5,7 +5,7 @@
  * besides those two announcements holds a token.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,28 @@ describe('tollgate server', () => {
     expect(duplicate.stderr).toContain('a token named dashboard exists already');
     const badRole = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'server', 'token', 'create', '--role', 'root', '--name', 'x'], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(badRole.status).toBe(2);
+  });
+
+  it('serves HTTPS with --tls-cert and --tls-key', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-server-tls-'));
+    dirs.push(dir);
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const server = await startCli(['server', '--port', '0', '--tls-cert', cert, '--tls-key', key], { TOLLGATE_DATA_DIR: path.join(dir, 'data') });
+    try {
+      expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const { Agent, request } = await import('undici');
+      const agent = new Agent({ connect: { ca: await readFile(cert) } });
+      const health = await request(`${server.url}/api/v1/health`, { dispatcher: agent });
+      expect(health.statusCode).toBe(200);
+      expect(((await health.body.json()) as { status: string }).status).toBe('ok');
+      expect(health.headers['strict-transport-security']).toBeDefined();
+      await agent.close();
+    } finally {
+      await server.stop();
+    }
   });
 
   it('refuses a database URL that is not PostgreSQL and half a TLS pair, as usage errors', () => {
