@@ -10,7 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDatabase } from '../../vulndb/test-support/generate.js';
 import { openVulnDatabase, type VulnDatabase } from '../../vulndb/database.js';
-import { createTestStore, startTestServer, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
+import { createTestStore, startTestServer, waitFor, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
 import { digestFor, inventoryResult, matchedResult } from '../test-support/scan-results.js';
 import { ROUTES } from './routes/list.js';
 
@@ -180,6 +180,29 @@ describe.each(KINDS)('the API on %s', (kind) => {
     await server.call('POST', '/api/v1/retention', { token: server.adminToken, body: { maxAgeDays: 30 } });
     image = await server.call('GET', `/api/v1/images/${digest}`, { token: tokens.viewer });
     expect(image.json.scans.map((scan: { scanId: string }) => scan.scanId)).toEqual(['retention-5']);
+  });
+
+  it('applies the configured retention at start', async () => {
+    const retained = await createTestStore(kind);
+    const first = await startTestServer(retained);
+    const digest = digestFor(`${kind}-retention-start`);
+    for (let day = 1; day <= 4; day++) {
+      const result = inventoryResult({ digest, packages: 3, namePool: 200, seed: 8, scannedAt: `2021-04-0${day}T00:00:00.000Z` });
+      await first.call('PUT', `/api/v1/scans/start-${day}`, { token: first.adminToken, body: { result } });
+    }
+    await first.close();
+    const second = await startTestServer(retained, { retention: { keepPerImage: 2 } });
+    try {
+      await second.context.reevaluator.idle();
+      const image = await waitFor(async () => {
+        const answer = await second.call('GET', `/api/v1/images/${digest}`, { token: second.adminToken });
+        return answer.json.scans.length === 2 ? answer : undefined;
+      });
+      expect(image.json.scans.map((scan: { scanId: string }) => scan.scanId)).toEqual(['start-4', 'start-3']);
+    } finally {
+      await second.close();
+      await retained.dispose();
+    }
   });
 
   it('serves an OpenAPI 3.1 document naming every route, whose schemas compile', async () => {

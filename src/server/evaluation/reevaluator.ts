@@ -46,12 +46,14 @@ export interface ReevaluationSummary {
 }
 
 const BATCH = 50;
+const RETENTION_INTERVAL_MS = 3_600_000;
 
 export class Reevaluator {
   readonly retention: RetentionPolicy;
   private database: VulnDatabase | undefined;
   private databaseStamp = '';
   private timer: NodeJS.Timeout | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
   private readonly deliveries = new Set<Promise<boolean>>();
   /** Summaries of the re-evaluations this process ran, for tests and the log. */
   readonly ran: { jobKey: string; summary: ReevaluationSummary }[] = [];
@@ -64,7 +66,15 @@ export class Reevaluator {
     await this.options.jobs.start({
       reevaluate: (data) => this.reevaluate(String(data.jobKey), String(data.database)).then(() => undefined),
       'match-pending': () => this.matchPending().then(() => undefined),
+      retention: () => this.runRetention().then((deleted) => (deleted > 0 ? this.options.log(`retention deleted ${deleted} scans`) : undefined)),
     });
+    if (this.retention.keepPerImage !== undefined || this.retention.maxAgeDays !== undefined) {
+      // At start and hourly; on PostgreSQL the queue runs it on one node at a time.
+      const queueRetention = (): void => void this.options.jobs.send('retention', {}, 'retention').catch(() => undefined);
+      queueRetention();
+      this.retentionTimer = setInterval(queueRetention, RETENTION_INTERVAL_MS);
+      this.retentionTimer.unref();
+    }
     await this.checkDatabase();
     if (this.options.watchIntervalMs > 0) {
       this.timer = setInterval(() => void this.checkDatabase().catch((error: unknown) => this.options.log(`database check failed: ${error instanceof Error ? error.message : String(error)}`)), this.options.watchIntervalMs);
@@ -125,6 +135,7 @@ export class Reevaluator {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     await this.options.jobs.stop();
     await Promise.all([...this.deliveries]);
     this.database?.close();
