@@ -226,11 +226,10 @@ describe.each(KINDS)('the API on %s', (kind) => {
     // Its own store: two servers of one process on one SQLite file would wait on each other's locks.
     const mirrorStore = await createTestStore(kind);
     const mirrored = await startTestServer(mirrorStore, { mirrorArtifact: artifact });
-    const worker = (await mirrored.call('POST', '/api/v1/tokens', { token: mirrored.adminToken, body: { name: 'w', role: 'worker' } })).json.token as string;
     try {
-      const status = await mirrored.call('GET', '/api/v1/vulndb', { token: worker });
+      const status = await mirrored.call('GET', '/api/v1/vulndb');
       expect(status.json.digest).toBe('sha256:' + createHash('sha256').update('artifact bytes for the mirror test').digest('hex'));
-      const file = await mirrored.call('GET', '/api/v1/vulndb/tollgate-db.tar', { token: mirrored.adminToken });
+      const file = await mirrored.call('GET', '/api/v1/vulndb/tollgate-db.tar');
       expect(file.text).toBe('artifact bytes for the mirror test');
       expect(file.headers.get('etag')).toBe(`"${status.json.digest}"`);
       expect((await server.call('GET', '/api/v1/vulndb', { token: tokens.ci })).status).toBe(404);

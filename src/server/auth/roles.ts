@@ -17,8 +17,6 @@ export const ACCESS = {
   pollResults: ['ci', 'sensor', 'viewer'],
   /** Read images, findings, changes. */
   read: ['ci', 'viewer'],
-  /** Download the vulnerability database mirror. */
-  mirror: ['ci', 'sensor', 'worker', 'viewer'],
   /** Tokens, audit log, re-evaluation, retention. */
   administer: [],
 } as const satisfies Record<string, readonly Role[]>;
