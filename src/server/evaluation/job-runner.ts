@@ -56,6 +56,27 @@ export class InProcessJobs implements JobRunner {
   }
 }
 
+/** PostgreSQL's codes for a deadlock and a unique violation: what two nodes creating one queue at once may meet. */
+const RACE_CODES = new Set(['40P01', '23505']);
+
+/**
+ * Creates a queue unless it exists. Two nodes starting together can deadlock inside pg-boss's
+ * queue creation; the loser retries (bounded) and then finds the queue made.
+ */
+async function createQueueRetrying(boss: PgBoss, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(name)) return;
+    try {
+      // 'stately': at most one queued and one active job per queue across all nodes.
+      await boss.createQueue(name, { name, policy: 'stately', retryLimit: 3, retryDelay: 5, retryBackoff: true });
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !RACE_CODES.has((error as { code?: string }).code ?? '')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.floor(Math.random() * 100)));
+    }
+  }
+}
+
 export class PgBossJobs implements JobRunner {
   readonly kind = 'pg-boss';
   private readonly boss: PgBoss;
@@ -68,8 +89,7 @@ export class PgBossJobs implements JobRunner {
   async start(handlers: Record<string, JobHandler>): Promise<void> {
     await this.boss.start();
     for (const [name, handler] of Object.entries(handlers)) {
-      // 'stately': at most one queued and one active job per queue across all nodes.
-      await this.boss.createQueue(name, { name, policy: 'stately', retryLimit: 3, retryDelay: 5, retryBackoff: true });
+      await createQueueRetrying(this.boss, name);
       await this.boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds: 1 }, async (jobs) => {
         for (const job of jobs) await handler(job.data);
       });
