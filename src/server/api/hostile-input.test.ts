@@ -18,7 +18,7 @@ import { SMALL_BODY_LIMIT } from './build-app.js';
 
 const KINDS: StoreKind[] = ['sqlite', 'postgres'];
 const HOSTILE_IDS = ['..%2F..%2Fetc%2Fpasswd', '..', '%2e%2e%2f', "x'%20OR%20'1'%3D'1", 'x%3BDROP%20TABLE%20scans%3B--', '%00', 'sha256%3A..%2F..', 'a'.repeat(150), '%E2%80%AE', 'sha256:' + 'g'.repeat(64)];
-const HOSTILE_QUERIES = ["scannedAfter=' OR 1=1--", 'scannedAfter=2026-13-45T99:99:99Z', 'limit=-1', 'limit=abc', 'limit=1e99', 'since[$gt]=x', 'offset=1;DROP TABLE images', 'unknown=1', 'since=', 'keepPerImage=0'];
+const HOSTILE_QUERIES = ["scannedAfter=' OR 1=1--", 'scannedAfter=2026-13-45T99:99:99Z', 'limit=-1', 'limit=abc', 'limit=1e99', 'since[$gt]=x', 'offset=1;DROP TABLE images', 'unknown=1', 'since=', 'keepPerImage=0', 'scannedAfter=2026-12-31T23:59:60Z', 'since=2026-06-30T23:59:60%2B00:00'];
 
 function sampleUrl(route: RouteSpec, override?: string): string {
   return route.url.replace(/:([A-Za-z]+)/g, (_match, name: string) => override ?? (name === 'digest' ? digestFor('hostile-sample') : 'sample-1'));
@@ -37,6 +37,7 @@ function brokenUploads(): unknown[] {
     (r) => (r.summary.bySeverity = 'all'),
     (r) => (r.findings = [{ id: 'CVE-1' }]),
     (r) => (r.scannedAt = "2026'; DROP TABLE scans; --"),
+    (r) => (r.scannedAt = '2026-12-31T23:59:60Z'),
   ];
   return breakages.map((breakage) => {
     const copy = structuredClone(valid) as JsonBody;

@@ -7,6 +7,7 @@ import { createToken, TOKEN_NAME_PATTERN, TokenExistsError } from '../../auth/to
 import { audit } from '../../store/audit.js';
 import { applyRetention } from '../../store/retention.js';
 import { ApiError } from '../api-error.js';
+import { storedTime } from '../time-input.js';
 import { inputs, type RouteSpec } from '../route.js';
 
 const tokenName = { type: 'string', pattern: TOKEN_NAME_PATTERN };
@@ -78,7 +79,7 @@ export const ADMIN_ROUTES: readonly RouteSpec[] = [
     async handler(context, request) {
       const { query } = inputs<unknown, { since?: string; limit: number }>(request);
       let select = context.store.db.selectFrom('audit_log').select(['at', 'token_name', 'action', 'target']);
-      if (query.since !== undefined) select = select.where('at', '>', new Date(query.since).toISOString());
+      if (query.since !== undefined) select = select.where('at', '>', storedTime(query.since, 'querystring.since'));
       const rows = await select.orderBy('at', 'desc').orderBy('id').limit(query.limit).execute();
       return { status: 200, body: { entries: rows.map((row) => ({ at: row.at, token: row.token_name, action: row.action, target: row.target })) } };
     },

@@ -4,6 +4,7 @@
  */
 import { DIGEST_PATTERN } from '../../store/ingest.js';
 import { ApiError } from '../api-error.js';
+import { storedTime } from '../time-input.js';
 import { inputs, type RouteSpec } from '../route.js';
 
 const page = { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 } };
@@ -69,7 +70,7 @@ export const IMAGE_ROUTES: readonly RouteSpec[] = [
     responses: { 200: { description: 'the images and the findings that appeared on each' } },
     async handler(context, request) {
       const { query } = inputs<unknown, { since: string; limit: number }>(request);
-      const since = new Date(query.since).toISOString();
+      const since = storedTime(query.since, 'querystring.since');
       const events = await context.store.db
         .selectFrom('finding_events')
         .innerJoin('images', 'images.digest', 'finding_events.digest')

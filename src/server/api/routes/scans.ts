@@ -7,6 +7,7 @@ import type { ScanResult } from '../../../model/image-scan.js';
 import { digestOf, DIGEST_PATTERN, ingestScan, markProcessing, MissingDigestError, SCAN_ID_PATTERN, ScanConflictError } from '../../store/ingest.js';
 import { latestResult } from '../../store/result-query.js';
 import { ApiError } from '../api-error.js';
+import { storedTime } from '../time-input.js';
 import { ERROR_SCHEMA, inputs, type RouteSpec } from '../route.js';
 import { SCAN_RESULT_REF } from '../schemas.js';
 
@@ -43,6 +44,7 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
       const { params, body } = inputs<{ scanId: string }, unknown, { result: ScanResult; matched: boolean }>(request);
       try {
         digestOf(body.result);
+        storedTime(body.result.scannedAt, 'body.result.scannedAt');
         const outcome = await ingestScan(context.store.db, { scanId: params.scanId, result: body.result, matched: body.matched, tokenName: caller?.name ?? 'unknown' });
         if (outcome.created && outcome.status === 'partial') context.reevaluator.matchPendingSoon();
         if (outcome.created && outcome.changes && outcome.changes.appeared.length > 0) context.reevaluator.notifyUpload(outcome.digest, outcome.changes);
@@ -84,7 +86,7 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
     },
     async handler(context, request) {
       const { params, query } = inputs<{ digest: string }, { scannedAfter?: string }>(request);
-      const after = query.scannedAfter !== undefined ? new Date(query.scannedAfter).toISOString() : undefined;
+      const after = query.scannedAfter !== undefined ? storedTime(query.scannedAfter, 'querystring.scannedAfter') : undefined;
       const answer = await latestResult(context.store.db, params.digest, after);
       if (answer.kind === 'unknown') throw new ApiError(404, 'not_found', 'no image with this digest is known', 'params.digest');
       if (answer.kind === 'processing') return { status: 204 };
