@@ -38,6 +38,9 @@ function brokenUploads(): unknown[] {
     (r) => (r.findings = [{ id: 'CVE-1' }]),
     (r) => (r.scannedAt = "2026'; DROP TABLE scans; --"),
     (r) => (r.scannedAt = '2026-12-31T23:59:60Z'),
+    (r) => (r.packages[1].name = 'left\u0000right'),
+    (r) => (r.image.repoTags = ['app:\u0000']),
+    (r) => (r.warnings = ['\u0000']),
   ];
   return breakages.map((breakage) => {
     const copy = structuredClone(valid) as JsonBody;

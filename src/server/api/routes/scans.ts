@@ -7,6 +7,7 @@ import type { ScanResult } from '../../../model/image-scan.js';
 import { digestOf, DIGEST_PATTERN, ingestScan, markProcessing, MissingDigestError, SCAN_ID_PATTERN, ScanConflictError } from '../../store/ingest.js';
 import { latestResult } from '../../store/result-query.js';
 import { ApiError } from '../api-error.js';
+import { nulPath } from '../nul-text.js';
 import { storedTime } from '../time-input.js';
 import { ERROR_SCHEMA, inputs, type RouteSpec } from '../route.js';
 import { SCAN_RESULT_REF } from '../schemas.js';
@@ -43,6 +44,8 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
     async handler(context, request, caller) {
       const { params, body } = inputs<{ scanId: string }, unknown, { result: ScanResult; matched: boolean }>(request);
       try {
+        const nul = nulPath(body.result, 'body.result');
+        if (nul) throw new ApiError(400, 'invalid_request', 'a text field holds a NUL character', nul);
         digestOf(body.result);
         storedTime(body.result.scannedAt, 'body.result.scannedAt');
         const outcome = await ingestScan(context.store.db, { scanId: params.scanId, result: body.result, matched: body.matched, tokenName: caller?.name ?? 'unknown' });
