@@ -34,7 +34,9 @@
  * - analyzers: the ~1 GB image with a Java service and a Go binary added, inventoried with every
  *   analyzer against the analyzers before issue 11, in the same run (bench/analyzer-cost.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers` picks parts; no argument runs all.
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server` picks parts; no argument runs all.
+ * - server: the platform server on SQLite and PostgreSQL: 200 pollers on the result endpoint,
+ *   ingest of 1,000 results, re-evaluation of 1,000 inventories (bench/server.ts).
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -60,6 +62,7 @@ import { startDockerd } from '../test/support/dockerd.js';
 import { startThrottledLink } from './throttled-link.js';
 import { benchCompliance } from './compliance.js';
 import { benchRender } from './render.js';
+import { benchServer } from './server.js';
 import { benchStartup } from './startup.js';
 import { benchDatabase } from './vulndb.js';
 import { benchRpm } from './rpm.js';
@@ -288,6 +291,7 @@ try {
   if (runs('java')) await benchJava(CLI, db, work, rows, results);
   if (runs('go-binary')) await benchGoBinary(CLI, db, work, rows, results);
   if (runs('analyzers')) await benchAnalyzerCost(rows, results);
+  if (runs('server')) await benchServer(rows, results);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

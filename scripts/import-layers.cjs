@@ -24,7 +24,8 @@ const LAYERS = {
   compliance: ['config', 'inventory', 'image', 'ecosystems', 'versions', ...FOUNDATION],
   report: [...FOUNDATION],
   jobs: ['engine', 'match', 'vulndb', 'gate', 'config', 'compliance', 'image', 'ecosystems', ...FOUNDATION],
-  cli: ['jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
+  server: ['jobs', 'match', 'vulndb', 'gate', 'config', 'report', 'image', 'ecosystems', ...FOUNDATION],
+  cli: ['server', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
   library: ['jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
 };
 

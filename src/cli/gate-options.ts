@@ -21,10 +21,11 @@ export function addGateOptions(command: Command): Command {
     .addOption(new Option('--exclude-package <spec>', 'exclude findings in matching packages').argParser(collect))
     .addOption(new Option('--exclude-path <glob>', 'exclude findings in packages found under this path').argParser(collect))
     .addOption(new Option('--ignore-file <file>', 'ignore file with reasons and expiry dates (default: ./.tollgateignore.yaml when present)').env('TOLLGATE_IGNORE_FILE'))
-    .addOption(new Option('--vex <file>', 'OpenVEX document; not_affected and fixed statements exclude findings').argParser(collect));
+    .addOption(new Option('--vex <file>', 'OpenVEX document; not_affected and fixed statements exclude findings').argParser(collect))
+    .addOption(new Option('--baseline <result.json>', 'fail only on findings new compared with this earlier scan result (tollgate image scan --format json)').env('TOLLGATE_BASELINE'));
 }
 
 export function gateFlagsOf(options: GateFlags): GateFlags {
-  const pick: (keyof GateFlags)[] = ['gate', 'failOn', 'failSeverity', 'failId', 'failCvss', 'failSoftware', 'fixableOnly', 'excludeId', 'excludePackage', 'excludePath', 'ignoreFile', 'vex'];
+  const pick: (keyof GateFlags)[] = ['gate', 'failOn', 'failSeverity', 'failId', 'failCvss', 'failSoftware', 'fixableOnly', 'excludeId', 'excludePackage', 'excludePath', 'ignoreFile', 'vex', 'baseline'];
   return Object.fromEntries(pick.filter((key) => options[key] !== undefined).map((key) => [key, options[key]])) as GateFlags;
 }

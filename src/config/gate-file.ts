@@ -25,6 +25,7 @@ import { emptyGateConfig, type CvssCondition, type CvssVersionChoice, type GateC
 import { parseSoftwareSpec, type SoftwareSpec } from '../ecosystems/software-spec.js';
 import { parseSeverity, SEVERITIES, type Severity } from '../model/severity.js';
 import { VERSION_SCHEMES } from '../versions/list.js';
+import { loadBaselineFile } from './baseline-file.js';
 import { loadIgnoreFile } from './ignore-file.js';
 import { readConfigText } from './read-config-file.js';
 import { loadConfigSchema } from './schemas.js';
@@ -162,6 +163,8 @@ export interface GateFlags {
   excludePath?: string[];
   ignoreFile?: string;
   vex?: string[];
+  /** A scan result (JSON): fail only on findings it does not have. */
+  baseline?: string;
 }
 
 export function buildGateConfig(flags: GateFlags): GateConfig {
@@ -183,5 +186,6 @@ export function buildGateConfig(flags: GateFlags): GateConfig {
   if (flags.ignoreFile) config.ignoreEntries.push(...loadIgnoreFile(flags.ignoreFile));
   else if (!flags.gate && existsSync(DEFAULT_IGNORE_FILE)) config.ignoreEntries.push(...loadIgnoreFile(DEFAULT_IGNORE_FILE));
   config.vex.push(...loadOpenVex(flags.vex ?? []));
+  if (flags.baseline) config.baseline = loadBaselineFile(flags.baseline);
   return config;
 }

@@ -2,11 +2,13 @@
  * The one place pass/fail is decided for images: a pure function from a scan result and a gate
  * configuration to a verdict. Exclusions are applied first (exclusions.ts: active ignore entries,
  * ids, packages, paths, VEX), then the fixable-only filter, then every failure condition
- * (criteria.ts); the image fails if any condition is violated, and each violation gets a reason
+ * (criteria.ts); with a baseline, the conditions judge only the findings it does not have
+ * (baseline.ts); the image fails if any condition is violated, and each violation gets a reason
  * (reasons.ts). Never formats a report, never reads a file.
  */
 import type { ScanResult } from '../model/image-scan.js';
 import { VERDICT_SCHEMA_VERSION, type AggregateVerdict, type Criterion, type FindingRef, type ImageVerdict } from '../model/image-verdict.js';
+import { newComparedWith } from './baseline.js';
 import { evaluateCriteria } from './criteria.js';
 import { applyExclusions } from './exclusions.js';
 import { findingKey } from './finding-ref.js';
@@ -41,7 +43,8 @@ function violatingFindingsOf(criteria: readonly Criterion[]): FindingRef[] {
 export function evaluateImageGate(scan: ScanResult, gate: GateConfig, today: string = new Date().toISOString().slice(0, 10)): ImageVerdict {
   const { kept, excluded, exclusions, expiredIgnores } = applyExclusions(scan, gate, today);
   const fixable = (findings: typeof kept): typeof kept => findings.filter((finding) => finding.fixState === 'fixed');
-  const considered = gate.fixableOnly ? fixable(kept) : kept;
+  const relevant = gate.baseline ? newComparedWith(kept, gate.baseline) : kept;
+  const considered = gate.fixableOnly ? fixable(relevant) : relevant;
   const evaluated = evaluateCriteria({ gate, scan, considered, excluded: gate.fixableOnly ? fixable(excluded) : excluded });
   const criteria = evaluated.map(({ criterion }) => criterion);
   const reasons = reasonsFor(evaluated, considered);

@@ -6,6 +6,7 @@
 import type { Severity } from '../model/severity.js';
 import type { SoftwareSpec } from '../ecosystems/software-spec.js';
 import type { VexStatement } from './vex.js';
+import type { GateBaseline } from './baseline.js';
 
 export type CvssVersionChoice = '2' | '3' | '4' | 'max';
 
@@ -36,6 +37,8 @@ export interface GateConfig {
   exclude: { ids: string[]; packages: SoftwareSpec[]; paths: string[] };
   ignoreEntries: IgnoreEntry[];
   vex: VexStatement[];
+  /** When set, the failure conditions judge only findings this baseline does not have (baseline.ts). */
+  baseline?: GateBaseline;
 }
 
 export function emptyGateConfig(): GateConfig {

@@ -186,3 +186,28 @@ describe('reports and outputs', () => {
     }
   });
 });
+
+describe('a baseline result (--baseline)', () => {
+  it('fails only on findings new compared with an earlier result, and names the field of a broken one', async () => {
+    const full = path.join(work, 'baseline-full.json');
+    expect((await runTollgate(scanArgs('--format', `json=${full}`))).code).toBe(0);
+    const result = JSON.parse(await readFile(full, 'utf8')) as { findings: { id: string }[] };
+    expect(result.findings.length).toBeGreaterThan(1);
+    expect((await verdictOf('--fail-on', 'NEGLIGIBLE')).code).toBe(1);
+    // The same image as its own baseline: nothing is new.
+    const same = await verdictOf('--fail-on', 'NEGLIGIBLE', '--baseline', full);
+    expect(same.code).toBe(0);
+    // A baseline without one flaw: only that flaw fails the build.
+    const dropped = result.findings[0]?.id as string;
+    const partial = path.join(work, 'baseline-partial.json');
+    await writeFile(partial, JSON.stringify({ ...result, findings: result.findings.filter((finding) => finding.id !== dropped) }));
+    const failing = await verdictOf('--fail-on', 'NEGLIGIBLE', '--baseline', partial);
+    expect(failing.code).toBe(1);
+    expect(new Set(failing.verdict.images[0]?.violatingFindings.map((finding) => finding.id))).toEqual(new Set([dropped]));
+    const broken = path.join(work, 'baseline-broken.json');
+    await writeFile(broken, '{"findings": [{"id": 1}]}');
+    const refused = await runTollgate(scanArgs('--baseline', broken));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('findings[0].id');
+  });
+});

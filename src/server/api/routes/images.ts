@@ -1,0 +1,92 @@
+/**
+ * What the platform knows of images: the list (digest, tags, first/last seen), one image with its
+ * current findings and when each first appeared, and what became vulnerable since a time.
+ */
+import { DIGEST_PATTERN } from '../../store/ingest.js';
+import { ApiError } from '../api-error.js';
+import { storedTime } from '../time-input.js';
+import { inputs, type RouteSpec } from '../route.js';
+
+const page = { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 } };
+const imageSchema = { type: 'object', properties: { digest: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, firstSeen: { type: 'string' }, lastSeen: { type: 'string' }, processing: { type: 'boolean' } } };
+
+function imageOf(row: { digest: string; tags: string; first_seen: string; last_seen: string; processing_since: string | null }): Record<string, unknown> {
+  return { digest: row.digest, tags: JSON.parse(row.tags) as string[], firstSeen: row.first_seen, lastSeen: row.last_seen, processing: row.processing_since !== null };
+}
+
+export const IMAGE_ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'GET',
+    url: '/api/v1/images',
+    operationId: 'listImages',
+    summary: 'Images known to the platform, most recently seen first.',
+    permission: 'read',
+    querystring: { type: 'object', additionalProperties: false, properties: page },
+    responses: { 200: { description: 'a page of images', schema: { type: 'object', properties: { images: { type: 'array', items: imageSchema } } } } },
+    async handler(context, request) {
+      const { query } = inputs<unknown, { limit: number; offset: number }>(request);
+      const rows = await context.store.db.selectFrom('images').selectAll().orderBy('last_seen', 'desc').orderBy('digest').limit(query.limit).offset(query.offset).execute();
+      return { status: 200, body: { images: rows.map(imageOf) } };
+    },
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/images/:digest',
+    operationId: 'getImage',
+    summary: 'One image with its current findings and the time each first appeared.',
+    permission: 'read',
+    params: { type: 'object', required: ['digest'], additionalProperties: false, properties: { digest: { type: 'string', pattern: DIGEST_PATTERN } } },
+    responses: { 200: { description: 'the image', schema: imageSchema }, 404: { description: 'unknown image' } },
+    async handler(context, request) {
+      const { params } = inputs<{ digest: string }>(request);
+      const row = await context.store.db.selectFrom('images').selectAll().where('digest', '=', params.digest).executeTakeFirst();
+      if (!row) throw new ApiError(404, 'not_found', 'no image with this digest is known', 'params.digest');
+      const findings = await context.store.db
+        .selectFrom('image_findings')
+        .select(['finding_id', 'package_name', 'package_version', 'severity', 'first_seen'])
+        .where('digest', '=', params.digest)
+        .where('resolved_at', 'is', null)
+        .orderBy('first_seen')
+        .orderBy('finding_id')
+        .execute();
+      const scans = await context.store.db.selectFrom('scans').select(['scan_id', 'scanned_at', 'status']).where('digest', '=', params.digest).orderBy('scanned_at', 'desc').limit(100).execute();
+      return {
+        status: 200,
+        body: {
+          ...imageOf(row),
+          findings: findings.map((f) => ({ id: f.finding_id, package: f.package_name, version: f.package_version, severity: f.severity, firstSeen: f.first_seen })),
+          scans: scans.map((s) => ({ scanId: s.scan_id, scannedAt: s.scanned_at, status: s.status })),
+        },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/changes',
+    operationId: 'becameVulnerable',
+    summary: 'What became vulnerable since a time: findings that appeared (by a new scan or a re-evaluation after a database change), grouped by image.',
+    permission: 'read',
+    querystring: { type: 'object', required: ['since'], additionalProperties: false, properties: { since: { type: 'string', format: 'date-time' }, limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } } },
+    responses: { 200: { description: 'the images and the findings that appeared on each' } },
+    async handler(context, request) {
+      const { query } = inputs<unknown, { since: string; limit: number }>(request);
+      const since = storedTime(query.since, 'querystring.since');
+      const events = await context.store.db
+        .selectFrom('finding_events')
+        .innerJoin('images', 'images.digest', 'finding_events.digest')
+        .select(['finding_events.digest', 'images.tags', 'finding_events.finding_id', 'finding_events.severity', 'finding_events.appeared_at', 'finding_events.cause'])
+        .where('finding_events.appeared_at', '>', since)
+        .orderBy('finding_events.appeared_at')
+        .orderBy('finding_events.id')
+        .limit(query.limit)
+        .execute();
+      const byImage = new Map<string, { digest: string; tags: string[]; findings: { id: string; severity: string; appearedAt: string; cause: string }[] }>();
+      for (const event of events) {
+        const image = byImage.get(event.digest) ?? { digest: event.digest, tags: JSON.parse(event.tags) as string[], findings: [] };
+        image.findings.push({ id: event.finding_id, severity: event.severity, appearedAt: event.appeared_at, cause: event.cause });
+        byImage.set(event.digest, image);
+      }
+      return { status: 200, body: { since, images: [...byImage.values()], truncated: events.length === query.limit } };
+    },
+  },
+];

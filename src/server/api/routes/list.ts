@@ -1,0 +1,12 @@
+/**
+ * The one list of API routes: registered with Fastify and described in the OpenAPI document from
+ * here. A route file is one concern; adding a route is an entry in its file's array.
+ */
+import type { RouteSpec } from '../route.js';
+import { ADMIN_ROUTES } from './admin.js';
+import { GATE_ROUTES } from './gate.js';
+import { IMAGE_ROUTES } from './images.js';
+import { MIRROR_ROUTES } from './mirror.js';
+import { SCAN_ROUTES } from './scans.js';
+
+export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...GATE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES];

@@ -1,0 +1,100 @@
+/**
+ * Scan results in and out: a sensor or worker uploads a result (idempotent by scan id), announces
+ * a scan in progress, and pipelines poll the latest result of a digest with the connectors'
+ * semantics: 204 known and processing, 200 partial or complete, 404 unknown.
+ */
+import type { ScanResult } from '../../../model/image-scan.js';
+import { digestOf, DIGEST_PATTERN, ingestScan, markProcessing, MissingDigestError, SCAN_ID_PATTERN, ScanConflictError } from '../../store/ingest.js';
+import { latestResult } from '../../store/result-query.js';
+import { ApiError } from '../api-error.js';
+import { nulPath } from '../nul-text.js';
+import { storedTime } from '../time-input.js';
+import { ERROR_SCHEMA, inputs, type RouteSpec } from '../route.js';
+import { SCAN_RESULT_REF } from '../schemas.js';
+
+export const MAX_SCAN_BYTES = 64 * 1024 * 1024;
+const MAX_TAGS = 256;
+
+const digestParams = { type: 'object', required: ['digest'], additionalProperties: false, properties: { digest: { type: 'string', pattern: DIGEST_PATTERN } } };
+const tagSchema = { type: 'string', minLength: 1, maxLength: 512, pattern: '^[^\\s\\u0000-\\u001f]+$' };
+
+export const SCAN_ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'PUT',
+    url: '/api/v1/scans/:scanId',
+    operationId: 'uploadScan',
+    summary: 'Store an image scan result (the inventory per layer, and findings when matched). Repeating an upload with the same scan id stores nothing new.',
+    permission: 'submitScans',
+    params: { type: 'object', required: ['scanId'], additionalProperties: false, properties: { scanId: { type: 'string', pattern: SCAN_ID_PATTERN } } },
+    body: {
+      type: 'object',
+      required: ['result'],
+      additionalProperties: false,
+      properties: {
+        result: { $ref: SCAN_RESULT_REF },
+        matched: { type: 'boolean', default: true, description: 'false: vulnerabilities not matched yet; the server matches the inventory against its database.' },
+      },
+    },
+    bodyLimit: MAX_SCAN_BYTES,
+    responses: {
+      201: { description: 'stored', schema: { type: 'object', properties: { scanId: { type: 'string' }, digest: { type: 'string' }, status: { enum: ['partial', 'complete'] }, created: { type: 'boolean' } } } },
+      200: { description: 'this scan id was stored before; nothing changed' },
+      409: { description: 'the scan id was used for another image', schema: ERROR_SCHEMA },
+    },
+    async handler(context, request, caller) {
+      const { params, body } = inputs<{ scanId: string }, unknown, { result: ScanResult; matched: boolean }>(request);
+      try {
+        const nul = nulPath(body.result, 'body.result');
+        if (nul) throw new ApiError(400, 'invalid_request', 'a text field holds a NUL character', nul);
+        digestOf(body.result);
+        storedTime(body.result.scannedAt, 'body.result.scannedAt');
+        const outcome = await ingestScan(context.store.db, { scanId: params.scanId, result: body.result, matched: body.matched, tokenName: caller?.name ?? 'unknown' });
+        if (outcome.created && outcome.status === 'partial') context.reevaluator.matchPendingSoon();
+        if (outcome.created && outcome.changes && outcome.changes.appeared.length > 0) context.reevaluator.notifyUpload(outcome.digest, outcome.changes);
+        return { status: outcome.created ? 201 : 200, body: { scanId: outcome.scanId, digest: outcome.digest, status: outcome.status, created: outcome.created } };
+      } catch (error) {
+        if (error instanceof ScanConflictError) throw new ApiError(409, 'conflict', error.message, 'scanId');
+        if (error instanceof MissingDigestError) throw new ApiError(400, 'invalid_request', error.message, `body.${error.field}`);
+        throw error;
+      }
+    },
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/images/:digest/processing',
+    operationId: 'markProcessing',
+    summary: 'A sensor announces that it is scanning this image: the result endpoint answers 204 until a result arrives.',
+    permission: 'submitScans',
+    params: digestParams,
+    body: { type: 'object', additionalProperties: false, properties: { tags: { type: 'array', maxItems: MAX_TAGS, items: tagSchema } } },
+    responses: { 202: { description: 'recorded' } },
+    async handler(context, request, caller) {
+      const { params, body } = inputs<{ digest: string }, unknown, { tags?: string[] } | undefined>(request);
+      await markProcessing(context.store.db, params.digest, body?.tags ?? [], caller?.name ?? 'unknown');
+      return { status: 202, body: { digest: params.digest, processing: true } };
+    },
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/images/:digest/scan',
+    operationId: 'latestScan',
+    summary: 'The latest scan of an image, optionally only one scanned after a time.',
+    permission: 'pollResults',
+    params: digestParams,
+    querystring: { type: 'object', additionalProperties: false, properties: { scannedAfter: { type: 'string', format: 'date-time' } } },
+    responses: {
+      200: { description: 'the latest result: status partial (vulnerabilities not matched yet) or complete', schema: { type: 'object', required: ['status', 'scanId', 'result'], properties: { status: { enum: ['partial', 'complete'] }, scanId: { type: 'string' }, scannedAt: { type: 'string' }, result: { $ref: SCAN_RESULT_REF } } } },
+      204: { description: 'the image is known and still being processed' },
+      404: { description: 'the image is not known', schema: ERROR_SCHEMA },
+    },
+    async handler(context, request) {
+      const { params, query } = inputs<{ digest: string }, { scannedAfter?: string }>(request);
+      const after = query.scannedAfter !== undefined ? storedTime(query.scannedAfter, 'querystring.scannedAfter') : undefined;
+      const answer = await latestResult(context.store.db, params.digest, after);
+      if (answer.kind === 'unknown') throw new ApiError(404, 'not_found', 'no image with this digest is known', 'params.digest');
+      if (answer.kind === 'processing') return { status: 204 };
+      // The stored result is already JSON: sent as it is, without parsing it again.
+      return { status: 200, body: `{"status":${JSON.stringify(answer.status)},"scanId":${JSON.stringify(answer.scanId)},"scannedAt":${JSON.stringify(answer.scannedAt)},"result":${answer.result}}` };
+    },
+  },
+];

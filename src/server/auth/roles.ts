@@ -1,0 +1,28 @@
+/**
+ * The roles a token carries and what each may do. Routes name the roles they admit; `admin` is
+ * admitted everywhere. A closed list: a role name outside it is a usage error, never a new role.
+ */
+export const ROLES = ['admin', 'ci', 'sensor', 'worker', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Who may call what: one place, read by the routes and by the role tests. */
+export const ACCESS = {
+  /** Upload a scan result, announce a scan in progress. */
+  submitScans: ['sensor', 'worker'],
+  /** Poll the result endpoint. */
+  pollResults: ['ci', 'sensor', 'viewer'],
+  /** Read images, findings, changes. */
+  read: ['ci', 'viewer'],
+  /** Tokens, audit log, re-evaluation, retention. */
+  administer: [],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof ACCESS;
+
+export function allows(role: Role, permission: Permission): boolean {
+  return role === 'admin' || (ACCESS[permission] as readonly Role[]).includes(role);
+}

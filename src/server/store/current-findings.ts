@@ -1,0 +1,43 @@
+/**
+ * The current findings of an image, with the time each first appeared: brought up to date from a
+ * complete result (a new scan or a re-evaluation) inside the caller's transaction. A finding not
+ * seen before is inserted with `first_seen` = now and recorded as an event (what "became
+ * vulnerable since T" reads); one gone from the result is marked resolved; one that comes back is
+ * reopened and recorded again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Finding } from '../../model/finding.js';
+import { findingIdentity } from './finding-identity.js';
+import type { Tables } from './tables.js';
+
+export interface FindingChanges {
+  appeared: { key: string; id: string; severity: string }[];
+  resolved: number;
+}
+
+export async function updateCurrentFindings(trx: Transaction<Tables>, digest: string, findings: readonly Finding[], cause: 'scan' | 'reevaluation', now: string): Promise<FindingChanges> {
+  const existing = await trx.selectFrom('image_findings').select(['finding_key', 'resolved_at']).where('digest', '=', digest).execute();
+  const known = new Map(existing.map((row) => [row.finding_key, row.resolved_at]));
+  const current = new Map<string, Finding>();
+  for (const finding of findings) current.set(findingIdentity(finding), finding);
+  const appeared: FindingChanges['appeared'] = [];
+  const inserts: Tables['image_findings'][] = [];
+  const reopened: string[] = [];
+  for (const [key, finding] of current) {
+    if (!known.has(key)) {
+      inserts.push({ digest, finding_key: key, finding_id: finding.id, package_name: finding.package.name, package_version: finding.package.version, severity: finding.severity, first_seen: now, resolved_at: null });
+    } else if (known.get(key) !== null) {
+      reopened.push(key);
+    } else continue;
+    appeared.push({ key, id: finding.id, severity: finding.severity });
+  }
+  const gone = [...known].filter(([key, resolvedAt]) => resolvedAt === null && !current.has(key)).map(([key]) => key);
+  // Chunks keep each statement under both databases' bound-parameter limits.
+  for (let i = 0; i < inserts.length; i += 200) await trx.insertInto('image_findings').values(inserts.slice(i, i + 200)).execute();
+  for (let i = 0; i < reopened.length; i += 500) await trx.updateTable('image_findings').set({ resolved_at: null }).where('digest', '=', digest).where('finding_key', 'in', reopened.slice(i, i + 500)).execute();
+  for (let i = 0; i < gone.length; i += 500) await trx.updateTable('image_findings').set({ resolved_at: now }).where('digest', '=', digest).where('finding_key', 'in', gone.slice(i, i + 500)).execute();
+  const events = appeared.map((finding) => ({ id: randomUUID(), digest, finding_key: finding.key, finding_id: finding.id, severity: finding.severity, appeared_at: now, cause }));
+  for (let i = 0; i < events.length; i += 200) await trx.insertInto('finding_events').values(events.slice(i, i + 200)).execute();
+  return { appeared, resolved: gone.length };
+}
