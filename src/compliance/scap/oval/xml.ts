@@ -18,6 +18,8 @@ export interface XmlElement {
   children: XmlElement[];
   /** The element's own text (concatenated text and CDATA children). */
   text: string;
+  /** Mixed content in document order (text and child elements), kept only when an element has both (an XCCDF fix with <sub>). */
+  content?: (string | XmlElement)[];
 }
 
 export const MAX_XML_BYTES = 256 * 1024 * 1024;
@@ -103,16 +105,23 @@ function convert(node: OrderedNode, scope: ReadonlyMap<string, string>): XmlElem
   const [prefix, local] = splitName(tagName);
   const childNodes = (node[tagName] ?? []) as OrderedNode[];
   const children: XmlElement[] = [];
+  const content: (string | XmlElement)[] = [];
   let text = '';
   for (const child of childNodes) {
-    if ('#text' in child) text += String(child['#text']);
-    else if ('#cdata' in child) text += textOf(child['#cdata'] as OrderedNode[]);
-    else {
+    if ('#text' in child || '#cdata' in child) {
+      const part = '#text' in child ? String(child['#text']) : textOf(child['#cdata'] as OrderedNode[]);
+      text += part;
+      content.push(part);
+    } else {
       const element = convert(child, inner);
-      if (element) children.push(element);
+      if (element) {
+        children.push(element);
+        content.push(element);
+      }
     }
   }
-  return { name: local, ns: inner.get(prefix) ?? '', attributes, children, text };
+  const mixed = children.length > 0 && text.trim() !== '';
+  return { name: local, ns: inner.get(prefix) ?? '', attributes, children, text, ...(mixed ? { content } : {}) };
 }
 
 /** Parses XML text into its root element. Throws XmlContentError (with the line) on anything unsafe or malformed. */
