@@ -27,6 +27,8 @@ export interface ScapPolicyOptions extends PolicyParseOptions {
 /** What a SCAP policy keeps for XCCDF result XML, ARF and remediation export. */
 export interface ScapRun {
   content: ScapContent;
+  /** The content's text, as ARF and XCCDF result documents embed it. */
+  contentText: string;
   profile: ResolvedProfile;
   /** The last evaluation, once the policy has been evaluated. */
   evaluation?: BenchmarkEvaluation;
@@ -118,7 +120,7 @@ export function parseScapPolicy(text: string, origin: string, options: ScapPolic
       controls: rules.map((rule) => controlOf(rule, profile, overrides)),
       origin,
     };
-    const run: ScapRun = { content, profile };
+    const run: ScapRun = { content, contentText: text, profile };
     policy.evaluator = {
       async evaluate({ target, signal }) {
         const evaluation = await evaluateBenchmark(content, profile, target, signal ? { signal } : {});
