@@ -46,13 +46,16 @@ interface Sessions {
   get(href: string): OvalEvaluation | undefined;
 }
 
-function sessionsFor(content: ScapContent, target: Target, signal: AbortSignal | undefined): Sessions {
+/** How an OVAL session is opened: the OVAL engine's createOvalEvaluation (a test may record calls through it). */
+export type OvalEngine = typeof createOvalEvaluation;
+
+function sessionsFor(content: ScapContent, target: Target, signal: AbortSignal | undefined, engine: OvalEngine): Sessions {
   const sessions = new Map<string, OvalEvaluation | undefined>();
   return {
     get(href) {
       if (!sessions.has(href)) {
         const document = content.oval(href);
-        sessions.set(href, document ? createOvalEvaluation(document, target, signal ? { signal } : {}) : undefined);
+        sessions.set(href, document ? engine(document, target, signal ? { signal } : {}) : undefined);
       }
       return sessions.get(href);
     },
@@ -106,10 +109,10 @@ function batches(pending: readonly PendingCheck[]): PendingCheck[][] {
   return result.map((batch) => batch.checks);
 }
 
-export async function evaluateBenchmark(content: ScapContent, profile: ResolvedProfile, target: Target, options: { signal?: AbortSignal } = {}): Promise<BenchmarkEvaluation> {
+export async function evaluateBenchmark(content: ScapContent, profile: ResolvedProfile, target: Target, options: { signal?: AbortSignal; engine?: OvalEngine } = {}): Promise<BenchmarkEvaluation> {
   const startedAt = new Date().toISOString();
   const { benchmark, applicability } = content;
-  const sessions = sessionsFor(content, target, options.signal);
+  const sessions = sessionsFor(content, target, options.signal, options.engine ?? createOvalEvaluation);
   // Without a CPE dictionary (plain XCCDF), CPE names cannot be checked: they are taken as applying.
   const checkable = (idrefs: readonly string[]): string[] => (applicability.dictionary.size === 0 ? idrefs.filter((idref) => idref.startsWith('#')) : [...idrefs]);
   const selected = [...benchmark.rules.values()].filter((rule) => ruleSelected(rule, benchmark, profile));
