@@ -31,7 +31,9 @@
  * - go-binary: the build information of a ~120 MB Go binary, against `go version -m` on it, and a
  *   folder holding it scanned, against `cat` of it (bench/go-binary.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles` picks parts; no argument runs all.
+ * - scap: Debian's SCAP content evaluated by Tollgate and by OpenSCAP, same content and targets (bench/scap.ts).
+ *
+ * `npm run bench -- startup image remote matching render sbom compliance scap db rpm java go-binary lockfiles` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -56,6 +58,7 @@ import { startRegistry } from '../test/support/registry.js';
 import { startDockerd } from '../test/support/dockerd.js';
 import { startThrottledLink } from './throttled-link.js';
 import { benchCompliance } from './compliance.js';
+import { benchScap } from './scap.js';
 import { benchRender } from './render.js';
 import { benchStartup } from './startup.js';
 import { benchDatabase } from './vulndb.js';
@@ -279,6 +282,7 @@ try {
   if (runs('lockfiles')) benchLockFiles(rows, results);
   if (runs('matching')) await benchMatching(work);
   if (runs('compliance')) await benchCompliance(CLI, work, rows, results);
+  if (runs('scap')) await benchScap(CLI, work, rows, results);
   if (runs('db')) await benchDatabase(CLI, work, bookworm.ociReference, rows, results);
   if (runs('rpm')) await benchRpm(rows, results);
   if (runs('java')) await benchJava(CLI, db, work, rows, results);
