@@ -60,6 +60,13 @@ describe('SCAP policy format', () => {
     expect(error.message).toMatch(/evil\.xml:2: .*DTD/);
   });
 
+  it('refuses nesting deeper than the bound with the line, and a hostile tailoring file like the content', () => {
+    const deep = `<?xml version="1.0"?>\n<xccdf:Benchmark xmlns:xccdf="http://checklists.nist.gov/xccdf/1.2" id="b">\n${'<g>'.repeat(400)}${'</g>'.repeat(400)}</xccdf:Benchmark>`;
+    expect(usageError(() => parseScapPolicy(deep, 'deep.xml')).message).toMatch(/deep\.xml:3: .*nested deeper/);
+    const tailoring = { text: '<?xml version="1.0"?>\n<!DOCTYPE t SYSTEM "file:///etc/passwd">\n<t/>', origin: 'tailoring.xml' };
+    expect(usageError(() => parseScapPolicy(testdata('small-benchmark.xml'), 'small.xml', { profile: 'base', readReferenced, tailoring })).message).toMatch(/tailoring\.xml:2: .*DTD/);
+  });
+
   it('names the line of malformed XML and refuses a root that is not SCAP content', () => {
     expect(usageError(() => parseScapPolicy('<?xml version="1.0"?>\n<a>\n<b></a>', 'broken.xml')).message).toMatch(/broken\.xml:3/);
     expect(usageError(() => parseScapPolicy('<html/>', 'page.xml')).message).toMatch(/not SCAP content/);
