@@ -42,7 +42,9 @@ async function allRulesTailoring(dataStream: string, file: string): Promise<numb
   return ids.length;
 }
 
-export async function benchScap(cli: string, work: string, rows: Rows, results: Record<string, unknown>): Promise<void> {
+export async function benchScap(cli: string, work: string, allRows: Rows, results: Record<string, unknown>): Promise<void> {
+  // OpenSCAP on a large host takes minutes per profile: each figure is printed as soon as it is measured.
+  const rows = { push: (row: Rows[number]): void => void (allRows.push(row), process.stderr.write(`${row.join('  ')}\n`)) };
   const dataStream = path.join(await ensureSsgDebian12(), 'ssg-debian12-ds.xml');
   const tree = path.join(work, 'scap-rootfs');
   await run('cp', ['-a', await ensureScapRootfs(), tree]);
