@@ -46,7 +46,7 @@ async function median3(task: () => Promise<number>): Promise<number> {
 
 /** A tailoring file whose one profile selects every rule of the data stream. */
 async function allRulesTailoring(dataStream: string, file: string): Promise<number> {
-  const ids = [...new Set([...(await readFile(dataStream, 'utf8')).matchAll(/<(?:[\w-]+:)?Rule\b[^>]*\bid="([^"]+)"/g)].map((match) => match[1] as string))];
+  const ids = [...new Set([...(await readFile(dataStream, 'utf8')).matchAll(/<(?:[\w.-]+:)?Rule\b[^>]*\bid="([^"]+)"/g)].map((match) => match[1] as string))];
   const selects = ids.map((id) => `    <xccdf:select idref="${id}" selected="true"/>`).join('\n');
   await writeFile(file, `<?xml version="1.0" encoding="UTF-8"?>\n<xccdf:Tailoring xmlns:xccdf="http://checklists.nist.gov/xccdf/1.2" id="xccdf_org.tollgate_tailoring_all">\n  <xccdf:benchmark href="${dataStream}"/>\n  <xccdf:version time="2026-01-01T00:00:00">1</xccdf:version>\n  <xccdf:Profile id="xccdf_org.tollgate_profile_all">\n    <xccdf:title>Every rule</xccdf:title>\n${selects}\n  </xccdf:Profile>\n</xccdf:Tailoring>\n`);
   return ids.length;

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 export async function readRuleResults(file: string): Promise<Map<string, string>> {
   const text = await readFile(file, 'utf8');
   const results = new Map<string, string>();
-  for (const match of text.matchAll(/<(?:[\w-]+:)?rule-result\b[^>]*\bidref="([^"]+)"[^>]*>\s*<(?:[\w-]+:)?result>([^<]+)<\/(?:[\w-]+:)?result>/g)) {
+  for (const match of text.matchAll(/<(?:[\w.-]+:)?rule-result\b[^>]*\bidref="([^"]+)"[^>]*>\s*<(?:[\w.-]+:)?result>([^<]+)<\/(?:[\w.-]+:)?result>/g)) {
     if (match[2] !== 'notselected' && match[1]) results.set(match[1], match[2] ?? '');
   }
   return results;
