@@ -16,11 +16,11 @@ import { safeCompare } from './datatypes.js';
 import { applyCheck, combine, existence, negate } from './logic.js';
 import type { OvalCriteriaNode, OvalDefinitionOutcome, OvalDefinitionsDocument, OvalEntity, OvalEvaluation, OvalObject, OvalResult, OvalSet, OvalState, OvalTest } from './model.js';
 import { testTypeFor } from './test-types/list.js';
-import type { CollectContext, OvalItem } from './test-types/test-type.js';
+import { OvalNotApplicableError, OvalUnknownError, type CollectContext, type OvalItem } from './test-types/test-type.js';
 import { componentValues } from './variables.js';
 
 interface Collected {
-  flag: 'complete' | 'error' | 'not collected';
+  flag: 'complete' | 'error' | 'not collected' | 'not applicable' | 'unknown';
   items: OvalItem[];
   messages: string[];
 }
@@ -50,6 +50,15 @@ function describeItem(type: string, item: OvalItem): string {
 
 function itemKey(item: OvalItem): string {
   return JSON.stringify(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** A collected object's items, or the reason it has none, keeping the kind of reason (not applicable, unknown). */
+function itemsOf(objectId: string, collected: Collected): OvalItem[] {
+  if (collected.flag === 'complete') return collected.items;
+  const detail = `object ${objectId}: ${collected.messages.join('; ') || collected.flag}`;
+  if (collected.flag === 'not applicable') throw new OvalNotApplicableError(detail);
+  if (collected.flag === 'unknown') throw new OvalUnknownError(detail);
+  throw new Error(detail);
 }
 
 /** One evaluate() call: its external variables and everything computed from them. */
@@ -105,16 +114,12 @@ class EvaluationRun {
     if (variable.kind === 'constant') return variable.values;
     if (variable.kind === 'external') {
       const values = this.externals.get(id);
-      if (!values) throw new Error(`external variable ${id} has no value`);
+      if (!values) throw new OvalUnknownError(`external variable ${id} has no value`);
       return [...values];
     }
     return componentValues(variable.component, {
       variableValues: (ref) => this.variableValues(ref),
-      objectItems: async (ref) => {
-        const collected = await this.collect(ref);
-        if (collected.flag !== 'complete') throw new Error(`object ${ref}: ${collected.messages.join('; ') || collected.flag}`);
-        return collected.items;
-      },
+      objectItems: async (ref) => itemsOf(ref, await this.collect(ref)),
       pcre: this.pcre,
       now: () => Math.floor(Date.now() / 1000),
     });
@@ -138,7 +143,8 @@ class EvaluationRun {
       return { flag: 'complete', items: await this.applyFilters(object.type, object.filters, items), messages: [] };
     } catch (error) {
       this.session.signal?.throwIfAborted();
-      return { flag: 'error', items: [], messages: [`${objectId}: ${message(error)}`] };
+      const flag = error instanceof OvalNotApplicableError ? 'not applicable' : error instanceof OvalUnknownError ? 'unknown' : 'error';
+      return { flag, items: [], messages: [`${objectId}: ${message(error)}`] };
     }
   }
 
@@ -152,10 +158,8 @@ class EvaluationRun {
     const operands: OvalItem[][] = [];
     let type = '';
     for (const ref of set.objectRefs) {
-      const collected = await this.collect(ref);
-      if (collected.flag !== 'complete') throw new Error(`set member ${ref}: ${collected.messages.join('; ') || collected.flag}`);
+      operands.push(itemsOf(ref, await this.collect(ref)));
       type = this.document.objects.get(ref)?.type ?? type;
-      operands.push(collected.items);
     }
     for (const inner of set.sets) operands.push(await this.collectSet(inner));
     let result: OvalItem[];
@@ -202,7 +206,7 @@ class EvaluationRun {
       expected = await this.entityValues(entity);
     } catch (error) {
       messages.push(message(error));
-      return 'error';
+      return error instanceof OvalUnknownError ? 'unknown' : 'error';
     }
     if (expected.length === 0) {
       messages.push(`${entity.name}: variable ${entity.varRef ?? ''} has no values`);
@@ -240,7 +244,7 @@ class EvaluationRun {
     if (test.objectRef === undefined) return { result: 'error', messages: [`${label}: no object`] };
     const collected = await this.collect(test.objectRef);
     if (collected.flag === 'not collected') return { result: 'not evaluated', messages: collected.messages.map((text) => `${label}: ${text}`) };
-    if (collected.flag === 'error') return { result: 'error', messages: collected.messages.map((text) => `${label}: ${text}`) };
+    if (collected.flag !== 'complete') return { result: collected.flag, messages: collected.messages.map((text) => `${label}: ${text}`) };
     const outcome = await this.judge(test, collected.items);
     if (outcome.result !== 'true') {
       const shown = collected.items.slice(0, MAX_EVIDENCE_ITEMS).map((item) => describeItem(test.type, item));
