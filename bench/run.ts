@@ -31,7 +31,10 @@
  * - go-binary: the build information of a ~120 MB Go binary, against `go version -m` on it, and a
  *   folder holding it scanned, against `cat` of it (bench/go-binary.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles` picks parts; no argument runs all.
+ * - oval: every OVAL definition of Debian's SSG content on a dir: root filesystem, against
+ *   `oscap oval eval` in its offline mode (bench/oval.ts).
+ *
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles oval` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -60,6 +63,7 @@ import { benchRender } from './render.js';
 import { benchStartup } from './startup.js';
 import { benchDatabase } from './vulndb.js';
 import { benchRpm } from './rpm.js';
+import { benchOval } from './oval.js';
 import { benchJava } from './java.js';
 import { benchGoBinary } from './go-binary.js';
 import { benchLockFiles } from './lock-files.js';
@@ -281,6 +285,7 @@ try {
   if (runs('compliance')) await benchCompliance(CLI, work, rows, results);
   if (runs('db')) await benchDatabase(CLI, work, bookworm.ociReference, rows, results);
   if (runs('rpm')) await benchRpm(rows, results);
+  if (runs('oval')) await benchOval(rows, results);
   if (runs('java')) await benchJava(CLI, db, work, rows, results);
   if (runs('go-binary')) await benchGoBinary(CLI, db, work, rows, results);
 } finally {

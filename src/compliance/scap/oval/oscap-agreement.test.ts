@@ -77,6 +77,22 @@ function documentFor(base: string): string {
   fileTest(`<unix:behaviors recurse_direction="down" max_depth="1"/><unix:path>${base}/opt</unix:path><unix:filename operation="pattern match">\\.txt$</unix:filename>`, '', 'check="all" check_existence="only_one_exists"');
   fileTest(`<unix:behaviors recurse_direction="down" max_depth="-1"/><unix:path>${base}/opt</unix:path><unix:filename operation="pattern match">\\.txt$</unix:filename>`, '', 'check="all" check_existence="only_one_exists"');
   fileTest(`<unix:path>${base}/etc</unix:path><unix:filename>link</unix:filename>`, '<unix:type>symbolic link</unix:type>', 'check="all" check_existence="all_exist"');
+  // Live facts of this host, which both read: a kernel parameter, the mount table, the dpkg database.
+  const live = (type: string, family: string, object: string, state: string, attributes = 'check="all" check_existence="at_least_one_exists"'): void => {
+    n++;
+    defs.push(definition(`oval:x:def:${n}`, `<oval-def:criteria><oval-def:criterion test_ref="oval:x:tst:${n}"/></oval-def:criteria>`));
+    tests.push(`<${family}:${type}_test id="oval:x:tst:${n}" version="1" ${attributes} comment="t"><${family}:object object_ref="oval:x:obj:${n}"/>${state ? `<${family}:state state_ref="oval:x:ste:${n}"/>` : ''}</${family}:${type}_test>`);
+    objects.push(`<${family}:${type}_object id="oval:x:obj:${n}" version="1">${object}</${family}:${type}_object>`);
+    if (state) states.push(`<${family}:${type}_state id="oval:x:ste:${n}" version="1">${state}</${family}:${type}_state>`);
+  };
+  live('sysctl', 'unix', '<unix:name>kernel.randomize_va_space</unix:name>', '<unix:value datatype="int" operation="greater than">0</unix:value>');
+  live('sysctl', 'unix', '<unix:name>kernel.no_such_parameter</unix:name>', '', 'check="all" check_existence="none_exist"');
+  live('partition', 'linux', '<linux:mount_point>/</linux:mount_point>', '');
+  live('partition', 'linux', '<linux:mount_point operation="pattern match">^/proc$</linux:mount_point>', '<linux:mount_options entity_check="at least one">nosuid</linux:mount_options>');
+  live('dpkginfo', 'linux', '<linux:name>dpkg</linux:name>', '<linux:evr datatype="debian_evr_string" operation="greater than">0:1.0</linux:evr>');
+  live('dpkginfo', 'linux', '<linux:name>no-such-package-at-all</linux:name>', '', 'check="all" check_existence="none_exist"');
+  // (No family_test here: OpenSCAP 1.3.7 crashes when a family_test and a password_test share a document.)
+  live('password', 'unix', '<unix:username>root</unix:username>', '<unix:user_id datatype="int">0</unix:user_id>');
   return ovalDocument({ definitions: defs.join(''), tests: tests.join(''), objects: objects.join(''), states: states.join('') });
 }
 
