@@ -31,6 +31,7 @@ interface TestOutcome {
 }
 
 const MAX_EVIDENCE_ITEMS = 5;
+const DEFINITIONS_IN_FLIGHT = 16;
 const MAX_EVIDENCE_VALUE = 160;
 const SECRET_FIELDS: Record<string, readonly string[]> = { shadow: ['password'], password: ['password'] };
 
@@ -343,12 +344,19 @@ export function createOvalEvaluation(document: OvalDefinitionsDocument, target: 
     async evaluate(definitionIds, externalVariables) {
       const pcre = await loadPcre();
       const run = new EvaluationRun(document, session, externalVariables, pcre);
-      const outcomes = new Map<string, OvalDefinitionOutcome>();
-      for (const id of definitionIds) {
-        options.signal?.throwIfAborted();
-        outcomes.set(id, await run.definition(id));
-      }
-      return outcomes;
+      // Several definitions in flight at once: while one waits for the target, another computes.
+      // Every cache holds promises, so two definitions needing one object still collect it once.
+      const computed = new Map<string, OvalDefinitionOutcome>();
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < definitionIds.length) {
+          options.signal?.throwIfAborted();
+          const id = definitionIds[next++] as string;
+          computed.set(id, await run.definition(id));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(DEFINITIONS_IN_FLIGHT, definitionIds.length) }, worker));
+      return new Map(definitionIds.map((id) => [id, computed.get(id) as OvalDefinitionOutcome]));
     },
   };
 }
