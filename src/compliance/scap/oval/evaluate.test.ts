@@ -36,6 +36,8 @@ beforeAll(async () => {
     'opt/a/top.txt': 'top\n',
     'etc/mtab': { link: '../proc/self/mounts' },
     'etc/os-release': 'ID=debian\nVERSION_ID="12"\n',
+    'etc/escape-absolute': { link: '/etc/hostname' },
+    'etc/escape-relative': { link: '../../../../../../../../etc/hostname' },
   });
 });
 
@@ -275,6 +277,22 @@ describe('variables', () => {
     });
     expect((await single(xml)).result).toBe('true');
     expect((await single(xml.replace('<oval-def:value>6</oval-def:value>', '<oval-def:value>3</oval-def:value>'))).result).toBe('false');
+  });
+});
+
+describe('hostile trees', () => {
+  it('never reads the scanning host through a link: an absolute link stays in the tree, a climbing one is an error', async () => {
+    const doc = (file: string): string =>
+      ovalDocument({
+        definitions: definition('oval:t:def:1', '<oval-def:criteria><oval-def:criterion test_ref="oval:t:tst:1"/></oval-def:criteria>'),
+        tests: '<ind:textfilecontent54_test id="oval:t:tst:1" version="1" check="all" check_existence="none_exist"><ind:object object_ref="oval:t:obj:1"/></ind:textfilecontent54_test>',
+        objects: `<ind:textfilecontent54_object id="oval:t:obj:1" version="1"><ind:filepath>${file}</ind:filepath><ind:pattern operation="pattern match">.</ind:pattern><ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object>`,
+      });
+    // The host has an /etc/hostname; the tree has none, so nothing is found through the absolute link.
+    expect((await single(doc('/etc/escape-absolute'))).result).toBe('true');
+    const climbing = await single(doc('/etc/escape-relative'));
+    expect(climbing.result).toBe('error');
+    expect(climbing.messages.join('\n')).toContain('outside the scanned root');
   });
 });
 
