@@ -139,20 +139,18 @@ class EvaluationRun {
     const object = this.document.objects.get(objectId);
     if (!object) return { flag: 'error', items: [], messages: [`object ${objectId} is not defined`] };
     try {
-      const items = object.set ? await this.collectSet(object.set) : await this.collectPlain(object);
-      if (items === undefined) return { flag: 'not collected', items: [], messages: [`object type ${object.family}:${object.type}_object is not implemented`] };
+      if (object.set) return { flag: 'complete', items: await this.applyFilters(object.type, object.filters, await this.collectSet(object.set)), messages: [] };
+      const type = testTypeFor(object.type, object.family);
+      if (!type) return { flag: 'not collected', items: [], messages: [`object type ${object.family}:${object.type}_object is not implemented`] };
+      // The filters go to the collector too, so a large object never holds the items they drop.
+      const keep = object.filters.length === 0 ? undefined : async (item: OvalItem): Promise<boolean> => (await this.applyFilters(object.type, object.filters, [item])).length === 1;
+      const items = await type.collect(object, this.context, keep);
       return { flag: 'complete', items: await this.applyFilters(object.type, object.filters, items), messages: [] };
     } catch (error) {
       this.session.signal?.throwIfAborted();
       const flag = error instanceof OvalNotApplicableError ? 'not applicable' : error instanceof OvalUnknownError ? 'unknown' : 'error';
       return { flag, items: [], messages: [`${objectId}: ${message(error)}`] };
     }
-  }
-
-  private async collectPlain(object: OvalObject): Promise<OvalItem[] | undefined> {
-    const type = testTypeFor(object.type, object.family);
-    if (!type) return undefined;
-    return type.collect(object, this.context);
   }
 
   private async collectSet(set: OvalSet): Promise<OvalItem[]> {

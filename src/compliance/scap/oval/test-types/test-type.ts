@@ -65,7 +65,12 @@ export interface OvalTestType {
   readonly id: string;
   /** OVAL families (namespaces) the type belongs to: `independent`, `linux`, `unix`. */
   readonly families: readonly string[];
-  collect(object: OvalObject, context: CollectContext): Promise<OvalItem[]>;
+  /**
+   * The object's items. `keep`, when given, is the object's filters: a collector that can produce
+   * many items (a file object recursing from /) applies it to each item as it is made, so items
+   * the filters drop are never held; a collector may ignore it (the evaluator filters afterwards).
+   */
+  collect(object: OvalObject, context: CollectContext, keep?: (item: OvalItem) => Promise<boolean>): Promise<OvalItem[]>;
 }
 
 /** The object's entity by name, or undefined. */
