@@ -38,6 +38,8 @@ beforeAll(async () => {
     'etc/os-release': 'ID=debian\nVERSION_ID="12"\n',
     'etc/escape-absolute': { link: '/etc/hostname' },
     'etc/escape-relative': { link: '../../../../../../../../etc/hostname' },
+    'loop/a/file.txt': 'x\n',
+    'loop/a/back': { link: '..' },
   });
 });
 
@@ -293,6 +295,18 @@ describe('hostile trees', () => {
     const climbing = await single(doc('/etc/escape-relative'));
     expect(climbing.result).toBe('error');
     expect(climbing.messages.join('\n')).toContain('outside the scanned root');
+  });
+});
+
+describe('link loops', () => {
+  it('a recursion through a folder link back to its parent ends, finding each file a bounded number of times', async () => {
+    const xml = ovalDocument({
+      definitions: definition('oval:t:def:1', '<oval-def:criteria><oval-def:criterion test_ref="oval:t:tst:1"/></oval-def:criteria>'),
+      tests: '<unix:file_test id="oval:t:tst:1" version="1" check="all" check_existence="at_least_one_exists"><unix:object object_ref="oval:t:obj:1"/></unix:file_test>',
+      objects: '<unix:file_object id="oval:t:obj:1" version="1"><unix:behaviors recurse="symlinks and directories" recurse_direction="down" max_depth="-1"/><unix:path>/loop</unix:path><unix:filename>file.txt</unix:filename></unix:file_object>',
+    });
+    const outcome = await single(xml);
+    expect(outcome.result).toBe('true');
   });
 });
 
