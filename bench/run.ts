@@ -32,8 +32,10 @@
  *   folder holding it scanned, against `cat` of it (bench/go-binary.ts).
  *
  * - scap: Debian's SCAP content evaluated by Tollgate and by OpenSCAP, same content and targets (bench/scap.ts).
+ * - oval: every OVAL definition of Debian's SSG content on a dir: root filesystem, against
+ *   `oscap oval eval` in its offline mode (bench/oval.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance scap db rpm java go-binary lockfiles` picks parts; no argument runs all.
+ * `npm run bench -- startup image remote matching render sbom compliance scap db rpm java go-binary lockfiles oval` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -63,6 +65,7 @@ import { benchRender } from './render.js';
 import { benchStartup } from './startup.js';
 import { benchDatabase } from './vulndb.js';
 import { benchRpm } from './rpm.js';
+import { benchOval } from './oval.js';
 import { benchJava } from './java.js';
 import { benchGoBinary } from './go-binary.js';
 import { benchLockFiles } from './lock-files.js';
@@ -285,6 +288,7 @@ try {
   if (runs('scap')) await benchScap(CLI, work, rows, results);
   if (runs('db')) await benchDatabase(CLI, work, bookworm.ociReference, rows, results);
   if (runs('rpm')) await benchRpm(rows, results);
+  if (runs('oval')) await benchOval(rows, results);
   if (runs('java')) await benchJava(CLI, db, work, rows, results);
   if (runs('go-binary')) await benchGoBinary(CLI, db, work, rows, results);
 } finally {

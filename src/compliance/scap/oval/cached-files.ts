@@ -12,6 +12,8 @@ import type { OvalEntity, OvalObject } from './model.js';
 
 /** Most directory entries one session walks; past this the object is an error, never a silent part. */
 export const MAX_WALKED_ENTRIES = 2_000_000;
+/** Symbolic links to folders followed along one recursion path (Linux stops at 40 in one lookup). */
+export const MAX_LINKS_FOLLOWED = 8;
 const NEVER_WALKED = new Set(['/proc', '/sys', '/dev', '/run']);
 
 export interface ResolvedFile {
@@ -151,25 +153,28 @@ async function recurse(folder: string, object: OvalObject, context: CollectConte
     }
     return folders;
   }
-  const queue: [string, number][] = [[folder, 0]];
+  // [folder, depth, links followed on the way]: a link loop (a/b -> ..) makes new paths forever,
+  // so no more than MAX_LINKS_FOLLOWED links are followed along one path.
+  const queue: [string, number, number][] = [[folder, 0, 0]];
   const seen = new Set([folder]);
   for (let next = 0; next < queue.length; next++) {
     if (next % 256 === 0) context.signal?.throwIfAborted();
-    const [current, depth] = queue[next] as [string, number];
+    const [current, depth, links] = queue[next] as [string, number, number];
     if (maxDepth >= 0 && depth >= maxDepth) continue;
     const children = ((await context.files.listDir(current)) ?? []).map((name) => joinPath(current, name));
     const infos = await Promise.all(children.map((child) => context.files.stat(child)));
     for (const [index, child] of children.entries()) {
       const info = infos[index];
       let isFolder = info?.type === 'directory' && recurseKind !== 'symlinks';
-      if (info?.type === 'symlink' && recurseKind !== 'directories') {
+      const viaLink = info?.type === 'symlink';
+      if (viaLink && recurseKind !== 'directories' && links < MAX_LINKS_FOLLOWED) {
         // Follow a link to a folder only inside the view; the view refuses links out of the root.
         isFolder = (await context.files.listDir(child).catch(() => undefined)) !== undefined;
       }
       if (isFolder && !seen.has(child) && !NEVER_WALKED.has(child)) {
         seen.add(child);
         folders.push(child);
-        queue.push([child, depth + 1]);
+        queue.push([child, depth + 1, viaLink ? links + 1 : links]);
       }
     }
   }

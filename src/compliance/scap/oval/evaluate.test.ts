@@ -36,6 +36,10 @@ beforeAll(async () => {
     'opt/a/top.txt': 'top\n',
     'etc/mtab': { link: '../proc/self/mounts' },
     'etc/os-release': 'ID=debian\nVERSION_ID="12"\n',
+    'etc/escape-absolute': { link: '/etc/hostname' },
+    'etc/escape-relative': { link: '../../../../../../../../etc/hostname' },
+    'loop/a/file.txt': 'x\n',
+    'loop/a/back': { link: '..' },
   });
 });
 
@@ -256,12 +260,12 @@ describe('variables', () => {
     expect(outcome.result).toBe('true');
   });
 
-  it('an external variable comes from the caller; without a value the test is an error', async () => {
+  it('an external variable comes from the caller; without a value the test is unknown', async () => {
     const xml = variableDoc(local('<oval-def:variable_component var_ref="oval:t:var:ext"/>', 'int'), '<ind:value datatype="int" operation="greater than">5</ind:value>');
     expect((await single(xml, new Map([['oval:t:var:ext', ['6']]]))).result).toBe('true');
     expect((await single(xml, new Map([['oval:t:var:ext', ['4']]]))).result).toBe('false');
     const missing = await single(xml);
-    expect(missing.result).toBe('error');
+    expect(missing.result).toBe('unknown');
     expect(missing.messages.join('\n')).toContain('external variable oval:t:var:ext has no value');
   });
 
@@ -275,6 +279,34 @@ describe('variables', () => {
     });
     expect((await single(xml)).result).toBe('true');
     expect((await single(xml.replace('<oval-def:value>6</oval-def:value>', '<oval-def:value>3</oval-def:value>'))).result).toBe('false');
+  });
+});
+
+describe('hostile trees', () => {
+  it('never reads the scanning host through a link: an absolute link stays in the tree, a climbing one is an error', async () => {
+    const doc = (file: string): string =>
+      ovalDocument({
+        definitions: definition('oval:t:def:1', '<oval-def:criteria><oval-def:criterion test_ref="oval:t:tst:1"/></oval-def:criteria>'),
+        tests: '<ind:textfilecontent54_test id="oval:t:tst:1" version="1" check="all" check_existence="none_exist"><ind:object object_ref="oval:t:obj:1"/></ind:textfilecontent54_test>',
+        objects: `<ind:textfilecontent54_object id="oval:t:obj:1" version="1"><ind:filepath>${file}</ind:filepath><ind:pattern operation="pattern match">.</ind:pattern><ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object>`,
+      });
+    // The host has an /etc/hostname; the tree has none, so nothing is found through the absolute link.
+    expect((await single(doc('/etc/escape-absolute'))).result).toBe('true');
+    const climbing = await single(doc('/etc/escape-relative'));
+    expect(climbing.result).toBe('error');
+    expect(climbing.messages.join('\n')).toContain('outside the scanned root');
+  });
+});
+
+describe('link loops', () => {
+  it('a recursion through a folder link back to its parent ends, finding each file a bounded number of times', async () => {
+    const xml = ovalDocument({
+      definitions: definition('oval:t:def:1', '<oval-def:criteria><oval-def:criterion test_ref="oval:t:tst:1"/></oval-def:criteria>'),
+      tests: '<unix:file_test id="oval:t:tst:1" version="1" check="all" check_existence="at_least_one_exists"><unix:object object_ref="oval:t:obj:1"/></unix:file_test>',
+      objects: '<unix:file_object id="oval:t:obj:1" version="1"><unix:behaviors recurse="symlinks and directories" recurse_direction="down" max_depth="-1"/><unix:path>/loop</unix:path><unix:filename>file.txt</unix:filename></unix:file_object>',
+    });
+    const outcome = await single(xml);
+    expect(outcome.result).toBe('true');
   });
 });
 
@@ -292,7 +324,7 @@ describe('accounts, links, offline limits', () => {
     expect(outcome.messages.join('\n')).toContain('password=(hidden)');
   });
 
-  it('symlink resolves inside the tree; sysctl on an offline tree is an error saying why', async () => {
+  it('symlink resolves inside the tree; sysctl on an offline tree is not applicable, saying why', async () => {
     const xml = ovalDocument({
       definitions:
         definition('oval:t:def:1', '<oval-def:criteria><oval-def:criterion test_ref="oval:t:tst:1"/></oval-def:criteria>') +
@@ -305,7 +337,7 @@ describe('accounts, links, offline limits', () => {
     });
     const outcomes = await evaluateOnTree(root, xml);
     expect(outcomes.get('oval:t:def:1')?.result).toBe('true');
-    expect(outcomes.get('oval:t:def:2')?.result).toBe('error');
+    expect(outcomes.get('oval:t:def:2')?.result).toBe('not applicable');
     expect(outcomes.get('oval:t:def:2')?.messages.join('\n')).toContain('not a running system');
   });
 });

@@ -16,11 +16,11 @@ import { safeCompare } from './datatypes.js';
 import { applyCheck, combine, existence, negate } from './logic.js';
 import type { OvalCriteriaNode, OvalDefinitionOutcome, OvalDefinitionsDocument, OvalEntity, OvalEvaluation, OvalObject, OvalResult, OvalSet, OvalState, OvalTest } from './model.js';
 import { testTypeFor } from './test-types/list.js';
-import type { CollectContext, OvalItem } from './test-types/test-type.js';
+import { OvalNotApplicableError, OvalUnknownError, type CollectContext, type OvalItem } from './test-types/test-type.js';
 import { componentValues } from './variables.js';
 
 interface Collected {
-  flag: 'complete' | 'error' | 'not collected';
+  flag: 'complete' | 'error' | 'not collected' | 'not applicable' | 'unknown';
   items: OvalItem[];
   messages: string[];
 }
@@ -31,6 +31,7 @@ interface TestOutcome {
 }
 
 const MAX_EVIDENCE_ITEMS = 5;
+const DEFINITIONS_IN_FLIGHT = 16;
 const MAX_EVIDENCE_VALUE = 160;
 const SECRET_FIELDS: Record<string, readonly string[]> = { shadow: ['password'], password: ['password'] };
 
@@ -50,6 +51,15 @@ function describeItem(type: string, item: OvalItem): string {
 
 function itemKey(item: OvalItem): string {
   return JSON.stringify(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** A collected object's items, or the reason it has none, keeping the kind of reason (not applicable, unknown). */
+function itemsOf(objectId: string, collected: Collected): OvalItem[] {
+  if (collected.flag === 'complete') return collected.items;
+  const detail = `object ${objectId}: ${collected.messages.join('; ') || collected.flag}`;
+  if (collected.flag === 'not applicable') throw new OvalNotApplicableError(detail);
+  if (collected.flag === 'unknown') throw new OvalUnknownError(detail);
+  throw new Error(detail);
 }
 
 /** One evaluate() call: its external variables and everything computed from them. */
@@ -105,16 +115,12 @@ class EvaluationRun {
     if (variable.kind === 'constant') return variable.values;
     if (variable.kind === 'external') {
       const values = this.externals.get(id);
-      if (!values) throw new Error(`external variable ${id} has no value`);
+      if (!values) throw new OvalUnknownError(`external variable ${id} has no value`);
       return [...values];
     }
     return componentValues(variable.component, {
       variableValues: (ref) => this.variableValues(ref),
-      objectItems: async (ref) => {
-        const collected = await this.collect(ref);
-        if (collected.flag !== 'complete') throw new Error(`object ${ref}: ${collected.messages.join('; ') || collected.flag}`);
-        return collected.items;
-      },
+      objectItems: async (ref) => itemsOf(ref, await this.collect(ref)),
       pcre: this.pcre,
       now: () => Math.floor(Date.now() / 1000),
     });
@@ -133,29 +139,26 @@ class EvaluationRun {
     const object = this.document.objects.get(objectId);
     if (!object) return { flag: 'error', items: [], messages: [`object ${objectId} is not defined`] };
     try {
-      const items = object.set ? await this.collectSet(object.set) : await this.collectPlain(object);
-      if (items === undefined) return { flag: 'not collected', items: [], messages: [`object type ${object.family}:${object.type}_object is not implemented`] };
+      if (object.set) return { flag: 'complete', items: await this.applyFilters(object.type, object.filters, await this.collectSet(object.set)), messages: [] };
+      const type = testTypeFor(object.type, object.family);
+      if (!type) return { flag: 'not collected', items: [], messages: [`object type ${object.family}:${object.type}_object is not implemented`] };
+      // The filters go to the collector too, so a large object never holds the items they drop.
+      const keep = object.filters.length === 0 ? undefined : async (item: OvalItem): Promise<boolean> => (await this.applyFilters(object.type, object.filters, [item])).length === 1;
+      const items = await type.collect(object, this.context, keep);
       return { flag: 'complete', items: await this.applyFilters(object.type, object.filters, items), messages: [] };
     } catch (error) {
       this.session.signal?.throwIfAborted();
-      return { flag: 'error', items: [], messages: [`${objectId}: ${message(error)}`] };
+      const flag = error instanceof OvalNotApplicableError ? 'not applicable' : error instanceof OvalUnknownError ? 'unknown' : 'error';
+      return { flag, items: [], messages: [`${objectId}: ${message(error)}`] };
     }
-  }
-
-  private async collectPlain(object: OvalObject): Promise<OvalItem[] | undefined> {
-    const type = testTypeFor(object.type, object.family);
-    if (!type) return undefined;
-    return type.collect(object, this.context);
   }
 
   private async collectSet(set: OvalSet): Promise<OvalItem[]> {
     const operands: OvalItem[][] = [];
     let type = '';
     for (const ref of set.objectRefs) {
-      const collected = await this.collect(ref);
-      if (collected.flag !== 'complete') throw new Error(`set member ${ref}: ${collected.messages.join('; ') || collected.flag}`);
+      operands.push(itemsOf(ref, await this.collect(ref)));
       type = this.document.objects.get(ref)?.type ?? type;
-      operands.push(collected.items);
     }
     for (const inner of set.sets) operands.push(await this.collectSet(inner));
     let result: OvalItem[];
@@ -202,7 +205,7 @@ class EvaluationRun {
       expected = await this.entityValues(entity);
     } catch (error) {
       messages.push(message(error));
-      return 'error';
+      return error instanceof OvalUnknownError ? 'unknown' : 'error';
     }
     if (expected.length === 0) {
       messages.push(`${entity.name}: variable ${entity.varRef ?? ''} has no values`);
@@ -240,7 +243,7 @@ class EvaluationRun {
     if (test.objectRef === undefined) return { result: 'error', messages: [`${label}: no object`] };
     const collected = await this.collect(test.objectRef);
     if (collected.flag === 'not collected') return { result: 'not evaluated', messages: collected.messages.map((text) => `${label}: ${text}`) };
-    if (collected.flag === 'error') return { result: 'error', messages: collected.messages.map((text) => `${label}: ${text}`) };
+    if (collected.flag !== 'complete') return { result: collected.flag, messages: collected.messages.map((text) => `${label}: ${text}`) };
     const outcome = await this.judge(test, collected.items);
     if (outcome.result !== 'true') {
       const shown = collected.items.slice(0, MAX_EVIDENCE_ITEMS).map((item) => describeItem(test.type, item));
@@ -339,12 +342,19 @@ export function createOvalEvaluation(document: OvalDefinitionsDocument, target: 
     async evaluate(definitionIds, externalVariables) {
       const pcre = await loadPcre();
       const run = new EvaluationRun(document, session, externalVariables, pcre);
-      const outcomes = new Map<string, OvalDefinitionOutcome>();
-      for (const id of definitionIds) {
-        options.signal?.throwIfAborted();
-        outcomes.set(id, await run.definition(id));
-      }
-      return outcomes;
+      // Several definitions in flight at once: while one waits for the target, another computes.
+      // Every cache holds promises, so two definitions needing one object still collect it once.
+      const computed = new Map<string, OvalDefinitionOutcome>();
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < definitionIds.length) {
+          options.signal?.throwIfAborted();
+          const id = definitionIds[next++] as string;
+          computed.set(id, await run.definition(id));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(DEFINITIONS_IN_FLIGHT, definitionIds.length) }, worker));
+      return new Map(definitionIds.map((id) => [id, computed.get(id) as OvalDefinitionOutcome]));
     },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Every OVAL test type Tollgate collects, in the order the Debian SSG content needs them. A test
+ * Every OVAL test type Tollgate collects, in the order the Debian SSG content needs them,
+ * then RHEL's (rpminfo). A test
  * whose type is not here is "not evaluated" with the type named, never guessed. One folder per type.
  */
 import { dpkginfo } from './dpkginfo/index.js';
@@ -9,6 +10,7 @@ import { file } from './file/index.js';
 import { filehash58 } from './filehash58/index.js';
 import { partition } from './partition/index.js';
 import { password } from './password/index.js';
+import { rpminfo } from './rpminfo/index.js';
 import { shadow } from './shadow/index.js';
 import { symlink } from './symlink/index.js';
 import { sysctl } from './sysctl/index.js';
@@ -35,6 +37,7 @@ export const OVAL_TEST_TYPES: readonly OvalTestType[] = [
   password,
   symlink,
   filehash58,
+  rpminfo,
 ];
 
 export function testTypeFor(id: string, family: string): OvalTestType | undefined {

@@ -36,12 +36,41 @@ export class OvalCollectionError extends Error {
   }
 }
 
+/**
+ * The fact does not exist on this kind of target (a kernel parameter, a mount or a service of a
+ * tree that is not running): the object is "not applicable", as OpenSCAP reports offline probes.
+ */
+export class OvalNotApplicableError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'OvalNotApplicableError';
+  }
+}
+
+/** A value the evaluation needs was not given (an external variable without a value): "unknown". */
+export class OvalUnknownError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'OvalUnknownError';
+  }
+}
+
+/** Throws OvalNotApplicableError unless the target is a running system. */
+export function requireLive(context: CollectContext, what: string): void {
+  if (!context.target.live) throw new OvalNotApplicableError(`${what}: ${context.target.name} is not a running system`);
+}
+
 export interface OvalTestType {
   /** The element name without `_test`/`_object`/`_state`: `textfilecontent54`, `dpkginfo`. */
   readonly id: string;
   /** OVAL families (namespaces) the type belongs to: `independent`, `linux`, `unix`. */
   readonly families: readonly string[];
-  collect(object: OvalObject, context: CollectContext): Promise<OvalItem[]>;
+  /**
+   * The object's items. `keep`, when given, is the object's filters: a collector that can produce
+   * many items (a file object recursing from /) applies it to each item as it is made, so items
+   * the filters drop are never held; a collector may ignore it (the evaluator filters afterwards).
+   */
+  collect(object: OvalObject, context: CollectContext, keep?: (item: OvalItem) => Promise<boolean>): Promise<OvalItem[]>;
 }
 
 /** The object's entity by name, or undefined. */

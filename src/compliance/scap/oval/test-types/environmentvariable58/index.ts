@@ -1,16 +1,17 @@
 /**
  * ind:environmentvariable58 — environment variables of processes. With pid nil (the usual form)
  * the environment is that of a process started on the target: `env -0` run there. Offline targets
- * run nothing: an error naming that.
+ * have no processes: "not applicable".
  */
-import { filterByEntities, OvalCollectionError, type OvalItem, type OvalTestType } from '../test-type.js';
+import { filterByEntities, OvalCollectionError, requireLive, type OvalItem, type OvalTestType } from '../test-type.js';
 
 export const environmentvariable58: OvalTestType = {
   id: 'environmentvariable58',
   families: ['independent'],
   async collect(object, context) {
     const { target } = context;
-    if (!target.live || !target.run) throw new OvalCollectionError(`environmentvariable58: ${target.name} is not a running system`);
+    requireLive(context, 'environmentvariable58');
+    if (!target.run) throw new OvalCollectionError(`environmentvariable58: ${target.name} runs no commands`);
     const run = target.run.bind(target);
     const all = await context.once('environment:all', async () => {
       const output = await run('env -0', { timeoutMs: 30_000 });

@@ -26,7 +26,7 @@ const BITS: [string, number][] = [
 export const file: OvalTestType = {
   id: 'file',
   families: ['unix'],
-  async collect(object, context) {
+  async collect(object, context, keep) {
     const items: OvalItem[] = [];
     for (const found of await resolveFileObject(object, context)) {
       const item: OvalItem = {
@@ -39,7 +39,7 @@ export const file: OvalTestType = {
       };
       if (found.filename !== undefined) item.filename = [found.filename];
       for (const [name, bit] of BITS) item[name] = [(found.info.mode & bit) !== 0 ? 'true' : 'false'];
-      items.push(item);
+      if (!keep || (await keep(item))) items.push(item);
     }
     return items;
   },

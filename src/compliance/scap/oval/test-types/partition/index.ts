@@ -1,8 +1,8 @@
 /**
  * linux:partition — mounted filesystems from /proc/mounts (read through the view on live targets).
- * An offline tree mounts nothing: the object is an error naming that.
+ * An offline tree mounts nothing: the object is "not applicable".
  */
-import { filterByEntities, OvalCollectionError, type OvalItem, type OvalTestType } from '../test-type.js';
+import { filterByEntities, OvalCollectionError, requireLive, type OvalItem, type OvalTestType } from '../test-type.js';
 
 /** /proc/mounts escapes space, tab, newline and backslash as octal. */
 function unescapeMount(text: string): string {
@@ -13,7 +13,7 @@ export const partition: OvalTestType = {
   id: 'partition',
   families: ['linux'],
   async collect(object, context) {
-    if (!context.target.live) throw new OvalCollectionError(`partition: ${context.target.name} is not a running system (no mounts)`);
+    requireLive(context, 'partition');
     const all = await context.once('partition:all', async () => {
       const text = await context.files.readText('/proc/mounts');
       if (text === undefined) throw new OvalCollectionError('partition: /proc/mounts is not readable');

@@ -1,9 +1,10 @@
 /**
  * unix:sysctl — kernel parameters as the running kernel reports them, read from /proc/sys through
  * the target's view (no command needed, also over SSH). A dir: tree or an image has no running
- * kernel: the object is an error naming that, never the value of a configuration file.
+ * kernel: the object is "not applicable" (as OpenSCAP reports it offline), never the value of a
+ * configuration file.
  */
-import { entityNamed, filterByEntities, OvalCollectionError, type OvalItem, type OvalTestType } from '../test-type.js';
+import { entityNamed, filterByEntities, requireLive, type OvalItem, type OvalTestType } from '../test-type.js';
 import { joinPath } from '../../cached-files.js';
 
 async function allParameters(context: Parameters<OvalTestType['collect']>[1]): Promise<OvalItem[]> {
@@ -28,7 +29,7 @@ export const sysctl: OvalTestType = {
   id: 'sysctl',
   families: ['unix'],
   async collect(object, context) {
-    if (!context.target.live) throw new OvalCollectionError(`sysctl: ${context.target.name} is not a running system (no kernel parameters)`);
+    requireLive(context, 'sysctl');
     const name = entityNamed(object, 'name');
     if (name?.operation === 'equals') {
       const items: OvalItem[] = [];
