@@ -34,9 +34,12 @@
  * - analyzers: the ~1 GB image with a Java service and a Go binary added, inventoried with every
  *   analyzer against the analyzers before issue 11, in the same run (bench/analyzer-cost.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server` picks parts; no argument runs all.
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval` picks parts; no argument runs all.
  * - server: the platform server on SQLite and PostgreSQL: 200 pollers on the result endpoint,
  *   ingest of 1,000 results, re-evaluation of 1,000 inventories (bench/server.ts).
+ * - scap: Debian's SCAP content evaluated by Tollgate and by OpenSCAP, same content and targets (bench/scap.ts).
+ * - oval: every OVAL definition of Debian's SSG content on a dir: root filesystem, against
+ *   `oscap oval eval` in its offline mode (bench/oval.ts).
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -61,11 +64,13 @@ import { startRegistry } from '../test/support/registry.js';
 import { startDockerd } from '../test/support/dockerd.js';
 import { startThrottledLink } from './throttled-link.js';
 import { benchCompliance } from './compliance.js';
+import { benchScap } from './scap.js';
 import { benchRender } from './render.js';
 import { benchServer } from './server.js';
 import { benchStartup } from './startup.js';
 import { benchDatabase } from './vulndb.js';
 import { benchRpm } from './rpm.js';
+import { benchOval } from './oval.js';
 import { benchJava } from './java.js';
 import { benchGoBinary } from './go-binary.js';
 import { benchLockFiles } from './lock-files.js';
@@ -286,8 +291,10 @@ try {
   if (runs('lockfiles')) benchLockFiles(rows, results);
   if (runs('matching')) await benchMatching(work);
   if (runs('compliance')) await benchCompliance(CLI, work, rows, results);
+  if (runs('scap')) await benchScap(CLI, work, rows, results);
   if (runs('db')) await benchDatabase(CLI, work, bookworm.ociReference, rows, results);
   if (runs('rpm')) await benchRpm(rows, results);
+  if (runs('oval')) await benchOval(rows, results);
   if (runs('java')) await benchJava(CLI, db, work, rows, results);
   if (runs('go-binary')) await benchGoBinary(CLI, db, work, rows, results);
   if (runs('analyzers')) await benchAnalyzerCost(rows, results);

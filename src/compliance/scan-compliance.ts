@@ -13,7 +13,8 @@ import type { ExceptionEntry } from '../config/exceptions.js';
 import { findException, isActive } from './exceptions.js';
 import { TargetFacts } from './facts.js';
 import type { ControlState } from '../model/control.js';
-import type { Policy } from './policy/policy-types.js';
+import type { JudgedControl, Policy, PolicyEvaluator } from './policy/policy-types.js';
+import { emptyEvidence } from '../model/control.js';
 import { COMPLIANCE_SCHEMA_VERSION, type ComplianceResult, type ControlResult, type PolicyResult, type PolicyTotals } from '../model/compliance-result.js';
 import type { Target } from './targets/target.js';
 import { abortableTarget } from './targets/stop-on-abort.js';
@@ -28,6 +29,21 @@ export interface ComplianceScanOptions {
   onProgress?: (done: number, total: number, policy: string) => void;
   /** Aborted when the scan's own time limit passes. */
   signal?: AbortSignal;
+}
+
+/**
+ * The judgements of a policy whose controls are evaluated together (SCAP); when the evaluation as
+ * a whole fails (content the engine cannot read, a target read error), every control is ERROR with
+ * that reason. An abort (the scan's time limit) is not swallowed.
+ */
+async function judgeTogether(policy: Policy, target: Target, signal: AbortSignal | undefined): Promise<ReadonlyMap<string, JudgedControl>> {
+  try {
+    return await (policy.evaluator as PolicyEvaluator).evaluate({ target, ...(signal ? { signal } : {}) });
+  } catch (error) {
+    signal?.throwIfAborted();
+    const message = `policy ${policy.id} could not be evaluated on ${target.name}: ${messageOf(error)}`;
+    return new Map(policy.controls.map((control) => [control.cid, { state: 'ERROR', message, evidence: emptyEvidence() }]));
+  }
 }
 
 function totalsOf(controls: readonly ControlResult[]): PolicyTotals {
@@ -57,6 +73,7 @@ export async function scanCompliance(scanned: Target, policies: readonly Policy[
       undecided = `cannot tell whether policy ${policy.id} applies to ${target.name}: ${messageOf(error)}`;
     }
     const reason = absent === undefined ? undefined : `no data for policy ${policy.id} on ${target.name}: ${absent} not present`;
+    const judged = policy.evaluator && !reason && !undecided ? await judgeTogether(policy, target, options.signal) : undefined;
     const controls: ControlResult[] = [];
     for (const control of policy.controls) {
       options.signal?.throwIfAborted();
@@ -84,7 +101,11 @@ export async function scanCompliance(scanned: Target, policies: readonly Policy[
       } else if (reason || controlAbsent !== undefined) {
         controls.push({ ...base, state: 'NOT_APPLICABLE', message: reason ?? `${controlAbsent} not present on ${target.name}`, unexpected: [], missing: [], observed: [] });
       } else {
-        const outcome = await evaluateCheck(control.check, { target, facts, commandTimeoutMs: options.commandTimeoutMs ?? 30_000 });
+        const outcome = judged
+          ? (judged.get(control.cid) ?? { state: 'ERROR' as const, message: `the policy's evaluator gave no result for ${control.cid}`, evidence: emptyEvidence() })
+          : control.check
+            ? await evaluateCheck(control.check, { target, facts, commandTimeoutMs: options.commandTimeoutMs ?? 30_000 })
+            : { state: 'ERROR' as const, message: `control ${control.cid} has no check`, evidence: emptyEvidence() };
         const result: ControlResult = { ...base, state: outcome.state, message: outcome.message, ...outcome.evidence };
         if (outcome.state === 'FAIL') {
           const exception = findException(exceptions, control.cid, policy.id, target.name);

@@ -74,7 +74,7 @@ async function scanOverSsh(record: string, policies: Policy[], options: { hostKe
 }
 
 function states(result: ComplianceResult, types: ReadonlySet<string>, policies: Policy[]): Map<string, string> {
-  const checkType = new Map(policies.flatMap((policy) => policy.controls.map((control) => [`${policy.id}/${control.cid}`, control.check.type] as const)));
+  const checkType = new Map(policies.flatMap((policy) => policy.controls.map((control) => [`${policy.id}/${control.cid}`, control.check?.type ?? ''] as const)));
   const map = new Map<string, string>();
   for (const policy of result.policies) for (const control of policy.controls) if (types.has(checkType.get(`${policy.id}/${control.cid}`) ?? '')) map.set(`${policy.id}/${control.cid}`, control.state);
   return map;

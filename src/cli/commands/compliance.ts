@@ -20,6 +20,9 @@ import { printLine, printList, printNotice, printWarning } from '../messages.js'
 import { quietOption } from '../options.js';
 import { addRendererOptions, collectFormats, reportTargets, writeReports } from '../report-outputs.js';
 import { writeOutputFile } from '../output-file.js';
+import type { Policy } from '../../compliance/policy/policy-types.js';
+import type { ScapOutputKind } from '../../compliance/policy/scap/outputs.js';
+import { TOOL_VERSION } from '../../version.js';
 
 interface ComplianceScanFlags extends ImageOpenFlags {
   policy?: string[];
@@ -41,6 +44,11 @@ interface ComplianceScanFlags extends ImageOpenFlags {
   output?: string;
   summaryOutput?: string;
   quiet?: boolean;
+  tailoring?: string;
+  scapCriticality?: string;
+  xccdfResults?: string;
+  arf?: string;
+  remediation?: string[];
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -85,16 +93,27 @@ export function registerComplianceCommand(program: Command): void {
     .addOption(new Option('-f, --format <format[=file]>', `report format, repeatable, each with its own file (${RENDERERS.filter((r) => r.kinds.includes('compliance')).map((r) => r.id).join(', ')})`).argParser(collectFormats))
     .addOption(new Option('-o, --output <file>', 'write the report that has no file of its own here instead of stdout').env('TOLLGATE_OUTPUT'))
     .addOption(new Option('--summary-output <file>', 'write the verdict (JSON) to this file').env('TOLLGATE_SUMMARY_OUTPUT'))
+    .addOption(new Option('--tailoring <file>', 'XCCDF tailoring file applied to the scap: policy'))
+    .addOption(new Option('--scap-criticality <map>', 'XCCDF severity to criticality, e.g. high=URGENT,low=MINIMAL (default in docs/scap.md)'))
+    .addOption(new Option('--xccdf-results <file>', 'write the scap: policy\'s XCCDF 1.2 results (benchmark with TestResult) here'))
+    .addOption(new Option('--arf <file>', 'write the scap: policy\'s results as ARF 1.1 here'))
+    .addOption(new Option('--remediation <kind=file>', 'write the fixes of the failed SCAP rules (bash or ansible) to a file, never run; repeatable').argParser(collect))
     .addOption(quietOption());
   addRendererOptions(scan, 'compliance').action(async (target: string, flags: ComplianceScanFlags) => {
     process.exitCode = await runComplianceScan(target, flags);
   });
   compliance
     .command('policies')
-    .description('list the built-in policies')
+    .description('list the built-in policies and the SCAP data streams installed (use as scap:<file>#<profile>)')
     .action(async () => {
       const { builtinPolicies } = await import('../../compliance/policy/load-policy.js');
       for (const policy of builtinPolicies()) printLine(`${policy.id.padEnd(24)} ${String(policy.controls.length).padStart(3)} controls  ${policy.title} (v${policy.version})`, process.stdout);
+      const { installedScapContent } = await import('../../compliance/policy/scap/installed-content.js');
+      const { shortXccdfId } = await import('../../compliance/policy/scap/index.js');
+      for (const content of installedScapContent()) {
+        printLine(`scap:${content.file}`, process.stdout);
+        for (const profile of content.profiles) printLine(`  #${shortXccdfId(profile.id).padEnd(28)} ${profile.title}`, process.stdout);
+      }
     });
 }
 
@@ -112,7 +131,9 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
   const connectTimeoutMs = timerMilliseconds(seconds(flags.connectTimeout, '--connect-timeout'), 1000, '--connect-timeout', 'seconds');
   const commandTimeoutMs = timerMilliseconds(seconds(flags.commandTimeout, '--command-timeout'), 1000, '--command-timeout', 'seconds');
   const { resolvePolicies, builtinPolicies } = await import('../../compliance/policy/load-policy.js');
-  const policies = flags.policy && flags.policy.length > 0 ? resolvePolicies(flags.policy) : builtinPolicies();
+  const criticalities = flags.scapCriticality ? (await import('../../compliance/scap/xccdf/result-mapping.js')).parseCriticalityOverrides(flags.scapCriticality, '--scap-criticality') : undefined;
+  const policies = flags.policy && flags.policy.length > 0 ? resolvePolicies(flags.policy, { ...(flags.tailoring ? { tailoring: flags.tailoring } : {}), ...(criticalities ? { criticalities } : {}) }) : builtinPolicies();
+  const scapOutputs = await scapOutputsOf(flags, policies);
   const exceptions = flags.exceptions ? (await import('../../config/exceptions.js')).loadExceptions(flags.exceptions) : [];
   if (Boolean(flags.credentials) !== Boolean(flags.auth)) throw new UsageError('--credentials and --auth go together: the file of records and the name of the one to use');
   const record = flags.credentials && flags.auth ? (await import('../../config/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) : undefined;
@@ -152,6 +173,7 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
   }
   const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   await writeReports(targets, (renderer, renderOptions) => renderer.renderCompliance?.({ result, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, flags });
+  for (const output of scapOutputs.files) await writeOutputFile(output.file, scapOutputs.render(output.kind, result.target.name), output.flag);
   const verdictJson = `${JSON.stringify(verdict, null, 2)}\n`;
   if (flags.summaryOutput) await writeOutputFile(flags.summaryOutput, verdictJson, '--summary-output');
   await publishCiOutput(verdictJson);
@@ -160,4 +182,19 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
     if (!verdict.passed) printList('compliance gate failed', verdict.reasons);
   }
   return verdict.passed ? ExitCode.Passed : ExitCode.GateFailed;
+}
+
+/** The SCAP documents asked for (--xccdf-results, --arf, --remediation), checked before the scan. */
+async function scapOutputsOf(flags: ComplianceScanFlags, policies: readonly Policy[]): Promise<{ files: { kind: ScapOutputKind; file: string; flag: string }[]; render: (kind: ScapOutputKind, target: string) => string }> {
+  const files: { kind: ScapOutputKind; file: string; flag: string }[] = [];
+  if (flags.xccdfResults) files.push({ kind: 'xccdf-results', file: flags.xccdfResults, flag: '--xccdf-results' });
+  if (flags.arf) files.push({ kind: 'arf', file: flags.arf, flag: '--arf' });
+  const outputs = await import('../../compliance/policy/scap/outputs.js');
+  for (const spec of flags.remediation ?? []) {
+    const [kind = '', file] = spec.split(/=(.*)/s);
+    if (!file) throw new UsageError(`--remediation ${spec}: write <bash|ansible>=<file>`);
+    files.push({ kind: outputs.parseRemediationKind(kind, '--remediation'), file, flag: '--remediation' });
+  }
+  for (const output of files) outputs.checkScapOutput(policies, output.flag);
+  return { files, render: (kind, target) => outputs.scapOutput(policies, kind, { target, testSystem: `tollgate ${TOOL_VERSION}` }) };
 }

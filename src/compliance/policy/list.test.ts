@@ -81,7 +81,8 @@ describe('the policy-format list', () => {
 
 describe('telling a policy file’s format', () => {
   const xml = (id: string): PolicyFormat => ({ id, description: `${id} XML`, extensions: ['.xml'], sniff: (text) => text.includes(`<${id}`), parse: () => NATIVE_POLICY });
-  const formats = [...POLICY_FORMATS, xml('Benchmark'), xml('oval_definitions')];
+  // Made-up XML formats beside the native one, to show how a shared extension is decided by content.
+  const formats = [...POLICY_FORMATS.filter((format) => format.id === 'native-yaml'), xml('Benchmark'), xml('oval_definitions')];
 
   it('goes by the name when one format claims it, and reads the content only when the name does not decide', () => {
     expect(policyFormatOf('policy.yaml', 'anything', formats).id).toBe('native-yaml');
@@ -94,7 +95,7 @@ describe('telling a policy file’s format', () => {
   it('refuses a file no format recognises, naming the formats it knows', () => {
     const refusal = (): PolicyFormat => policyFormatOf('/etc/passwd', 'root:x:0:0:root:/root:/bin/bash\n');
     expect(refusal).toThrow(UsageError);
-    expect(refusal).toThrow(/^policy \/etc\/passwd: not in a policy format Tollgate reads; the known formats are native-yaml \(Tollgate's native YAML policy with schemaVersion 1; \.yaml, \.yml\)$/);
+    expect(refusal).toThrow(/^policy \/etc\/passwd: not in a policy format Tollgate reads; the known formats are native-yaml \(Tollgate's native YAML policy with schemaVersion 1; \.yaml, \.yml\), scap \(SCAP 1\.2\/1\.3 source data stream or XCCDF 1\.2 benchmark \(scap:<file>#<profile>\); \.xml\)$/);
     expect(() => policyFormatOf('stig.xml', '<?xml version="1.0"?><cpe-list/>', formats)).toThrow(/the known formats are native-yaml .*, Benchmark \(Benchmark XML; \.xml\), oval_definitions \(oval_definitions XML; \.xml\)$/);
   });
 });

@@ -7,8 +7,9 @@
 import { UsageError } from '../../errors.js';
 import { nativeYamlFormat } from './native-yaml/index.js';
 import type { PolicyFormat } from './policy-format.js';
+import { scapFormat } from './scap/index.js';
 
-export const POLICY_FORMATS: readonly PolicyFormat[] = [nativeYamlFormat];
+export const POLICY_FORMATS: readonly PolicyFormat[] = [nativeYamlFormat, scapFormat];
 
 /** True when a file name ends as some format's files do (`--policy x.yaml` names a file, not a built-in). */
 export function hasPolicyExtension(file: string): boolean {

@@ -6,6 +6,14 @@
  */
 import type { Policy } from './policy-types.js';
 
+/** What some formats need besides the text: a profile to evaluate, a tailoring file's text (SCAP). */
+export interface PolicyParseOptions {
+  /** The profile of the content to evaluate (`standard`, or a full XCCDF profile id). */
+  profile?: string;
+  /** A tailoring file, read by the loader. */
+  tailoring?: { text: string; origin: string };
+}
+
 export interface PolicyFormat {
   /** The folder under src/compliance/policy/ that holds it; named in messages. */
   readonly id: string;
@@ -16,5 +24,5 @@ export interface PolicyFormat {
   /** True when the text looks like this format: a cheap look (a marker, a root element), never a full parse. */
   sniff(text: string): boolean;
   /** The policy in `text`; every mistake is a UsageError naming `origin`, the line and the field. */
-  parse(text: string, origin: string): Policy;
+  parse(text: string, origin: string, options?: PolicyParseOptions): Policy;
 }

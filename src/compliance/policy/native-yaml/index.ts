@@ -108,7 +108,8 @@ export function parseNativePolicy(text: string, origin: string): Policy {
     const first = seen.get(control.cid);
     if (first !== undefined) throw new UsageError(`${source.where(['controls', index, 'cid'])}: controls[${index}].cid: "${control.cid}" is already the id of controls[${first}]; control ids must be unique`);
     seen.set(control.cid, index);
-    validateCheck(control.check, siteOf(source, ['controls', index, 'check']));
+    // The schema requires every native control's check; only an evaluator-judged (SCAP) control has none.
+    if (control.check) validateCheck(control.check, siteOf(source, ['controls', index, 'check']));
   });
   return policy;
 }

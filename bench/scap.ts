@@ -1,0 +1,94 @@
+/**
+ * SCAP benchmarks (`npm run bench -- scap`): Debian's Debian 12 content (trixie's ssg-debian)
+ * evaluated by Tollgate (`compliance scan ... --policy scap:<ds>#<profile>`, end to end through the
+ * CLI) and by OpenSCAP (`oscap xccdf eval`) in the same run, on the same content and targets:
+ * the misconfigured bookworm tree (Tollgate `dir:`, oscap inside it with chroot) and this host
+ * (both local), for `standard` and `anssi_bp28_high`, and every rule of the content on the host
+ * (a tailoring profile selecting all rules, the same file given to both tools). Also the share of
+ * Tollgate's time spent reading the 10 MB data stream (parse, no evaluation). OpenSCAP's host runs
+ * stop at TOLLGATE_BENCH_SCAP_LIMIT seconds (default 300) and are then reported as "more than".
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { loadScapPolicy } from '../src/compliance/policy/load-policy.js';
+import { ensureScapRootfs } from '../test/support/scap-rootfs.js';
+import { ensureSsgDebian12 } from '../test/support/scap-content.js';
+import type { Rows } from './compliance.js';
+
+const run = promisify(execFile);
+
+/** OpenSCAP on a large host runs for many minutes per profile; past this it is stopped and reported as "more than". */
+const HOST_LIMIT_SECONDS = Number(process.env.TOLLGATE_BENCH_SCAP_LIMIT ?? '300');
+
+async function timed(command: string, args: string[], okCodes: number[], limitSeconds = 1800): Promise<number> {
+  const start = process.hrtime.bigint();
+  try {
+    await run(command, args, { maxBuffer: 256 * 1024 * 1024, timeout: limitSeconds * 1000, killSignal: 'SIGKILL' });
+  } catch (error) {
+    const failure = error as { code?: number; killed?: boolean };
+    // Stopped at the limit: the figure is a lower bound.
+    if (failure.killed) return Number.POSITIVE_INFINITY;
+    // A failing gate (tollgate 1) or failed rules (oscap 2) are answers, not failures of the benchmark.
+    if (!okCodes.includes(failure.code ?? -1)) throw error;
+  }
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+const seconds = (value: number, limit: number): string => (Number.isFinite(value) ? `${value.toFixed(2)} s` : `> ${limit} s`);
+const ratio = (theirs: number, ours: number, limit: number): string => `${Number.isFinite(theirs) ? '' : '> '}${((Number.isFinite(theirs) ? theirs : limit) / ours).toFixed(2)}x oscap's speed`;
+
+async function median3(task: () => Promise<number>): Promise<number> {
+  const runs = [await task(), await task(), await task()];
+  return runs.sort((a, b) => a - b)[1] as number;
+}
+
+/** A tailoring file whose one profile selects every rule of the data stream. */
+async function allRulesTailoring(dataStream: string, file: string): Promise<number> {
+  const ids = [...new Set([...(await readFile(dataStream, 'utf8')).matchAll(/<(?:[\w.-]+:)?Rule\b[^>]*\bid="([^"]+)"/g)].map((match) => match[1] as string))];
+  const selects = ids.map((id) => `    <xccdf:select idref="${id}" selected="true"/>`).join('\n');
+  await writeFile(file, `<?xml version="1.0" encoding="UTF-8"?>\n<xccdf:Tailoring xmlns:xccdf="http://checklists.nist.gov/xccdf/1.2" id="xccdf_org.tollgate_tailoring_all">\n  <xccdf:benchmark href="${dataStream}"/>\n  <xccdf:version time="2026-01-01T00:00:00">1</xccdf:version>\n  <xccdf:Profile id="xccdf_org.tollgate_profile_all">\n    <xccdf:title>Every rule</xccdf:title>\n${selects}\n  </xccdf:Profile>\n</xccdf:Tailoring>\n`);
+  return ids.length;
+}
+
+export async function benchScap(cli: string, work: string, allRows: Rows, results: Record<string, unknown>): Promise<void> {
+  // OpenSCAP on a large host takes minutes per profile: each figure is printed as soon as it is measured.
+  const rows = { push: (row: Rows[number]): void => void (allRows.push(row), process.stderr.write(`${row.join('  ')}\n`)) };
+  const dataStream = path.join(await ensureSsgDebian12(), 'ssg-debian12-ds.xml');
+  const tree = path.join(work, 'scap-rootfs');
+  await run('cp', ['-a', await ensureScapRootfs(), tree]);
+  await copyFile(dataStream, path.join(tree, 'tmp', 'ds.xml'));
+  const tollgate = (target: string, profile: string, extra: string[] = []): Promise<number> =>
+    timed(process.execPath, [cli, 'compliance', 'scan', target, '--quiet', '--policy', `scap:${dataStream}#${profile}`, '--format', 'json', '--output', '/dev/null', ...extra], [0, 1]);
+  const figures: Record<string, number> = {};
+  const parseStart = process.hrtime.bigint();
+  loadScapPolicy(`scap:${dataStream}#anssi_bp28_high`);
+  figures.readDataStreamSeconds = Number(process.hrtime.bigint() - parseStart) / 1e9;
+  rows.push(['scap: reading the Debian 12 data stream (10 MB) into a policy, anssi_bp28_high, in-process', `${figures.readDataStreamSeconds.toFixed(2)} s`, 'part of every Tollgate figure below']);
+  for (const profile of ['standard', 'anssi_bp28_high']) {
+    const ours = await median3(() => tollgate(`dir:${tree}`, profile));
+    const theirs = await median3(() => timed('chroot', [tree, 'oscap', 'xccdf', 'eval', '--profile', profile, '--results', '/tmp/oscap-results.xml', '/tmp/ds.xml'], [0, 2]));
+    figures[`tree_${profile}_tollgate`] = ours;
+    figures[`tree_${profile}_oscap`] = theirs;
+    rows.push([`scap: ${profile} on the bookworm tree, oscap in chroot (median of 3)`, `${theirs.toFixed(2)} s`, 'baseline']);
+    rows.push([`scap: ${profile} on the bookworm tree, tollgate dir: (median of 3)`, `${ours.toFixed(2)} s`, `${(theirs / ours).toFixed(2)}x oscap's speed (target >= 10x on anssi_bp28_high)`]);
+  }
+  for (const profile of ['standard', 'anssi_bp28_high']) {
+    const ours = await tollgate('local', profile);
+    const theirs = await timed('oscap', ['xccdf', 'eval', '--profile', profile, '--results', path.join(work, 'oscap-host.xml'), dataStream], [0, 2], HOST_LIMIT_SECONDS);
+    figures[`host_${profile}_tollgate`] = ours;
+    figures[`host_${profile}_oscap`] = Number.isFinite(theirs) ? theirs : -HOST_LIMIT_SECONDS;
+    rows.push([`scap: ${profile} on this host, oscap`, seconds(theirs, HOST_LIMIT_SECONDS), 'baseline']);
+    rows.push([`scap: ${profile} on this host, tollgate local`, `${ours.toFixed(2)} s`, ratio(theirs, ours, HOST_LIMIT_SECONDS)]);
+  }
+  const tailoring = path.join(work, 'all-rules-tailoring.xml');
+  const ruleCount = await allRulesTailoring(dataStream, tailoring);
+  const oursAll = await tollgate('local', 'xccdf_org.tollgate_profile_all', ['--tailoring', tailoring]);
+  const theirsAll = await timed('oscap', ['xccdf', 'eval', '--tailoring-file', tailoring, '--profile', 'xccdf_org.tollgate_profile_all', '--results', path.join(work, 'oscap-all.xml'), dataStream], [0, 2], HOST_LIMIT_SECONDS);
+  figures.hostAllRulesOscap = Number.isFinite(theirsAll) ? theirsAll : -HOST_LIMIT_SECONDS;
+  figures.hostAllRulesTollgate = oursAll;
+  rows.push([`scap: all ${ruleCount} rules on this host, oscap`, seconds(theirsAll, HOST_LIMIT_SECONDS), 'baseline']);
+  rows.push([`scap: all ${ruleCount} rules on this host, tollgate local`, `${oursAll.toFixed(2)} s`, `${ratio(theirsAll, oursAll, HOST_LIMIT_SECONDS)} (target < 5 s)`]);
+  results.scap = { ...figures, rules: ruleCount };
+}

@@ -1,0 +1,360 @@
+/**
+ * The OVAL evaluator: definitions → criteria → tests → objects (collected through the test-type
+ * list) and states. One session per target: file, package and command facts are read once and
+ * shared by every object and every evaluate() call; objects, variables and test results are
+ * computed once per evaluate() call (external variables may differ between calls). Evaluation
+ * over collected items is pure. Nothing here writes to the target.
+ *
+ * Evidence for a non-true result names the tests and shows a few of the items seen; a shadow or
+ * password item's `password` field (a hash) never reaches a message.
+ */
+import { TargetFacts } from '../../facts.js';
+import type { Target } from '../../targets/target.js';
+import { loadPcre, type Pcre } from '../pcre/index.js';
+import { CachedFiles } from './cached-files.js';
+import { safeCompare } from './datatypes.js';
+import { applyCheck, combine, existence, negate } from './logic.js';
+import type { OvalCriteriaNode, OvalDefinitionOutcome, OvalDefinitionsDocument, OvalEntity, OvalEvaluation, OvalObject, OvalResult, OvalSet, OvalState, OvalTest } from './model.js';
+import { testTypeFor } from './test-types/list.js';
+import { OvalNotApplicableError, OvalUnknownError, type CollectContext, type OvalItem } from './test-types/test-type.js';
+import { componentValues } from './variables.js';
+
+interface Collected {
+  flag: 'complete' | 'error' | 'not collected' | 'not applicable' | 'unknown';
+  items: OvalItem[];
+  messages: string[];
+}
+
+interface TestOutcome {
+  result: OvalResult;
+  messages: string[];
+}
+
+const MAX_EVIDENCE_ITEMS = 5;
+const DEFINITIONS_IN_FLIGHT = 16;
+const MAX_EVIDENCE_VALUE = 160;
+const SECRET_FIELDS: Record<string, readonly string[]> = { shadow: ['password'], password: ['password'] };
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describeItem(type: string, item: OvalItem): string {
+  const hidden = SECRET_FIELDS[type] ?? [];
+  const fields = Object.entries(item).map(([name, values]) => {
+    if (hidden.includes(name)) return `${name}=(hidden)`;
+    const text = values.map((value) => (value.length > MAX_EVIDENCE_VALUE ? `${value.slice(0, MAX_EVIDENCE_VALUE)}…` : value));
+    return `${name}=${JSON.stringify(text.length === 1 ? text[0] : text)}`;
+  });
+  return `${type} item: ${fields.join(' ')}`;
+}
+
+function itemKey(item: OvalItem): string {
+  return JSON.stringify(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** A collected object's items, or the reason it has none, keeping the kind of reason (not applicable, unknown). */
+function itemsOf(objectId: string, collected: Collected): OvalItem[] {
+  if (collected.flag === 'complete') return collected.items;
+  const detail = `object ${objectId}: ${collected.messages.join('; ') || collected.flag}`;
+  if (collected.flag === 'not applicable') throw new OvalNotApplicableError(detail);
+  if (collected.flag === 'unknown') throw new OvalUnknownError(detail);
+  throw new Error(detail);
+}
+
+/** One evaluate() call: its external variables and everything computed from them. */
+class EvaluationRun {
+  private readonly variables = new Map<string, Promise<string[]>>();
+  private readonly objects = new Map<string, Promise<Collected>>();
+  private readonly tests = new Map<string, Promise<TestOutcome>>();
+  private readonly definitions = new Map<string, Promise<OvalDefinitionOutcome>>();
+  readonly context: CollectContext;
+
+  constructor(
+    private readonly document: OvalDefinitionsDocument,
+    private readonly session: OvalSession,
+    private readonly externals: ReadonlyMap<string, readonly string[]>,
+    private readonly pcre: Pcre,
+  ) {
+    this.context = {
+      target: session.target,
+      facts: session.facts,
+      pcre,
+      files: session.files,
+      ...(session.signal ? { signal: session.signal } : {}),
+      once: (key, compute) => session.once(key, compute),
+      entityValues: (entity) => this.entityValues(entity),
+      entityMatches: async (entity, value) => {
+        for (const expected of await this.entityValues(entity)) {
+          const errors: string[] = [];
+          const result = safeCompare(entity.datatype, entity.operation, expected, value, this.pcre, errors);
+          if (errors.length > 0) throw new Error(`${entity.name}: ${errors[0]}`);
+          if (result === 'true') return true;
+        }
+        return false;
+      },
+    };
+  }
+
+  entityValues(entity: OvalEntity): Promise<string[]> {
+    return entity.varRef === undefined ? Promise.resolve([entity.value]) : this.variableValues(entity.varRef);
+  }
+
+  variableValues(id: string): Promise<string[]> {
+    let values = this.variables.get(id);
+    if (!values) {
+      values = this.computeVariable(id);
+      this.variables.set(id, values);
+    }
+    return values;
+  }
+
+  private async computeVariable(id: string): Promise<string[]> {
+    const variable = this.document.variables.get(id);
+    if (!variable) throw new Error(`variable ${id} is not defined`);
+    if (variable.kind === 'constant') return variable.values;
+    if (variable.kind === 'external') {
+      const values = this.externals.get(id);
+      if (!values) throw new OvalUnknownError(`external variable ${id} has no value`);
+      return [...values];
+    }
+    return componentValues(variable.component, {
+      variableValues: (ref) => this.variableValues(ref),
+      objectItems: async (ref) => itemsOf(ref, await this.collect(ref)),
+      pcre: this.pcre,
+      now: () => Math.floor(Date.now() / 1000),
+    });
+  }
+
+  collect(objectId: string): Promise<Collected> {
+    let collected = this.objects.get(objectId);
+    if (!collected) {
+      collected = this.computeObject(objectId);
+      this.objects.set(objectId, collected);
+    }
+    return collected;
+  }
+
+  private async computeObject(objectId: string): Promise<Collected> {
+    const object = this.document.objects.get(objectId);
+    if (!object) return { flag: 'error', items: [], messages: [`object ${objectId} is not defined`] };
+    try {
+      if (object.set) return { flag: 'complete', items: await this.applyFilters(object.type, object.filters, await this.collectSet(object.set)), messages: [] };
+      const type = testTypeFor(object.type, object.family);
+      if (!type) return { flag: 'not collected', items: [], messages: [`object type ${object.family}:${object.type}_object is not implemented`] };
+      // The filters go to the collector too, so a large object never holds the items they drop.
+      const keep = object.filters.length === 0 ? undefined : async (item: OvalItem): Promise<boolean> => (await this.applyFilters(object.type, object.filters, [item])).length === 1;
+      const items = await type.collect(object, this.context, keep);
+      return { flag: 'complete', items: await this.applyFilters(object.type, object.filters, items), messages: [] };
+    } catch (error) {
+      this.session.signal?.throwIfAborted();
+      const flag = error instanceof OvalNotApplicableError ? 'not applicable' : error instanceof OvalUnknownError ? 'unknown' : 'error';
+      return { flag, items: [], messages: [`${objectId}: ${message(error)}`] };
+    }
+  }
+
+  private async collectSet(set: OvalSet): Promise<OvalItem[]> {
+    const operands: OvalItem[][] = [];
+    let type = '';
+    for (const ref of set.objectRefs) {
+      operands.push(itemsOf(ref, await this.collect(ref)));
+      type = this.document.objects.get(ref)?.type ?? type;
+    }
+    for (const inner of set.sets) operands.push(await this.collectSet(inner));
+    let result: OvalItem[];
+    const [first = [], second = []] = operands;
+    if (set.operation === 'UNION') {
+      const seen = new Map<string, OvalItem>();
+      for (const list of operands) for (const item of list) seen.set(itemKey(item), item);
+      result = [...seen.values()];
+    } else if (set.operation === 'INTERSECTION') {
+      const keys = new Set(second.map(itemKey));
+      result = first.filter((item) => keys.has(itemKey(item)));
+    } else {
+      const keys = new Set(second.map(itemKey));
+      result = first.filter((item) => !keys.has(itemKey(item)));
+    }
+    return this.applyFilters(type, set.filters, result);
+  }
+
+  private async applyFilters(type: string, filters: OvalObject['filters'], items: OvalItem[]): Promise<OvalItem[]> {
+    let kept = items;
+    for (const filter of filters) {
+      const state = this.document.states.get(filter.stateRef);
+      if (!state) throw new Error(`filter state ${filter.stateRef} is not defined`);
+      const next: OvalItem[] = [];
+      for (const item of kept) {
+        const result = await this.stateResult(state, item, []);
+        if (result === 'error') throw new Error(`filter ${filter.stateRef} could not be evaluated on ${describeItem(type, item)}`);
+        if ((result === 'true') === (filter.action === 'include')) next.push(item);
+      }
+      kept = next;
+    }
+    return kept;
+  }
+
+  private async entityResult(entity: OvalEntity, item: OvalItem, messages: string[]): Promise<OvalResult> {
+    if (entity.fields) {
+      messages.push(`${entity.name}: record entities are not supported`);
+      return 'error';
+    }
+    const actual = item[entity.name];
+    if (actual === undefined || actual.length === 0) return 'false';
+    let expected: string[];
+    try {
+      expected = await this.entityValues(entity);
+    } catch (error) {
+      messages.push(message(error));
+      return error instanceof OvalUnknownError ? 'unknown' : 'error';
+    }
+    if (expected.length === 0) {
+      messages.push(`${entity.name}: variable ${entity.varRef ?? ''} has no values`);
+      return 'error';
+    }
+    const perValue = actual.map((value) =>
+      applyCheck(
+        entity.varCheck as Parameters<typeof applyCheck>[0],
+        expected.map((want) => safeCompare(entity.datatype, entity.operation, want, value, this.pcre, messages)),
+      ),
+    );
+    return applyCheck(entity.entityCheck as Parameters<typeof applyCheck>[0], perValue);
+  }
+
+  async stateResult(state: OvalState, item: OvalItem, messages: string[]): Promise<OvalResult> {
+    const results: OvalResult[] = [];
+    for (const entity of state.entities) results.push(await this.entityResult(entity, item, messages));
+    return results.length === 0 ? 'true' : combine(state.operator, results);
+  }
+
+  test(testId: string): Promise<TestOutcome> {
+    let outcome = this.tests.get(testId);
+    if (!outcome) {
+      outcome = this.computeTest(testId);
+      this.tests.set(testId, outcome);
+    }
+    return outcome;
+  }
+
+  private async computeTest(testId: string): Promise<TestOutcome> {
+    const test = this.document.tests.get(testId);
+    if (!test) return { result: 'error', messages: [`test ${testId} is not defined`] };
+    const label = `${test.family}:${test.type}_test ${testId}${test.comment ? ` (${test.comment})` : ''}`;
+    if (!testTypeFor(test.type, test.family)) return { result: 'not evaluated', messages: [`${label}: test type ${test.family}:${test.type}_test is not implemented`] };
+    if (test.objectRef === undefined) return { result: 'error', messages: [`${label}: no object`] };
+    const collected = await this.collect(test.objectRef);
+    if (collected.flag === 'not collected') return { result: 'not evaluated', messages: collected.messages.map((text) => `${label}: ${text}`) };
+    if (collected.flag !== 'complete') return { result: collected.flag, messages: collected.messages.map((text) => `${label}: ${text}`) };
+    const outcome = await this.judge(test, collected.items);
+    if (outcome.result !== 'true') {
+      const shown = collected.items.slice(0, MAX_EVIDENCE_ITEMS).map((item) => describeItem(test.type, item));
+      const more = collected.items.length > MAX_EVIDENCE_ITEMS ? [`… and ${collected.items.length - MAX_EVIDENCE_ITEMS} more items`] : [];
+      const none = collected.items.length === 0 ? ['no items'] : [];
+      outcome.messages = [`${label}: ${outcome.result} (check_existence=${test.checkExistence}, check=${test.check})`, ...none, ...shown, ...more, ...outcome.messages];
+    }
+    return outcome;
+  }
+
+  private async judge(test: OvalTest, items: OvalItem[]): Promise<TestOutcome> {
+    const existing = existence(test.checkExistence, items.length);
+    if (existing !== 'true' || test.stateRefs.length === 0 || items.length === 0) return { result: existing, messages: [] };
+    const states: OvalState[] = [];
+    for (const ref of test.stateRefs) {
+      const state = this.document.states.get(ref);
+      if (!state) return { result: 'error', messages: [`state ${ref} is not defined`] };
+      states.push(state);
+    }
+    const messages: string[] = [];
+    const perItem: OvalResult[] = [];
+    for (const item of items) {
+      const stateResults: OvalResult[] = [];
+      for (const state of states) stateResults.push(await this.stateResult(state, item, messages));
+      perItem.push(combine(test.stateOperator, stateResults));
+    }
+    return { result: applyCheck(test.check, perItem), messages: [...new Set(messages)] };
+  }
+
+  definition(id: string, stack: readonly string[] = []): Promise<OvalDefinitionOutcome> {
+    if (stack.includes(id)) return Promise.resolve({ result: 'error', messages: [`definition ${id} extends itself (${[...stack, id].join(' → ')})`] });
+    let outcome = this.definitions.get(id);
+    if (!outcome) {
+      outcome = this.computeDefinition(id, stack);
+      this.definitions.set(id, outcome);
+    }
+    return outcome;
+  }
+
+  private async computeDefinition(id: string, stack: readonly string[]): Promise<OvalDefinitionOutcome> {
+    const definition = this.document.definitions.get(id);
+    if (!definition) return { result: 'error', messages: [`definition ${id} is not defined in ${this.document.origin}`] };
+    if (!definition.criteria) return { result: 'not evaluated', messages: [`definition ${id} has no criteria`] };
+    const messages: string[] = [];
+    const result = await this.criteria(definition.criteria, [...stack, id], messages);
+    return { result, messages: result === 'true' ? [] : messages };
+  }
+
+  private async criteria(node: OvalCriteriaNode, stack: readonly string[], messages: string[]): Promise<OvalResult> {
+    if (node.kind === 'criterion') {
+      const outcome = await this.test(node.testRef);
+      const result = negate(outcome.result, node.negate);
+      if (result !== 'true') messages.push(...(node.negate ? [`negated: ${node.testRef} is ${outcome.result}`] : outcome.messages));
+      return result;
+    }
+    if (node.kind === 'extend_definition') {
+      const outcome = await this.definition(node.definitionRef, stack);
+      const result = negate(outcome.result, node.negate);
+      if (result !== 'true') messages.push(node.negate ? `negated: definition ${node.definitionRef} is ${outcome.result}` : `definition ${node.definitionRef}: ${outcome.result}`, ...(node.negate ? [] : outcome.messages));
+      return result;
+    }
+    const results: OvalResult[] = [];
+    for (const child of node.children) results.push(await this.criteria(child, stack, messages));
+    return negate(combine(node.operator, results), node.negate);
+  }
+}
+
+/** What every evaluate() call of one session shares: the target's facts, read once. */
+class OvalSession {
+  readonly facts: TargetFacts;
+  readonly files: CachedFiles;
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly target: Target,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    this.facts = new TargetFacts(target);
+    this.files = new CachedFiles(target);
+  }
+
+  once<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    let value = this.memo.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = compute();
+      this.memo.set(key, value);
+    }
+    return value;
+  }
+}
+
+/** One evaluation session over one target: collects each object once, evaluation pure over collected items. */
+export function createOvalEvaluation(document: OvalDefinitionsDocument, target: Target, options: { signal?: AbortSignal } = {}): OvalEvaluation {
+  const session = new OvalSession(target, options.signal);
+  return {
+    async evaluate(definitionIds, externalVariables) {
+      const pcre = await loadPcre();
+      const run = new EvaluationRun(document, session, externalVariables, pcre);
+      // Several definitions in flight at once: while one waits for the target, another computes.
+      // Every cache holds promises, so two definitions needing one object still collect it once.
+      const computed = new Map<string, OvalDefinitionOutcome>();
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < definitionIds.length) {
+          options.signal?.throwIfAborted();
+          const id = definitionIds[next++] as string;
+          computed.set(id, await run.definition(id));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(DEFINITIONS_IN_FLIGHT, definitionIds.length) }, worker));
+      return new Map(definitionIds.map((id) => [id, computed.get(id) as OvalDefinitionOutcome]));
+    },
+  };
+}

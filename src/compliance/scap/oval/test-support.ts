@@ -1,0 +1,83 @@
+/**
+ * Test support for OVAL conformance tests: a root filesystem built in a temporary folder, small
+ * OVAL documents written from their sections, and one call that evaluates definitions on a
+ * `dir:` target of that tree. Used by tests only.
+ */
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openTarget } from '../../targets/open-target.js';
+import type { OvalDefinitionOutcome } from './model.js';
+import { createOvalEvaluation } from './evaluate.js';
+import { parseOvalDefinitions } from './parse-definitions.js';
+
+export interface TreeFile {
+  content?: string;
+  mode?: number;
+  /** A symbolic link with this target instead of a file. */
+  link?: string;
+  directory?: boolean;
+}
+
+/** Writes a tree under a new temporary folder; returns its path. */
+export async function makeTree(files: Record<string, string | TreeFile>, base = tmpdir()): Promise<string> {
+  const root = await mkdtemp(path.join(base, 'tollgate-oval-'));
+  for (const [name, spec] of Object.entries(files)) {
+    const file = typeof spec === 'string' ? { content: spec } : spec;
+    const full = path.join(root, name);
+    await mkdir(path.dirname(full), { recursive: true });
+    if (file.link !== undefined) await symlink(file.link, full);
+    else if (file.directory) await mkdir(full, { recursive: true });
+    else await writeFile(full, file.content ?? '');
+    if (file.mode !== undefined) await chmod(full, file.mode);
+  }
+  return root;
+}
+
+export async function removeTree(root: string): Promise<void> {
+  await rm(root, { recursive: true, force: true });
+}
+
+export interface OvalSections {
+  definitions?: string;
+  tests?: string;
+  objects?: string;
+  states?: string;
+  variables?: string;
+}
+
+/** A complete <oval_definitions> document with the usual prefixes (oval-def, ind, unix, linux). */
+export function ovalDocument(sections: OvalSections): string {
+  const part = (name: string, body: string | undefined): string => (body ? `<oval-def:${name}>${body}</oval-def:${name}>` : '');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<oval-def:oval_definitions xmlns:oval-def="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+  xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+  xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent"
+  xmlns:unix="http://oval.mitre.org/XMLSchema/oval-definitions-5#unix"
+  xmlns:linux="http://oval.mitre.org/XMLSchema/oval-definitions-5#linux"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<oval-def:generator><oval:schema_version>5.11.2</oval:schema_version><oval:timestamp>2026-01-01T00:00:00</oval:timestamp></oval-def:generator>
+${part('definitions', sections.definitions)}${part('tests', sections.tests)}${part('objects', sections.objects)}${part('states', sections.states)}${part('variables', sections.variables)}
+</oval-def:oval_definitions>`;
+}
+
+/** A compliance definition whose criteria are the given XML. */
+export function definition(id: string, criteria: string): string {
+  return `<oval-def:definition class="compliance" id="${id}" version="1"><oval-def:metadata><oval-def:title>${id}</oval-def:title><oval-def:description>d</oval-def:description></oval-def:metadata>${criteria}</oval-def:definition>`;
+}
+
+/** Evaluates every definition of the document on `dir:<root>`. */
+export async function evaluateOnTree(root: string, xml: string, externals: ReadonlyMap<string, readonly string[]> = new Map()): Promise<Map<string, OvalDefinitionOutcome>> {
+  const document = parseOvalDefinitions(xml, 'test.xml');
+  const target = await openTarget(`dir:${root}`);
+  try {
+    return await createOvalEvaluation(document, target).evaluate([...document.definitions.keys()], externals);
+  } finally {
+    await target.close();
+  }
+}
+
+/** The results by definition id, for compact assertions. */
+export function resultsOf(outcomes: Map<string, OvalDefinitionOutcome>): Record<string, string> {
+  return Object.fromEntries([...outcomes].map(([id, outcome]) => [id, outcome.result]));
+}

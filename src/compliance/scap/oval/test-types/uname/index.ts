@@ -1,0 +1,20 @@
+/**
+ * unix:uname — the running kernel, from `uname` on live targets. A dir: tree or an image has no
+ * running kernel: "not applicable", never a made-up value.
+ */
+import { OvalCollectionError, requireLive, type OvalTestType } from '../test-type.js';
+
+export const uname: OvalTestType = {
+  id: 'uname',
+  families: ['unix'],
+  async collect(_object, context) {
+    const { target } = context;
+    requireLive(context, 'uname');
+    if (!target.run) throw new OvalCollectionError(`uname: ${target.name} runs no commands`);
+    const run = target.run.bind(target);
+    const output = await context.once('uname', () => run("uname -m; uname -n; uname -s; uname -r; uname -v; uname -p", { timeoutMs: 30_000 }));
+    if (output.exitCode !== 0) throw new OvalCollectionError(`uname failed: ${output.stderr.trim()}`);
+    const [machine = '', node = '', system = '', release = '', version = '', processor = ''] = output.stdout.split('\n');
+    return [{ machine_class: [machine], node_name: [node], os_name: [system], os_release: [release], os_version: [version], processor_type: [processor] }];
+  },
+};
