@@ -5,7 +5,7 @@
  * mode), in the same run. Parsing the content alone is shown as the floor under Tollgate's figure.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -59,6 +59,7 @@ export async function benchOval(rows: Rows, results: Record<string, unknown>): P
     }
     return seconds(start);
   });
+  await rm(resultsFile, { force: true });
   results.oval = { definitions, parseSeconds: parseOnly, tollgateSeconds: tollgate, oscapSeconds: oscap };
   const name = `oval: ssg-debian11 (${definitions} definitions) on dir:bookworm`;
   rows.push([`${name}: oscap oval eval, OSCAP_PROBE_ROOT (median of ${RUNS})`, `${(oscap * 1000).toFixed(0)} ms`, 'baseline']);
