@@ -6,10 +6,26 @@
 import * as tl from 'azure-pipelines-task-lib/task.js';
 import { serverModeUnavailable, TaskInputError } from './connection.js';
 
+/**
+ * The connection's token. Read through getEndpointAuthorization, which logs only whether the
+ * authorization exists: getEndpointAuthorizationParameter writes the value into a debug line, and
+ * the library's error for a malformed authorization quotes it, so neither is used.
+ */
+function apiToken(id: string): string | undefined {
+  let authorization: { parameters?: Record<string, unknown> } | undefined;
+  try {
+    authorization = tl.getEndpointAuthorization(id, true) as { parameters?: Record<string, unknown> } | undefined;
+  } catch {
+    throw new TaskInputError('the Tollgate server connection\'s authorization is malformed');
+  }
+  const token = authorization?.parameters?.apitoken;
+  return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
 export function failServerMode(connectionInput: string): never {
   const id = tl.getInput(connectionInput, false);
   if (!id) throw new TaskInputError(`mode is server but no Tollgate server connection is chosen (${connectionInput})`);
-  const token = tl.getEndpointAuthorizationParameter(id, 'apitoken', true);
+  const token = apiToken(id);
   if (token) tl.setSecret(token);
   const url = tl.getEndpointUrl(id, true);
   if (!url) throw new TaskInputError('the Tollgate server connection has no URL');
