@@ -1,4 +1,5 @@
-// Builds the Azure DevOps extension into a folder tfx can package: each task bundled with esbuild
+// Builds the Azure DevOps extension into a folder tfx can package (each task in a folder named as
+// its contribution, at the root, where tfx looks for its task.json): each task bundled with esbuild
 // into one CommonJS file beside its task.json (azure-pipelines-task-lib included, so the task
 // folder needs no node_modules on the agent), the results tab bundled for the browser, and the
 // manifest, icons and overview copied. `node scripts/build.mjs [outDir]` (default: dist/).
@@ -25,7 +26,7 @@ export async function buildExtension(outDir = path.join(EXTENSION_ROOT, 'dist'))
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   for (const [name, entry] of Object.entries(TASKS)) {
-    const folder = path.join(outDir, 'tasks', name);
+    const folder = path.join(outDir, name);
     cpSync(path.join(EXTENSION_ROOT, 'tasks', name), folder, { recursive: true });
     await build({ ...TASK_BUILD, entryPoints: [path.join(EXTENSION_ROOT, entry)], outfile: path.join(folder, 'index.js') });
   }

@@ -22,7 +22,7 @@ beforeAll(async () => {
   rootfs = await ensureComplianceRootfs();
   built = mkdtempSync(path.join(tmpdir(), 'tollgate-azure-build-'));
   await buildExtension(built);
-  task = path.join(built, 'tasks', 'tollgate-compliance-scan');
+  task = path.join(built, 'tollgate-compliance-scan');
 });
 
 afterAll(() => {

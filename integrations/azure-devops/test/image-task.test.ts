@@ -23,7 +23,7 @@ beforeAll(async () => {
   workspace = await openScanWorkspace('azure-image-task');
   built = mkdtempSync(path.join(tmpdir(), 'tollgate-azure-build-'));
   await buildExtension(built);
-  task = path.join(built, 'tasks', 'tollgate-image-scan');
+  task = path.join(built, 'tollgate-image-scan');
 });
 
 afterAll(async () => {
