@@ -7,7 +7,7 @@
 // buildMockTasks() builds the same task entries with azure-pipelines-task-lib left external, for
 // the task library's mock test runner: its mocker replaces `azure-pipelines-task-lib/task` when
 // the task requires it, which a bundled copy would never do.
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -50,6 +50,9 @@ const taskLibExternal = {
 /** The task entries for the mock test runner, under `outDir/<name>/index.js`; outDir must be inside the repository (its node_modules are found from there). */
 export async function buildMockTasks(outDir) {
   rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  // Inside the repository the root package.json says "type": "module"; the bundles are CommonJS.
+  writeFileSync(path.join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
   for (const [name, entry] of Object.entries(TASKS)) {
     cpSync(path.join(EXTENSION_ROOT, 'tasks', name, 'task.json'), path.join(outDir, name, 'task.json'));
     await build({ ...TASK_BUILD, entryPoints: [path.join(EXTENSION_ROOT, entry)], outfile: path.join(outDir, name, 'index.js'), plugins: [taskLibExternal] });
