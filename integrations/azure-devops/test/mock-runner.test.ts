@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MockTestRunner as Runner } from 'azure-pipelines-task-lib/mock-test.js';
 import { buildMockTasks, EXTENSION_ROOT } from '../scripts/build.mjs';
 
 /** The Node version the runner downloads for major 20 (azure-pipelines-task-lib 5.x, mock-test.js). */
@@ -19,7 +20,6 @@ const MOCK_FILE = path.join(EXTENSION_ROOT, 'test', 'mock', 'run-task.mock.cjs')
 let home: string;
 let tasks: string;
 let temp: string;
-type Runner = InstanceType<(typeof import('azure-pipelines-task-lib/mock-test.js'))['MockTestRunner']>;
 let MockTestRunner: new (testPath: string, taskJsonPath?: string) => Runner;
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExtension, EXTENSION_ROOT, TASKS } from '../scripts/build.mjs';
@@ -71,7 +71,7 @@ describe('the .vsix', () => {
 describe('task.json files', () => {
   const schema = JSON.parse(readFileSync(path.join(EXTENSION_ROOT, 'testdata', 'tasks.schema.json'), 'utf8')) as object;
   // The schema's patterns escape ':', which a regular expression with the u flag refuses.
-  const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+  const validate = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
 
   it.each(Object.keys(TASKS))('%s is valid against the published task schema', (name) => {
     const valid = validate(taskJson(name));
