@@ -59,6 +59,13 @@ describe('the compliance task over the CLI', () => {
     }
   });
 
+  it('takes the timeout as minutes written as an expression, and names the input\'s flag when it is not one', async () => {
+    const passing = await scan({ failByStateAndCriticality: 'false', timeout: '1*60 + 0.5' });
+    expect(passing.commands.at(-1)).toBe('##vso[task.complete result=Succeeded;]Tollgate: the gate passed');
+    const invalid = await scan({ timeout: 'two hours' });
+    expect(invalid.commands.at(-1)).toMatch(/^##vso\[task\.complete result=Failed;\]Tollgate: the configuration is not valid: --timeout "two hours": /);
+  });
+
   it('an unknown target kind fails as a configuration error with the CLI\'s cause', async () => {
     const run = await scan({ target: 'ec2:i-0123456789abcdef0' });
     expect(run.commands.at(-1)).toMatch(/^##vso\[task\.complete result=Failed;\]Tollgate: the configuration is not valid: unknown target "ec2:i-0123456789abcdef0"/);

@@ -5,7 +5,7 @@
  * promises the tasks rely on (both Node handlers, restrictions that allow what they set).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -65,6 +65,20 @@ describe('the .vsix', () => {
     const entries = await entriesOf(vsix);
     for (const name of Object.keys(TASKS)) expect(entries).toEqual(expect.arrayContaining([`${name}/task.json`, `${name}/index.js`, `${name}/icon.png`]));
     expect(entries).toEqual(expect.arrayContaining(['extension.vsixmanifest', 'extension.vsomanifest', 'tab/tab.html', 'tab/tab.js', 'tab/tab.css']));
+  });
+});
+
+describe('the list of tasks', () => {
+  it('agrees with the task folders and the manifest contributions', () => {
+    const folders = readdirSync(path.join(EXTENSION_ROOT, 'tasks')).sort();
+    expect(Object.keys(TASKS).sort()).toEqual(folders);
+    const manifest = JSON.parse(readFileSync(path.join(EXTENSION_ROOT, 'vss-extension.json'), 'utf8')) as { contributions: { type: string; properties: { name?: string; supportsTasks?: string[] } }[]; files: { path: string }[] };
+    const contributed = manifest.contributions.filter((c) => c.type === 'ms.vss-distributed-task.task').map((c) => c.properties.name ?? '');
+    expect(contributed.sort()).toEqual(folders);
+    for (const folder of folders) expect(manifest.files.map((file) => file.path)).toContain(folder);
+    const tab = manifest.contributions.find((c) => c.type === 'ms.vss-build-web.build-results-tab');
+    const ids = folders.map((folder) => (JSON.parse(readFileSync(path.join(EXTENSION_ROOT, 'tasks', folder, 'task.json'), 'utf8')) as { id: string }).id);
+    expect(tab?.properties.supportsTasks?.sort()).toEqual(ids.sort());
   });
 });
 

@@ -6,12 +6,9 @@ import * as tl from 'azure-pipelines-task-lib/task.js';
 import type { ComplianceVerdict } from '../../../../src/model/index.js';
 import { COMPLIANCE_ATTACHMENT_TYPE, complianceAttachment } from './attachments.js';
 import { CRITICALITY_INPUTS, STATE_INPUTS, complianceScanArguments, type ComplianceTaskInputs, type CriticalityInput, type StateInput } from './compliance-arguments.js';
-import { parseScanMode } from './connection.js';
-import { outcomeOf } from './outcome.js';
 import { complianceCounts } from './output-values.js';
-import { attach, finish, pipelineContext, prepareReportFiles, readJson, runTask, setOutputs, uploadSummary } from './pipeline.js';
-import { failServerMode } from './server-connection.js';
-import { causeOf, runTollgate } from './tollgate-cli.js';
+import { runTask } from './pipeline.js';
+import { runScanTask } from './scan-task.js';
 
 function readInputs(): ComplianceTaskInputs {
   const text = (name: string) => tl.getInput(name, false) ?? undefined;
@@ -34,35 +31,12 @@ function readInputs(): ComplianceTaskInputs {
   };
 }
 
-async function main(): Promise<void> {
-  if (parseScanMode(tl.getInput('mode', false)) === 'server') failServerMode('tollgateServer');
-  const inputs = readInputs();
-  const context = pipelineContext();
-  const files = prepareReportFiles(context);
-  const args = complianceScanArguments(inputs, files);
-  const run = await runTollgate(tl.getInput('tollgatePath', false), args);
-  const verdict = readJson(files.verdict) as ComplianceVerdict | undefined;
-  const report = readJson(files.json);
-  const cause = causeOf(run);
-  const outcome = outcomeOf(run.code, verdict?.reasons ?? [], cause);
-  // An authentication failure that does not fail the build passes with a warning and no report, as the connectors do.
-  if (run.code === 0 && !verdict) tl.warning(`Tollgate: ${cause}`);
-  uploadSummary(files, 'Tollgate compliance scan', run.code === 0 && !verdict ? `${outcome.message}; no report: ${cause}` : outcome.message);
-  if (report !== undefined) attach(COMPLIANCE_ATTACHMENT_TYPE, files.folder, [complianceAttachment(report, context)]);
-  if (verdict) {
-    setOutputs(
-      [
-        ['verdictFile', files.verdict],
-        ['resultFile', files.json],
-        ['junitFile', files.junit],
-        ['passed', String(verdict.passed)],
-        ...complianceCounts(verdict),
-      ],
-      tl.getInput('outputVariableName', false) ?? undefined,
-      files.verdict,
-    );
-  }
-  finish(outcome);
-}
-
-void runTask(main);
+void runTask(() =>
+  runScanTask<ComplianceVerdict>({
+    title: 'Tollgate compliance scan',
+    attachmentType: COMPLIANCE_ATTACHMENT_TYPE,
+    arguments: (files) => complianceScanArguments(readInputs(), files),
+    attachments: (report, context) => [complianceAttachment(report, context)],
+    counts: complianceCounts,
+  }),
+);

@@ -6,13 +6,10 @@
 import * as tl from 'azure-pipelines-task-lib/task.js';
 import type { AggregateVerdict } from '../../../../src/model/index.js';
 import { IMAGE_ATTACHMENT_TYPE, imageAttachments } from './attachments.js';
-import { parseScanMode } from './connection.js';
 import { imageScanArguments, type ImageTaskInputs } from './image-arguments.js';
-import { outcomeOf } from './outcome.js';
 import { severityCounts } from './output-values.js';
-import { attach, finish, pipelineContext, prepareReportFiles, readJson, runTask, setOutputs, uploadSummary } from './pipeline.js';
-import { failServerMode } from './server-connection.js';
-import { causeOf, runTollgate } from './tollgate-cli.js';
+import { runTask } from './pipeline.js';
+import { runScanTask } from './scan-task.js';
 
 function readInputs(): ImageTaskInputs {
   const text = (name: string) => tl.getInput(name, false) ?? undefined;
@@ -40,32 +37,12 @@ function readInputs(): ImageTaskInputs {
   };
 }
 
-async function main(): Promise<void> {
-  if (parseScanMode(tl.getInput('mode', false)) === 'server') failServerMode('tollgateServer');
-  const inputs = readInputs();
-  const context = pipelineContext();
-  const files = prepareReportFiles(context);
-  const args = imageScanArguments(inputs, files);
-  const run = await runTollgate(tl.getInput('tollgatePath', false), args);
-  const verdict = readJson(files.verdict) as AggregateVerdict | undefined;
-  const report = readJson(files.json);
-  const outcome = outcomeOf(run.code, verdict?.reasons ?? [], causeOf(run));
-  uploadSummary(files, 'Tollgate image scan', outcome.message);
-  if (report !== undefined) attach(IMAGE_ATTACHMENT_TYPE, files.folder, imageAttachments(report, context));
-  if (verdict) {
-    setOutputs(
-      [
-        ['verdictFile', files.verdict],
-        ['resultFile', files.json],
-        ['junitFile', files.junit],
-        ['passed', String(verdict.passed)],
-        ...severityCounts(verdict),
-      ],
-      tl.getInput('outputVariableName', false) ?? undefined,
-      files.verdict,
-    );
-  }
-  finish(outcome);
-}
-
-void runTask(main);
+void runTask(() =>
+  runScanTask<AggregateVerdict>({
+    title: 'Tollgate image scan',
+    attachmentType: IMAGE_ATTACHMENT_TYPE,
+    arguments: (files) => imageScanArguments(readInputs(), files),
+    attachments: imageAttachments,
+    counts: severityCounts,
+  }),
+);
