@@ -34,12 +34,14 @@
  * - analyzers: the ~1 GB image with a Java service and a Go binary added, inventoried with every
  *   analyzer against the analyzers before issue 11, in the same run (bench/analyzer-cost.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval` picks parts; no argument runs all.
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task` picks parts; no argument runs all.
  * - server: the platform server on SQLite and PostgreSQL: 200 pollers on the result endpoint,
  *   ingest of 1,000 results, re-evaluation of 1,000 inventories (bench/server.ts).
  * - scap: Debian's SCAP content evaluated by Tollgate and by OpenSCAP, same content and targets (bench/scap.ts).
  * - oval: every OVAL definition of Debian's SSG content on a dir: root filesystem, against
  *   `oscap oval eval` in its offline mode (bench/oval.ts).
+ * - azure-task: the Azure DevOps image task against the CLI it runs, same scan and reports
+ *   (bench/azure-task.ts).
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -75,6 +77,7 @@ import { benchJava } from './java.js';
 import { benchGoBinary } from './go-binary.js';
 import { benchLockFiles } from './lock-files.js';
 import { benchAnalyzerCost } from './analyzer-cost.js';
+import { benchAzureTask } from './azure-task.js';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.cjs');
 const results: Record<string, unknown> = { machine: { cpus: spawnSync('nproc').stdout.toString().trim(), node: process.version }, at: new Date().toISOString() };
@@ -299,6 +302,7 @@ try {
   if (runs('go-binary')) await benchGoBinary(CLI, db, work, rows, results);
   if (runs('analyzers')) await benchAnalyzerCost(rows, results);
   if (runs('server')) await benchServer(rows, results);
+  if (runs('azure-task')) await benchAzureTask(CLI, db, work, bookworm.ociReference, rows, results);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
