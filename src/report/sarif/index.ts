@@ -9,7 +9,7 @@ import type { ScanResult } from '../../model/image-scan.js';
 import type { Finding } from '../../model/finding.js';
 import type { Severity } from '../../model/severity.js';
 import { TOOL_VERSION } from '../../version.js';
-import { verdictOf, type Renderer } from '../renderer.js';
+import { verdictOf, type ImageReport, type Renderer } from '../renderer.js';
 import { escapeMarkdownParagraph, httpUrl, markdownLink } from '../markdown/escape.js';
 import { osName } from '../os-support.js';
 
@@ -48,8 +48,13 @@ function ruleHelp(finding: Finding): { text: string; markdown: string } {
   return { text: text.join('\n'), markdown: markdown.join('\n\n') };
 }
 
+/** The score code scanning bands a result's severity by: its CVSS base score, else a nominal one. */
+function securitySeverity(finding: Finding): number {
+  return finding.cvss?.baseScore ?? NOMINAL_SCORE[finding.severity];
+}
+
 function rule(finding: Finding): Record<string, unknown> {
-  const score = finding.cvss?.baseScore ?? NOMINAL_SCORE[finding.severity];
+  const score = securitySeverity(finding);
   const helpUri = finding.references.map(httpUrl).find((url) => url !== undefined);
   return {
     id: finding.id,
@@ -63,63 +68,136 @@ function rule(finding: Finding): Record<string, unknown> {
   };
 }
 
+/**
+ * What GitHub code scanning accepts of one upload: at most 25,000 results per run and a file of at
+ * most 10 MB (GitHub counts the gzip-compressed size; the limit here is on the uncompressed text,
+ * so a report within it is within GitHub's whatever the compression). Past either, the upload is
+ * rejected as a whole, so the report keeps the most severe results and says what it left out.
+ */
+export interface SarifLimits {
+  maxResults: number;
+  maxBytes: number;
+}
+
+export const CODE_SCANNING_LIMITS: SarifLimits = { maxResults: 25_000, maxBytes: 10 * 1024 * 1024 };
+
+/** Room kept for the run's envelope (tool, invocations, properties) and the truncation note. */
+const ENVELOPE_RESERVE = 64 * 1024;
+
+interface Candidate {
+  finding: Finding;
+  result: Record<string, unknown>;
+  score: number;
+  order: number;
+}
+
+/**
+ * The candidates that fit `limits`, in their original order: the most severe first (by the score
+ * code scanning bands on), each counted with its result and, the first time its advisory is seen,
+ * its rule. Returns the kept candidates and the rules they use, in first-use order.
+ */
+function withinLimits(candidates: readonly Candidate[], limits: SarifLimits, reserve: number): { kept: Candidate[]; rules: Record<string, unknown>[] } {
+  const bySeverity = [...candidates].sort((a, b) => b.score - a.score || a.order - b.order);
+  const ruleBytes = new Map<string, number>();
+  const chosen = new Set<Candidate>();
+  let bytes = reserve;
+  for (const candidate of bySeverity) {
+    if (chosen.size >= limits.maxResults) break;
+    const newRule = !ruleBytes.has(candidate.finding.id);
+    const cost = JSON.stringify(candidate.result).length + 32 + (newRule ? JSON.stringify(rule(candidate.finding)).length + 1 : 0);
+    if (bytes + cost > limits.maxBytes) continue;
+    bytes += cost;
+    if (newRule) ruleBytes.set(candidate.finding.id, cost);
+    chosen.add(candidate);
+  }
+  const kept = candidates.filter((candidate) => chosen.has(candidate));
+  const rules: Record<string, unknown>[] = [];
+  const ruleIndex = new Map<string, number>();
+  for (const candidate of kept) {
+    if (!ruleIndex.has(candidate.finding.id)) {
+      ruleIndex.set(candidate.finding.id, rules.length);
+      rules.push(rule(candidate.finding));
+    }
+    candidate.result.ruleIndex = ruleIndex.get(candidate.finding.id);
+  }
+  return { kept, rules };
+}
+
+/** Renders the SARIF log within `limits` (code scanning's unless a test says otherwise). */
+export function renderSarif(report: ImageReport, options: Partial<SarifOptions>, limits: SarifLimits = CODE_SCANNING_LIMITS): string {
+  const candidates: Candidate[] = [];
+  report.scans.forEach((scan, index) => {
+    const violating = new Set((verdictOf(report, index)?.violatingFindings ?? []).map((ref) => `${ref.id}\u0000${ref.packageId}`));
+    const image = imageName(scan);
+    const imageDigest = scan.image.manifestDigest ?? scan.image.id;
+    for (const finding of scan.findings) {
+      if (options.severities && !options.severities.includes(finding.severity)) continue;
+      const fixed = finding.fixState === 'fixed' ? ` Fixed in ${finding.fixedVersions.join(', ')}.` : ' No fixed version yet.';
+      const result = {
+        ruleId: finding.id,
+        ruleIndex: 0,
+        level: LEVEL[finding.severity],
+        message: { text: `${finding.package.name} ${finding.package.version} in ${image} is affected by ${finding.id} (${finding.severity}).${fixed}` },
+        locations: [
+          {
+            physicalLocation: { artifactLocation: { uri: artifactOf(scan, finding).replace(/^\/+/, '') }, region: { startLine: 1 } },
+            message: { text: `${image}: ${artifactOf(scan, finding)}` },
+          },
+        ],
+        partialFingerprints: { 'tollgate/v1': createHash('sha256').update(`${image}\u0000${finding.id}\u0000${finding.package.name}\u0000${finding.package.location}`).digest('hex') },
+        properties: {
+          image,
+          imageDigest,
+          package: finding.package.name,
+          installedVersion: finding.package.version,
+          fixedVersions: finding.fixedVersions,
+          purl: finding.package.purl,
+          violatesGate: violating.has(`${finding.id}\u0000${finding.package.id}`),
+        },
+      };
+      candidates.push({ finding, result, score: securitySeverity(finding), order: candidates.length });
+    }
+  });
+  // The scans' own warnings, and what could not be judged, go first; they are small and always kept.
+  const notifications = report.scans.flatMap((scan) => scan.warnings.map((warning) => ({ level: 'warning', message: { text: `${imageName(scan)}: ${warning}` } })));
+  const reserve = ENVELOPE_RESERVE + JSON.stringify(notifications).length + JSON.stringify(report.scans.map((scan) => imageName(scan))).length;
+  const { kept, rules } = withinLimits(candidates, limits, reserve);
+  const left = candidates.length - kept.length;
+  if (left > 0) {
+    const lowest = kept.reduce((min, candidate) => Math.min(min, candidate.score), Number.POSITIVE_INFINITY);
+    notifications.push({
+      level: 'warning',
+      message: {
+        text: `${left.toLocaleString('en')} of ${candidates.length.toLocaleString('en')} results were left out: code scanning accepts at most ${limits.maxResults.toLocaleString('en')} results and ${(limits.maxBytes / 1024 / 1024).toFixed(0)} MB per upload. The most severe were kept${kept.length > 0 ? ` (security-severity ${lowest.toFixed(1)} and above)` : ''}; the JSON report has every finding, and the gate saw them all.`,
+      },
+    });
+  }
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'tollgate', version: TOOL_VERSION, informationUri: 'https://github.com/tollgate-dev/tollgate', rules } },
+        // What each scan could not judge (an unsupported OS, an end-of-life release), as the run's warnings.
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        results: kept.map((candidate) => candidate.result),
+        columnKind: 'utf16CodeUnits',
+        properties: {
+          ...(report.scans[0]?.database ? { vulnerabilityDatabase: report.scans[0].database } : {}),
+          ...(left > 0 ? { resultsLeftOut: left } : {}),
+          images: report.scans.map((scan) => ({ image: imageName(scan), ...(scan.os ? { os: osName(scan) } : {}), ...(scan.os?.endOfLife ? { osEndOfLife: scan.os.endOfLife.date } : {}) })),
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(log)}\n`;
+}
+
 export const sarifRenderer: Renderer<SarifOptions> = {
   id: 'sarif',
   description: 'SARIF 2.1.0 for code scanning, one rule per advisory',
   extension: 'sarif',
   renderImage(report, options) {
-    const rules: Record<string, unknown>[] = [];
-    const ruleIndex = new Map<string, number>();
-    const results: Record<string, unknown>[] = [];
-    report.scans.forEach((scan, index) => {
-      const violating = new Set((verdictOf(report, index)?.violatingFindings ?? []).map((ref) => `${ref.id}\u0000${ref.packageId}`));
-      const image = imageName(scan);
-      const imageDigest = scan.image.manifestDigest ?? scan.image.id;
-      for (const finding of scan.findings) {
-        if (options.severities && !options.severities.includes(finding.severity)) continue;
-        if (!ruleIndex.has(finding.id)) {
-          ruleIndex.set(finding.id, rules.length);
-          rules.push(rule(finding));
-        }
-        const fixed = finding.fixState === 'fixed' ? ` Fixed in ${finding.fixedVersions.join(', ')}.` : ' No fixed version yet.';
-        results.push({
-          ruleId: finding.id,
-          ruleIndex: ruleIndex.get(finding.id),
-          level: LEVEL[finding.severity],
-          message: { text: `${finding.package.name} ${finding.package.version} in ${image} is affected by ${finding.id} (${finding.severity}).${fixed}` },
-          locations: [
-            {
-              physicalLocation: { artifactLocation: { uri: artifactOf(scan, finding).replace(/^\/+/, '') }, region: { startLine: 1 } },
-              message: { text: `${image}: ${artifactOf(scan, finding)}` },
-            },
-          ],
-          partialFingerprints: { 'tollgate/v1': createHash('sha256').update(`${image}\u0000${finding.id}\u0000${finding.package.name}\u0000${finding.package.location}`).digest('hex') },
-          properties: {
-            image,
-            imageDigest,
-            package: finding.package.name,
-            installedVersion: finding.package.version,
-            fixedVersions: finding.fixedVersions,
-            purl: finding.package.purl,
-            violatesGate: violating.has(`${finding.id}\u0000${finding.package.id}`),
-          },
-        });
-      }
-    });
-    const log = {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [
-        {
-          tool: { driver: { name: 'tollgate', version: TOOL_VERSION, informationUri: 'https://github.com/tollgate-dev/tollgate', rules } },
-          // What each scan could not judge (an unsupported OS, an end-of-life release), as the run's warnings.
-          invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.scans.flatMap((scan) => scan.warnings.map((warning) => ({ level: 'warning', message: { text: `${imageName(scan)}: ${warning}` } }))) }],
-          results,
-          columnKind: 'utf16CodeUnits',
-          properties: { ...(report.scans[0]?.database ? { vulnerabilityDatabase: report.scans[0].database } : {}), images: report.scans.map((scan) => ({ image: imageName(scan), ...(scan.os ? { os: osName(scan) } : {}), ...(scan.os?.endOfLife ? { osEndOfLife: scan.os.endOfLife.date } : {}) })) },
-        },
-      ],
-    };
-    return `${JSON.stringify(log)}\n`;
+    return renderSarif(report, options);
   },
 };
