@@ -6,7 +6,8 @@ import { registerCacheCommand } from './cache.js';
 import { registerComplianceCommand } from './compliance.js';
 import { registerDbCommand } from './db.js';
 import { registerImageCommand } from './image.js';
+import { registerPipelineCommand } from './pipeline.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand];
+export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand, registerPipelineCommand];
