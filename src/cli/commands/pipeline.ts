@@ -18,7 +18,6 @@ export function registerPipelineCommand(program: Command): void {
     .addOption(new Option('--ref <commit>', 'the commit SHA (or tag) of the GitHub Action or GitLab component to pin (default: this version\'s tag, with a note to pin it)'))
     .argument('<scan...>', 'the scan as on the command line: image scan <refs...> [flags], or compliance scan [target] [flags]')
     .allowUnknownOption()
-    .helpOption('--snippet-help', 'display help for the snippet command')
     .action(async (words: string[], options: { ci: CiSystem; ref?: string }) => {
       const scan = await readScanInvocation(words);
       process.stdout.write(SNIPPET_GENERATORS[options.ci](scan, options.ref ? { ref: options.ref } : {}));

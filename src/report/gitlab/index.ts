@@ -15,6 +15,7 @@ import { TOOL_VERSION } from '../../version.js';
 import type { Renderer } from '../renderer.js';
 import { httpUrl } from '../markdown/escape.js';
 import { osName } from '../os-support.js';
+import { databaseAge } from '../database-age.js';
 
 /** The report format version the document declares (GitLab accepts every 15.x report). */
 export const GITLAB_REPORT_VERSION = '15.0.7';
@@ -134,7 +135,11 @@ export const gitlabRenderer: Renderer = {
   renderImage(report) {
     const times = report.scans.map((scan) => reportTime(scan.scannedAt)).sort();
     const now = reportTime(new Date(0).toISOString());
-    const messages = report.scans.flatMap((scan) => scan.warnings.filter((warning) => warning.trim() !== '').map((warning) => ({ level: 'warn', value: `${imageName(scan)}: ${warning}` })));
+    // What each scan could not judge, as warnings; how old its database was, as information.
+    const messages = report.scans.flatMap((scan) => {
+      const age = databaseAge(scan);
+      return [...scan.warnings.filter((warning) => warning.trim() !== '').map((warning) => ({ level: 'warn', value: `${imageName(scan)}: ${warning}` })), ...(age ? [{ level: 'info', value: `${imageName(scan)}: ${age}` }] : [])];
+    });
     const document = {
       version: GITLAB_REPORT_VERSION,
       scan: {
