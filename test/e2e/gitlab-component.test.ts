@@ -7,7 +7,7 @@
  * `artifacts: reports: container_scanning`; a scan with no condition passes.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
@@ -32,7 +32,7 @@ function run(command: string, args: readonly string[], cwd: string): Promise<{ c
 }
 
 /** A git project that includes the component with `inputs`, run by gitlab-ci-local; returns its folder and the run. */
-async function runPipeline(inputs: Record<string, string>): Promise<{ project: string; code: number; output: string }> {
+async function runPipeline(inputs: Record<string, string>, variables: readonly string[] = []): Promise<{ project: string; code: number; output: string }> {
   projects += 1;
   const project = path.join(work, `project-${projects}`);
   await mkdir(path.join(project, 'templates'), { recursive: true });
@@ -42,7 +42,7 @@ async function runPipeline(inputs: Record<string, string>): Promise<{ project: s
     const git = await run('git', args, project);
     expect(git.code, git.output).toBe(0);
   }
-  const pipeline = await run(GITLAB_CI_LOCAL, ['--shell-executor-no-image', '--shell-isolation'], project);
+  const pipeline = await run(GITLAB_CI_LOCAL, ['--shell-executor-no-image', '--shell-isolation', ...variables.flatMap((variable) => ['--variable', variable])], project);
   return { project, ...pipeline };
 }
 
@@ -83,6 +83,16 @@ describe('the GitLab component under gitlab-ci-local', () => {
     const json = JSON.parse(await readFile(path.join(pipeline.project, '.gitlab-ci-local', 'artifacts', 'scan-image', 'tollgate-report.json'), 'utf8')) as { findings: unknown[] };
     expect(report.vulnerabilities).toHaveLength(json.findings.length);
     expect(report.vulnerabilities.filter((v) => v.severity === 'Critical').length).toBeGreaterThan(0);
+  });
+
+  it('runs nothing a CI variable in the args holds: a branch name with $(...) and ; stays a flag value', async () => {
+    const args = `image scan --db ${db} --skip-db-update --exclude-id $HOSTILE_BRANCH -- ${image.ociReference}`;
+    const pipeline = await runPipeline({ args, tollgate: `${process.execPath} ${CLI}` }, ['HOSTILE_BRANCH=x$(id>pwned-1);id>pwned-2`id>pwned-3`']);
+    expect(pipeline.code, pipeline.output).toBe(0);
+    const build = path.join(pipeline.project, '.gitlab-ci-local', 'builds', 'tollgate-scan');
+    for (const name of (await readdir(build)).filter((entry) => entry.startsWith('pwned'))) expect.fail(`the args ran a command: ${name} was created`);
+    const verdict = JSON.parse(await readFile(path.join(build, 'tollgate-report.json'), 'utf8')) as { verdict: { passed: boolean } };
+    expect(verdict.verdict.passed).toBe(true);
   });
 
   it('passes the job when no condition is configured', async () => {
