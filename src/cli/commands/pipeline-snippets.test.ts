@@ -31,6 +31,12 @@ function groovyEnvironment(): NodeJS.ProcessEnv {
 }
 const GROOVY_ENV = groovyEnvironment();
 
+/** Splits args as the GitLab component does (printf | xargs), returning the words. */
+function splitLikeTheComponent(args: string): string[] {
+  const out = execFileSync('sh', ['-c', `printf '%s\\n' "$1" | xargs -x sh -c 'for w in "$@"; do printf "%s\\000" "$w"; done' split`, 'sh', args], { encoding: 'utf8' });
+  return out.split('\u0000').slice(0, -1);
+}
+
 const work = mkdtempSync(path.join(tmpdir(), 'tollgate-snippet-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -69,12 +75,16 @@ describe('pipeline snippets', () => {
     }
   });
 
-  it('GitLab: the component with the command line, which a shell splits back into the same scan', async () => {
+  it('GitLab: the component with the command line, which xargs (as the component splits it) reads back as the same scan', async () => {
     const scan = await readScanInvocation(IMAGE_SCAN);
     const document = parse(SNIPPET_GENERATORS.gitlab(scan, { ref: SHA })) as { include: { component: string; inputs: { args: string } }[] };
     expect(document.include[0]?.component).toBe(`$CI_SERVER_FQDN/tollgate-dev/tollgate/tollgate@${SHA}`);
-    const words = execFileSync('sh', ['-c', `eval "set -- $1"; printf '%s\\n' "$@"`, 'sh', document.include[0]?.inputs.args ?? ''], { encoding: 'utf8' }).trimEnd().split('\n');
-    expect(await readScanInvocation(words)).toEqual(scan);
+    expect(await readScanInvocation(splitLikeTheComponent(document.include[0]?.inputs.args ?? ''))).toEqual(scan);
+  });
+
+  it('GitLab: refuses a value with a line break, which the component could not pass on', async () => {
+    const scan = await readScanInvocation(['image', 'scan', 'x', '--fail-software', 'a\nb']);
+    expect(() => SNIPPET_GENERATORS.gitlab(scan, {})).toThrow(/holds a line break/);
   });
 
   it('Azure DevOps: the task with camelCase inputs, lists one per line, switches as booleans', async () => {
@@ -103,12 +113,11 @@ describe('pipeline snippets', () => {
     await expect(readScanInvocation(['db', 'update'])).rejects.toThrow(/the step runs a scan/);
   });
 
-  it('any value survives the shell quoting and the Groovy string (property)', () => {
-    const text = fc.string({ unit: 'binary', maxLength: 40 }).filter((value) => !value.includes('\u0000'));
+  it('any value survives the component’s splitting (printf | xargs) and the Groovy string (property)', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 40 }).filter((value) => !/[\0\r\n]/.test(value));
     fc.assert(
       fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), (values) => {
-        const out = execFileSync('sh', ['-c', `eval "set -- $1"; for w in "$@"; do printf '%s\\000' "$w"; done`, 'sh', values.map(shellWord).join(' ')], { encoding: 'utf8' });
-        expect(out.split('\u0000').slice(0, -1)).toEqual(values);
+        expect(splitLikeTheComponent(values.map(shellWord).join(' '))).toEqual(values);
       }),
       { numRuns: 60 },
     );

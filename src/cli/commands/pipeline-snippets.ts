@@ -9,9 +9,10 @@
  * - Azure DevOps tasks and the Jenkins steps: the same inputs in camelCase (`failOn`), lists as
  *   multi-line text (Azure) or Groovy lists (Jenkins); image references are `imageIds`, the
  *   compliance target `target`.
- * - GitLab component: the command line itself (`args`), quoted for the POSIX shell.
+ * - GitLab component: the command line itself (`args`), quoted for the POSIX shell and xargs.
  */
 import { stringify } from 'yaml';
+import { UsageError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { GivenFlag, ScanInvocation } from './pipeline-scan.js';
 
@@ -63,7 +64,10 @@ function githubSnippet(scan: ScanInvocation, options: SnippetOptions): string {
   return `${note ? `# ${note}\n` : ''}${stringify(step, { lineWidth: 0 })}`;
 }
 
-/** A word for the POSIX shell: as it is when it is plain, else in single quotes. */
+/**
+ * A word for the POSIX shell and for xargs (which the GitLab component splits its args with): as
+ * it is when it is plain, else in single quotes, a quote inside written '\''.
+ */
 export function shellWord(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
@@ -76,6 +80,9 @@ export function commandLine(scan: ScanInvocation): string[] {
 
 function gitlabSnippet(scan: ScanInvocation, options: SnippetOptions): string {
   const { ref, note } = refOf(options);
+  // The component splits args with xargs, which honours the shell's quotes but not a line break inside them.
+  const broken = commandLine(scan).find((word) => /[\r\n\0]/.test(word));
+  if (broken !== undefined) throw new UsageError(`the GitLab component takes the scan as one line: "${broken.replace(/[\r\n\0]/g, ' ')}" holds a line break`);
   const include = { include: [{ component: `$CI_SERVER_FQDN/${ACTION_REPOSITORY}/tollgate@${ref}`, inputs: { args: commandLine(scan).map(shellWord).join(' ') } }] };
   return `${note ? `# ${note}\n` : ''}${stringify(include, { lineWidth: 0 })}`;
 }
