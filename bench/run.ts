@@ -31,7 +31,10 @@
  * - go-binary: the build information of a ~120 MB Go binary, against `go version -m` on it, and a
  *   folder holding it scanned, against `cat` of it (bench/go-binary.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles` picks parts; no argument runs all.
+ * - ci: the GitHub Action against the CLI running the same scan, and SARIF within code
+ *   scanning's limits against SARIF without them (bench/ci.ts).
+ *
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles ci` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -63,6 +66,7 @@ import { benchRpm } from './rpm.js';
 import { benchJava } from './java.js';
 import { benchGoBinary } from './go-binary.js';
 import { benchLockFiles } from './lock-files.js';
+import { benchCi } from './ci.js';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.cjs');
 const results: Record<string, unknown> = { machine: { cpus: spawnSync('nproc').stdout.toString().trim(), node: process.version }, at: new Date().toISOString() };
@@ -283,6 +287,7 @@ try {
   if (runs('rpm')) await benchRpm(rows, results);
   if (runs('java')) await benchJava(CLI, db, work, rows, results);
   if (runs('go-binary')) await benchGoBinary(CLI, db, work, rows, results);
+  if (runs('ci')) await benchCi(CLI, db, bookworm.ociReference, work, rows, results);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -81,8 +81,8 @@ export interface SarifLimits {
 
 export const CODE_SCANNING_LIMITS: SarifLimits = { maxResults: 25_000, maxBytes: 10 * 1024 * 1024 };
 
-/** Room kept for the run's envelope (tool, invocations, properties) and the truncation note. */
-const ENVELOPE_RESERVE = 64 * 1024;
+/** Room kept beyond the envelope with no results: the truncation note and JSON separators. */
+const ENVELOPE_RESERVE = 4 * 1024;
 
 interface Candidate {
   finding: Finding;
@@ -91,26 +91,35 @@ interface Candidate {
   order: number;
 }
 
+/** The `max` most severe candidates (by the score code scanning bands on), in their original order. */
+function mostSevere(candidates: readonly Candidate[], max: number): readonly Candidate[] {
+  if (candidates.length <= max) return candidates;
+  const chosen = new Set([...candidates].sort((a, b) => b.score - a.score || a.order - b.order).slice(0, max));
+  return candidates.filter((candidate) => chosen.has(candidate));
+}
+
 /**
- * The candidates that fit `limits`, in their original order: the most severe first (by the score
- * code scanning bands on), each counted with its result and, the first time its advisory is seen,
- * its rule. Returns the kept candidates and the rules they use, in first-use order.
+ * The most severe candidates whose results, and rules the first time an advisory is seen, fit in
+ * `maxBytes` after `reserve`; in their original order. Only for a log found too large: it
+ * serialises every result once more.
  */
-function withinLimits(candidates: readonly Candidate[], limits: SarifLimits, reserve: number): { kept: Candidate[]; rules: Record<string, unknown>[] } {
-  const bySeverity = [...candidates].sort((a, b) => b.score - a.score || a.order - b.order);
-  const ruleBytes = new Map<string, number>();
+function withinBytes(candidates: readonly Candidate[], maxBytes: number, reserve: number): Candidate[] {
+  const rulesCounted = new Set<string>();
   const chosen = new Set<Candidate>();
   let bytes = reserve;
-  for (const candidate of bySeverity) {
-    if (chosen.size >= limits.maxResults) break;
-    const newRule = !ruleBytes.has(candidate.finding.id);
-    const cost = JSON.stringify(candidate.result).length + 32 + (newRule ? JSON.stringify(rule(candidate.finding)).length + 1 : 0);
-    if (bytes + cost > limits.maxBytes) continue;
+  for (const candidate of [...candidates].sort((a, b) => b.score - a.score || a.order - b.order)) {
+    const newRule = !rulesCounted.has(candidate.finding.id);
+    const cost = Buffer.byteLength(JSON.stringify(candidate.result)) + 1 + (newRule ? Buffer.byteLength(JSON.stringify(rule(candidate.finding))) + 1 : 0);
+    if (bytes + cost > maxBytes) continue;
     bytes += cost;
-    if (newRule) ruleBytes.set(candidate.finding.id, cost);
+    if (newRule) rulesCounted.add(candidate.finding.id);
     chosen.add(candidate);
   }
-  const kept = candidates.filter((candidate) => chosen.has(candidate));
+  return candidates.filter((candidate) => chosen.has(candidate));
+}
+
+/** The rules the kept results use, in first-use order, each result pointed at its own. */
+function rulesOf(kept: readonly Candidate[]): Record<string, unknown>[] {
   const rules: Record<string, unknown>[] = [];
   const ruleIndex = new Map<string, number>();
   for (const candidate of kept) {
@@ -120,7 +129,7 @@ function withinLimits(candidates: readonly Candidate[], limits: SarifLimits, res
     }
     candidate.result.ruleIndex = ruleIndex.get(candidate.finding.id);
   }
-  return { kept, rules };
+  return rules;
 }
 
 /** Renders the SARIF log within `limits` (code scanning's unless a test says otherwise). */
@@ -159,38 +168,46 @@ export function renderSarif(report: ImageReport, options: Partial<SarifOptions>,
     }
   });
   // The scans' own warnings, and what could not be judged, go first; they are small and always kept.
-  const notifications = report.scans.flatMap((scan) => scan.warnings.map((warning) => ({ level: 'warning', message: { text: `${imageName(scan)}: ${warning}` } })));
-  const reserve = ENVELOPE_RESERVE + JSON.stringify(notifications).length + JSON.stringify(report.scans.map((scan) => imageName(scan))).length;
-  const { kept, rules } = withinLimits(candidates, limits, reserve);
-  const left = candidates.length - kept.length;
-  if (left > 0) {
-    const lowest = kept.reduce((min, candidate) => Math.min(min, candidate.score), Number.POSITIVE_INFINITY);
-    notifications.push({
-      level: 'warning',
-      message: {
-        text: `${left.toLocaleString('en')} of ${candidates.length.toLocaleString('en')} results were left out: code scanning accepts at most ${limits.maxResults.toLocaleString('en')} results and ${(limits.maxBytes / 1024 / 1024).toFixed(0)} MB per upload. The most severe were kept${kept.length > 0 ? ` (security-severity ${lowest.toFixed(1)} and above)` : ''}; the JSON report has every finding, and the gate saw them all.`,
-      },
-    });
-  }
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: { driver: { name: 'tollgate', version: TOOL_VERSION, informationUri: 'https://github.com/tollgate-dev/tollgate', rules } },
-        // What each scan could not judge (an unsupported OS, an end-of-life release), as the run's warnings.
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
-        results: kept.map((candidate) => candidate.result),
-        columnKind: 'utf16CodeUnits',
-        properties: {
-          ...(report.scans[0]?.database ? { vulnerabilityDatabase: report.scans[0].database } : {}),
-          ...(left > 0 ? { resultsLeftOut: left } : {}),
-          images: report.scans.map((scan) => ({ image: imageName(scan), ...(scan.os ? { os: osName(scan) } : {}), ...(scan.os?.endOfLife ? { osEndOfLife: scan.os.endOfLife.date } : {}) })),
+  const warnings = report.scans.flatMap((scan) => scan.warnings.map((warning) => ({ level: 'warning', message: { text: `${imageName(scan)}: ${warning}` } })));
+  const logOf = (kept: readonly Candidate[]): string => {
+    const left = candidates.length - kept.length;
+    const notifications = [...warnings];
+    if (left > 0) {
+      const lowest = kept.reduce((min, candidate) => Math.min(min, candidate.score), Number.POSITIVE_INFINITY);
+      notifications.push({
+        level: 'warning',
+        message: {
+          text: `${left.toLocaleString('en')} of ${candidates.length.toLocaleString('en')} results were left out: code scanning accepts at most ${limits.maxResults.toLocaleString('en')} results and ${(limits.maxBytes / 1024 / 1024).toFixed(0)} MB per upload. The most severe were kept${kept.length > 0 ? ` (security-severity ${lowest.toFixed(1)} and above)` : ''}; the JSON report has every finding, and the gate saw them all.`,
         },
-      },
-    ],
+      });
+    }
+    const rules = rulesOf(kept);
+    const log = {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'tollgate', version: TOOL_VERSION, informationUri: 'https://github.com/tollgate-dev/tollgate', rules } },
+          // What each scan could not judge (an unsupported OS, an end-of-life release), as the run's warnings.
+          invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+          results: kept.map((candidate) => candidate.result),
+          columnKind: 'utf16CodeUnits',
+          properties: {
+            ...(report.scans[0]?.database ? { vulnerabilityDatabase: report.scans[0].database } : {}),
+            ...(left > 0 ? { resultsLeftOut: left } : {}),
+            images: report.scans.map((scan) => ({ image: imageName(scan), ...(scan.os ? { os: osName(scan) } : {}), ...(scan.os?.endOfLife ? { osEndOfLife: scan.os.endOfLife.date } : {}) })),
+          },
+        },
+      ],
+    };
+    return `${JSON.stringify(log)}\n`;
   };
-  return `${JSON.stringify(log)}\n`;
+  // Within the result limit by count first (cheap); only a log still too large is costed result by result.
+  const byCount = mostSevere(candidates, limits.maxResults);
+  const text = logOf(byCount);
+  if (Buffer.byteLength(text) <= limits.maxBytes) return text;
+  const envelope = Buffer.byteLength(logOf([]));
+  return logOf(withinBytes(byCount, limits.maxBytes, envelope + ENVELOPE_RESERVE));
 }
 
 export const sarifRenderer: Renderer<SarifOptions> = {
