@@ -17,6 +17,8 @@ import { readScanInvocation, scanInputs, type ScanInvocation } from './pipeline-
 import { commandLine, groovyString, shellWord, SNIPPET_GENERATORS } from './pipeline-snippets.js';
 
 const IMAGE_SCAN = ['image', 'scan', 'alpine:3.20', 'docker:my app', '--fail-on', 'HIGH', '--exclude-id', 'CVE-2024-1', '--exclude-id=CVE-2024-2', '--no-cache', '-f', 'sarif=out.sarif', '--fail-software', "lodash>=4.0.0 <4.17.21 'quoted' $HOME"];
+/** A scan every integration's step can say: only flags the Azure DevOps task and the Jenkins step have parameters for. */
+const STEP_SCAN = ['image', 'scan', 'alpine:3.20', 'docker:my app', '--fail-on', 'HIGH', '--fail-severity', 'MEDIUM=3', '--exclude-id', 'CVE-2024-1,CVE-2024-2', '--fail-software', "lodash>=4.0.0 <4.17.21 'quoted' $HOME", '--db', '/var/db/tollgate.db', '--skip-db-update'];
 const COMPLIANCE_SCAN = ['compliance', 'scan', 'ssh:deploy@10.0.0.5', '--policy', 'cis-debian-12', '--fail-on-state', 'FAIL,ERROR', '--fail-on-auth-failure', '--timeout', '2*60'];
 const SHA = 'a'.repeat(40);
 
@@ -87,23 +89,55 @@ describe('pipeline snippets', () => {
     expect(() => SNIPPET_GENERATORS.gitlab(scan, {})).toThrow(/holds a line break/);
   });
 
-  it('Azure DevOps: the task with camelCase inputs, lists one per line, switches as booleans', async () => {
+  it('Azure DevOps: the task with its own inputs, the CLI’s default compliance conditions spelt out', async () => {
     const scan = await readScanInvocation(COMPLIANCE_SCAN);
     const [step] = parse(SNIPPET_GENERATORS.azure(scan, {})) as { task: string; inputs: Record<string, unknown> }[];
-    expect(step?.task).toBe('TollgateComplianceScan@1');
-    expect(step?.inputs).toEqual({ target: 'ssh:deploy@10.0.0.5', policy: 'cis-debian-12', failOnState: 'FAIL,ERROR', failOnAuthFailure: true, timeout: '2*60' });
+    expect(step?.task).toBe('TollgateComplianceScan@0');
+    expect(step?.inputs).toEqual({
+      mode: 'standalone',
+      target: 'ssh:deploy@10.0.0.5',
+      policies: 'cis-debian-12',
+      failByStateAndCriticality: true,
+      stateFail: true,
+      stateError: true,
+      stateException: false,
+      ...Object.fromEntries(['Minimal', 'Medium', 'Serious', 'Critical', 'Urgent'].map((level) => [`criticality${level}`, true])),
+      failOnAuthFailure: true,
+      timeout: '2*60',
+    });
+    const [image] = parse(SNIPPET_GENERATORS.azure(await readScanInvocation(STEP_SCAN), {})) as { task: string; inputs: Record<string, unknown> }[];
+    expect(image?.task).toBe('TollgateImageScan@0');
+    expect(image?.inputs).toEqual({ mode: 'standalone', images: 'alpine:3.20\ndocker:my app', failOnSeverity: 'HIGH', severityLimits: 'MEDIUM=3', failOnSoftware: "lodash>=4.0.0 <4.17.21 'quoted' $HOME", excludeIds: 'CVE-2024-1\nCVE-2024-2', databasePath: '/var/db/tollgate.db', skipDatabaseUpdate: true });
   });
 
-  it('Jenkins: a step call Groovy runs, with the values exactly as given ($ not interpolated)', async () => {
-    expect(runJenkinsStep(SNIPPET_GENERATORS.jenkins(await readScanInvocation(IMAGE_SCAN), {}))).toEqual({
+  it('Jenkins: a step call Groovy runs, with the connector’s parameters and the values exactly as given ($ not interpolated)', async () => {
+    expect(runJenkinsStep(SNIPPET_GENERATORS.jenkins(await readScanInvocation(STEP_SCAN), {}))).toEqual({
       imageIds: ['alpine:3.20', 'docker:my app'],
-      failOn: 'HIGH',
-      excludeId: ['CVE-2024-1', 'CVE-2024-2'],
-      cache: false,
-      format: 'sarif=out.sarif',
-      failSoftware: "lodash>=4.0.0 <4.17.21 'quoted' $HOME",
+      // --fail-on HIGH is "no finding at HIGH or above"; --fail-severity MEDIUM=3 keeps its limit.
+      isFailOnSevereVulns: true,
+      isSev5Vulns: true,
+      severity5Limit: '0',
+      isSev4Vulns: true,
+      severity4Limit: '0',
+      isSev3Vulns: true,
+      severity3Limit: '3',
+      isFailOnSoftware: true,
+      softwareList: ["lodash>=4.0.0 <4.17.21 'quoted' $HOME"],
+      isExcludeConditions: true,
+      excludeBy: 'cve',
+      excludeList: ['CVE-2024-1', 'CVE-2024-2'],
+      db: '/var/db/tollgate.db',
+      skipDbUpdate: true,
     });
-    expect(runJenkinsStep(SNIPPET_GENERATORS.jenkins(await readScanInvocation(['compliance', 'scan']), {}))).toEqual({});
+    const compliance = runJenkinsStep(SNIPPET_GENERATORS.jenkins(await readScanInvocation(['compliance', 'scan']), {}));
+    expect(compliance).toMatchObject({ target: 'local', failByStateAndCriticality: true, stateFail: true, stateError: false, stateExceptions: false, criticalityMinimal: true, criticalityUrgent: true });
+  });
+
+  it('Azure DevOps and Jenkins refuse a flag their steps have no parameter for, instead of dropping it', async () => {
+    const scan = await readScanInvocation(IMAGE_SCAN);
+    expect(() => SNIPPET_GENERATORS.jenkins(scan, {})).toThrow(/--no-cache, --format: tollgateImageScan has no parameter for these flags/);
+    expect(() => SNIPPET_GENERATORS.azure(scan, {})).toThrow(/--no-cache, --format: TollgateImageScan has no parameter/);
+    expect(() => SNIPPET_GENERATORS.jenkins(scan, {})).toThrow(UsageError);
   });
 
   it('refuses what the scan command refuses, naming the flag', async () => {

@@ -6,15 +6,16 @@
  * The naming contract every integration follows (so a step means the same as the command line):
  * - GitHub Action: one input per flag, named as the flag without its dashes (`fail-on`); a flag
  *   given several times is a multi-line value, one occurrence a line; `--no-cache` is `cache: false`.
- * - Azure DevOps tasks and the Jenkins steps: the same inputs in camelCase (`failOn`), lists as
- *   multi-line text (Azure) or Groovy lists (Jenkins); image references are `imageIds`, the
- *   compliance target `target`.
+ * - Azure DevOps tasks and the Jenkins steps: the connectors' parameter names, which those
+ *   integrations take (pipeline-step-parameters.ts); a flag they have no parameter for is a usage
+ *   error, never dropped.
  * - GitLab component: the command line itself (`args`), quoted for the POSIX shell and xargs.
  */
 import { stringify } from 'yaml';
 import { UsageError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { GivenFlag, ScanInvocation } from './pipeline-scan.js';
+import { azureComplianceParameters, azureImageParameters, jenkinsComplianceParameters, jenkinsImageParameters } from './pipeline-step-parameters.js';
 
 export const CI_SYSTEMS = ['github', 'gitlab', 'azure', 'jenkins'] as const;
 export type CiSystem = (typeof CI_SYSTEMS)[number];
@@ -26,7 +27,7 @@ export interface SnippetOptions {
 
 /** The repository that holds the GitHub Action and the GitLab component. */
 export const ACTION_REPOSITORY = 'tollgate-dev/tollgate';
-export const AZURE_TASKS = { image: 'TollgateImageScan@1', compliance: 'TollgateComplianceScan@1' } as const;
+export const AZURE_TASKS = { image: 'TollgateImageScan@0', compliance: 'TollgateComplianceScan@0' } as const;
 export const JENKINS_STEPS = { image: 'tollgateImageScan', compliance: 'tollgateComplianceScan' } as const;
 
 const TITLES = { image: 'Scan container images with Tollgate', compliance: 'Scan hosts for policy compliance with Tollgate' } as const;
@@ -88,13 +89,8 @@ function gitlabSnippet(scan: ScanInvocation, options: SnippetOptions): string {
 }
 
 function azureSnippet(scan: ScanInvocation): string {
-  const inputs: Record<string, string | boolean> = {};
-  if (scan.command === 'image') inputs.imageIds = scan.subjects.join('\n');
-  else if (scan.subjects[0] !== undefined) inputs.target = scan.subjects[0];
-  for (const flag of scan.flags) {
-    const value = valueOf(flag);
-    inputs[flag.attribute] = Array.isArray(value) ? value.join('\n') : value;
-  }
+  const parameters = scan.command === 'image' ? azureImageParameters(scan) : azureComplianceParameters(scan);
+  const inputs = Object.fromEntries(parameters.map(([name, value]) => [name, Array.isArray(value) ? value.join('\n') : value]));
   return stringify([{ task: AZURE_TASKS[scan.command], displayName: TITLES[scan.command], inputs }], { lineWidth: 0 });
 }
 
@@ -110,12 +106,9 @@ function groovyValue(value: boolean | string | readonly string[]): string {
 }
 
 function jenkinsSnippet(scan: ScanInvocation): string {
-  const parameters: [string, boolean | string | readonly string[]][] = [];
-  if (scan.command === 'image') parameters.push(['imageIds', scan.subjects]);
-  else if (scan.subjects[0] !== undefined) parameters.push(['target', scan.subjects[0]]);
-  for (const flag of scan.flags) parameters.push([flag.attribute, valueOf(flag)]);
+  const parameters = scan.command === 'image' ? jenkinsImageParameters(scan) : jenkinsComplianceParameters(scan);
   const lines = parameters.map(([name, value], index) => `  ${name}: ${groovyValue(value)}${index < parameters.length - 1 ? ',' : ''}`);
-  return lines.length === 0 ? `${JENKINS_STEPS[scan.command]}()\n` : `${JENKINS_STEPS[scan.command]}(\n${lines.join('\n')}\n)\n`;
+  return `${JENKINS_STEPS[scan.command]}(\n${lines.join('\n')}\n)\n`;
 }
 
 export const SNIPPET_GENERATORS: Readonly<Record<CiSystem, (scan: ScanInvocation, options: SnippetOptions) => string>> = {
