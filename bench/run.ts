@@ -34,7 +34,7 @@
  * - analyzers: the ~1 GB image with a Java service and a Go binary added, inventoried with every
  *   analyzer against the analyzers before issue 11, in the same run (bench/analyzer-cost.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task` picks parts; no argument runs all.
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci` picks parts; no argument runs all.
  * - server: the platform server on SQLite and PostgreSQL: 200 pollers on the result endpoint,
  *   ingest of 1,000 results, re-evaluation of 1,000 inventories (bench/server.ts).
  * - scap: Debian's SCAP content evaluated by Tollgate and by OpenSCAP, same content and targets (bench/scap.ts).
@@ -42,6 +42,8 @@
  *   `oscap oval eval` in its offline mode (bench/oval.ts).
  * - azure-task: the Azure DevOps image task against the CLI it runs, same scan and reports
  *   (bench/azure-task.ts).
+ * - ci: the GitHub Action against the CLI running the same scan, and SARIF within code
+ *   scanning's limits against SARIF without them (bench/ci.ts).
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -78,6 +80,7 @@ import { benchGoBinary } from './go-binary.js';
 import { benchLockFiles } from './lock-files.js';
 import { benchAnalyzerCost } from './analyzer-cost.js';
 import { benchAzureTask } from './azure-task.js';
+import { benchCi } from './ci.js';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.cjs');
 const results: Record<string, unknown> = { machine: { cpus: spawnSync('nproc').stdout.toString().trim(), node: process.version }, at: new Date().toISOString() };
@@ -303,6 +306,7 @@ try {
   if (runs('analyzers')) await benchAnalyzerCost(rows, results);
   if (runs('server')) await benchServer(rows, results);
   if (runs('azure-task')) await benchAzureTask(CLI, db, work, bookworm.ociReference, rows, results);
+  if (runs('ci')) await benchCi(CLI, db, bookworm.ociReference, work, rows, results);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

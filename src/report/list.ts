@@ -31,6 +31,7 @@ export const RENDERERS: readonly RendererEntry[] = [
     load: async () => (await import('./sarif/index.js')).sarifRenderer,
   } satisfies RendererEntry<SarifOptions>,
   { id: 'markdown', description: 'a compact Markdown summary for CI job summaries', kinds: ['image', 'compliance'], load: async () => (await import('./markdown/index.js')).markdownRenderer },
+  { id: 'gitlab', description: "GitLab's container-scanning report (gl-container-scanning-report.json, format 15.0.7)", kinds: ['image'], load: async () => (await import('./gitlab/index.js')).gitlabRenderer },
   { id: 'cyclonedx', description: 'a CycloneDX 1.6 JSON SBOM with vulnerabilities', kinds: ['image'], load: async () => (await import('./cyclonedx/index.js')).cyclonedxRenderer },
 ];
 

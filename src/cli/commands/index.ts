@@ -11,3 +11,5 @@ import { registerServerCommand } from './server.js';
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand, registerServerCommand];
+import { registerPipelineCommand } from './pipeline.js';
+export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand, registerPipelineCommand];

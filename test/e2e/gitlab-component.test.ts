@@ -1,0 +1,104 @@
+/**
+ * The GitLab CI/CD component (integrations/gitlab/templates/tollgate.yml) run by gitlab-ci-local
+ * 4.52.2 with the shell executor, offline: a project includes it with `include: local` and inputs
+ * (the args come from `tollgate pipeline snippet --ci gitlab`), and the job scans a real Debian
+ * image with the built CLI. Proven: the job fails exactly when the gate fails; it writes
+ * gl-container-scanning-report.json, valid against GitLab's published schema and declared under
+ * `artifacts: reports: container_scanning`; a scan with no condition passes.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runTollgate } from '../support/cli.js';
+import { REPO_ROOT } from '../support/fixture-cache.js';
+import { ensureBookwormImage, type BookwormImage } from '../support/images.js';
+
+const GITLAB_CI_LOCAL = path.join(REPO_ROOT, 'node_modules', '.bin', 'gitlab-ci-local');
+const SCHEMA = path.join(REPO_ROOT, 'src', 'report', 'gitlab', 'testdata', 'container-scanning-report-format.json');
+
+let image: BookwormImage;
+let work: string;
+let db: string;
+let projects = 0;
+
+function run(command: string, args: readonly string[], cwd: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(command, [...args], { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` }));
+  });
+}
+
+/** A git project that includes the component with `inputs`, run by gitlab-ci-local; returns its folder and the run. */
+async function runPipeline(inputs: Record<string, string>, variables: readonly string[] = []): Promise<{ project: string; code: number; output: string }> {
+  projects += 1;
+  const project = path.join(work, `project-${projects}`);
+  await mkdir(path.join(project, 'templates'), { recursive: true });
+  await cp(path.join(REPO_ROOT, 'integrations', 'gitlab', 'templates', 'tollgate.yml'), path.join(project, 'templates', 'tollgate.yml'));
+  await writeFile(path.join(project, '.gitlab-ci.yml'), stringify({ include: [{ local: 'templates/tollgate.yml', inputs }] }));
+  for (const args of [['init', '-q'], ['add', '-A'], ['-c', 'user.email=ci@example.invalid', '-c', 'user.name=ci', 'commit', '-qm', 'pipeline']]) {
+    const git = await run('git', args, project);
+    expect(git.code, git.output).toBe(0);
+  }
+  const pipeline = await run(GITLAB_CI_LOCAL, ['--shell-executor-no-image', '--shell-isolation', ...variables.flatMap((variable) => ['--variable', variable])], project);
+  return { project, ...pipeline };
+}
+
+/** The args input exactly as `tollgate pipeline snippet --ci gitlab` prints it for this scan. */
+async function snippetArgs(scan: string[]): Promise<string> {
+  const snippet = await runTollgate(['pipeline', 'snippet', '--ci', 'gitlab', ...scan]);
+  expect(snippet.code, snippet.stderr).toBe(0);
+  const document = parse(snippet.stdout) as { include: { inputs: { args: string } }[] };
+  return document.include[0]?.inputs.args ?? '';
+}
+
+beforeAll(async () => {
+  image = await ensureBookwormImage();
+  work = await mkdtemp(path.join(tmpdir(), 'tollgate-gitlab-'));
+  db = path.join(work, 'vuln.db');
+  const imported = await runTollgate(['db', 'import', path.join(REPO_ROOT, 'test/data/osv/npm'), path.join(REPO_ROOT, 'test/data/osv/debian'), '--db', db]);
+  expect(imported.code, imported.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('the GitLab component under gitlab-ci-local', () => {
+  it('fails the job on a violated condition and leaves a valid container-scanning report declared for GitLab', async () => {
+    const args = await snippetArgs(['image', 'scan', image.ociReference, '--db', db, '--skip-db-update', '--fail-on', 'CRITICAL']);
+    const pipeline = await runPipeline({ args, tollgate: `${process.execPath} ${CLI}`, 'job-name': 'scan-image' });
+    expect(pipeline.code, pipeline.output).not.toBe(0);
+    expect(pipeline.output).toMatch(/scan-image .*FAIL/);
+    expect(pipeline.output).toContain('gate failed');
+    const expanded = parse(await readFile(path.join(pipeline.project, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8')) as Record<string, { stage: string; artifacts: { reports: Record<string, string> } }>;
+    expect(expanded['scan-image']?.stage).toBe('test');
+    expect(expanded['scan-image']?.artifacts.reports).toEqual({ container_scanning: 'gl-container-scanning-report.json', junit: 'tollgate-junit.xml' });
+    const report = JSON.parse(await readFile(path.join(pipeline.project, '.gitlab-ci-local', 'artifacts', 'scan-image', 'gl-container-scanning-report.json'), 'utf8')) as { version: string; vulnerabilities: { severity: string; location: { image: string } }[] };
+    const validate = new Ajv.default({ allErrors: true, strict: false }).compile(JSON.parse(await readFile(SCHEMA, 'utf8')) as object);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.version).toBe('15.0.7');
+    const json = JSON.parse(await readFile(path.join(pipeline.project, '.gitlab-ci-local', 'artifacts', 'scan-image', 'tollgate-report.json'), 'utf8')) as { findings: unknown[] };
+    expect(report.vulnerabilities).toHaveLength(json.findings.length);
+    expect(report.vulnerabilities.filter((v) => v.severity === 'Critical').length).toBeGreaterThan(0);
+  });
+
+  it('runs nothing a CI variable in the args holds: a branch name with $(...) and ; stays a flag value', async () => {
+    const args = `image scan --db ${db} --skip-db-update --exclude-id $HOSTILE_BRANCH -- ${image.ociReference}`;
+    const pipeline = await runPipeline({ args, tollgate: `${process.execPath} ${CLI}` }, ['HOSTILE_BRANCH=x$(id>pwned-1);id>pwned-2`id>pwned-3`']);
+    expect(pipeline.code, pipeline.output).toBe(0);
+    const build = path.join(pipeline.project, '.gitlab-ci-local', 'builds', 'tollgate-scan');
+    for (const name of (await readdir(build)).filter((entry) => entry.startsWith('pwned'))) expect.fail(`the args ran a command: ${name} was created`);
+    const verdict = JSON.parse(await readFile(path.join(build, 'tollgate-report.json'), 'utf8')) as { verdict: { passed: boolean } };
+    expect(verdict.verdict.passed).toBe(true);
+  });
+
+  it('passes the job when no condition is configured', async () => {
+    const args = await snippetArgs(['image', 'scan', image.ociReference, '--db', db, '--skip-db-update']);
+    const pipeline = await runPipeline({ args, tollgate: `${process.execPath} ${CLI}` });
+    expect(pipeline.code, pipeline.output).toBe(0);
+    expect(pipeline.output).toMatch(/tollgate-scan .*PASS/);
+  });
+});
