@@ -24,7 +24,8 @@ const LAYERS = {
   compliance: ['config', 'inventory', 'image', 'ecosystems', 'versions', ...FOUNDATION],
   report: [...FOUNDATION],
   jobs: ['engine', 'match', 'vulndb', 'gate', 'config', 'compliance', 'image', 'ecosystems', ...FOUNDATION],
-  cli: ['jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
+  harbor: ['jobs', 'engine', 'vulndb', 'image', ...FOUNDATION],
+  cli: ['jobs', 'harbor', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
   library: ['jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
 };
 

@@ -5,8 +5,9 @@ import type { Command } from 'commander';
 import { registerCacheCommand } from './cache.js';
 import { registerComplianceCommand } from './compliance.js';
 import { registerDbCommand } from './db.js';
+import { registerHarborAdapterCommand } from './harbor-adapter.js';
 import { registerImageCommand } from './image.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand];
+export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand, registerHarborAdapterCommand];
