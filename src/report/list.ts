@@ -39,6 +39,7 @@ export const RENDERERS: readonly RendererEntry[] = [
     options: { severities: { flag: '--sarif-severity <levels>', description: 'severities the SARIF report shows; never changes the verdict', parse: parseSeverityList } },
     load: async () => (await import('./sarif/index.js')).sarifRenderer,
   } satisfies RendererEntry<SarifOptions>,
+  { id: 'warnings-ng', description: "issues in the native JSON of Jenkins' Warnings NG plugin, four severities kept", kinds: ['image', 'compliance'], load: async () => (await import('./warnings-ng/index.js')).warningsNgRenderer },
   { id: 'markdown', description: 'a compact Markdown summary for CI job summaries', kinds: ['image', 'compliance'], load: async () => (await import('./markdown/index.js')).markdownRenderer },
   { id: 'cyclonedx', description: 'a CycloneDX 1.6 JSON SBOM with vulnerabilities', kinds: ['image'], load: async () => (await import('./cyclonedx/index.js')).cyclonedxRenderer },
 ];
