@@ -15,6 +15,8 @@
  *   (bench/compliance.ts).
  *
  * - render: every image report format for 10,000 findings (bench/render.ts).
+ * - harbor: the Harbor adapter's report conversion and its answers over loopback, against
+ *   JSON.stringify and a bare node:http server (bench/harbor.ts).
  * - startup: `node -e 0`, `tollgate --version` and a warm scan, each with and without the V8 code
  *   cache the launcher keeps (bench/startup.ts).
  * - db: the prebuilt database artifact: pull + verify + install against curl + zstd -d, a first
@@ -31,7 +33,7 @@
  * - go-binary: the build information of a ~120 MB Go binary, against `go version -m` on it, and a
  *   folder holding it scanned, against `cat` of it (bench/go-binary.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles` picks parts; no argument runs all.
+ * `npm run bench -- startup image remote matching render harbor sbom compliance db rpm java go-binary lockfiles` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -57,6 +59,7 @@ import { startDockerd } from '../test/support/dockerd.js';
 import { startThrottledLink } from './throttled-link.js';
 import { benchCompliance } from './compliance.js';
 import { benchRender } from './render.js';
+import { benchHarbor } from './harbor.js';
 import { benchStartup } from './startup.js';
 import { benchDatabase } from './vulndb.js';
 import { benchRpm } from './rpm.js';
@@ -275,6 +278,7 @@ try {
   // Rendering first: a CLI renders in a process that has only scanned, not one whose heap still
   // holds the 100,000-advisory matching run.
   if (runs('render')) await benchRender(rows, results);
+  if (runs('harbor')) await benchHarbor(rows, results);
   if (runs('sbom')) await benchSbom(CLI, db, work, rows, results);
   if (runs('lockfiles')) benchLockFiles(rows, results);
   if (runs('matching')) await benchMatching(work);

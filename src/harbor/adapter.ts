@@ -55,7 +55,18 @@ const MAX_BODY_BYTES = 64 * 1024;
  * (quoting `version="1.1"`, adding a charset), and the spec's types are compared as written.
  */
 function sendJson(reply: FastifyReply, status: number, mime: string, body: unknown): FastifyReply {
-  return reply.code(status).header('content-type', mime).send(Buffer.from(JSON.stringify(body)));
+  return reply.code(status).header('content-type', mime).send(Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body)));
+}
+
+/** Each finished report serialised once: Harbor may read it several times, and a large one takes tens of milliseconds to stringify. */
+const serialised = new WeakMap<HarborVulnerabilityReport, Buffer>();
+function reportBytes(report: HarborVulnerabilityReport): Buffer {
+  let bytes = serialised.get(report);
+  if (!bytes) {
+    bytes = Buffer.from(JSON.stringify(report));
+    serialised.set(report, bytes);
+  }
+  return bytes;
 }
 
 function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
@@ -150,7 +161,7 @@ export async function createHarborAdapter(options: HarborAdapterOptions): Promis
     if (!state) return sendError(reply, 404, 'no scan request with this id');
     if (state.status === 'pending') return reply.code(302).header('refresh-after', String(refreshAfter)).send();
     if (state.status === 'failed') return sendError(reply, 500, state.message);
-    return sendJson(reply, 200, mime, state.report);
+    return sendJson(reply, 200, mime, reportBytes(state.report));
   });
 
   return app;

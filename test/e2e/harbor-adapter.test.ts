@@ -5,7 +5,8 @@
  * scan requests carrying robot credentials, and reads the reports. The findings must be the same
  * as `tollgate image scan` gives for the same image; wrong credentials fail the scan (500 with the
  * cause), the adapter host's own Docker credentials are never used, and no credential reaches the
- * adapter's output.
+ * adapter's output. A second registry serves TLS with Basic authentication, as a registry behind a
+ * certificate the adapter host trusts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +26,7 @@ let image: BookwormImage;
 let work: string;
 let db: string;
 let registry: TestRegistry;
+let secured: TestRegistry;
 let digest: string;
 let adapter: ChildProcess;
 let output = '';
@@ -32,15 +34,15 @@ let client: HarborClient;
 
 beforeAll(async () => {
   ({ image, work, db } = await openScanWorkspace('harbor-adapter'));
-  registry = await startRegistry({ tokenAuth: ROBOT });
+  [registry, secured] = await Promise.all([startRegistry({ tokenAuth: ROBOT }), startRegistry({ tls: true, basicAuth: ROBOT })]);
   const digestFile = path.join(work, 'digest');
-  await registry.push(image.ociReference, 'library/bookworm:1', ['--digestfile', digestFile]);
+  await Promise.all([registry.push(image.ociReference, 'library/bookworm:1', ['--digestfile', digestFile]), secured.push(image.ociReference, 'library/bookworm:1')]);
   digest = (await readFile(digestFile, 'utf8')).trim();
   // The adapter host's Docker config holds working credentials for this registry: the adapter must never use them.
   const hostConfig = path.join(work, 'host-docker');
   await mkdir(hostConfig, { recursive: true });
   await writeFile(path.join(hostConfig, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${ROBOT.user}:${ROBOT.password}`).toString('base64') } } }));
-  adapter = spawn(process.execPath, [CLI, 'harbor-adapter', '--listen', '127.0.0.1:0', '--db', db, '--skip-db-update', '--no-cache', '--refresh-after', '1', '--access-log'], { env: { ...process.env, DOCKER_CONFIG: hostConfig, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  adapter = spawn(process.execPath, [CLI, 'harbor-adapter', '--listen', '127.0.0.1:0', '--db', db, '--skip-db-update', '--no-cache', '--refresh-after', '1', '--access-log'], { env: { ...process.env, DOCKER_CONFIG: hostConfig, NO_COLOR: '1', NODE_EXTRA_CA_CERTS: path.join(secured.root, 'tls-cert.pem') }, stdio: ['ignore', 'pipe', 'pipe'] });
   adapter.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   adapter.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const address = await new Promise<string>((resolve, reject) => {
@@ -63,7 +65,7 @@ afterAll(async () => {
     adapter.kill('SIGTERM');
     await new Promise((resolve) => adapter.once('exit', resolve));
   }
-  await registry?.stop();
+  await Promise.all([registry?.stop(), secured?.stop()]);
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -91,6 +93,14 @@ describe('the Harbor scanner adapter', () => {
     const key = (id: string, name: string, version: string) => `${id} ${name} ${version}`;
     expect(report.vulnerabilities.map((v) => key(v.id, v.package, v.version)).sort()).toEqual(scan.findings.map((f) => key(f.id, f.package.name, f.package.version)).sort());
     expect(registry.tokensIssued).toBeGreaterThan(0);
+  });
+
+  it('pulls over TLS with Basic authentication, the registry’s certificate trusted through NODE_EXTRA_CA_CERTS', async () => {
+    const accepted = await client.scan({ registry: { url: `https://${secured.host}`, authorization: basic(ROBOT.user, ROBOT.password) }, artifact: { repository: 'library/bookworm', digest } });
+    expect(accepted.status).toBe(202);
+    const answer = await client.poll((accepted.json() as { id: string }).id);
+    expect(answer.status, answer.body).toBe(200);
+    expect((answer.json() as { vulnerabilities: unknown[] }).vulnerabilities.length).toBeGreaterThan(0);
   });
 
   it('fails the scan (500 with the cause) for wrong credentials, and never falls back to the host’s Docker credentials', async () => {
