@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../../../test/support/cli.js';
 import type { BookwormImage } from '../../../test/support/images.js';
 import { openScanWorkspace } from '../../../test/support/scan-workspace.js';
+import { ensureComplianceRootfs } from '../../../test/support/compliance-rootfs.js';
 
 const run = promisify(execFile);
 const LIBRARY = fileURLToPath(new URL('..', import.meta.url));
@@ -285,6 +286,17 @@ describe('the steps driving the real CLI (run mode)', () => {
       await mkdir(workspaces[name] as string);
       scenarios.push({ name, step: 'tollgateImageScan', config, workspace: workspaces[name], env: { JOB_NAME: 'app', BUILD_NUMBER: '7' } });
     }
+    // The compliance step on a real Debian root filesystem: every state and criticality fails the build.
+    const rootfs = await ensureComplianceRootfs();
+    const strict = { target: `dir:${rootfs}`, tollgate: wrapper, failByStateAndCriticality: true, stateFail: true, stateError: true, stateExceptions: true, criticalityUrgent: true, criticalityCritical: true, criticalitySerious: true, criticalityMedium: true, criticalityMinimal: true };
+    for (const [name, config] of [
+      ['compliance by default', { target: `dir:${rootfs}`, tollgate: wrapper }],
+      ['compliance strict', strict],
+    ] as const) {
+      workspaces[name] = path.join(scanWork, name.replace(/\s/g, '-'));
+      await mkdir(workspaces[name] as string);
+      scenarios.push({ name, step: 'tollgateComplianceScan', config, workspace: workspaces[name], env: { JOB_NAME: 'hosts', BUILD_NUMBER: '12' } });
+    }
     live = await harness(scenarios);
   }, 600_000);
 
@@ -307,5 +319,19 @@ describe('the steps driving the real CLI (run mode)', () => {
     const unstable = live.get('any finding unstable');
     expect(unstable?.result).toBe('UNSTABLE');
     expect(unstable?.message).toBe(failed?.message);
+  });
+
+  it('compliance: by default control results never fail the build; with every state and criticality the failing controls fail it, one Warnings NG issue each', async () => {
+    const lenient = live.get('compliance by default');
+    expect(lenient?.result, lenient?.message ?? '').toBe('SUCCESS');
+    const strict = live.get('compliance strict');
+    const verdict = JSON.parse(await readFile(path.join(workspaces['compliance strict'] as string, 'tollgate-reports/tollgate-compliance-verdict.json'), 'utf8')) as { passed: boolean; controlsCausingFailure: unknown[] };
+    // The pristine Debian root filesystem fails controls of the built-in baselines (test/compliance/rootfs-baseline.test.ts).
+    expect(verdict.passed).toBe(false);
+    expect(verdict.controlsCausingFailure.length).toBeGreaterThan(0);
+    expect(strict?.result).toBe('FAILURE');
+    expect(steps(strict)).toEqual(['sh', 'readJSON', 'junit', 'recordIssues', 'archiveArtifacts', 'error']);
+    const issues = JSON.parse(await readFile(path.join(workspaces['compliance strict'] as string, 'tollgate-reports/tollgate-compliance-issues.json'), 'utf8')) as { issues: unknown[] };
+    expect(issues.issues.length).toBe(verdict.controlsCausingFailure.length);
   });
 });
