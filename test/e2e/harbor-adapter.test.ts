@@ -8,7 +8,7 @@
  * adapter's output. A second registry serves TLS with Basic authentication, as a registry behind a
  * certificate the adapter host trusts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,7 @@ let digest: string;
 let adapter: ChildProcess;
 let output = '';
 let client: HarborClient;
+let hook: string;
 
 beforeAll(async () => {
   ({ image, work, db } = await openScanWorkspace('harbor-adapter'));
@@ -42,7 +43,10 @@ beforeAll(async () => {
   const hostConfig = path.join(work, 'host-docker');
   await mkdir(hostConfig, { recursive: true });
   await writeFile(path.join(hostConfig, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${ROBOT.user}:${ROBOT.password}`).toString('base64') } } }));
-  adapter = spawn(process.execPath, [CLI, 'harbor-adapter', '--listen', '127.0.0.1:0', '--db', db, '--skip-db-update', '--no-cache', '--refresh-after', '1', '--access-log'], { env: { ...process.env, DOCKER_CONFIG: hostConfig, NO_COLOR: '1', NODE_EXTRA_CA_CERTS: path.join(secured.root, 'tls-cert.pem') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Reports every load of fastify, to prove it stays out of the other commands' start-up.
+  hook = path.join(work, 'report-fastify-load.cjs');
+  await writeFile(hook, "const Module = require('node:module'); const load = Module._load; Module._load = function (request, ...rest) { if (request === 'fastify') process.stderr.write('fastify loaded\\n'); return load.call(this, request, ...rest); };\n");
+  adapter = spawn(process.execPath, ['-r', hook, CLI, 'harbor-adapter', '--listen', '127.0.0.1:0', '--db', db, '--skip-db-update', '--no-cache', '--refresh-after', '1', '--access-log'], { env: { ...process.env, DOCKER_CONFIG: hostConfig, NO_COLOR: '1', NODE_EXTRA_CA_CERTS: path.join(secured.root, 'tls-cert.pem') }, stdio: ['ignore', 'pipe', 'pipe'] });
   adapter.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   adapter.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const address = await new Promise<string>((resolve, reject) => {
@@ -118,6 +122,16 @@ describe('the Harbor scanner adapter', () => {
     expect(output).not.toContain(ROBOT.password);
     expect(output).not.toContain(basic(ROBOT.user, ROBOT.password).slice(6));
     expect(output).not.toContain('wrong-password');
+  });
+
+  it('loads fastify only for this command: the other commands start without it', async () => {
+    expect(output).toContain('fastify loaded');
+    for (const args of [['--help'], ['image', 'scan', '--help'], ['--version']]) {
+      const { stderr } = await new Promise<{ stderr: string }>((resolve) => {
+        execFile(process.execPath, ['-r', hook, CLI, ...args], (_error, _stdout, stderr) => resolve({ stderr }));
+      });
+      expect(stderr, args.join(' ')).not.toContain('fastify loaded');
+    }
   });
 
   it('stops cleanly on SIGTERM', async () => {
