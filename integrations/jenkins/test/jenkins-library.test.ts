@@ -92,6 +92,7 @@ beforeAll(async () => {
     { name: 'image verdict disagrees', step: 'tollgateImageScan', config: image, shStatus: 0, verdict: FAILED },
     { name: 'image bad docker url', step: 'tollgateImageScan', config: { ...image, dockerUrl: 'http://docker:2375' }, shStatus: 0, verdict: PASSED },
     { name: 'image bad timeout', step: 'tollgateImageScan', config: { ...image, vulnsTimeout: '5; rm -rf /' }, shStatus: 0, verdict: PASSED },
+    { name: 'image bad polling', step: 'tollgateImageScan', config: { ...image, pollingInterval: '$(reboot)' }, shStatus: 0, verdict: PASSED },
     { name: 'image no images', step: 'tollgateImageScan', config: {}, shStatus: 0, verdict: PASSED },
     { name: 'image bad failure result', step: 'tollgateImageScan', config: { ...image, failureResult: 'ABORTED' }, shStatus: 0, verdict: PASSED },
     {
@@ -101,6 +102,7 @@ beforeAll(async () => {
         imageIds: ['registry.example/app:1', "weird'name$(id)`id`:1", 'registry.example/app:1'],
         dockerUrl: 'tcp://docker.internal:2376',
         dockerCert: '/certs/client',
+        pollingInterval: '1',
         vulnsTimeout: '60*2',
         isFailOnSevereVulns: true,
         isSev5Vulns: true,
@@ -207,7 +209,7 @@ describe('tollgateImageScan', () => {
   });
 
   it('fails on a bad parameter before running anything, naming the parameter', () => {
-    expectRefusedBeforeRunning('tollgateImageScan', [['image bad docker url', 'dockerUrl'], ['image bad timeout', 'vulnsTimeout'], ['image no images', 'imageIds'], ['image bad failure result', 'failureResult']]);
+    expectRefusedBeforeRunning('tollgateImageScan', [['image bad docker url', 'dockerUrl'], ['image bad timeout', 'vulnsTimeout'], ['image bad polling', 'pollingInterval'], ['image no images', 'imageIds'], ['image bad failure result', 'failureResult']]);
   });
 
   it('turns the connector’s parameters into CLI flags, each value one shell word whatever it holds', async () => {

@@ -176,6 +176,8 @@ class TollgateOptions implements Serializable {
         if (flag(config, 'registryInsecure', false)) {
             args.add('--registry-insecure')
         }
+        // Accepted and checked now; standalone scans do not poll (it paces a Tollgate server's answers).
+        minutes(config, 'pollingInterval', '2')
         args.addAll(['--max-scan-time', minutes(config, 'vulnsTimeout', '60*2')])
         if (flag(config, 'isFailOnSevereVulns', false)) {
             List<String> limits = []
