@@ -15,6 +15,8 @@
  *   (bench/compliance.ts).
  *
  * - render: every image report format for 10,000 findings (bench/render.ts).
+ * - harbor: the Harbor adapter's report conversion and its answers over loopback, against
+ *   JSON.stringify and a bare node:http server (bench/harbor.ts).
  * - startup: `node -e 0`, `tollgate --version` and a warm scan, each with and without the V8 code
  *   cache the launcher keeps (bench/startup.ts).
  * - db: the prebuilt database artifact: pull + verify + install against curl + zstd -d, a first
@@ -34,7 +36,7 @@
  * - analyzers: the ~1 GB image with a Java service and a Go binary added, inventoried with every
  *   analyzer against the analyzers before issue 11, in the same run (bench/analyzer-cost.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci` picks parts; no argument runs all.
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci harbor` picks parts; no argument runs all.
  * - server: the platform server on SQLite and PostgreSQL: 200 pollers on the result endpoint,
  *   ingest of 1,000 results, re-evaluation of 1,000 inventories (bench/server.ts).
  * - scap: Debian's SCAP content evaluated by Tollgate and by OpenSCAP, same content and targets (bench/scap.ts).
@@ -71,6 +73,7 @@ import { benchCompliance } from './compliance.js';
 import { benchScap } from './scap.js';
 import { benchRender } from './render.js';
 import { benchServer } from './server.js';
+import { benchHarbor } from './harbor.js';
 import { benchStartup } from './startup.js';
 import { benchDatabase } from './vulndb.js';
 import { benchRpm } from './rpm.js';
@@ -293,6 +296,7 @@ try {
   // Rendering first: a CLI renders in a process that has only scanned, not one whose heap still
   // holds the 100,000-advisory matching run.
   if (runs('render')) await benchRender(rows, results);
+  if (runs('harbor')) await benchHarbor(rows, results);
   if (runs('sbom')) await benchSbom(CLI, db, work, rows, results);
   if (runs('lockfiles')) benchLockFiles(rows, results);
   if (runs('matching')) await benchMatching(work);

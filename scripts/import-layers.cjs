@@ -26,6 +26,8 @@ const LAYERS = {
   jobs: ['engine', 'match', 'vulndb', 'gate', 'config', 'compliance', 'image', 'ecosystems', ...FOUNDATION],
   server: ['jobs', 'match', 'vulndb', 'gate', 'config', 'report', 'image', 'ecosystems', ...FOUNDATION],
   cli: ['server', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
+  harbor: ['jobs', 'engine', 'vulndb', 'image', ...FOUNDATION],
+  cli: ['jobs', 'harbor', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
   library: ['jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
 };
 

@@ -4,10 +4,11 @@
  * formats' own options (`--sarif-severity`) are flags built from the format list, and each format
  * is handed its own options only: nothing here knows a format by name.
  */
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { RENDERERS, rendererEntry, rendererOptions, type RendererEntry } from '../report/list.js';
-import type { Renderer, RenderOptions, ReportKind } from '../report/renderer.js';
+import type { Renderer, RenderOptions, ReportKind, SiblingFiles } from '../report/renderer.js';
 import { writeOutputFile } from './output-file.js';
 
 export interface ReportTarget {
@@ -33,7 +34,27 @@ export function reportTargets(formats: readonly string[] | undefined, output: st
   });
   const unnamed = targets.filter((target) => !target.file);
   if (unnamed.length > 1) throw new UsageError(`only one --format can write to ${output ? output : 'stdout'}; give the others a file: --format ${unnamed[1]?.renderer.id}=<file>`);
-  return targets.map((target) => (target.file || !output ? target : { ...target, file: output, flag: '--output' }));
+  const placed = targets.map((target) => (target.file || !output ? target : { ...target, file: output, flag: '--output' }));
+  const streamed = placed.find((target) => target.renderer.siblingFiles && !target.file);
+  if (streamed) throw new UsageError(`--format ${streamed.renderer.id} writes files beside its report, so it needs a file: --format ${streamed.renderer.id}=<file>.html`);
+  return placed;
+}
+
+/** A sibling file's name as a format gives it: one plain name, never a path. */
+const SIBLING_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/;
+
+/** Collects the files a format writes beside `file`, in `<file's name without extension>_files/`. */
+function siblingCollector(file: string): { siblings: SiblingFiles; files: Map<string, string>; folderPath: string } {
+  const folder = `${path.basename(file, path.extname(file)) || 'report'}_files`;
+  const files = new Map<string, string>();
+  const siblings: SiblingFiles = {
+    folder,
+    add(name, content) {
+      if (!SIBLING_NAME.test(name) || name.includes('..')) throw new Error(`a report format named the sibling file "${name}", which is not a plain file name`);
+      files.set(name, content);
+    },
+  };
+  return { siblings, files, folderPath: path.join(path.dirname(file), folder) };
 }
 
 /** The flag of a format's option as commander names its value: `--sarif-severity` -> `sarifSeverity`. */
@@ -67,13 +88,17 @@ export function ownRenderOptions(entry: RendererEntry, flags: object): Record<st
 export async function writeReports(targets: readonly ReportTarget[], render: (renderer: Renderer, options: RenderOptions) => string | undefined, options: { color: boolean; width?: number; flags?: object }): Promise<void> {
   for (const target of targets) {
     const renderer = await target.renderer.load();
+    const collector = target.file && target.renderer.siblingFiles ? siblingCollector(target.file) : undefined;
     const text =
       render(renderer, {
         color: options.color && !target.file,
         ...(options.width ? { width: options.width } : {}),
+        ...(collector ? { siblingFiles: collector.siblings } : {}),
         ...ownRenderOptions(target.renderer, options.flags ?? {}),
       }) ?? '';
     if (target.file) {
+      // Siblings first: a reader who sees the page finds what it links.
+      for (const [name, content] of collector?.files ?? []) await writeOutputFile(path.join(collector?.folderPath ?? '', name), content, target.flag ?? '--output');
       await writeOutputFile(target.file, text, target.flag ?? '--output');
     } else {
       process.stdout.write(text);

@@ -15,6 +15,8 @@ export interface RendererEntry<Own extends object = object> {
   readonly kinds: readonly ReportKind[];
   /** The options of its own the format accepts; the type makes it declare one per key of `Own`. */
   readonly options?: RendererOptions<Own>;
+  /** The format writes files beside its report (`RenderOptions.siblingFiles`), so it needs a file, never stdout. */
+  readonly siblingFiles?: true;
   load(): Promise<Renderer<Own>>;
 }
 
@@ -22,6 +24,13 @@ export const RENDERERS: readonly RendererEntry[] = [
   { id: 'table', description: 'a summary and a findings table for terminals and CI logs', kinds: ['image', 'compliance'], load: async () => (await import('./table/index.js')).tableRenderer },
   { id: 'json', description: 'the full scan result and verdict as versioned JSON', kinds: ['image', 'compliance'], load: async () => (await import('./json/index.js')).jsonRenderer },
   { id: 'html', description: 'a self-contained HTML report, readable under a strict Content-Security-Policy', kinds: ['image', 'compliance'], load: async () => (await import('./html/index.js')).htmlRenderer },
+  {
+    id: 'html-files',
+    description: 'the HTML report with its stylesheet and charts in a folder beside it (<file>_files/), styled under a CSP that forbids inline styles, as Jenkins serves archived files',
+    kinds: ['image', 'compliance'],
+    siblingFiles: true,
+    load: async () => (await import('./html-files/index.js')).htmlFilesRenderer,
+  },
   { id: 'junit', description: 'JUnit XML, one test case per gate criterion', kinds: ['image', 'compliance'], load: async () => (await import('./junit/index.js')).junitRenderer },
   {
     id: 'sarif',
@@ -30,6 +39,7 @@ export const RENDERERS: readonly RendererEntry[] = [
     options: { severities: { flag: '--sarif-severity <levels>', description: 'severities the SARIF report shows; never changes the verdict', parse: parseSeverityList } },
     load: async () => (await import('./sarif/index.js')).sarifRenderer,
   } satisfies RendererEntry<SarifOptions>,
+  { id: 'warnings-ng', description: "issues in the native JSON of Jenkins' Warnings NG plugin, four severities kept", kinds: ['image', 'compliance'], load: async () => (await import('./warnings-ng/index.js')).warningsNgRenderer },
   { id: 'markdown', description: 'a compact Markdown summary for CI job summaries', kinds: ['image', 'compliance'], load: async () => (await import('./markdown/index.js')).markdownRenderer },
   { id: 'gitlab', description: "GitLab's container-scanning report (gl-container-scanning-report.json, format 15.0.7)", kinds: ['image'], load: async () => (await import('./gitlab/index.js')).gitlabRenderer },
   { id: 'cyclonedx', description: 'a CycloneDX 1.6 JSON SBOM with vulnerabilities', kinds: ['image'], load: async () => (await import('./cyclonedx/index.js')).cyclonedxRenderer },

@@ -36,6 +36,20 @@ export interface RenderOptions {
   color: boolean;
   /** Terminal width in columns, for formats that lay out text. */
   width?: number;
+  /**
+   * Where a format that writes files beside its report (`html-files`) hands them: given only when
+   * the report goes to a file. Without it such a format still renders its main text.
+   */
+  siblingFiles?: SiblingFiles;
+}
+
+/**
+ * Files written beside a report, in one folder named `folder` next to the report file (the page
+ * refers to them as `folder/name`). `add` takes a plain file name (letters, digits, `.`, `-`, `_`).
+ */
+export interface SiblingFiles {
+  readonly folder: string;
+  add(name: string, content: string): void;
 }
 
 /**

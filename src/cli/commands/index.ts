@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { registerCacheCommand } from './cache.js';
 import { registerComplianceCommand } from './compliance.js';
 import { registerDbCommand } from './db.js';
+import { registerHarborAdapterCommand } from './harbor-adapter.js';
 import { registerImageCommand } from './image.js';
 import { registerServerCommand } from './server.js';
 
@@ -13,3 +14,4 @@ export type RegisterCommand = (program: Command) => void;
 export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand, registerServerCommand];
 import { registerPipelineCommand } from './pipeline.js';
 export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand, registerPipelineCommand];
+export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand, registerHarborAdapterCommand];

@@ -12,7 +12,7 @@ import { TOOL_VERSION } from '../../version.js';
 import type { ComplianceReport } from '../renderer.js';
 import { COMPLIANCE_SCRIPT, REPORT_SCRIPT } from './enhancements.js';
 import { escapeHtml, table, tag } from './markup.js';
-import { htmlPage } from './page.js';
+import { INLINE_LAYOUT, type HtmlLayout } from './layout.js';
 import { donutChart } from './svg.js';
 
 const STATE_COLORS: Record<string, string> = { PASS: '#1e7e34', FAIL: '#b00020', ERROR: '#e69500', EXCEPTION: '#6a3fb5', NOT_APPLICABLE: '#b0b0b0' };
@@ -31,7 +31,7 @@ function titleCase(text: string): string {
   return text.charAt(0) + text.slice(1).toLowerCase();
 }
 
-function summary(report: ComplianceReport): string {
+function summary(report: ComplianceReport, layout: HtmlLayout): string {
   const { result, verdict } = report;
   const controls = result.policies.flatMap((policy) => policy.controls);
   const durationSeconds = (result.scan.durationMs / 1000).toFixed(1);
@@ -54,7 +54,7 @@ function summary(report: ComplianceReport): string {
     { header: 'Not applicable', cell: (p) => (p.applicable ? String(p.totals.notApplicable) : escapeHtml(p.notApplicableReason ?? '')), numeric: true },
   ], result.policies);
   const counts = CONTROL_STATES.map((state) => ({ label: titleCase(state.replace('_', ' ')), value: controls.filter((control) => control.state === state).length, color: STATE_COLORS[state] as string }));
-  const chart = donutChart('Overall compliance', counts);
+  const chart = layout.chart(donutChart('Overall compliance', counts), 'Overall compliance');
   const evaluated = verdict.controlsEvaluated;
   const passed = controls.filter((control) => control.state === 'PASS').length;
   const compliance = evaluated === 0 ? 'no controls evaluated' : `${((passed / evaluated) * 100).toFixed(0)}% of evaluated controls pass`;
@@ -99,16 +99,17 @@ function allControls(report: ComplianceReport): string {
   return `${filters}\n${rows.replace('<table class="data sortable">', '<table class="data sortable" id="all-controls-table">')}\n<div class="pager" id="all-controls-pager"></div>`;
 }
 
-export function renderComplianceHtml(report: ComplianceReport): string {
+/** The compliance report; `layout` decides where charts and styles live (inline by default). */
+export function renderComplianceHtml(report: ComplianceReport, layout: HtmlLayout = INLINE_LAYOUT): string {
   const { result, verdict } = report;
   const title = `Tollgate compliance: ${result.target.name}`;
   const status = tag('span', { class: `verdict ${verdict.passed ? 'pass' : 'fail'}` }, verdict.passed ? 'PASSED' : 'FAILED');
   const tabs = [
-    ['summary', 'Summary', summary(report)],
+    ['summary', 'Summary', summary(report, layout)],
     ['controls', 'All Controls', allControls(report)],
   ] as const;
   const nav = tag('nav', { class: 'tabs', 'aria-label': 'Report sections' }, tag('ul', {}, tabs.map(([id, name]) => tag('li', {}, tag('a', { href: `#${id}` }, escapeHtml(name)))).join('')));
   const panels = tag('div', { class: 'panels' }, tabs.map(([id, name, content]) => tag('section', { id }, `${tag('h2', {}, escapeHtml(name))}\n${content}`)).join('\n'));
   const header = tag('header', { class: 'report' }, `${tag('h1', {}, `${escapeHtml(title)} ${status}`)}<p class="tool">Tollgate ${escapeHtml(TOOL_VERSION)}</p>`);
-  return htmlPage(title, header, `${nav}\n${panels}`, `${REPORT_SCRIPT}\n${COMPLIANCE_SCRIPT}`);
+  return layout.page(title, header, `${nav}\n${panels}`, `${REPORT_SCRIPT}\n${COMPLIANCE_SCRIPT}`);
 }

@@ -13,7 +13,7 @@ import { SEVERITIES, SEVERITY_RANK } from '../../model/severity.js';
 import { TOOL_VERSION } from '../../version.js';
 import { verdictOf, type ImageReport, type Renderer } from '../renderer.js';
 import { REPORT_SCRIPT } from './enhancements.js';
-import { htmlPage } from './page.js';
+import { INLINE_LAYOUT, type HtmlLayout } from './layout.js';
 import { renderComplianceHtml } from './compliance.js';
 import { escapeHtml, formatSize, shortDigest, table, tag, type Column } from './markup.js';
 import { barChart, donutChart, SEVERITY_COLORS } from './svg.js';
@@ -83,7 +83,7 @@ function buildSummary(verdict: ImageVerdict | undefined): string {
   return parts.join('\n');
 }
 
-function imageStatistics(scan: ScanResult): string {
+function imageStatistics(scan: ScanResult, layout: HtmlLayout): string {
   const bySeverity = SEVERITIES.map((severity) => ({ label: severity, value: scan.summary.bySeverity[severity], color: SEVERITY_COLORS[severity] as string }));
   const fixable = scan.findings.filter((f) => f.fixState === 'fixed').length;
   const byType = new Map<string, { packages: number; findings: number }>();
@@ -118,8 +118,8 @@ function imageStatistics(scan: ScanResult): string {
     // What the scan could not judge (an unsupported OS, an end-of-life release), ahead of the charts.
     scan.warnings.length > 0 ? tag('ul', { class: 'warnings' }, scan.warnings.map((warning) => tag('li', {}, escapeHtml(warning))).join('')) : '',
     tag('div', { class: 'charts' }, [
-      tag('figure', {}, barChart('Findings by severity', bySeverity) + tag('figcaption', {}, 'Findings by severity')),
-      tag('figure', {}, donutChart('Fixable findings', [{ label: 'Fix available', value: fixable, color: '#1e7e34' }, { label: 'No fix yet', value: scan.findings.length - fixable, color: '#b0b0b0' }]) + tag('figcaption', {}, 'Fix available')),
+      tag('figure', {}, layout.chart(barChart('Findings by severity', bySeverity), 'Findings by severity') + tag('figcaption', {}, 'Findings by severity')),
+      tag('figure', {}, layout.chart(donutChart('Fixable findings', [{ label: 'Fix available', value: fixable, color: '#1e7e34' }, { label: 'No fix yet', value: scan.findings.length - fixable, color: '#b0b0b0' }]), 'Fixable findings') + tag('figcaption', {}, 'Fix available')),
     ].join('')),
     table('Findings by severity', [{ header: 'Severity', cell: (b: { label: string }) => severityCell(b.label) }, { header: 'Findings', cell: (b: { value: number }) => String(b.value), numeric: true }], bySeverity),
     table('By package type', [
@@ -193,11 +193,11 @@ function layers(scan: ScanResult): string {
   );
 }
 
-function imageSection(scan: ScanResult, verdict: ImageVerdict | undefined, index: number, several: boolean): string {
+function imageSection(scan: ScanResult, verdict: ImageVerdict | undefined, index: number, several: boolean, layout: HtmlLayout): string {
   const prefix = several ? `image-${index}-` : '';
   const tabs = [
     ['summary', 'Build Summary', buildSummary(verdict)],
-    ['statistics', 'Image Statistics', imageStatistics(scan)],
+    ['statistics', 'Image Statistics', imageStatistics(scan, layout)],
     ['vulnerabilities', 'Vulnerabilities', vulnerabilities(scan, verdict, prefix)],
     ['software', 'Installed Software', installedSoftware(scan)],
     ['layers', 'Layers', layers(scan)],
@@ -210,12 +210,13 @@ function imageSection(scan: ScanResult, verdict: ImageVerdict | undefined, index
   return tag('article', { class: 'image' }, `${heading}\n${meta}\n${nav}\n${panels}`);
 }
 
-export function renderHtml(report: ImageReport): string {
+/** The image report; `layout` decides where charts and styles live (inline by default). */
+export function renderHtml(report: ImageReport, layout: HtmlLayout = INLINE_LAYOUT): string {
   const several = report.scans.length > 1;
   const title = several ? `Tollgate: ${report.scans.length} images` : `Tollgate: ${imageName(report.scans[0] as ScanResult)}`;
   const overall = report.verdict ? tag('p', {}, `Overall: ${tag('span', { class: `verdict ${report.verdict.passed ? 'pass' : 'fail'}` }, report.verdict.passed ? 'PASSED' : 'FAILED')}`) : '';
-  const body = report.scans.map((scan, index) => imageSection(scan, verdictOf(report, index), index, several)).join('\n<hr>\n');
-  return htmlPage(title, tag('header', { class: 'report' }, `${several ? tag('h1', {}, escapeHtml(title)) : ''}${overall}<p class="tool">Tollgate ${escapeHtml(TOOL_VERSION)}</p>`), body, REPORT_SCRIPT);
+  const body = report.scans.map((scan, index) => imageSection(scan, verdictOf(report, index), index, several, layout)).join('\n<hr>\n');
+  return layout.page(title, tag('header', { class: 'report' }, `${several ? tag('h1', {}, escapeHtml(title)) : ''}${overall}<p class="tool">Tollgate ${escapeHtml(TOOL_VERSION)}</p>`), body, REPORT_SCRIPT);
 }
 
 export const htmlRenderer: Renderer = {
