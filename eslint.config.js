@@ -4,7 +4,6 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', 'integrations/*/dist/**', 'integrations/*/.cache/**'] },
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', 'integrations/*/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -36,7 +36,6 @@
  * - analyzers: the ~1 GB image with a Java service and a Go binary added, inventoried with every
  *   analyzer against the analyzers before issue 11, in the same run (bench/analyzer-cost.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci harbor` picks parts; no argument runs all.
  * - server: the platform server on SQLite and PostgreSQL: 200 pollers on the result endpoint,
  *   ingest of 1,000 results, re-evaluation of 1,000 inventories (bench/server.ts).
  * - scap: Debian's SCAP content evaluated by Tollgate and by OpenSCAP, same content and targets (bench/scap.ts).
@@ -46,6 +45,8 @@
  *   (bench/azure-task.ts).
  * - ci: the GitHub Action against the CLI running the same scan, and SARIF within code
  *   scanning's limits against SARIF without them (bench/ci.ts).
+ *
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci harbor` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */

@@ -10,7 +10,6 @@ import { build } from 'esbuild';
 rmSync('dist/bin', { recursive: true, force: true });
 
 const EXTERNAL = ['better-sqlite3', 'zstd-napi', 'proper-lockfile', 'ssh2', 'dockerode', 'undici', 'yaml', 'ajv', 'ajv-formats', '@cyclonedx/cyclonedx-library', 'fastify', '@fastify/helmet', '@fastify/rate-limit', 'kysely', 'pg', 'pg-boss'];
-const EXTERNAL = ['better-sqlite3', 'zstd-napi', 'proper-lockfile', 'ssh2', 'dockerode', 'undici', 'yaml', 'ajv', 'ajv-formats', '@cyclonedx/cyclonedx-library', 'fastify'];
 
 // docker-modem loads its ssh:// transport, and with it all of ssh2, when it is loaded: a fifth of a
 // warm daemon scan. Tollgate accepts only unix:// and tcp:// daemons, so the transport is loaded

@@ -25,9 +25,8 @@ const LAYERS = {
   report: [...FOUNDATION],
   jobs: ['engine', 'match', 'vulndb', 'gate', 'config', 'compliance', 'image', 'ecosystems', ...FOUNDATION],
   server: ['jobs', 'match', 'vulndb', 'gate', 'config', 'report', 'image', 'ecosystems', ...FOUNDATION],
-  cli: ['server', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
   harbor: ['jobs', 'engine', 'vulndb', 'image', ...FOUNDATION],
-  cli: ['jobs', 'harbor', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
+  cli: ['server', 'harbor', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
   library: ['jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
 };
 

@@ -7,11 +7,17 @@ import { registerComplianceCommand } from './compliance.js';
 import { registerDbCommand } from './db.js';
 import { registerHarborAdapterCommand } from './harbor-adapter.js';
 import { registerImageCommand } from './image.js';
+import { registerPipelineCommand } from './pipeline.js';
 import { registerServerCommand } from './server.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand, registerServerCommand];
-import { registerPipelineCommand } from './pipeline.js';
-export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand, registerPipelineCommand];
-export const COMMANDS: readonly RegisterCommand[] = [registerImageCommand, registerDbCommand, registerCacheCommand, registerComplianceCommand, registerHarborAdapterCommand];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerImageCommand,
+  registerDbCommand,
+  registerCacheCommand,
+  registerComplianceCommand,
+  registerPipelineCommand,
+  registerServerCommand,
+  registerHarborAdapterCommand,
+];
