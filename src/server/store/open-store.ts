@@ -38,6 +38,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl !== undefined) {
     if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) throw new UsageError(`--database-url must be a postgres:// URL (got ${redactUrl(options.databaseUrl)})`);
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle pooled connection that PostgreSQL ends (a restart, a failover, an administrator's
+    // pg_terminate_backend) is reported here; the pool has already dropped it and the next query
+    // opens a new one. Without a listener the event would end the whole server process.
+    pool.on('error', () => undefined);
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     store = { db, kind: 'postgres', location: redactUrl(options.databaseUrl), databaseUrl: options.databaseUrl, close: () => db.destroy() };
   } else {
