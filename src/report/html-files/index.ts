@@ -13,6 +13,7 @@ import { escapeHtml } from '../html/markup.js';
 import { COMPLIANCE_CSS, REPORT_CSS } from '../html/enhancements.js';
 import { renderComplianceHtml } from '../html/compliance.js';
 import { renderHtml } from '../html/index.js';
+import { htmlDocument } from '../html/page.js';
 import type { HtmlLayout } from '../html/layout.js';
 import type { ComplianceReport, ImageReport, Renderer, RenderOptions } from '../renderer.js';
 
@@ -47,24 +48,7 @@ function siblingLayout(folder: string, files: { name: string; content: string }[
       return `<img src="${siblingHref(folder, name)}" alt="${escapeHtml(title)}"${width ? ` width="${width}"` : ''}${height ? ` height="${height}"` : ''}>`;
     },
     page(title, header, main) {
-      return [
-        '<!DOCTYPE html>',
-        '<html lang="en">',
-        '<head>',
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        `<title>${escapeHtml(title)}</title>`,
-        `<link rel="stylesheet" href="${siblingHref(folder, STYLESHEET_NAME)}">`,
-        '</head>',
-        '<body>',
-        header,
-        '<main>',
-        main,
-        '</main>',
-        '</body>',
-        '</html>',
-        '',
-      ].join('\n');
+      return htmlDocument(title, `<link rel="stylesheet" href="${siblingHref(folder, STYLESHEET_NAME)}">`, header, main);
     },
   };
 }

@@ -1,8 +1,11 @@
 import { COMPLIANCE_CSS, REPORT_CSS } from './enhancements.js';
 import { escapeHtml } from './markup.js';
 
-/** The document shell shared by image and compliance reports: inline style and script are enhancements only. */
-export function htmlPage(title: string, header: string, main: string, script: string): string {
+/**
+ * The document shell of every HTML report: `head` goes into <head> after the title (an inline
+ * <style>, or a <link> to a sibling stylesheet), `after` after <main> (an inline <script>, or nothing).
+ */
+export function htmlDocument(title: string, head: string, header: string, main: string, after?: string): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -10,16 +13,21 @@ export function htmlPage(title: string, header: string, main: string, script: st
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${REPORT_CSS}${COMPLIANCE_CSS}</style>`,
+    head,
     '</head>',
     '<body>',
     header,
     '<main>',
     main,
     '</main>',
-    `<script>${script}</script>`,
+    ...(after === undefined ? [] : [after]),
     '</body>',
     '</html>',
     '',
   ].join('\n');
+}
+
+/** The self-contained page: inline style and script are enhancements only. */
+export function htmlPage(title: string, header: string, main: string, script: string): string {
+  return htmlDocument(title, `<style>${REPORT_CSS}${COMPLIANCE_CSS}</style>`, header, main, `<script>${script}</script>`);
 }
