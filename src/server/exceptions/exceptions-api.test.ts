@@ -3,12 +3,15 @@
  * expiry or reject (admin only, never the requester), expiry, the audit log, and the exception
  * applied where findings are shown: the image page and the verdict.
  */
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDatabase } from '../../vulndb/test-support/generate.js';
 import { openVulnDatabase, type VulnDatabase } from '../../vulndb/database.js';
 import { createTestStore, startTestServer, type JsonBody, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
 import { digestFor, matchedResult } from '../test-support/scan-results.js';
-import path from 'node:path';
+import { allows, type Role } from '../auth/roles.js';
+import { EXCEPTION_ROUTES } from '../api/routes/exceptions.js';
+import { HISTORY_ROUTES } from '../api/routes/history.js';
 
 const KINDS: StoreKind[] = ['sqlite', 'postgres'];
 
@@ -154,5 +157,37 @@ describe.each(KINDS)('exceptions on %s', (kind) => {
     await server.call('PUT', '/api/v1/scans/not-excepted-1', { token: tokens['sensor-1'] as string, body: { result: { ...result, image: { ...result.image, manifestDigest: otherDigest, repoTags: ['registry.example/shop/web:1'] } } } });
     const other = await server.call('GET', `/api/v1/images/${otherDigest}`, { token: tokens['viewer-1'] as string });
     expect(other.json.findings.every((f: { state: string }) => f.state === 'open')).toBe(true);
+  });
+
+  it('lets each role call only the exception and history routes its permission names; a refused write stores nothing', async () => {
+    const tokenOf: Record<Role, string> = { admin: tokens['admin-2'] as string, ci: tokens['ci-1'] as string, viewer: tokens['viewer-1'] as string, sensor: tokens['sensor-1'] as string, worker: tokens['worker-1'] as string };
+    const fresh = async (): Promise<string> => (await ask(tokens['ci-1'] as string, { cid: 'TG-MATRIX', scope: { assetGroup: 'matrix' }, reason: 'role matrix' })).json.id as string;
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const calls: Record<string, () => Promise<{ url: string; body?: unknown }>> = {
+      requestException: async () => ({ url: '/api/v1/exceptions', body: { advisoryId: 'CVE-2024-9999', scope: { repository: 'matrix/app' }, reason: 'matrix' } }),
+      listExceptions: async () => ({ url: '/api/v1/exceptions?state=requested' }),
+      getException: async () => ({ url: `/api/v1/exceptions/${await fresh()}` }),
+      approveException: async () => ({ url: `/api/v1/exceptions/${await fresh()}/approve`, body: { expiresAt } }),
+      rejectException: async () => ({ url: `/api/v1/exceptions/${await fresh()}/reject`, body: { comment: 'no' } }),
+      branchBaseline: async () => ({ url: '/api/v1/baselines?repository=matrix&branch=main' }),
+      buildTrend: async () => ({ url: '/api/v1/trend?repository=matrix&branch=main' }),
+      dashboard: async () => ({ url: '/api/v1/dashboard' }),
+    };
+    const stored = async (): Promise<string> => JSON.stringify(await server.context.store.db.selectFrom('exceptions').selectAll().orderBy('id').execute());
+    for (const route of [...EXCEPTION_ROUTES, ...HISTORY_ROUTES]) {
+      const call = calls[route.operationId];
+      expect(call, route.operationId).toBeDefined();
+      for (const role of Object.keys(tokenOf) as Role[]) {
+        const { url, body } = await (call as () => Promise<{ url: string; body?: unknown }>)();
+        const before = await stored();
+        const answer = await server.call(route.method, url, { token: tokenOf[role], ...(body !== undefined ? { body } : {}) });
+        if (allows(role, route.permission as NonNullable<typeof route.permission>)) {
+          expect(answer.status, `${role} ${route.operationId}: ${answer.text.slice(0, 120)}`).toBeLessThan(route.operationId === 'branchBaseline' ? 405 : 300);
+        } else {
+          expect(answer.status, `${role} ${route.operationId}`).toBe(403);
+          expect(await stored(), `${role} ${route.operationId}`).toBe(before);
+        }
+      }
+    }
   });
 });
