@@ -172,8 +172,10 @@ describe.each(KINDS)('exceptions on %s', (kind) => {
       branchBaseline: async () => ({ url: '/api/v1/baselines?repository=matrix&branch=main' }),
       buildTrend: async () => ({ url: '/api/v1/trend?repository=matrix&branch=main' }),
       dashboard: async () => ({ url: '/api/v1/dashboard' }),
+      reportPipeline: async () => ({ url: '/api/v1/scans/expiring-1/pipeline', body: { repository: 'matrix', branch: 'main', gatePassed: true } }),
     };
-    const stored = async (): Promise<string> => JSON.stringify(await server.context.store.db.selectFrom('exceptions').selectAll().orderBy('id').execute());
+    const db = server.context.store.db;
+    const stored = async (): Promise<string> => JSON.stringify([await db.selectFrom('exceptions').selectAll().orderBy('id').execute(), await db.selectFrom('scan_pipelines').selectAll().orderBy('scan_id').execute()]);
     for (const route of [...EXCEPTION_ROUTES, ...HISTORY_ROUTES]) {
       const call = calls[route.operationId];
       expect(call, route.operationId).toBeDefined();
