@@ -63,3 +63,11 @@ export function exceptedFindings(scan: ScanResult, exceptions: readonly Exceptio
 export async function exceptionsForImage(db: Kysely<Tables>, digest: string, tags: readonly string[], now: string): Promise<ExceptionRecord[]> {
   return (await activeExceptions(db, 'advisory', now)).filter((exception) => appliesToImage(exception, digest, tags));
 }
+
+/** The current findings of an image (its latest complete scan) that exceptions in force cover. */
+export async function exceptedCurrentFindings(db: Kysely<Tables>, digest: string, tags: readonly string[], now: string): Promise<Map<string, FindingException>> {
+  const exceptions = await exceptionsForImage(db, digest, tags, now);
+  if (exceptions.length === 0) return new Map();
+  const latest = await db.selectFrom('scans').select('result').where('digest', '=', digest).where('status', '=', 'complete').orderBy('scanned_at', 'desc').orderBy('received_at', 'desc').limit(1).executeTakeFirst();
+  return latest ? exceptedFindings(JSON.parse(latest.result) as ScanResult, exceptions, now.slice(0, 10)) : new Map();
+}
