@@ -12,6 +12,9 @@ import { digestFor, matchedResult } from '../test-support/scan-results.js';
 import { allows, type Role } from '../auth/roles.js';
 import type { ComplianceResult, ControlResult } from '../../model/compliance-result.js';
 import { applyComplianceExceptions } from './compliance-exceptions.js';
+import { parseIgnoreFile } from '../../config/ignore-file.js';
+import { evaluateImageGate } from '../../gate/evaluate.js';
+import { emptyGateConfig } from '../../gate/gate-config.js';
 import { approvedExceptions } from './exception-store.js';
 import { EXCEPTION_ROUTES } from '../api/routes/exceptions.js';
 import { HISTORY_ROUTES } from '../api/routes/history.js';
@@ -151,6 +154,14 @@ describe.each(KINDS)('exceptions on %s', (kind) => {
     const all = await server.call('GET', `/api/v1/images/${digest}/verdict?failOn=NEGLIGIBLE`, { token: tokens['ci-1'] as string });
     expect(all.json.verdict.passed).toBe(true);
     expect(all.json.exceptedFindings).toHaveLength(result.findings.length);
+    // The same exceptions as an ignore file: the CLI's gate, fed it, leaves the same findings out.
+    const ignoreFile = await server.call('GET', `/api/v1/images/${digest}/ignore-file`, { token: tokens['ci-1'] as string });
+    const entries = parseIgnoreFile(ignoreFile.text, 'server.json');
+    expect(entries).toHaveLength(ids.length);
+    const local = evaluateImageGate(result, { ...emptyGateConfig(), failOn: 'NEGLIGIBLE', ignoreEntries: entries });
+    expect(local.passed).toBe(true);
+    expect(local.counts.excluded).toBe(result.findings.length);
+    expect(entries.every((entry) => entry.expires !== undefined && entry.expires < expiresAt.slice(0, 10))).toBe(true);
     const image = await server.call('GET', `/api/v1/images/${digest}`, { token: tokens['viewer-1'] as string });
     expect(image.json.findings.every((f: { state: string }) => f.state === 'excepted')).toBe(true);
     const first = image.json.findings.find((f: { id: string }) => f.id === ids[0]);
@@ -196,6 +207,7 @@ describe.each(KINDS)('exceptions on %s', (kind) => {
       branchBaseline: async () => ({ url: '/api/v1/baselines?repository=matrix&branch=main' }),
       buildTrend: async () => ({ url: '/api/v1/trend?repository=matrix&branch=main' }),
       dashboard: async () => ({ url: '/api/v1/dashboard' }),
+      imageIgnoreFile: async () => ({ url: `/api/v1/images/${digestFor(`${kind}-expiring`)}/ignore-file` }),
       reportPipeline: async () => ({ url: '/api/v1/scans/expiring-1/pipeline', body: { repository: 'matrix', branch: 'main', gatePassed: true } }),
     };
     const db = server.context.store.db;
