@@ -29,6 +29,12 @@ export const ACCESS = {
   workJobs: ['worker'],
   /** Cloud connectors (admin only). */
   manageCloud: [],
+  /** Ask for an exception (server/exceptions/). */
+  requestExceptions: ['ci', 'viewer'],
+  /** Approve or reject an exception: admin only. */
+  decideExceptions: [],
+  /** Tell the server which pipeline a stored scan was for, and whether its gate passed. */
+  reportPipelines: ['ci', 'sensor', 'worker'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;
