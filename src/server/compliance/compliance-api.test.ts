@@ -214,6 +214,28 @@ describe.each(KINDS)('the compliance API on %s', (kind) => {
     expect((await call('GET', '/api/v1/compliance-scans/00000000-0000-4000-8000-000000000000/result', tokens.ci as string)).status).toBe(404);
   });
 
+  it('serves a stored result with the approved control exceptions of its host applied, and not before approval', async () => {
+    await drainQueue();
+    const scan = await launch('web-1');
+    const job = await lease('worker-e');
+    const url = `/api/v1/compliance-scans/${scan.json.id}`;
+    expect((await call('PUT', `${url}/result`, tokens.worker as string, { leaseToken: job.json.leaseToken, result })).json.state).toBe('Finished');
+    const failed = result.policies[0]?.controls.find((control) => control.state === 'FAIL');
+    expect(failed).toBeDefined();
+    const requested = await call('POST', '/api/v1/exceptions', tokens.ci as string, { cid: failed?.cid, scope: { host: 'web-1' }, reason: 'root login needed by the break-glass procedure' });
+    expect(requested.status).toBe(201);
+    const stateOf = async (): Promise<string | undefined> =>
+      ((await call('GET', `${url}/result`, tokens.viewer as string)).json as ComplianceResult).policies[0]?.controls.find((control) => control.cid === failed?.cid)?.state;
+    expect(await stateOf()).toBe('FAIL');
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    expect((await call('POST', `/api/v1/exceptions/${requested.json.id}/approve`, server.adminToken, { expiresAt })).status).toBe(200);
+    expect(await stateOf()).toBe('EXCEPTION');
+    const served = (await call('GET', `${url}/result`, tokens.viewer as string)).json as ComplianceResult;
+    expect(served.policies[0]?.totals.exception).toBe((result.policies[0]?.totals.exception ?? 0) + 1);
+    await server.context.store.db.updateTable('exceptions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', requested.json.id).execute();
+    expect(await stateOf()).toBe('FAIL');
+  });
+
   it('leases an expired lease again: the old token is stale and the result is recorded once, from the new holder', async () => {
     await drainQueue();
     const scan = await launch('web-1');

@@ -4,7 +4,10 @@
  */
 import { ApiError } from '../../api/api-error.js';
 import { inputs, ERROR_SCHEMA, type RouteSpec } from '../../api/route.js';
-import { getAssetGroup, hostsToResolve } from '../store/assets.js';
+import { getAssetGroup, hostsToResolve, listAssetGroups } from '../store/assets.js';
+import { applyComplianceExceptions } from '../../exceptions/compliance-exceptions.js';
+import { approvedExceptions } from '../../exceptions/exception-store.js';
+import type { ComplianceResult } from '../../../model/compliance-result.js';
 import { getAuthRecord } from '../store/auth-records.js';
 import { cancelScan, getScanRow, launchScans, listScans, scanView, SCAN_STATES, type NewScan } from '../store/compliance-scans.js';
 import { missingPolicies } from '../store/policies.js';
@@ -116,7 +119,7 @@ export const COMPLIANCE_SCAN_ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     url: '/api/v1/compliance-scans/:id/result',
     operationId: 'getComplianceResult',
-    summary: 'The result of a Finished scan: the compliance result document the CLI writes. 409 not_finished before, 409 scan_error when it ended in Error.',
+    summary: 'The result of a Finished scan: the compliance result document the CLI writes, with the approved control exceptions of its host and asset groups applied. 409 not_finished before, 409 scan_error when it ended in Error.',
     permission: 'readCompliance',
     params: scanIdParams,
     responses: { 200: { description: 'the ComplianceResult' }, 404: { description: 'no such scan', schema: ERROR_SCHEMA }, 409: { description: 'not_finished or scan_error', schema: ERROR_SCHEMA } },
@@ -126,8 +129,13 @@ export const COMPLIANCE_SCAN_ROUTES: readonly RouteSpec[] = [
       if (!row) throw new ApiError(404, 'not_found', 'no compliance scan with this id', 'params.id');
       if (row.state === 'Error') throw new ApiError(409, 'scan_error', `the scan ended in error ${row.error_code ?? 'unknown'}: ${row.error_message ?? ''}`, 'params.id');
       if (row.state !== 'Finished' || row.result === null) throw new ApiError(409, 'not_finished', `the scan is ${row.state}`, 'params.id');
-      // Stored as the JSON the worker sent: answered as it is.
-      return { status: 200, body: row.result };
+      // Stored as the worker sent it; the exceptions approved for this host or its asset groups are
+      // applied when it is read, so an approval (or an expiry) shows on results already stored.
+      const now = new Date().toISOString();
+      const groups = (await listAssetGroups(context.store.db)).filter((group) => group.hosts.includes(row.host)).map((group) => group.name);
+      if (row.asset_group && !groups.includes(row.asset_group)) groups.push(row.asset_group);
+      const result = applyComplianceExceptions(JSON.parse(row.result) as ComplianceResult, { host: row.host, assetGroups: groups }, await approvedExceptions(context.store.db, 'control', now), now);
+      return { status: 200, body: result };
     },
   },
   {
