@@ -57,7 +57,7 @@ export interface RunningSensor {
 export async function startSensor(options: SensorOptions): Promise<RunningSensor> {
   const sensorId = await sensorIdFor(options.spoolDir, options.sensorId);
   const client = new PlatformClient(options.serverUrl, options.token);
-  const connection: DockerConnection | undefined = options.mode === 'registry' && options.docker.dockerHost === undefined ? undefined : await connectDocker(options.docker);
+  const connection: DockerConnection | undefined = options.mode === 'registry' ? undefined : await connectDocker(options.docker);
   const daemonId = connection ? (await daemonIdentity(connection)).daemonId : `registry-${sensorId}`;
   const controller = new AbortController();
   const signal = controller.signal;
