@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectDocker } from '../../src/image/docker/connection.js';
 import { tagImage } from '../../src/image/docker/operations.js';
 import type { ScanResult } from '../../src/model/image-scan.js';
@@ -20,6 +20,8 @@ import type { BookwormImage } from '../support/images.js';
 import { startPodman, type TestPodman } from '../support/podman.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { openScanWorkspace, scanEssence } from '../support/scan-workspace.js';
+
+vi.setConfig({ testTimeout: 300_000 });
 
 const ADMIN = 'tg_admin_sensor-e2e-admin-token-0123456789abcdef';
 
@@ -293,7 +295,9 @@ describe('a sensor in registry mode', () => {
   it("lists the registry's catalog and tags, scans the new digest, and does not scan it twice", async () => {
     const requested = new Date(Date.now() - 1000).toISOString();
     const sensor = startSensor('registry-one', undefined, ['--mode', 'registry', '--registry', registry.host, '--registry-insecure', '--registry-interval', '1']);
-    const scanned = await waitFor('the registry scan in the spool log', async () => /uploaded scan registry-\S+ of (sha256:[0-9a-f]{64})/.exec(sensor.output())?.[1], 180_000);
+    const scanned = await waitFor('the registry scan in the spool log', async () => /uploaded scan registry-\S+ of (sha256:[0-9a-f]{64})/.exec(sensor.output())?.[1], 180_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the sensor said:\n${sensor.output()}`);
+    });
     const answer = await completeResult(scanned, requested);
     expect(answer.result.image.repoTags).toContain(`${registry.host}/test/bookworm:1`);
     const archive = await runTollgate(['image', 'scan', `registry:${registry.host}/test/bookworm:1`, '--db', db, '--format', 'json', '--no-cache', '--registry-insecure']);
