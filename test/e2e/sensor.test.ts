@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectDocker } from '../../src/image/docker/connection.js';
@@ -52,16 +51,6 @@ function spawnTollgate(args: string[], env: NodeJS.ProcessEnv = {}): Child {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -75,7 +64,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 let image: BookwormImage;
 let work: string;
 let db: string;
-let port: number;
+/** The server's port: any free one at the first start, the same one after a restart. */
+let port = 0;
 let server: Child;
 let serverUrl: string;
 const tokens = { sensor: '', ci: '' };
@@ -83,7 +73,13 @@ const sensors: Child[] = [];
 
 function startServer(): Promise<Child> {
   const child = spawnTollgate(['server', '--port', String(port), '--data-dir', path.join(work, 'server'), '--db', db, '--watch-interval', '3600'], { TOLLGATE_ADMIN_TOKEN: ADMIN });
-  return waitFor('the server to listen', async () => ((await fetch(`${serverUrl}/api/v1/health`)).ok ? child : undefined), 60_000);
+  return waitFor('the server to listen', async () => {
+    const listening = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(child.output());
+    if (!listening) return undefined;
+    port = Number(listening[1]);
+    serverUrl = `http://127.0.0.1:${port}`;
+    return (await fetch(`${serverUrl}/api/v1/health`)).ok ? child : undefined;
+  }, 60_000);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert every field they read
@@ -114,8 +110,6 @@ function sortedEssence(result: ScanResult) {
 
 beforeAll(async () => {
   ({ image, work, db } = await openScanWorkspace('sensor-e2e'));
-  port = await freePort();
-  serverUrl = `http://127.0.0.1:${port}`;
   server = await startServer();
   for (const role of ['sensor', 'ci'] as const) {
     const created = await api('POST', '/api/v1/tokens', ADMIN, { name: `${role}-e2e`, role });
