@@ -185,8 +185,12 @@ describe('a sensor in CI mode on Docker Engine', () => {
     const scanning = `${first.output()}${second.output()}`.match(/scanning sha256:/g) ?? [];
     expect(scanning).toHaveLength(1);
     // The same gate as the standalone CLI: the server's verdict on the matched result.
-    const verdict = await api('GET', `/api/v1/images/${imageId}/verdict?failOn=HIGH`, tokens.ci);
+    const verdict = await api('GET', `/api/v1/images/${imageId}/verdict?failOn=LOW`, tokens.ci);
     expect(verdict.status).toBe(200);
+    const gated = await runTollgate(['image', 'scan', 'docker:tollgate-test/bookworm:1', '--db', db, '--format', 'json', '--no-cache', '--fail-on', 'LOW'], { env: { DOCKER_HOST: host } });
+    expect(gated.code, gated.stderr).toBe(1);
+    expect(verdict.json.verdict.passed).toBe(false);
+    expect(verdict.json.verdict.reasons).toEqual((JSON.parse(gated.stdout) as { verdict: { reasons: string[] } }).verdict.reasons);
   });
 
   it('marks an image again after its scan, and scans it again (by the event stream)', async () => {
