@@ -5,7 +5,7 @@ describe('daemon events as general mode records them', () => {
   it('keeps image pulls, tags and deletions and container create/start/die, with an id from the event time', () => {
     const event = { type: 'image', action: 'tag', id: 'sha256:abc', timeNano: 1_700_000_000_123_456_768, attributes: { name: 'app:1' } };
     const tag = GeneralMode.platformEvent(event);
-    expect(tag).toEqual({ id: '1700000000123456768-tag-app:1', type: 'tag', at: '2023-11-14T22:13:20.123Z', image: 'app:1' });
+    expect(tag).toEqual({ id: '1700000000123456800-tag-app:1', type: 'tag', at: '2023-11-14T22:13:20.123Z', image: 'app:1' });
     // The same event sent again has the same id (stored once); the next one has its own.
     expect(GeneralMode.platformEvent({ ...event })?.id).toBe(tag?.id);
     expect(GeneralMode.platformEvent({ ...event, timeNano: event.timeNano + 1024 })?.id).not.toBe(tag?.id);
