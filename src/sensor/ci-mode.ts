@@ -86,10 +86,8 @@ export class CiMode {
     while (!signal.aborted) {
       const request = this.queue.shift();
       if (!request) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          signal.addEventListener('abort', () => resolve(), { once: true });
-        });
+        // Woken by a new mark, or every minute (an abort ends the sleep at once).
+        await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), sleep(60_000, signal)]);
         continue;
       }
       try {

@@ -20,7 +20,7 @@ import { startPodman, type TestPodman } from '../support/podman.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { openScanWorkspace, scanEssence } from '../support/scan-workspace.js';
 
-vi.setConfig({ testTimeout: 300_000 });
+vi.setConfig({ testTimeout: 480_000 });
 
 const ADMIN = 'tg_admin_sensor-e2e-admin-token-0123456789abcdef';
 
@@ -93,6 +93,13 @@ function startSensor(name: string, dockerHost: string | undefined, extra: string
   const sensor = spawnTollgate(['sensor', '--server', serverUrl, ...(dockerHost ? ['--docker-host', dockerHost] : []), '--spool-dir', path.join(work, 'sensors', name), '--heartbeat', '2', '--sensor-id', name, ...extra], { TOLLGATE_TOKEN: tokens.sensor });
   sensors.push(sensor);
   return sensor;
+}
+
+/** Waits until the server lists `sensor` live; on a timeout the error carries what the sensor said. */
+async function live(name: string, sensor: Child): Promise<void> {
+  await waitFor(`sensor ${name} to be live`, async () => ((await api('GET', '/api/v1/sensors', tokens.ci)).json.sensors.some((s: { id: string; live: boolean }) => s.id === name && s.live) ? true : undefined), 240_000).catch((error: Error) => {
+    throw new Error(`${error.message}; it said:\n${sensor.output()}`);
+  });
 }
 
 /** Polls as a connector does: the latest scan after `after`, until it is complete. */
@@ -213,7 +220,7 @@ describe('a sensor in CI mode on Docker Engine', () => {
   it('carries an upload over a server outage through its spool (killed and restarted while the sensor scans)', async () => {
     // A sensor with a cold layer cache of its own: its scan takes long enough to kill the server under it.
     const spooling = startSensor('ci-cold', host);
-    await waitFor('the cold sensor to register', async () => ((await api('GET', '/api/v1/sensors?mode=ci', tokens.ci)).json.sensors.some((s: { id: string; live: boolean }) => s.id === 'ci-cold' && s.live) ? true : undefined));
+    await live('ci-cold', spooling);
     await Promise.all(sensors.filter((sensor) => sensor !== spooling).map((sensor) => sensor.stop()));
     const target = await newImage('outage');
     const requested = await mark(target);
@@ -231,7 +238,7 @@ describe('a sensor in CI mode on Docker Engine', () => {
 
   it('in general mode records containers, daemon events and where an image runs', async () => {
     const general = startSensor('general-one', host, ['--mode', 'general', '--inventory-interval', '2']);
-    await waitFor('the general sensor to register', async () => ((await api('GET', '/api/v1/sensors?mode=general', tokens.ci)).json.sensors.length === 1 ? true : undefined));
+    await live('general-one', general);
     const container = (await dockerd.docker(['create', '--network', 'none', '--name', 'web-1', '--label', 'tier=front', 'tollgate-test/bookworm:1', '/bin/true'])).trim();
     await dockerd.docker(['tag', 'tollgate-test/bookworm:1', 'tollgate-test/bookworm:general']);
     const runningOn = await waitFor('the container in runningOn', async () => {
@@ -266,8 +273,7 @@ describe('a sensor in CI mode on Podman', () => {
 
   it('finds the mark under the name Podman gives it, scans the image and removes the mark', async () => {
     const host = `unix://${podman.socket}`;
-    startSensor('podman-ci', host);
-    await waitFor('the podman sensor to register', async () => ((await api('GET', '/api/v1/sensors?mode=ci', tokens.ci)).json.sensors.some((s: { id: string; live: boolean }) => s.id === 'podman-ci' && s.live) ? true : undefined));
+    await live('podman-ci', startSensor('podman-ci', host));
     const requested = new Date().toISOString();
     // As a connector does it: through the Docker-compatible API.
     await tagImage(await connectDocker({ dockerHost: host }), imageId, 'tollgate_scan_target', imageId.slice('sha256:'.length));
@@ -302,5 +308,20 @@ describe('a sensor in registry mode', () => {
     expect(sortedEssence(answer.result).findings).toEqual(sortedEssence(JSON.parse(archive.stdout) as ScanResult).findings);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(sensor.output().match(/scanning /g)).toHaveLength(1);
+  });
+});
+
+describe('tollgate sensor refuses', () => {
+  it('to start without a token, with credentials in the server address, or without a reachable daemon', async () => {
+    const noToken = await runTollgate(['sensor', '--server', serverUrl], { env: { TOLLGATE_TOKEN: '' } });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/a sensor token is needed/);
+    const inUrl = await runTollgate(['sensor', '--server', `http://user:pw@127.0.0.1:${port}`, '--token', tokens.sensor]);
+    expect(inUrl.code).toBe(2);
+    expect(inUrl.stderr).not.toContain('pw@');
+    const noDaemon = await runTollgate(['sensor', '--server', serverUrl, '--docker-host', `unix://${path.join(work, 'absent.sock')}`, '--spool-dir', path.join(work, 'sensors', 'absent')], { env: { TOLLGATE_TOKEN: tokens.sensor } });
+    expect(noDaemon.code).toBe(3);
+    expect(noDaemon.stderr).toMatch(/cannot reach the Docker daemon/);
+    expect(`${noDaemon.stderr}${inUrl.stderr}`).not.toContain(tokens.sensor);
   });
 });
