@@ -35,6 +35,10 @@ export const ACCESS = {
   decideExceptions: [],
   /** Tell the server which pipeline a stored scan was for, and whether its gate passed. */
   reportPipelines: ['ci', 'sensor', 'worker'],
+  /** Sensors: heartbeat, claim an image, report a daemon's images, containers and events. */
+  reportSensors: ['sensor'],
+  /** List sensors and whether each is live (a connector checks one serves its daemon). */
+  readSensors: ['ci', 'viewer', 'sensor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;

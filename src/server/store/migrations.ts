@@ -7,6 +7,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { COMPLIANCE_MIGRATION } from './migrations/0002-compliance.js';
 import { exceptionsAndPipelines } from './migrations/0003-exceptions-and-pipelines.js';
+import { SENSORS_MIGRATION } from './migrations/0004-sensors.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': {
@@ -87,6 +88,7 @@ const MIGRATIONS: Record<string, Migration> = {
   },
   '0002-compliance': COMPLIANCE_MIGRATION,
   '0003-exceptions-and-pipelines': exceptionsAndPipelines,
+  '0004-sensors': SENSORS_MIGRATION,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -5,6 +5,7 @@
  */
 import type { AssetGroupTable, AuthRecordTable, ComplianceScanTable, HostTable, OptionProfileTable, PolicyTable, ScannerTable, ScannerWorkerTable } from '../compliance/store/compliance-tables.js';
 
+import type { SensorTables } from '../sensors/sensor-tables.js';
 
 export interface TokenTable {
   name: string;
@@ -139,4 +140,10 @@ export interface Tables {
   compliance_scans: ComplianceScanTable;
   exceptions: ExceptionTable;
   scan_pipelines: ScanPipelineTable;
+  sensors: SensorTables['sensors'];
+  image_claims: SensorTables['image_claims'];
+  image_aliases: SensorTables['image_aliases'];
+  sensor_images: SensorTables['sensor_images'];
+  sensor_containers: SensorTables['sensor_containers'];
+  sensor_events: SensorTables['sensor_events'];
 }

@@ -12,6 +12,7 @@ import { exceptedFindings, exceptionsForImage, gateEntriesOf } from '../../excep
 import { findingIdentity } from '../../store/finding-identity.js';
 import { DIGEST_PATTERN } from '../../store/ingest.js';
 import { latestResult } from '../../store/result-query.js';
+import { resolveDigest } from '../../sensors/image-aliases.js';
 import type { ServerContext } from '../../context.js';
 import { ApiError } from '../api-error.js';
 import { inputs, type RouteSpec } from '../route.js';
@@ -38,7 +39,9 @@ export const GATE_ROUTES: readonly RouteSpec[] = [
     },
     responses: { 200: { description: 'the verdict (verdict.schema.json) and the new findings when a baseline was given' }, 404: { description: 'no scan of the image or the baseline' } },
     async handler(context, request) {
-      const { params, query } = inputs<{ digest: string }, { failOn: Severity; baseline?: string }>(request);
+      const { params: asked, query } = inputs<{ digest: string }, { failOn: Severity; baseline?: string }>(request);
+      // Connectors know an image by its Docker image id: it finds one filed under its manifest digest too.
+      const params = { digest: await resolveDigest(context.store.db, asked.digest) };
       const scan = await latestScan(context, params.digest, 'params.digest');
       const baseline = query.baseline !== undefined ? baselineOf([await latestScan(context, query.baseline, 'querystring.baseline')], query.baseline) : undefined;
       // Exceptions in force for this image enter the gate as ignore entries: excluded before any condition.
