@@ -80,8 +80,11 @@ describe('evaluateBenchmark', () => {
     const withoutSsh = await run('base', { ...onSshHost, 'oval:test:def:cpe_ssh': 'false' });
     expect(withoutSsh.byRule.get(rule('ssh_only'))?.result).toBe('notapplicable');
     expect(withoutSsh.byRule.get(rule('without_ssh'))?.result).toBe('fail');
-    const undecided = await run('base', { ...onSshHost, 'oval:test:def:cpe_ssh': 'error' });
-    expect(undecided.byRule.get(rule('ssh_only'))?.result).toBe('error');
+    const broken = await run('base', { ...onSshHost, 'oval:test:def:cpe_ssh': 'error' });
+    expect(broken.byRule.get(rule('ssh_only'))?.result).toBe('error');
+    // A platform check that cannot tell (a runtime fact of a tree) does not make the platform apply, as in OpenSCAP.
+    const undecided = await run('base', { ...onSshHost, 'oval:test:def:cpe_ssh': 'unknown' });
+    expect(undecided.byRule.get(rule('ssh_only'))?.result).toBe('notapplicable');
   });
 
   it('says notchecked, with the system named, for a rule with no OVAL check', async () => {
