@@ -311,16 +311,17 @@ class EvaluationRun {
   }
 }
 
-/** What every evaluate() call of one session shares: the target's facts, read once. */
-class OvalSession {
+/**
+ * What every OVAL session over one target shares: the target's files (one walk for every object
+ * of every document), package facts and memoized command outputs. A scan makes one and gives it to
+ * each document's session (the CPE checks and the rules), so nothing is collected twice.
+ */
+export class OvalTargetCache {
   readonly facts: TargetFacts;
   readonly files: CachedFiles;
   private readonly memo = new Map<string, Promise<unknown>>();
 
-  constructor(
-    readonly target: Target,
-    readonly signal: AbortSignal | undefined,
-  ) {
+  constructor(readonly target: Target) {
     this.facts = new TargetFacts(target);
     this.files = new CachedFiles(target);
   }
@@ -335,9 +336,32 @@ class OvalSession {
   }
 }
 
-/** One evaluation session over one target: collects each object once, evaluation pure over collected items. */
-export function createOvalEvaluation(document: OvalDefinitionsDocument, target: Target, options: { signal?: AbortSignal } = {}): OvalEvaluation {
-  const session = new OvalSession(target, options.signal);
+/** What every evaluate() call of one session shares: the target's cache and the session's abort signal. */
+class OvalSession {
+  readonly target: Target;
+  readonly facts: TargetFacts;
+  readonly files: CachedFiles;
+
+  constructor(
+    private readonly cache: OvalTargetCache,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    this.target = cache.target;
+    this.facts = cache.facts;
+    this.files = cache.files;
+  }
+
+  once<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    return this.cache.once(key, compute);
+  }
+}
+
+/**
+ * One evaluation session over one target: collects each object once, evaluation pure over collected
+ * items. `cache`: the target's cache shared with the scan's other sessions (a new one by default).
+ */
+export function createOvalEvaluation(document: OvalDefinitionsDocument, target: Target, options: { signal?: AbortSignal; cache?: OvalTargetCache } = {}): OvalEvaluation {
+  const session = new OvalSession(options.cache ?? new OvalTargetCache(target), options.signal);
   return {
     async evaluate(definitionIds, externalVariables) {
       const pcre = await loadPcre();

@@ -102,6 +102,21 @@ describe('evaluateBenchmark', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('gives every OVAL document of the scan one cache of the target, so files are walked once', async () => {
+    const scap = content();
+    const profile = resolveProfile(scap.benchmark, 'base', 'small-benchmark.xml');
+    const caches: unknown[] = [];
+    const { engine: answering } = recordingEngine(onSshHost);
+    const engine: OvalEngine = (document, target, options) => {
+      caches.push(options?.cache);
+      return answering(document, target, options);
+    };
+    await evaluateBenchmark(scap, profile, TARGET, { engine });
+    expect(caches.length).toBeGreaterThan(0);
+    expect(caches[0]).toBeDefined();
+    expect(new Set(caches).size).toBe(1);
+  });
+
   it('applies a tailoring profile that extends a benchmark profile', async () => {
     const tailoring = `<?xml version="1.0"?>
 <xccdf:Tailoring xmlns:xccdf="http://checklists.nist.gov/xccdf/1.2" id="xccdf_test.tollgate_tailoring_1">
