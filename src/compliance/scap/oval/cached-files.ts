@@ -288,15 +288,24 @@ async function recurse(folder: string, object: OvalObject, context: CollectConte
 
 /** The files (or, with filename nil, folders) an OVAL file-style object names, each once, in path order. */
 export async function resolveFileObject(object: OvalObject, context: CollectContext): Promise<ResolvedFile[]> {
-  const filepath = entityNamed(object, 'filepath');
   const resolved: ResolvedFile[] = [];
+  await forEachResolvedFile(object, context, (found) => void resolved.push(found));
+  return resolved;
+}
+
+/**
+ * Hands each file the object names to `visit` as it is found, in path order, holding none of them:
+ * a file object recursing from / over a host's ~700k files keeps only what its visitor keeps.
+ */
+export async function forEachResolvedFile(object: OvalObject, context: CollectContext, visit: (found: ResolvedFile) => void | Promise<void>): Promise<void> {
+  const filepath = entityNamed(object, 'filepath');
   if (filepath) {
     for (const path of await candidates(filepath, context, 'file')) {
       const info = await context.files.stat(path);
       const [folder, name] = splitPath(path);
-      if (info) resolved.push({ filepath: path, path: folder, filename: name, info });
+      if (info) await visit({ filepath: path, path: folder, filename: name, info });
     }
-    return resolved;
+    return;
   }
   const pathEntity = entityNamed(object, 'path');
   if (!pathEntity) throw new OvalCollectionError(`${object.id}: neither filepath nor path`);
@@ -307,31 +316,30 @@ export async function resolveFileObject(object: OvalObject, context: CollectCont
     if (!info) continue;
     for (const folder of await recurse(start, object, context)) folders.add(folder);
   }
+  const possible = filename && filename.operation === 'pattern match' && !filename.varRef ? mayMatch(filename.value) : () => true;
+  const anyName = filename !== undefined && filename.operation === 'pattern match' && !filename.varRef && ANY_NAME.has(filename.value);
+  let visited = 0;
   for (const folder of [...folders].sort()) {
+    if (++visited % 256 === 0) context.signal?.throwIfAborted();
     if (!filename || filename.nil) {
       const info = await context.files.stat(folder);
-      if (info) resolved.push({ filepath: folder, path: folder, info });
+      if (info) await visit({ filepath: folder, path: folder, info });
       continue;
     }
     if (filename.operation === 'equals' && !filename.varRef) {
       const path = joinPath(folder, filename.value);
       const info = await context.files.stat(path);
-      if (info) resolved.push({ filepath: path, path: folder, filename: filename.value, info });
+      if (info) await visit({ filepath: path, path: folder, filename: filename.value, info });
       continue;
     }
-    const names: string[] = [];
-    const possible = filename.operation === 'pattern match' && !filename.varRef ? mayMatch(filename.value) : () => true;
-    const anyName = filename.operation === 'pattern match' && !filename.varRef && ANY_NAME.has(filename.value);
-    for (const name of (await context.files.listDir(folder)) ?? []) {
+    const entries = await context.files.entries(folder);
+    if (!entries) continue;
+    for (const [index, name] of entries.names.entries()) {
       // `.*` matches every name without a line break; the PCRE engine judges only the rest.
-      if (anyName && !name.includes('\n')) names.push(name);
-      else if (possible(name) && (await context.entityMatches(filename, name))) names.push(name);
-    }
-    const infos = await Promise.all(names.map((name) => context.files.stat(joinPath(folder, name))));
-    for (const [index, name] of names.entries()) {
-      const info = infos[index];
-      if (info) resolved.push({ filepath: joinPath(folder, name), path: folder, filename: name, info });
+      const matches = anyName && !name.includes('\n') ? true : possible(name) && (await context.entityMatches(filename, name));
+      if (!matches) continue;
+      const info = entries.info(index);
+      if (info) await visit({ filepath: joinPath(folder, name), path: folder, filename: name, info });
     }
   }
-  return resolved;
 }

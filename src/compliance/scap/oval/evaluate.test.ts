@@ -341,6 +341,23 @@ describe('accounts, links, offline limits', () => {
     expect(outcomes.get('oval:t:def:2')?.messages.join('\n')).toContain('not a running system');
   });
 
+  it('equals against a variable with var_check "at least one" compares ints by value (uid 0 is "+0"), one lookup per item', async () => {
+    const doc = (values: string[]): string =>
+      ovalDocument({
+        definitions: definition('oval:t:def:1', '<oval-def:criteria><oval-def:criterion test_ref="oval:t:tst:1"/></oval-def:criteria>'),
+        tests: '<unix:file_test id="oval:t:tst:1" version="1" check="all" check_existence="at_least_one_exists"><unix:object object_ref="oval:t:obj:1"/><unix:state state_ref="oval:t:ste:1"/></unix:file_test>',
+        objects: '<unix:file_object id="oval:t:obj:1" version="1"><unix:filepath>/etc/passwd</unix:filepath></unix:file_object>',
+        states: '<unix:file_state id="oval:t:ste:1" version="1"><unix:user_id datatype="int" var_ref="oval:t:var:1" var_check="at least one"/></unix:file_state>',
+        variables: `<oval-def:constant_variable id="oval:t:var:1" version="1" datatype="int" comment="c">${values.map((value) => `<oval-def:value>${value}</oval-def:value>`).join('')}</oval-def:constant_variable>`,
+      });
+    const owner = String(process.getuid?.() ?? 0);
+    expect((await evaluateOnTree(root, doc(['5', `+${owner}`]))).get('oval:t:def:1')?.result).toBe('true');
+    expect((await evaluateOnTree(root, doc(['5', '65534']))).get('oval:t:def:1')?.result).toBe(owner === '5' || owner === '65534' ? 'true' : 'false');
+    // A value that is not an int takes the comparing path, which says why it cannot compare.
+    const broken = await evaluateOnTree(root, doc([owner, 'x']));
+    expect(broken.get('oval:t:def:1')?.result).toBe('true');
+  });
+
   it('runtime facts of a tree never let a rule pass on the half it could see: sysctl and partition unknown, systemd an error', async () => {
     // The content's shape: a configuration half that holds AND a runtime half a tree cannot show.
     const configHolds = '<oval-def:criterion test_ref="oval:t:tst:config"/>';
