@@ -25,22 +25,20 @@ const run = promisify(execFile);
  * Where Tollgate and OpenSCAP-in-chroot differ on this tree, and why (docs/scap.md, "Agreement").
  * A difference not listed fails the test; a listed one that no longer occurs fails it too.
  */
-const PARTITION_ON_A_TREE =
-  "a mount table is a runtime fact: Tollgate's OVAL engine says a partition object is not applicable on a root filesystem that is not running (notapplicable); OpenSCAP in the chroot, without /proc, says unknown";
-const RUNTIME_SYSCTL_ON_A_TREE =
-  "the rule's configuration half holds (the tree's /etc/sysctl.d sets the value) and its runtime half is not applicable on a tree for Tollgate (pass); OpenSCAP in the chroot, without /proc/sys, says unknown";
-const SYSTEMD_IN_A_CHROOT = "Tollgate reads the unit's enablement from the tree's unit links (pass); OpenSCAP's systemd probes ask a running systemd over D-Bus, which a chroot has not (error)";
 const WALK_OF_LOCAL_PARTITIONS =
-  "the file object walks the local partitions (a partition object): not applicable on a tree that is not running for Tollgate (notapplicable); OpenSCAP in the chroot, without /proc/mounts, walks nothing and passes — a pass that looked at no file";
+  "the file object walks the mount points a partition object lists; a tree that is not running has no mount table, so Tollgate says unknown; OpenSCAP in the chroot cannot compute the variable built from the partition object, collects the file object as 'does not exist' and passes: a pass that looked at no file";
+const MOUNT_OPTION_RUNTIME_HALF =
+  "the definition ANDs the mounted filesystem's options (a partition test) with /etc/fstab's; a tree has no mount table, so Tollgate says unknown; OpenSCAP in the chroot leaves the partition test without a result, drops it from the AND and passes on the fstab half alone";
 const rules = (reason: string, names: string[]): Record<string, string> => Object.fromEntries(names.map((name) => [`xccdf_org.ssgproject.content_rule_${name}`, reason]));
+const WALKS = ['dir_perms_world_writable_sticky_bits', 'file_permissions_unauthorized_world_writable', 'file_permissions_ungroupowned', 'no_files_unowned_by_user'];
 
 export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
-  standard: {
-    ...rules(PARTITION_ON_A_TREE, ['partition_for_home', 'partition_for_tmp', 'partition_for_var', 'partition_for_var_log', 'partition_for_var_log_audit']),
-    ...rules(RUNTIME_SYSCTL_ON_A_TREE, ['sysctl_fs_protected_hardlinks', 'sysctl_fs_protected_symlinks']),
-    ...rules(SYSTEMD_IN_A_CHROOT, ['service_cron_enabled', 'service_rsyslog_enabled']),
+  standard: {},
+  anssi_bp28_minimal: rules(WALK_OF_LOCAL_PARTITIONS, WALKS),
+  anssi_bp28_high: {
+    ...rules(WALK_OF_LOCAL_PARTITIONS, WALKS),
+    ...rules(MOUNT_OPTION_RUNTIME_HALF, ['mount_option_boot_noexec', 'mount_option_boot_nosuid', 'mount_option_home_noexec', 'mount_option_nodev_nonroot_local_partitions']),
   },
-  anssi_bp28_minimal: rules(WALK_OF_LOCAL_PARTITIONS, ['dir_perms_world_writable_sticky_bits', 'file_permissions_unauthorized_world_writable', 'no_files_unowned_by_user']),
 };
 
 let work: string;

@@ -6,15 +6,18 @@
  * Paths are the target's; nothing is read outside the target's view, /proc and /sys are never
  * walked (a pattern is searched from its literal prefix, as OpenSCAP does).
  */
-import { MAX_CHECKED_FILE_BYTES, TargetReadError, type FileInfo, type Target } from '../../targets/target.js';
+import { MAX_CHECKED_FILE_BYTES, TargetReadError, type FileInfo, type FileType, type Target } from '../../targets/target.js';
 import { OvalCollectionError, entityNamed, type CollectContext } from './test-types/test-type.js';
 import type { OvalEntity, OvalObject } from './model.js';
+import { mayMatch } from './required-literals.js';
 
 /** Most directory entries one session walks; past this the object is an error, never a silent part. */
 export const MAX_WALKED_ENTRIES = 2_000_000;
 /** Symbolic links to folders followed along one recursion path (Linux stops at 40 in one lookup). */
 export const MAX_LINKS_FOLLOWED = 8;
 const NEVER_WALKED = new Set(['/proc', '/sys', '/dev', '/run']);
+/** Filename patterns that match every name without a line break. */
+const ANY_NAME = new Set(['.*', '^.*$', '^.*', '.*$']);
 
 export interface ResolvedFile {
   filepath: string;
@@ -24,32 +27,127 @@ export interface ResolvedFile {
   info: FileInfo;
 }
 
+/** Most bytes of file content one session keeps for re-reading; past this a file is read again when asked again. */
+export const MAX_CACHED_CONTENT_BYTES = 64 * 1024 * 1024;
+
+const TYPE_CODES: readonly FileType[] = ['file', 'directory', 'symlink', 'other'];
+
+/**
+ * A folder's entries with their facts, kept compactly (typed arrays, no object per entry): a walk
+ * of a host with ~700k files holds tens of megabytes, not the gigabyte an object and a promise per
+ * path took. Names are sorted (the view lists them sorted), so a child is found by binary search.
+ */
+class FolderEntries {
+  readonly types: Uint8Array;
+  readonly modes: Uint16Array;
+  readonly uids: Uint32Array;
+  readonly gids: Uint32Array;
+  readonly sizes: Float64Array;
+  /** 0: the entry vanished between the listing and its stat. */
+  readonly present: Uint8Array;
+
+  constructor(
+    readonly names: readonly string[],
+    infos: readonly (FileInfo | undefined)[],
+  ) {
+    const count = names.length;
+    this.types = new Uint8Array(count);
+    this.modes = new Uint16Array(count);
+    this.uids = new Uint32Array(count);
+    this.gids = new Uint32Array(count);
+    this.sizes = new Float64Array(count);
+    this.present = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const info = infos[i];
+      if (!info) continue;
+      this.present[i] = 1;
+      this.types[i] = TYPE_CODES.indexOf(info.type);
+      this.modes[i] = info.mode;
+      this.uids[i] = info.uid;
+      this.gids[i] = info.gid;
+      this.sizes[i] = info.size;
+    }
+  }
+
+  info(index: number): FileInfo | undefined {
+    if (this.present[index] !== 1) return undefined;
+    return { type: TYPE_CODES[this.types[index] as number] as FileType, mode: this.modes[index] as number, uid: this.uids[index] as number, gid: this.gids[index] as number, size: this.sizes[index] as number };
+  }
+
+  indexOf(name: string): number {
+    let low = 0;
+    let high = this.names.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const candidate = this.names[middle] as string;
+      if (candidate === name) return middle;
+      if (candidate < name) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+}
+
+/**
+ * The files one scan reads, shared by every OVAL session of the scan (the CPE checks' document and
+ * the rules' document): one walk answers every object that walks the same folders.
+ */
 export class CachedFiles {
   private readonly stats = new Map<string, Promise<FileInfo | undefined>>();
-  private readonly listings = new Map<string, Promise<string[] | undefined>>();
+  private readonly folders = new Map<string, Promise<FolderEntries | undefined>>();
   private readonly contents = new Map<string, Promise<Buffer>>();
+  private readonly patternWalks = new Map<string, Promise<string[]>>();
+  private contentBytes = 0;
   private walked = 0;
 
   constructor(private readonly target: Target) {}
 
-  stat(path: string): Promise<FileInfo | undefined> {
-    let value = this.stats.get(path);
+  /** A path's facts (lstat). Answered from its folder's entries when a walk has listed them. */
+  async stat(path: string): Promise<FileInfo | undefined> {
+    const cached = this.stats.get(path);
+    if (cached) return cached;
+    const [folder, name] = splitPath(path);
+    const entries = path === '/' ? undefined : this.folders.get(folder);
+    if (entries) {
+      const listed = await entries.catch(() => undefined);
+      if (listed) {
+        const index = listed.indexOf(name);
+        return index >= 0 ? listed.info(index) : undefined;
+      }
+    }
+    const value = this.target.stat(path);
+    this.stats.set(path, value);
+    return value;
+  }
+
+  /** A folder's names, sorted; undefined when it is not a folder that exists. */
+  async listDir(path: string): Promise<string[] | undefined> {
+    return (await this.entries(path))?.names as string[] | undefined;
+  }
+
+  /** A folder's entries with their facts, listed and stat'ed once for the whole scan. */
+  entries(path: string): Promise<FolderEntries | undefined> {
+    let value = this.folders.get(path);
     if (!value) {
-      value = this.target.stat(path);
-      this.stats.set(path, value);
+      value = this.target.listDir(path).then(async (names) => {
+        if (!names) return undefined;
+        this.walked += names.length;
+        if (this.walked > MAX_WALKED_ENTRIES) throw new OvalCollectionError(`more than ${MAX_WALKED_ENTRIES} directory entries walked`);
+        // The view answers several stats at once; an entry that vanished meanwhile is left out.
+        const infos = await Promise.all(names.map((name) => this.target.stat(joinPath(path, name)).catch(() => undefined)));
+        return new FolderEntries(names, infos);
+      });
+      this.folders.set(path, value);
     }
     return value;
   }
 
-  listDir(path: string): Promise<string[] | undefined> {
-    let value = this.listings.get(path);
+  /** The paths a pattern search found, computed once per pattern for every object of the scan. */
+  patternWalk(key: string, compute: () => Promise<string[]>): Promise<string[]> {
+    let value = this.patternWalks.get(key);
     if (!value) {
-      value = this.target.listDir(path).then((names) => {
-        this.walked += names?.length ?? 0;
-        if (this.walked > MAX_WALKED_ENTRIES) throw new OvalCollectionError(`more than ${MAX_WALKED_ENTRIES} directory entries walked`);
-        return names;
-      });
-      this.listings.set(path, value);
+      value = compute();
+      this.patternWalks.set(key, value);
     }
     return value;
   }
@@ -58,7 +156,13 @@ export class CachedFiles {
     let value = this.contents.get(path);
     if (!value) {
       value = this.target.readFile(path, MAX_CHECKED_FILE_BYTES);
-      this.contents.set(path, value);
+      if (this.contentBytes < MAX_CACHED_CONTENT_BYTES) {
+        this.contents.set(path, value);
+        value.then(
+          (bytes) => void (this.contentBytes += bytes.length),
+          () => undefined,
+        );
+      }
     }
     return value;
   }
@@ -115,10 +219,7 @@ async function walk(files: CachedFiles, start: string, keep: (path: string, info
     if (keep(path, info)) found.push(path);
     if (info.type !== 'directory' || (NEVER_WALKED.has(path) && path !== start)) continue;
     const names = (await files.listDir(path)) ?? [];
-    const children = names.map((name) => joinPath(path, name));
-    // Warm the stat cache for the whole folder at once: the view answers several stats in parallel.
-    await Promise.all(children.map((child) => files.stat(child).catch(() => undefined)));
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as string);
+    for (let i = names.length - 1; i >= 0; i--) stack.push(joinPath(path, names[i] as string));
   }
   return found;
 }
@@ -130,8 +231,11 @@ async function candidates(entity: OvalEntity, context: CollectContext, wantType:
     const found = new Set<string>();
     for (const pattern of values) {
       const regex = context.pcre.compile(pattern);
-      const keep = (path: string, info: FileInfo): boolean => (wantType === 'directory' ? info.type === 'directory' : info.type !== 'directory') && regex.test(path);
-      for (const path of await walk(context.files, literalFolder(pattern), keep, context.signal)) found.add(path);
+      // Most paths of a walk lack the pattern's literal text: only the rest go to the PCRE engine.
+      const possible = mayMatch(pattern);
+      const keep = (path: string, info: FileInfo): boolean => (wantType === 'directory' ? info.type === 'directory' : info.type !== 'directory') && possible(path) && regex.test(path);
+      const paths = await context.files.patternWalk(`${wantType}:${pattern}`, () => walk(context.files, literalFolder(pattern), keep, context.signal));
+      for (const path of paths) found.add(path);
     }
     return [...found].sort();
   }
@@ -161,10 +265,11 @@ async function recurse(folder: string, object: OvalObject, context: CollectConte
     if (next % 256 === 0) context.signal?.throwIfAborted();
     const [current, depth, links] = queue[next] as [string, number, number];
     if (maxDepth >= 0 && depth >= maxDepth) continue;
-    const children = ((await context.files.listDir(current)) ?? []).map((name) => joinPath(current, name));
-    const infos = await Promise.all(children.map((child) => context.files.stat(child)));
-    for (const [index, child] of children.entries()) {
-      const info = infos[index];
+    const entries = await context.files.entries(current);
+    if (!entries) continue;
+    for (const [index, name] of entries.names.entries()) {
+      const child = joinPath(current, name);
+      const info = entries.info(index);
       let isFolder = info?.type === 'directory' && recurseKind !== 'symlinks';
       const viaLink = info?.type === 'symlink';
       if (viaLink && recurseKind !== 'directories' && links < MAX_LINKS_FOLLOWED) {
@@ -183,15 +288,24 @@ async function recurse(folder: string, object: OvalObject, context: CollectConte
 
 /** The files (or, with filename nil, folders) an OVAL file-style object names, each once, in path order. */
 export async function resolveFileObject(object: OvalObject, context: CollectContext): Promise<ResolvedFile[]> {
-  const filepath = entityNamed(object, 'filepath');
   const resolved: ResolvedFile[] = [];
+  await forEachResolvedFile(object, context, (found) => void resolved.push(found));
+  return resolved;
+}
+
+/**
+ * Hands each file the object names to `visit` as it is found, in path order, holding none of them:
+ * a file object recursing from / over a host's ~700k files keeps only what its visitor keeps.
+ */
+export async function forEachResolvedFile(object: OvalObject, context: CollectContext, visit: (found: ResolvedFile) => void | Promise<void>): Promise<void> {
+  const filepath = entityNamed(object, 'filepath');
   if (filepath) {
     for (const path of await candidates(filepath, context, 'file')) {
       const info = await context.files.stat(path);
       const [folder, name] = splitPath(path);
-      if (info) resolved.push({ filepath: path, path: folder, filename: name, info });
+      if (info) await visit({ filepath: path, path: folder, filename: name, info });
     }
-    return resolved;
+    return;
   }
   const pathEntity = entityNamed(object, 'path');
   if (!pathEntity) throw new OvalCollectionError(`${object.id}: neither filepath nor path`);
@@ -202,25 +316,30 @@ export async function resolveFileObject(object: OvalObject, context: CollectCont
     if (!info) continue;
     for (const folder of await recurse(start, object, context)) folders.add(folder);
   }
+  const possible = filename && filename.operation === 'pattern match' && !filename.varRef ? mayMatch(filename.value) : () => true;
+  const anyName = filename !== undefined && filename.operation === 'pattern match' && !filename.varRef && ANY_NAME.has(filename.value);
+  let visited = 0;
   for (const folder of [...folders].sort()) {
+    if (++visited % 256 === 0) context.signal?.throwIfAborted();
     if (!filename || filename.nil) {
       const info = await context.files.stat(folder);
-      if (info) resolved.push({ filepath: folder, path: folder, info });
+      if (info) await visit({ filepath: folder, path: folder, info });
       continue;
     }
     if (filename.operation === 'equals' && !filename.varRef) {
       const path = joinPath(folder, filename.value);
       const info = await context.files.stat(path);
-      if (info) resolved.push({ filepath: path, path: folder, filename: filename.value, info });
+      if (info) await visit({ filepath: path, path: folder, filename: filename.value, info });
       continue;
     }
-    const names: string[] = [];
-    for (const name of (await context.files.listDir(folder)) ?? []) if (await context.entityMatches(filename, name)) names.push(name);
-    const infos = await Promise.all(names.map((name) => context.files.stat(joinPath(folder, name))));
-    for (const [index, name] of names.entries()) {
-      const info = infos[index];
-      if (info) resolved.push({ filepath: joinPath(folder, name), path: folder, filename: name, info });
+    const entries = await context.files.entries(folder);
+    if (!entries) continue;
+    for (const [index, name] of entries.names.entries()) {
+      // `.*` matches every name without a line break; the PCRE engine judges only the rest.
+      const matches = anyName && !name.includes('\n') ? true : possible(name) && (await context.entityMatches(filename, name));
+      if (!matches) continue;
+      const info = entries.info(index);
+      if (info) await visit({ filepath: joinPath(folder, name), path: folder, filename: name, info });
     }
   }
-  return resolved;
 }

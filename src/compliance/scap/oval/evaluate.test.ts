@@ -324,7 +324,7 @@ describe('accounts, links, offline limits', () => {
     expect(outcome.messages.join('\n')).toContain('password=(hidden)');
   });
 
-  it('symlink resolves inside the tree; sysctl on an offline tree is not applicable, saying why', async () => {
+  it('symlink resolves inside the tree; sysctl on an offline tree is unknown, saying why', async () => {
     const xml = ovalDocument({
       definitions:
         definition('oval:t:def:1', '<oval-def:criteria><oval-def:criterion test_ref="oval:t:tst:1"/></oval-def:criteria>') +
@@ -337,7 +337,48 @@ describe('accounts, links, offline limits', () => {
     });
     const outcomes = await evaluateOnTree(root, xml);
     expect(outcomes.get('oval:t:def:1')?.result).toBe('true');
-    expect(outcomes.get('oval:t:def:2')?.result).toBe('not applicable');
+    expect(outcomes.get('oval:t:def:2')?.result).toBe('unknown');
     expect(outcomes.get('oval:t:def:2')?.messages.join('\n')).toContain('not a running system');
+  });
+
+  it('equals against a variable with var_check "at least one" compares ints by value (uid 0 is "+0"), one lookup per item', async () => {
+    const doc = (values: string[]): string =>
+      ovalDocument({
+        definitions: definition('oval:t:def:1', '<oval-def:criteria><oval-def:criterion test_ref="oval:t:tst:1"/></oval-def:criteria>'),
+        tests: '<unix:file_test id="oval:t:tst:1" version="1" check="all" check_existence="at_least_one_exists"><unix:object object_ref="oval:t:obj:1"/><unix:state state_ref="oval:t:ste:1"/></unix:file_test>',
+        objects: '<unix:file_object id="oval:t:obj:1" version="1"><unix:filepath>/etc/passwd</unix:filepath></unix:file_object>',
+        states: '<unix:file_state id="oval:t:ste:1" version="1"><unix:user_id datatype="int" var_ref="oval:t:var:1" var_check="at least one"/></unix:file_state>',
+        variables: `<oval-def:constant_variable id="oval:t:var:1" version="1" datatype="int" comment="c">${values.map((value) => `<oval-def:value>${value}</oval-def:value>`).join('')}</oval-def:constant_variable>`,
+      });
+    const owner = String(process.getuid?.() ?? 0);
+    expect((await evaluateOnTree(root, doc(['5', `+${owner}`]))).get('oval:t:def:1')?.result).toBe('true');
+    expect((await evaluateOnTree(root, doc(['5', '65534']))).get('oval:t:def:1')?.result).toBe(owner === '5' || owner === '65534' ? 'true' : 'false');
+    // A value that is not an int takes the comparing path, which says why it cannot compare.
+    const broken = await evaluateOnTree(root, doc([owner, 'x']));
+    expect(broken.get('oval:t:def:1')?.result).toBe('true');
+  });
+
+  it('runtime facts of a tree never let a rule pass on the half it could see: sysctl and partition unknown, systemd an error', async () => {
+    // The content's shape: a configuration half that holds AND a runtime half a tree cannot show.
+    const configHolds = '<oval-def:criterion test_ref="oval:t:tst:config"/>';
+    const xml = ovalDocument({
+      definitions:
+        definition('oval:t:def:sysctl', `<oval-def:criteria operator="AND">${configHolds}<oval-def:criterion test_ref="oval:t:tst:sysctl"/></oval-def:criteria>`) +
+        definition('oval:t:def:partition', `<oval-def:criteria operator="AND">${configHolds}<oval-def:criterion test_ref="oval:t:tst:partition" negate="true"/></oval-def:criteria>`) +
+        definition('oval:t:def:service', `<oval-def:criteria operator="AND">${configHolds}<oval-def:criterion test_ref="oval:t:tst:service"/></oval-def:criteria>`),
+      tests:
+        '<ind:textfilecontent54_test id="oval:t:tst:config" version="1" check="all" check_existence="at_least_one_exists"><ind:object object_ref="oval:t:obj:config"/></ind:textfilecontent54_test>' +
+        '<unix:sysctl_test id="oval:t:tst:sysctl" version="1" check="all" check_existence="all_exist"><unix:object object_ref="oval:t:obj:sysctl"/></unix:sysctl_test>' +
+        '<linux:partition_test id="oval:t:tst:partition" version="1" check="all" check_existence="all_exist"><linux:object object_ref="oval:t:obj:partition"/></linux:partition_test>' +
+        '<linux:systemdunitproperty_test id="oval:t:tst:service" version="1" check="at least one"><linux:object object_ref="oval:t:obj:service"/></linux:systemdunitproperty_test>',
+      objects:
+        '<ind:textfilecontent54_object id="oval:t:obj:config" version="1"><ind:filepath>/etc/ssh/sshd_config</ind:filepath><ind:pattern operation="pattern match">^MaxAuthTries 4$</ind:pattern><ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object>' +
+        '<unix:sysctl_object id="oval:t:obj:sysctl" version="1"><unix:name>fs.protected_hardlinks</unix:name></unix:sysctl_object>' +
+        '<linux:partition_object id="oval:t:obj:partition" version="1"><linux:mount_point>/home</linux:mount_point></linux:partition_object>' +
+        '<linux:systemdunitproperty_object id="oval:t:obj:service" version="1"><linux:unit>cron.service</linux:unit><linux:property>ActiveState</linux:property></linux:systemdunitproperty_object>',
+    });
+    const outcomes = await evaluateOnTree(root, xml);
+    expect(resultsOf(outcomes)).toEqual({ 'oval:t:def:sysctl': 'unknown', 'oval:t:def:partition': 'unknown', 'oval:t:def:service': 'error' });
+    expect(outcomes.get('oval:t:def:service')?.messages.join('\n')).toContain('no systemd to ask');
   });
 });

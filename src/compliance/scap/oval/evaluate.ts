@@ -62,12 +62,21 @@ function itemsOf(objectId: string, collected: Collected): OvalItem[] {
   throw new Error(detail);
 }
 
+/** The form in which `equals` is plain identity: an int in its canonical digits, a string as is; undefined otherwise. */
+function membershipKey(datatype: string, value: string): string | undefined {
+  if (datatype === 'string') return value;
+  if (datatype !== 'int') return undefined;
+  const trimmed = value.trim();
+  return /^[+-]?\d+$/.test(trimmed) ? BigInt(trimmed).toString() : undefined;
+}
+
 /** One evaluate() call: its external variables and everything computed from them. */
 class EvaluationRun {
   private readonly variables = new Map<string, Promise<string[]>>();
   private readonly objects = new Map<string, Promise<Collected>>();
   private readonly tests = new Map<string, Promise<TestOutcome>>();
   private readonly definitions = new Map<string, Promise<OvalDefinitionOutcome>>();
+  private readonly memberships = new Map<OvalEntity, Set<string> | undefined>();
   readonly context: CollectContext;
 
   constructor(
@@ -211,13 +220,30 @@ class EvaluationRun {
       messages.push(`${entity.name}: variable ${entity.varRef ?? ''} has no values`);
       return 'error';
     }
-    const perValue = actual.map((value) =>
-      applyCheck(
+    const members = this.membership(entity, expected);
+    const perValue = actual.map((value) => {
+      const key = members && membershipKey(entity.datatype, value);
+      if (members && key !== undefined) return members.has(key) ? 'true' : 'false';
+      return applyCheck(
         entity.varCheck as Parameters<typeof applyCheck>[0],
         expected.map((want) => safeCompare(entity.datatype, entity.operation, want, value, this.pcre, messages)),
-      ),
-    );
+      );
+    });
     return applyCheck(entity.entityCheck as Parameters<typeof applyCheck>[0], perValue);
+  }
+
+  /**
+   * `equals` against a variable's many values with var_check "at least one" (a file's owner among
+   * the known users, over every file of a host): the values as a set, so each item is one lookup
+   * instead of one comparison per value. Undefined when a value is not in the set's form.
+   */
+  private membership(entity: OvalEntity, expected: readonly string[]): Set<string> | undefined {
+    if (entity.varRef === undefined || entity.operation !== 'equals' || entity.varCheck !== 'at least one') return undefined;
+    if (this.memberships.has(entity)) return this.memberships.get(entity);
+    const keys = expected.map((value) => membershipKey(entity.datatype, value));
+    const members = keys.every((key): key is string => key !== undefined) ? new Set(keys) : undefined;
+    this.memberships.set(entity, members);
+    return members;
   }
 
   async stateResult(state: OvalState, item: OvalItem, messages: string[]): Promise<OvalResult> {
@@ -311,16 +337,17 @@ class EvaluationRun {
   }
 }
 
-/** What every evaluate() call of one session shares: the target's facts, read once. */
-class OvalSession {
+/**
+ * What every OVAL session over one target shares: the target's files (one walk for every object
+ * of every document), package facts and memoized command outputs. A scan makes one and gives it to
+ * each document's session (the CPE checks and the rules), so nothing is collected twice.
+ */
+export class OvalTargetCache {
   readonly facts: TargetFacts;
   readonly files: CachedFiles;
   private readonly memo = new Map<string, Promise<unknown>>();
 
-  constructor(
-    readonly target: Target,
-    readonly signal: AbortSignal | undefined,
-  ) {
+  constructor(readonly target: Target) {
     this.facts = new TargetFacts(target);
     this.files = new CachedFiles(target);
   }
@@ -335,9 +362,32 @@ class OvalSession {
   }
 }
 
-/** One evaluation session over one target: collects each object once, evaluation pure over collected items. */
-export function createOvalEvaluation(document: OvalDefinitionsDocument, target: Target, options: { signal?: AbortSignal } = {}): OvalEvaluation {
-  const session = new OvalSession(target, options.signal);
+/** What every evaluate() call of one session shares: the target's cache and the session's abort signal. */
+class OvalSession {
+  readonly target: Target;
+  readonly facts: TargetFacts;
+  readonly files: CachedFiles;
+
+  constructor(
+    private readonly cache: OvalTargetCache,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    this.target = cache.target;
+    this.facts = cache.facts;
+    this.files = cache.files;
+  }
+
+  once<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    return this.cache.once(key, compute);
+  }
+}
+
+/**
+ * One evaluation session over one target: collects each object once, evaluation pure over collected
+ * items. `cache`: the target's cache shared with the scan's other sessions (a new one by default).
+ */
+export function createOvalEvaluation(document: OvalDefinitionsDocument, target: Target, options: { signal?: AbortSignal; cache?: OvalTargetCache } = {}): OvalEvaluation {
+  const session = new OvalSession(options.cache ?? new OvalTargetCache(target), options.signal);
   return {
     async evaluate(definitionIds, externalVariables) {
       const pcre = await loadPcre();

@@ -23,4 +23,4 @@ export type {
 export { parseOvalDefinitions, OvalContentError } from './parse-definitions.js';
 export { parseXml, type XmlElement } from './xml.js';
 /** One evaluation session over one target: collects each object once, evaluation pure over collected items. */
-export { createOvalEvaluation } from './evaluate.js';
+export { createOvalEvaluation, OvalTargetCache } from './evaluate.js';

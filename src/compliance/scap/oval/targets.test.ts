@@ -1,7 +1,7 @@
 /**
  * OVAL on a container image (`image:`, its merged layers): package facts come from the image's own
  * dpkg database (where OpenSCAP's probe needs a running dpkg), file facts from the merged view, and
- * runtime facts are not applicable. (`dir:` is covered by evaluate.test.ts, the live host by
+ * runtime facts are unknown. (`dir:` is covered by evaluate.test.ts, the live host by
  * oscap-agreement.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
@@ -52,7 +52,7 @@ describe('OVAL on a container image', () => {
         'oval:t:def:bookworm': 'true',
         'oval:t:def:no-telnetd': 'true',
         'oval:t:def:passwd-mode': 'true',
-        'oval:t:def:no-sysctl-offline': 'not applicable',
+        'oval:t:def:no-sysctl-offline': 'unknown',
       });
     } finally {
       await target.close();

@@ -83,7 +83,7 @@ function combine(operator: 'AND' | 'OR', values: CpeVerdict[]): CpeVerdict {
 
 /**
  * Whether one platform idref applies. `checkResult` gives an OVAL definition's result ('true',
- * 'false', anything else counts as error). A CPE name the dictionary does not know is false, as
+ * 'false'; 'unknown' and 'not applicable' count as false, anything else as error). A CPE name the dictionary does not know is false, as
  * OpenSCAP treats it; an unknown `#platform` is false too.
  */
 export function platformApplies(idref: string, applicability: CpeApplicability, checkResult: (check: OvalCheckRef) => string): CpeVerdict {
@@ -104,8 +104,15 @@ export function platformApplies(idref: string, applicability: CpeApplicability, 
   return verdictOf({ kind: 'fact', name: idref });
 }
 
+/**
+ * A platform applies only when its check is true, as in OpenSCAP: a check that cannot tell
+ * (`unknown`: a runtime fact of a tree that is not running, such as "/opt is a mount point"; `not
+ * applicable`) does not make the platform apply. A check that broke (`error`, `not evaluated`)
+ * stays an error, so a rule is never dropped because its applicability check is broken.
+ */
 function asVerdict(result: string): CpeVerdict {
-  return result === 'true' ? 'true' : result === 'false' ? 'false' : 'error';
+  if (result === 'true') return 'true';
+  return result === 'false' || result === 'unknown' || result === 'not applicable' ? 'false' : 'error';
 }
 
 /** Any one of an item's platforms applies (no platform: applies). */

@@ -80,8 +80,11 @@ describe('evaluateBenchmark', () => {
     const withoutSsh = await run('base', { ...onSshHost, 'oval:test:def:cpe_ssh': 'false' });
     expect(withoutSsh.byRule.get(rule('ssh_only'))?.result).toBe('notapplicable');
     expect(withoutSsh.byRule.get(rule('without_ssh'))?.result).toBe('fail');
-    const undecided = await run('base', { ...onSshHost, 'oval:test:def:cpe_ssh': 'error' });
-    expect(undecided.byRule.get(rule('ssh_only'))?.result).toBe('error');
+    const broken = await run('base', { ...onSshHost, 'oval:test:def:cpe_ssh': 'error' });
+    expect(broken.byRule.get(rule('ssh_only'))?.result).toBe('error');
+    // A platform check that cannot tell (a runtime fact of a tree) does not make the platform apply, as in OpenSCAP.
+    const undecided = await run('base', { ...onSshHost, 'oval:test:def:cpe_ssh': 'unknown' });
+    expect(undecided.byRule.get(rule('ssh_only'))?.result).toBe('notapplicable');
   });
 
   it('says notchecked, with the system named, for a rule with no OVAL check', async () => {
@@ -97,6 +100,21 @@ describe('evaluateBenchmark', () => {
     expect(byRule.get(rule('timeout'))?.severity).toBe('medium');
     // one call for the CPE checks, one for every rule check
     expect(calls).toHaveLength(2);
+  });
+
+  it('gives every OVAL document of the scan one cache of the target, so files are walked once', async () => {
+    const scap = content();
+    const profile = resolveProfile(scap.benchmark, 'base', 'small-benchmark.xml');
+    const caches: unknown[] = [];
+    const { engine: answering } = recordingEngine(onSshHost);
+    const engine: OvalEngine = (document, target, options) => {
+      caches.push(options?.cache);
+      return answering(document, target, options);
+    };
+    await evaluateBenchmark(scap, profile, TARGET, { engine });
+    expect(caches.length).toBeGreaterThan(0);
+    expect(caches[0]).toBeDefined();
+    expect(new Set(caches).size).toBe(1);
   });
 
   it('applies a tailoring profile that extends a benchmark profile', async () => {

@@ -6,7 +6,7 @@
  * go through one OVAL session, so each object is collected once per scan. Never runs a fix.
  */
 import type { OvalDefinitionOutcome, OvalEvaluation, OvalResult } from '../oval/index.js';
-import { createOvalEvaluation } from '../oval/index.js';
+import { createOvalEvaluation, OvalTargetCache } from '../oval/index.js';
 import type { Target } from '../../targets/target.js';
 import { anyPlatformApplies, platformChecks, type CpeVerdict, type OvalCheckRef } from './cpe.js';
 import type { ScapContent } from './content.js';
@@ -51,11 +51,13 @@ export type OvalEngine = typeof createOvalEvaluation;
 
 function sessionsFor(content: ScapContent, target: Target, signal: AbortSignal | undefined, engine: OvalEngine): Sessions {
   const sessions = new Map<string, OvalEvaluation | undefined>();
+  // One cache of the target for every document: the CPE checks and the rules walk the files once.
+  const cache = new OvalTargetCache(target);
   return {
     get(href) {
       if (!sessions.has(href)) {
         const document = content.oval(href);
-        sessions.set(href, document ? engine(document, target, signal ? { signal } : {}) : undefined);
+        sessions.set(href, document ? engine(document, target, signal ? { signal, cache } : { cache }) : undefined);
       }
       return sessions.get(href);
     },

@@ -36,10 +36,7 @@ export class OvalCollectionError extends Error {
   }
 }
 
-/**
- * The fact does not exist on this kind of target (a kernel parameter, a mount or a service of a
- * tree that is not running): the object is "not applicable", as OpenSCAP reports offline probes.
- */
+/** The fact does not exist on this kind of target at all: the object is "not applicable". */
 export class OvalNotApplicableError extends Error {
   constructor(detail: string) {
     super(detail);
@@ -47,7 +44,10 @@ export class OvalNotApplicableError extends Error {
   }
 }
 
-/** A value the evaluation needs was not given (an external variable without a value): "unknown". */
+/**
+ * A value the evaluation needs was not given (an external variable without a value) or cannot be
+ * observed on this target (a runtime fact of a tree that is not running): "unknown".
+ */
 export class OvalUnknownError extends Error {
   constructor(detail: string) {
     super(detail);
@@ -55,9 +55,14 @@ export class OvalUnknownError extends Error {
   }
 }
 
-/** Throws OvalNotApplicableError unless the target is a running system. */
+/**
+ * Throws OvalUnknownError unless the target is a running system. A runtime fact (a kernel
+ * parameter, a mount) of a tree that is not running exists but cannot be observed: "unknown"
+ * (never "not applicable", which would let an AND of criteria pass on the half it could see),
+ * as OpenSCAP reports it inside such a tree.
+ */
 export function requireLive(context: CollectContext, what: string): void {
-  if (!context.target.live) throw new OvalNotApplicableError(`${what}: ${context.target.name} is not a running system`);
+  if (!context.target.live) throw new OvalUnknownError(`${what}: ${context.target.name} is not a running system; its runtime value cannot be observed`);
 }
 
 export interface OvalTestType {

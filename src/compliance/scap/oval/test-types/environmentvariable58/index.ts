@@ -1,7 +1,7 @@
 /**
  * ind:environmentvariable58 — environment variables of processes. With pid nil (the usual form)
  * the environment is that of a process started on the target: `env -0` run there. Offline targets
- * have no processes: "not applicable".
+ * have no processes: "unknown".
  */
 import { filterByEntities, OvalCollectionError, requireLive, type OvalItem, type OvalTestType } from '../test-type.js';
 

@@ -2,7 +2,7 @@
  * unix:file — one item per file (or folder) the object names: type, owner, group, size and the
  * permission bits as OVAL's booleans. Facts are the view's lstat: a link is a "symbolic link".
  */
-import { resolveFileObject } from '../../cached-files.js';
+import { forEachResolvedFile } from '../../cached-files.js';
 import type { FileType } from '../../../../targets/target.js';
 import type { OvalItem, OvalTestType } from '../test-type.js';
 
@@ -28,7 +28,8 @@ export const file: OvalTestType = {
   families: ['unix'],
   async collect(object, context, keep) {
     const items: OvalItem[] = [];
-    for (const found of await resolveFileObject(object, context)) {
+    // Items are made and filtered one at a time: only those the object's filters keep are held.
+    await forEachResolvedFile(object, context, async (found) => {
       const item: OvalItem = {
         filepath: [found.filepath],
         path: [found.path],
@@ -40,7 +41,7 @@ export const file: OvalTestType = {
       if (found.filename !== undefined) item.filename = [found.filename];
       for (const [name, bit] of BITS) item[name] = [(found.info.mode & bit) !== 0 ? 'true' : 'false'];
       if (!keep || (await keep(item))) items.push(item);
-    }
+    });
     return items;
   },
 };

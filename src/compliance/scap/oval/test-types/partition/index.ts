@@ -1,6 +1,7 @@
 /**
  * linux:partition — mounted filesystems from /proc/mounts (read through the view on live targets).
- * An offline tree mounts nothing: the object is "not applicable".
+ * A tree that is not running has no mount table: the object is "unknown" (never "nothing is
+ * mounted", which would fail every partition rule of an image).
  */
 import { filterByEntities, OvalCollectionError, requireLive, type OvalItem, type OvalTestType } from '../test-type.js';
 

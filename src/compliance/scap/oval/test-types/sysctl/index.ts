@@ -1,7 +1,7 @@
 /**
  * unix:sysctl — kernel parameters as the running kernel reports them, read from /proc/sys through
  * the target's view (no command needed, also over SSH). A dir: tree or an image has no running
- * kernel: the object is "not applicable" (as OpenSCAP reports it offline), never the value of a
+ * kernel: the object is "unknown" (as OpenSCAP reports it inside such a tree), never the value of a
  * configuration file.
  */
 import { entityNamed, filterByEntities, requireLive, type OvalItem, type OvalTestType } from '../test-type.js';

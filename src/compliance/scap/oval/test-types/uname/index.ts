@@ -1,6 +1,6 @@
 /**
  * unix:uname — the running kernel, from `uname` on live targets. A dir: tree or an image has no
- * running kernel: "not applicable", never a made-up value.
+ * running kernel: "unknown", never a made-up value.
  */
 import { OvalCollectionError, requireLive, type OvalTestType } from '../test-type.js';
 
