@@ -1,0 +1,17 @@
+/**
+ * The signed-in token, kept in sessionStorage only: it lives as long as the tab, is never written
+ * to localStorage, a cookie or the address, and logging out removes it.
+ */
+const KEY = 'tollgate.token';
+
+export function savedToken(): string | undefined {
+  return sessionStorage.getItem(KEY) ?? undefined;
+}
+
+export function saveToken(token: string): void {
+  sessionStorage.setItem(KEY, token);
+}
+
+export function forgetToken(): void {
+  sessionStorage.removeItem(KEY);
+}
