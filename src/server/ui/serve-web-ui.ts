@@ -11,7 +11,7 @@ import { COMPLIANCE_CSS, COMPLIANCE_SCRIPT, REPORT_CSS, REPORT_SCRIPT } from '..
 import { packagePath } from '../../package-root.js';
 import { errorBody } from '../api/api-error.js';
 import { WEB_UI_CSP } from './web-ui-policy.js';
-import { WEB_UI_ASSETS, webUiPage } from './web-ui-page.js';
+import { WEB_UI_ASSETS, WEB_UI_ICON, webUiPage } from './web-ui-page.js';
 import { WEB_UI_CSS } from './web-ui-styles.js';
 
 export interface WebUiOptions {
@@ -31,6 +31,7 @@ export function registerWebUi(app: FastifyInstance, options: WebUiOptions = {}):
     [WEB_UI_ASSETS.uiStyles]: { type: 'text/css; charset=utf-8', body: WEB_UI_CSS },
     [WEB_UI_ASSETS.reportScript]: { type: 'text/javascript; charset=utf-8', body: REPORT_SCRIPT },
     [WEB_UI_ASSETS.complianceScript]: { type: 'text/javascript; charset=utf-8', body: COMPLIANCE_SCRIPT },
+    [WEB_UI_ASSETS.icon]: { type: 'image/svg+xml', body: WEB_UI_ICON },
   };
   app.get('/', async (_request, reply) => send(reply, 'text/html; charset=utf-8', page, 'no-store'));
   for (const [url, asset] of Object.entries(fixed)) app.get(url, async (_request, reply) => send(reply, asset.type, asset.body));

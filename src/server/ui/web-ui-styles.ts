@@ -25,7 +25,8 @@ input, select, textarea { padding: .35rem .5rem; border: 1px solid #888; border-
 .cards { display: flex; gap: 1rem; flex-wrap: wrap; margin: .5rem 0 1.5rem; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: .6rem 1rem; min-width: 8rem; }
 .card .count { font-size: 1.6rem; font-weight: 700; display: block; }
-.ui-report .panels > section { display: none; }
+/* The report shows its first section when none is the :target; in the UI the client decides. */
+.ui-report .panels > section:not(.active) { display: none !important; }
 .ui-report .panels > section.active { display: block; }
 .ui-report nav.tabs a[aria-current="true"] { background: #fff; font-weight: 700; }
 .state-EXCEPTED { color: #6a3fb5; font-weight: 600; }

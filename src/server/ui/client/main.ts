@@ -46,6 +46,8 @@ function logOut(notice: string): void {
 function render(notice?: string): void {
   const route = parseRoute(location.hash);
   const token = savedToken();
+  // Another tab of the image on screen: no new page, so the page's pending work stays current.
+  if (token !== undefined && route.page === 'image' && switchTabIfShown(route)) return;
   const myRender = ++renderCount;
   drawNav(route, token !== undefined);
   if (token === undefined || route.page === 'login') {
@@ -75,7 +77,6 @@ function render(notice?: string): void {
     case 'images':
       return void showImages({ ...context, route });
     case 'image':
-      if (switchTabIfShown(route)) return;
       return void showImage({ ...context, route });
     case 'exceptions':
       return void showExceptions({ ...context, route });

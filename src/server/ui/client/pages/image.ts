@@ -23,10 +23,11 @@ type ImageRoute = Extract<Route, { page: 'image' }>;
 /** The gate level the Build Summary is judged with, kept while the tab lives. */
 let failOn = '';
 /** The image on screen, so that switching tabs does not load it again. */
-let shown: { digest: string; container: HTMLElement } | undefined;
+let shown: { digest: string; container: HTMLElement; tab: string | undefined } | undefined;
 
 export function switchTabIfShown(route: ImageRoute): boolean {
   if (!shown || shown.digest !== route.digest || !shown.container.isConnected) return false;
+  shown.tab = route.tab;
   activateTab(shown.container, route.tab);
   return true;
 }
@@ -124,7 +125,7 @@ async function renderReport(context: PageContext<ImageRoute>, holder: HTMLElemen
   if (!context.current()) return;
   holder.innerHTML = renderHtml({ scans: [scan], ...(verdict ? { verdict } : {}) }, UI_LAYOUT);
   routeTabs(holder, (id) => imageHref(context.route.digest, id));
-  activateTab(holder, context.route.tab);
+  activateTab(holder, shown?.container === holder ? shown.tab : context.route.tab);
   await enhance([WEB_UI_ASSETS.reportScript]);
 }
 
@@ -147,7 +148,7 @@ export async function showImage(context: PageContext<ImageRoute>): Promise<void>
     const reportHolder = view.querySelector('#image-report') as HTMLElement;
     await renderReport(context, reportHolder, answer.body.result);
     focusHeading(reportHolder);
-    shown = { digest, container: reportHolder };
+    shown = { digest, container: reportHolder, tab: context.route.tab };
     (view.querySelector('#gate-fail-on') as HTMLSelectElement).addEventListener('change', (event) => {
       failOn = (event.target as HTMLSelectElement).value;
       renderReport(context, reportHolder, answer.body?.result as ScanResult).catch((error: unknown) => setStatus(errorText(error)));

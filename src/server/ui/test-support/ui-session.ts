@@ -1,0 +1,115 @@
+/**
+ * What the web UI's browser tests share: the client bundle built fresh, a real `tollgate server`
+ * in a child process on loopback (SQLite in a temporary folder) seeded with scan results through
+ * its API, Debian's Chromium driven by playwright-core, and a page that records every console
+ * error and uncaught exception (a Content-Security-Policy violation is a console error).
+ */
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildWebUi } from '../../../../scripts/build-web-ui.mjs';
+import { CHROMIUM } from '../../../../test/support/browser.js';
+import { sampleScan, scanOf } from '../../../../test/support/scan-fixtures.js';
+import type { ScanResult } from '../../../model/image-scan.js';
+import { startChildServer, type ChildServer } from '../../test-support/child-server.js';
+import { TEST_ADMIN_TOKEN } from '../../test-support/harness.js';
+
+export const SCREENSHOTS = path.resolve('docs', 'screenshots');
+/** Screenshots are rewritten only when asked, so CI never changes committed files. */
+export const UPDATE_SCREENSHOTS = process.env.TOLLGATE_UPDATE_SCREENSHOTS === '1';
+
+export const APP_DIGEST = `sha256:${'d'.repeat(64)}`;
+export const BASE_DIGEST = `sha256:${'e'.repeat(64)}`;
+
+export interface UiSession {
+  server: ChildServer;
+  browser: Browser;
+  adminToken: string;
+  viewerToken: string;
+  /**
+   * A page with its console errors and uncaught exceptions recorded (`problems`), and apart from
+   * them the API answers of 400 and above (`failed`, as `status path`), which some tests expect.
+   */
+  newPage(): Promise<{ page: Page; problems: string[]; failed: string[] }>;
+  api(method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; json: unknown }>;
+  close(): Promise<void>;
+}
+
+function appScan(): ScanResult {
+  return { ...sampleScan(), scannedAt: new Date().toISOString() };
+}
+
+function baseScan(): ScanResult {
+  const sample = sampleScan();
+  const debianOnly = sample.packages.filter((pkg) => pkg.type === 'deb');
+  const findings = sample.findings.filter((finding) => finding.package.type === 'deb');
+  return { ...scanOf(debianOnly, findings, { manifestDigest: BASE_DIGEST, id: `sha256:${'f'.repeat(64)}`, repoTags: ['example/base:12'], reference: 'example/base:12' }), scannedAt: new Date().toISOString() };
+}
+
+export async function startUiSession(): Promise<UiSession> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
+  await buildWebUi();
+  const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-ui-'));
+  await mkdir(path.join(dir, 'data'));
+  const server = await startChildServer({ host: '127.0.0.1', port: 0, dataDir: path.join(dir, 'data'), retention: {}, rateLimitPerMinute: 1_000_000, watchIntervalMs: 0, adminToken: TEST_ADMIN_TOKEN });
+  const api: UiSession['api'] = async (method, url, body, token = TEST_ADMIN_TOKEN) => {
+    const response = await fetch(`${server.url}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await response.text();
+    return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+  const tokenFor = async (name: string, role: string): Promise<string> => {
+    const created = await api('POST', '/api/v1/tokens', { name, role });
+    if (created.status !== 201) throw new Error(`cannot create the ${role} token: ${JSON.stringify(created.json)}`);
+    return (created.json as { token: string }).token;
+  };
+  const sensorToken = await tokenFor('ui-test-sensor', 'sensor');
+  const viewerToken = await tokenFor('ui-test-viewer', 'viewer');
+  for (const [scanId, result] of [['ui-base-1', baseScan()], ['ui-app-1', appScan()]] as const) {
+    const stored = await api('PUT', `/api/v1/scans/${scanId}`, { result }, sensorToken);
+    if (stored.status !== 201) throw new Error(`cannot seed ${scanId}: ${JSON.stringify(stored.json)}`);
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    server,
+    browser,
+    adminToken: TEST_ADMIN_TOKEN,
+    viewerToken,
+    api,
+    async newPage() {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      const failed: string[] = [];
+      page.on('console', (message) => {
+        // A failed request is reported as a console error too; those are listed in `failed`.
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded with a status of')) problems.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('response', (response) => {
+        if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
+      });
+      return { page, problems, failed };
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.kill();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Logs in through the form, as a user would. */
+export async function logIn(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(`${url}/#/login`);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (UPDATE_SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `server-${name}.png`), fullPage: true });
+}
