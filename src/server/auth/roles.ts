@@ -19,6 +19,10 @@ export const ACCESS = {
   read: ['ci', 'viewer'],
   /** Tokens, audit log, re-evaluation, retention. */
   administer: [],
+  /** Ask for an exception (server/exceptions/). */
+  requestExceptions: ['ci', 'viewer'],
+  /** Approve or reject an exception: admin only. */
+  decideExceptions: [],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { ScanResult } from '../../model/image-scan.js';
+import { recordPipeline, type PipelineMetadata } from '../history/pipeline-record.js';
 import { audit } from './audit.js';
 import { updateCurrentFindings, type FindingChanges } from './current-findings.js';
 import type { Tables } from './tables.js';
@@ -43,6 +44,8 @@ export interface IngestRequest {
   /** false: an inventory whose vulnerabilities are not matched yet (the server matches it). */
   matched: boolean;
   tokenName: string;
+  /** The pipeline the scan was made for (history/pipeline-record.ts), stored in the same transaction. */
+  pipeline?: PipelineMetadata;
 }
 
 function mergeTags(stored: string, reported: readonly string[]): string {
@@ -70,6 +73,7 @@ export async function ingestScan(db: Kysely<Tables>, request: IngestRequest, now
       .insertInto('scans')
       .values({ scan_id: request.scanId, digest, scanned_at: new Date(request.result.scannedAt).toISOString(), received_at: now, status, result: JSON.stringify(request.result), database_built_at: request.result.database?.builtAt ?? null })
       .execute();
+    if (request.pipeline) await recordPipeline(trx, { scanId: request.scanId, digest, scannedAt: new Date(request.result.scannedAt).toISOString(), receivedAt: now }, request.pipeline);
     let changes: FindingChanges | undefined;
     // Current findings follow the newest complete scan only; an older one arriving late is history.
     const newer = await trx.selectFrom('scans').select('scan_id').where('digest', '=', digest).where('status', '=', 'complete').where('scanned_at', '>', new Date(request.result.scannedAt).toISOString()).limit(1).executeTakeFirst();

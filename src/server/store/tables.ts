@@ -83,6 +83,42 @@ export interface JobRunTable {
   detail: string | null;
 }
 
+/** An exception (server/exceptions/): requested, then approved (with an expiry) or rejected. */
+export interface ExceptionTable {
+  id: string;
+  /** `advisory` (an image finding's advisory id) or `control` (a compliance control's CID). */
+  kind: string;
+  /** The advisory id or the CID. */
+  subject: string;
+  scope_repository: string | null;
+  scope_digest: string | null;
+  scope_host: string | null;
+  scope_asset_group: string | null;
+  reason: string;
+  requested_by: string;
+  requested_at: string;
+  /** `requested`, `approved` or `rejected`; an approved one past `expires_at` is listed as expired. */
+  state: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_comment: string | null;
+  expires_at: string | null;
+}
+
+/** The pipeline a scan was uploaded for (server/history/): baseline, trend and dashboard read it. */
+export interface ScanPipelineTable {
+  scan_id: string;
+  digest: string;
+  repository: string;
+  branch: string;
+  build_number: string | null;
+  job_name: string | null;
+  /** 1 passed, 0 failed, null not reported. */
+  gate_passed: number | null;
+  scanned_at: string;
+  received_at: string;
+}
+
 export interface Tables {
   tokens: TokenTable;
   audit_log: AuditTable;
@@ -92,4 +128,6 @@ export interface Tables {
   finding_events: FindingEventTable;
   meta: MetaTable;
   job_runs: JobRunTable;
+  exceptions: ExceptionTable;
+  scan_pipelines: ScanPipelineTable;
 }

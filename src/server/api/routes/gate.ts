@@ -8,6 +8,8 @@ import { evaluateImageGate } from '../../../gate/evaluate.js';
 import { emptyGateConfig } from '../../../gate/gate-config.js';
 import type { ScanResult } from '../../../model/image-scan.js';
 import { SEVERITIES, type Severity } from '../../../model/severity.js';
+import { exceptedFindings, exceptionsForImage, gateEntriesOf } from '../../exceptions/image-exceptions.js';
+import { findingIdentity } from '../../store/finding-identity.js';
 import { DIGEST_PATTERN } from '../../store/ingest.js';
 import { latestResult } from '../../store/result-query.js';
 import type { ServerContext } from '../../context.js';
@@ -25,7 +27,7 @@ export const GATE_ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     url: '/api/v1/images/:digest/verdict',
     operationId: 'gateImage',
-    summary: 'The gate applied to the latest scan of an image; with `baseline`, only findings new compared with the latest scan of that image count.',
+    summary: 'The gate applied to the latest scan of an image; with `baseline`, only findings new compared with the latest scan of that image count. Findings covered by an exception in force are excluded first (listed in `exceptedFindings`).',
     permission: 'read',
     params: { type: 'object', required: ['digest'], additionalProperties: false, properties: { digest: { type: 'string', pattern: DIGEST_PATTERN } } },
     querystring: {
@@ -39,8 +41,24 @@ export const GATE_ROUTES: readonly RouteSpec[] = [
       const { params, query } = inputs<{ digest: string }, { failOn: Severity; baseline?: string }>(request);
       const scan = await latestScan(context, params.digest, 'params.digest');
       const baseline = query.baseline !== undefined ? baselineOf([await latestScan(context, query.baseline, 'querystring.baseline')], query.baseline) : undefined;
-      const verdict = evaluateImageGate(scan, { ...emptyGateConfig(), failOn: query.failOn, ...(baseline ? { baseline } : {}) });
-      return { status: 200, body: { verdict, ...(baseline ? { newFindings: newComparedWith(scan.findings, baseline).map((f) => ({ id: f.id, package: f.package.name, version: f.package.version, severity: f.severity })) } : {}) } };
+      // Exceptions in force for this image enter the gate as ignore entries: excluded before any condition.
+      const now = new Date().toISOString();
+      const image = await context.store.db.selectFrom('images').select('tags').where('digest', '=', params.digest).executeTakeFirstOrThrow();
+      const exceptions = await exceptionsForImage(context.store.db, params.digest, JSON.parse(image.tags) as string[], now);
+      const verdict = evaluateImageGate(scan, { ...emptyGateConfig(), failOn: query.failOn, ignoreEntries: gateEntriesOf(exceptions), ...(baseline ? { baseline } : {}) });
+      const excepted = exceptedFindings(scan, exceptions, now.slice(0, 10));
+      const exceptedList = scan.findings.flatMap((f) => {
+        const exception = excepted.get(findingIdentity(f));
+        return exception ? [{ id: f.id, package: f.package.name, version: f.package.version, severity: f.severity, state: 'excepted', exception }] : [];
+      });
+      return {
+        status: 200,
+        body: {
+          verdict,
+          exceptedFindings: exceptedList,
+          ...(baseline ? { newFindings: newComparedWith(scan.findings, baseline).map((f) => ({ id: f.id, package: f.package.name, version: f.package.version, severity: f.severity })) } : {}),
+        },
+      };
     },
   },
 ];

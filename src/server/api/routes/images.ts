@@ -2,6 +2,8 @@
  * What the platform knows of images: the list (digest, tags, first/last seen), one image with its
  * current findings and when each first appeared, and what became vulnerable since a time.
  */
+import type { ScanResult } from '../../../model/image-scan.js';
+import { exceptedFindings, exceptionsForImage } from '../../exceptions/image-exceptions.js';
 import { DIGEST_PATTERN } from '../../store/ingest.js';
 import { ApiError } from '../api-error.js';
 import { storedTime } from '../time-input.js';
@@ -33,7 +35,7 @@ export const IMAGE_ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     url: '/api/v1/images/:digest',
     operationId: 'getImage',
-    summary: 'One image with its current findings and the time each first appeared.',
+    summary: 'One image with its current findings, the time each first appeared and its state: `open`, or `excepted` with the exception in force.',
     permission: 'read',
     params: { type: 'object', required: ['digest'], additionalProperties: false, properties: { digest: { type: 'string', pattern: DIGEST_PATTERN } } },
     responses: { 200: { description: 'the image', schema: imageSchema }, 404: { description: 'unknown image' } },
@@ -43,18 +45,29 @@ export const IMAGE_ROUTES: readonly RouteSpec[] = [
       if (!row) throw new ApiError(404, 'not_found', 'no image with this digest is known', 'params.digest');
       const findings = await context.store.db
         .selectFrom('image_findings')
-        .select(['finding_id', 'package_name', 'package_version', 'severity', 'first_seen'])
+        .select(['finding_key', 'finding_id', 'package_name', 'package_version', 'severity', 'first_seen'])
         .where('digest', '=', params.digest)
         .where('resolved_at', 'is', null)
         .orderBy('first_seen')
         .orderBy('finding_id')
         .execute();
       const scans = await context.store.db.selectFrom('scans').select(['scan_id', 'scanned_at', 'status']).where('digest', '=', params.digest).orderBy('scanned_at', 'desc').limit(100).execute();
+      // Active exceptions mark the findings they cover, matched by the gate as the verdict matches them.
+      const now = new Date().toISOString();
+      const exceptions = await exceptionsForImage(context.store.db, params.digest, JSON.parse(row.tags) as string[], now);
+      let excepted = new Map<string, { id: string; reason: string; expiresAt: string }>();
+      if (exceptions.length > 0) {
+        const latest = await context.store.db.selectFrom('scans').select('result').where('digest', '=', params.digest).where('status', '=', 'complete').orderBy('scanned_at', 'desc').orderBy('received_at', 'desc').limit(1).executeTakeFirst();
+        if (latest) excepted = exceptedFindings(JSON.parse(latest.result) as ScanResult, exceptions, now.slice(0, 10));
+      }
       return {
         status: 200,
         body: {
           ...imageOf(row),
-          findings: findings.map((f) => ({ id: f.finding_id, package: f.package_name, version: f.package_version, severity: f.severity, firstSeen: f.first_seen })),
+          findings: findings.map((f) => {
+            const exception = excepted.get(f.finding_key);
+            return { id: f.finding_id, package: f.package_name, version: f.package_version, severity: f.severity, firstSeen: f.first_seen, state: exception ? 'excepted' : 'open', ...(exception ? { exception } : {}) };
+          }),
           scans: scans.map((s) => ({ scanId: s.scan_id, scannedAt: s.scanned_at, status: s.status })),
         },
       };

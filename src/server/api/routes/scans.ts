@@ -4,6 +4,7 @@
  * semantics: 204 known and processing, 200 partial or complete, 404 unknown.
  */
 import type { ScanResult } from '../../../model/image-scan.js';
+import { PIPELINE_SCHEMA, type PipelineMetadata } from '../../history/pipeline-record.js';
 import { digestOf, DIGEST_PATTERN, ingestScan, markProcessing, MissingDigestError, SCAN_ID_PATTERN, ScanConflictError } from '../../store/ingest.js';
 import { latestResult } from '../../store/result-query.js';
 import { ApiError } from '../api-error.js';
@@ -33,6 +34,7 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
       properties: {
         result: { $ref: SCAN_RESULT_REF },
         matched: { type: 'boolean', default: true, description: 'false: vulnerabilities not matched yet; the server matches the inventory against its database.' },
+        pipeline: { ...PIPELINE_SCHEMA, description: 'the pipeline the scan was made for: baseline, trend and dashboard by repository and branch' },
       },
     },
     bodyLimit: MAX_SCAN_BYTES,
@@ -42,13 +44,13 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
       409: { description: 'the scan id was used for another image', schema: ERROR_SCHEMA },
     },
     async handler(context, request, caller) {
-      const { params, body } = inputs<{ scanId: string }, unknown, { result: ScanResult; matched: boolean }>(request);
+      const { params, body } = inputs<{ scanId: string }, unknown, { result: ScanResult; matched: boolean; pipeline?: PipelineMetadata }>(request);
       try {
         const nul = nulPath(body.result, 'body.result');
         if (nul) throw new ApiError(400, 'invalid_request', 'a text field holds a NUL character', nul);
         digestOf(body.result);
         storedTime(body.result.scannedAt, 'body.result.scannedAt');
-        const outcome = await ingestScan(context.store.db, { scanId: params.scanId, result: body.result, matched: body.matched, tokenName: caller?.name ?? 'unknown' });
+        const outcome = await ingestScan(context.store.db, { scanId: params.scanId, result: body.result, matched: body.matched, tokenName: caller?.name ?? 'unknown', ...(body.pipeline ? { pipeline: body.pipeline } : {}) });
         if (outcome.created && outcome.status === 'partial') context.reevaluator.matchPendingSoon();
         if (outcome.created && outcome.changes && outcome.changes.appeared.length > 0) context.reevaluator.notifyUpload(outcome.digest, outcome.changes);
         return { status: outcome.created ? 201 : 200, body: { scanId: outcome.scanId, digest: outcome.digest, status: outcome.status, created: outcome.created } };
