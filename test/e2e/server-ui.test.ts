@@ -6,7 +6,7 @@
  * script or style under the UI's Content-Security-Policy would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_DIGEST, BASE_DIGEST, logIn, screenshot, startUiSession, type UiSession } from '../../src/server/ui/test-support/ui-session.js';
+import { APP_DIGEST, BASE_DIGEST, logIn, screenshot, startUiSession, storedValues, type UiSession } from '../../src/server/ui/test-support/ui-session.js';
 
 let session: UiSession;
 
@@ -27,7 +27,7 @@ describe('logging in', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').innerText()).toContain('This token was not accepted');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await storedValues(page).then((values) => values.length)).toBe(0);
     await screenshot(page, 'login');
 
     await page.getByLabel('API token').fill(session.viewerToken);
@@ -50,10 +50,10 @@ describe('logging in', () => {
   it('logs out: the token is removed from the tab and the pages ask for a token again', async () => {
     const { page, problems } = await session.newPage();
     await logIn(page, session.server.url, session.viewerToken);
-    expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([session.viewerToken]);
+    expect(await storedValues(page)).toEqual([session.viewerToken]);
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await storedValues(page).then((values) => values.length)).toBe(0);
     await page.goto(`${session.server.url}/#/images`);
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
@@ -70,7 +70,7 @@ describe('logging in', () => {
     await page.getByRole('link', { name: 'Images' }).click();
     await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
     expect(await page.locator('.notice').innerText()).toContain('no longer accepted');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await storedValues(page).then((values) => values.length)).toBe(0);
     await page.close();
   });
 });
@@ -111,7 +111,7 @@ describe('finding an image and reading its report', () => {
     const titles: Record<string, string> = { summary: 'Build Summary', statistics: 'Image Statistics', vulnerabilities: 'Vulnerabilities', software: 'Installed Software', layers: 'Layers' };
     for (const [id, texts] of Object.entries(expectations).reverse()) {
       await page.locator('#image-report nav.tabs').getByRole('link', { name: titles[id] }).click();
-      await page.waitForFunction((sectionId) => document.getElementById(sectionId)?.classList.contains('active'), id);
+      await page.locator(`#${id}.active`).waitFor();
       expect(await visibleSections()).toEqual([id]);
       const text = await page.locator(`#${id}`).innerText();
       for (const expected of texts) expect(text).toContain(expected);
@@ -121,7 +121,7 @@ describe('finding an image and reading its report', () => {
     // The report's own enhancement script, loaded as a file, works: the severity filter.
     await page.locator('#image-report nav.tabs').getByRole('link', { name: 'Vulnerabilities' }).click();
     await page.locator('#image-report .filters select').selectOption('HIGH');
-    const shown = await page.$$eval('#vuln-table tbody tr', (rows) => rows.filter((row) => !(row as HTMLElement).hidden).map((row) => row.getAttribute('data-severity')));
+    const shown = await page.$$eval('#vuln-table tbody tr', (rows) => rows.filter((row) => !(row as unknown as { hidden: boolean }).hidden).map((row) => row.getAttribute('data-severity')));
     expect(shown).toEqual(['HIGH', 'HIGH']);
     // A gate judges the Build Summary.
     await page.locator('#image-report nav.tabs').getByRole('link', { name: 'Build Summary' }).click();
@@ -130,7 +130,7 @@ describe('finding an image and reading its report', () => {
     expect(await page.locator('#summary').innerText()).toContain('FAILED');
     // Back returns to the previous tab without loading the image again.
     await page.goBack();
-    await page.waitForFunction(() => document.getElementById('vulnerabilities')?.classList.contains('active'));
+    await page.locator('#vulnerabilities.active').waitFor();
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -139,7 +139,7 @@ describe('finding an image and reading its report', () => {
     const { page, problems } = await session.newPage();
     await logIn(page, session.server.url, session.viewerToken);
     await page.goto(`${session.server.url}/#/images/${encodeURIComponent(BASE_DIGEST)}/layers`);
-    await page.waitForFunction(() => document.getElementById('layers')?.classList.contains('active'));
+    await page.locator('#layers.active').waitFor();
     expect(await page.locator('#layers').innerText()).toContain('ADD rootfs.tar.xz /');
     await page.goto(`${session.server.url}/#/images/${encodeURIComponent(`sha256:${'0'.repeat(64)}`)}`);
     await page.getByRole('alert').waitFor();

@@ -5,6 +5,7 @@
  * released: a change is a new entry.
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { COMPLIANCE_MIGRATION } from './migrations/0002-compliance.js';
 import { exceptionsAndPipelines } from './migrations/0003-exceptions-and-pipelines.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -84,6 +85,7 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002-compliance': COMPLIANCE_MIGRATION,
   '0003-exceptions-and-pipelines': exceptionsAndPipelines,
 };
 

@@ -11,4 +11,6 @@ import { SCAN_ROUTES } from './scans.js';
 import { EXCEPTION_ROUTES } from './exceptions.js';
 import { HISTORY_ROUTES } from './history.js';
 
-export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...GATE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES, ...EXCEPTION_ROUTES, ...HISTORY_ROUTES];
+import { COMPLIANCE_ROUTES } from '../../compliance/routes/list.js';
+
+export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...GATE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES, ...EXCEPTION_ROUTES, ...HISTORY_ROUTES, ...COMPLIANCE_ROUTES];

@@ -21,6 +21,7 @@ export interface CurrentFinding {
   version: string;
   severity: string;
   firstSeen: string;
+  state?: 'open' | 'excepted';
   exception?: FindingException | null;
 }
 
@@ -52,14 +53,21 @@ export interface ExceptionScope {
 export interface ExceptionRecord {
   id: string;
   kind: 'advisory' | 'control';
-  ref: string;
+  advisoryId?: string;
+  cid?: string;
   scope: ExceptionScope;
   reason: string;
-  state: string;
-  requestedBy?: string;
-  requestedAt?: string;
-  decidedBy?: string | null;
-  decidedAt?: string | null;
-  expiresAt?: string | null;
-  comment?: string | null;
+  state: 'requested' | 'approved' | 'rejected' | 'expired';
+  requester: string;
+  requestedAt: string;
+  approver?: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  expiresAt?: string;
+  comment?: string;
+}
+
+/** What an exception accepts: an advisory id (images) or a control id (hosts). */
+export function exceptionSubject(record: ExceptionRecord): string {
+  return record.advisoryId ?? record.cid ?? '';
 }

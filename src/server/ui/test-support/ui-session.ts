@@ -113,3 +113,11 @@ export async function logIn(page: Page, url: string, token: string): Promise<voi
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (UPDATE_SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `server-${name}.png`), fullPage: true });
 }
+
+/** What the page keeps in its tab's sessionStorage (the tests run without the DOM's types). */
+export function storedValues(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const storage = (globalThis as unknown as { sessionStorage: { length: number; key(index: number): string | null; getItem(key: string): string | null } }).sessionStorage;
+    return Array.from({ length: storage.length }, (_, index) => storage.getItem(storage.key(index) ?? '') ?? '');
+  });
+}

@@ -5,7 +5,7 @@
  */
 import { escapeHtml, table, tag } from '../../../../report/html/markup.js';
 import { segment } from '../api-client.js';
-import type { ExceptionRecord, ExceptionScope } from '../api-types.js';
+import { exceptionSubject, type ExceptionRecord, type ExceptionScope } from '../api-types.js';
 import type { PageContext } from '../page-context.js';
 import type { Route } from '../router.js';
 import { errorMarkup, focusHeading, formValues, setStatus, showView, when } from '../view.js';
@@ -26,7 +26,7 @@ function defaultExpiry(): string {
 
 function decisionForm(record: ExceptionRecord): string {
   const id = escapeHtml(record.id);
-  return `<form class="inline" data-decide="${id}" aria-label="Decide on the exception for ${escapeHtml(record.ref)}">
+  return `<form class="inline" data-decide="${id}" aria-label="Decide on the exception for ${escapeHtml(exceptionSubject(record))}">
 <label for="expires-${id}">Expires on <input id="expires-${id}" name="expires" type="date" value="${defaultExpiry()}" required></label>
 <label for="comment-${id}">Comment <input id="comment-${id}" name="comment" type="text" maxlength="2000"></label>
 <button type="submit" class="primary" data-action="approve">Approve</button>
@@ -37,12 +37,12 @@ function decisionForm(record: ExceptionRecord): string {
 function exceptionsTable(records: readonly ExceptionRecord[], state: string): string {
   return table(`${records.length} ${state} exceptions`, [
     { header: 'Kind', cell: (r: ExceptionRecord) => escapeHtml(r.kind) },
-    { header: 'Advisory or control', cell: (r) => tag('code', {}, escapeHtml(r.ref)) },
+    { header: 'Advisory or control', cell: (r) => tag('code', {}, escapeHtml(exceptionSubject(r))) },
     { header: 'Applies to', cell: (r) => escapeHtml(scopeText(r.scope)) },
     { header: 'Reason', cell: (r) => escapeHtml(r.reason) },
-    { header: 'Requested', cell: (r) => `${escapeHtml(r.requestedBy ?? '')} ${when(r.requestedAt)}` },
+    { header: 'Requested', cell: (r) => `${escapeHtml(r.requester)} ${when(r.requestedAt)}` },
     { header: 'Decision', cell: (r) => (state === 'requested' ? decisionForm(r) : `${escapeHtml(r.state)} ${escapeHtml(r.decidedBy ?? '')} ${when(r.decidedAt)}${r.expiresAt ? `<br>expires ${when(r.expiresAt)}` : ''}${r.comment ? `<br><small>${escapeHtml(r.comment)}</small>` : ''}`) },
-  ], records, (r) => ({ 'data-exception': r.id, 'data-ref': r.ref }));
+  ], records, (r) => ({ 'data-exception': r.id, 'data-subject': exceptionSubject(r) }));
 }
 
 export async function showExceptions(context: PageContext<Extract<Route, { page: 'exceptions' }>>): Promise<void> {
@@ -62,7 +62,7 @@ export async function showExceptions(context: PageContext<Extract<Route, { page:
         context.api
           .post(`/api/v1/exceptions/${segment(id)}/${action}`, body)
           .then(async () => {
-            setStatus(`Exception for ${form.closest('tr')?.dataset.ref ?? id} ${action === 'approve' ? 'approved' : 'rejected'}.`);
+            setStatus(`Exception for ${form.closest('tr')?.dataset.subject ?? id} ${action === 'approve' ? 'approved' : 'rejected'}.`);
             await showExceptions(context);
           })
           .catch((error: unknown) => {

@@ -11,7 +11,7 @@ import type { ScanResult } from '../../../../model/image-scan.js';
 import { SEVERITIES } from '../../../../model/severity.js';
 import { WEB_UI_ASSETS } from '../../web-ui-page.js';
 import { ApiFailure, segment } from '../api-client.js';
-import type { CurrentFinding, ExceptionRecord, ImageDetail } from '../api-types.js';
+import { exceptionSubject, type CurrentFinding, type ExceptionRecord, type ImageDetail } from '../api-types.js';
 import type { PageContext } from '../page-context.js';
 import { repositoryOf } from '../repository.js';
 import { imageHref, type Route } from '../router.js';
@@ -38,7 +38,7 @@ function aggregateOf(verdict: ImageVerdict): AggregateVerdict {
 
 function exceptionState(finding: CurrentFinding, pending: readonly ExceptionRecord[]): string {
   if (finding.exception) return `${tag('span', { class: 'state-EXCEPTED' }, 'Excepted')}${finding.exception.expiresAt ? ` until ${when(finding.exception.expiresAt)}` : ''}<br><small>${escapeHtml(finding.exception.reason)}</small>`;
-  const request = pending.find((record) => record.ref === finding.id);
+  const request = pending.find((record) => exceptionSubject(record) === finding.id);
   if (request) return `Exception requested<br><small>${escapeHtml(request.reason)}</small>`;
   return 'Open';
 }
@@ -50,7 +50,7 @@ function findingsSection(detail: ImageDetail, pending: readonly ExceptionRecord[
     { header: 'Severity', cell: (f) => tag('span', { class: `sev sev-${f.severity}` }, escapeHtml(f.severity)) },
     { header: 'First seen', cell: (f) => when(f.firstSeen) },
     { header: 'State', cell: (f) => exceptionState(f, pending) },
-    { header: 'Action', cell: (f) => (f.exception || pending.some((record) => record.ref === f.id) ? '' : tag('button', { type: 'button', 'data-request': f.id, 'aria-label': `Request an exception for ${f.id} in ${f.package}` }, 'Request exception')) },
+    { header: 'Action', cell: (f) => (f.exception || pending.some((record) => exceptionSubject(record) === f.id) ? '' : tag('button', { type: 'button', 'data-request': f.id, 'aria-label': `Request an exception for ${f.id} in ${f.package}` }, 'Request exception')) },
   ], detail.findings, (f) => ({ 'data-finding': f.id }));
   return rows.replace('<table class="data sortable">', '<table class="data" id="finding-table">');
 }
@@ -104,7 +104,7 @@ async function renderFindings(context: PageContext<ImageRoute>, holder: HTMLElem
         const [kind, value] = [(values.scope ?? '').split(':', 1)[0], (values.scope ?? '').slice((values.scope ?? '').indexOf(':') + 1)];
         const scope = kind === 'repository' ? { repository: value } : { digest: value };
         context.api
-          .post('/api/v1/exceptions', { kind: 'advisory', ref: values.ref, scope, reason: values.reason ?? '' })
+          .post('/api/v1/exceptions', { advisoryId: values.ref, scope, reason: values.reason ?? '' })
           .then(async () => {
             setStatus(`Exception requested for ${values.ref}; an admin approves or rejects it under Exceptions.`);
             await renderFindings(context, holder);
