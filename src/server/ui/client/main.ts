@@ -13,25 +13,26 @@ import { showImages } from './pages/images.js';
 import { showLogin } from './pages/login.js';
 import { showTokens } from './pages/tokens.js';
 import { parseRoute, type Route } from './router.js';
-import { forgetToken, saveToken, savedToken } from './session.js';
+import { forgetToken, roleOf, saveToken, savedToken } from './session.js';
 import { setStatus, showView } from './view.js';
 
-const NAV: { href: string; label: string; pages: Route['page'][] }[] = [
+const NAV: { href: string; label: string; pages: Route['page'][]; adminOnly?: boolean }[] = [
   { href: '#/', label: 'Dashboard', pages: ['dashboard'] },
   { href: '#/images', label: 'Images', pages: ['images', 'image'] },
   { href: '#/exceptions', label: 'Exceptions', pages: ['exceptions'] },
-  { href: '#/tokens', label: 'Tokens', pages: ['tokens'] },
+  { href: '#/tokens', label: 'Tokens', pages: ['tokens'], adminOnly: true },
 ];
 
 let renderCount = 0;
 
-function drawNav(route: Route, loggedIn: boolean): void {
+function drawNav(route: Route, token: string | undefined): void {
   const nav = document.getElementById('ui-nav') as HTMLElement;
-  if (!loggedIn) {
+  if (token === undefined) {
     nav.innerHTML = '';
     return;
   }
-  const links = NAV.map((item) => tag('li', {}, tag('a', { href: item.href, 'aria-current': item.pages.includes(route.page) ? 'page' : undefined }, escapeHtml(item.label))));
+  const admin = roleOf(token) === 'admin';
+  const links = NAV.filter((item) => admin || !item.adminOnly).map((item) => tag('li', {}, tag('a', { href: item.href, 'aria-current': item.pages.includes(route.page) ? 'page' : undefined }, escapeHtml(item.label))));
   nav.innerHTML = tag('ul', {}, [...links, tag('li', {}, '<button type="button" id="logout">Log out</button>')].join(''));
   (nav.querySelector('#logout') as HTMLButtonElement).addEventListener('click', () => logOut('You are logged out; the token was removed from this tab.'));
 }
@@ -49,7 +50,7 @@ function render(notice?: string): void {
   // Another tab of the image on screen: no new page, so the page's pending work stays current.
   if (token !== undefined && route.page === 'image' && switchTabIfShown(route)) return;
   const myRender = ++renderCount;
-  drawNav(route, token !== undefined);
+  drawNav(route, token);
   if (token === undefined || route.page === 'login') {
     if (token !== undefined) {
       history.replaceState(null, '', '#/');

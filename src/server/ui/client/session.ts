@@ -15,3 +15,8 @@ export function saveToken(token: string): void {
 export function forgetToken(): void {
   sessionStorage.removeItem(KEY);
 }
+
+/** The role a token names (`tg_<role>_…`): used only to hide pages the role cannot use; the server decides. */
+export function roleOf(token: string): string | undefined {
+  return /^tg_([a-z]+)_/.exec(token)?.[1];
+}

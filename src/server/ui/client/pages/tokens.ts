@@ -22,7 +22,7 @@ function tokensTable(tokens: readonly TokenRow[]): string {
 
 const CREATE_FORM = `<form class="inline" id="token-form" aria-labelledby="token-form-title">
 <h2 id="token-form-title">Create a token</h2>
-<label for="token-name">Name <input id="token-name" name="name" required pattern="[A-Za-z0-9._-]{1,64}" title="letters, digits, dot, dash, underscore (up to 64)"></label>
+<label for="token-name">Name <input id="token-name" name="name" required pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}" title="a letter or digit, then letters, digits, dot, dash or underscore (64 at most)"></label>
 <label for="token-role">Role <select id="token-role" name="role">${ROLES.map((role) => `<option>${role}</option>`).join('')}</select></label>
 <button type="submit" class="primary">Create token</button>
 </form><div id="token-created" aria-live="polite"></div>`;
@@ -53,6 +53,7 @@ export async function showTokens(context: PageContext, created?: { name: string;
           // Two steps, without a modal dialog: the same button asks for confirmation.
           button.dataset.confirm = 'yes';
           button.textContent = `Confirm: revoke ${name}`;
+          button.setAttribute('aria-label', `Confirm: revoke ${name}`);
           return;
         }
         context.api
