@@ -33,6 +33,8 @@ export const ACCESS = {
   workJobs: ['worker'],
   /** Cloud connectors (admin only). */
   manageCloud: [],
+  /** Tell the server which pipeline a stored scan was for, and whether its gate passed. */
+  reportPipelines: ['ci', 'sensor', 'worker'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;

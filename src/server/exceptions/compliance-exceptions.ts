@@ -3,8 +3,8 @@
  * exception names, scoped to the result's host or one of its asset groups, becomes EXCEPTION with
  * the exception's reference (the same ExceptionRef the CLI's exceptions file gives); one whose
  * covering exception has expired stays FAIL, carries the expired reference and is listed in
- * `expiredExceptions`. Pure: the caller loads the exceptions (exception-store.ts) and stores the
- * result; the policy totals follow the changed states.
+ * `expiredExceptions`. Pure: the caller loads the exceptions (`approvedExceptions(db, 'control',
+ * now)` of exception-store.ts) and stores the result; the policy totals follow the changed states.
  */
 import type { ComplianceResult, ControlResult, ExceptionRef, PolicyTotals } from '../../model/compliance-result.js';
 import { exceptionOrigin, type ExceptionRecord } from './exception-record.js';

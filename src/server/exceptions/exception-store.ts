@@ -108,6 +108,15 @@ export async function decideException(db: Kysely<Tables>, id: string, decision: 
   });
 }
 
+/**
+ * Every approved exception of a kind, in force or expired at `now`: what a compliance result needs
+ * (compliance-exceptions.ts marks EXCEPTION with one in force and lists the expired ones).
+ */
+export async function approvedExceptions(db: Kysely<Tables>, kind: ExceptionKind, now: string): Promise<ExceptionRecord[]> {
+  const rows = await db.selectFrom('exceptions').selectAll().where('kind', '=', kind).where('state', '=', 'approved').orderBy('decided_at').orderBy('id').execute();
+  return rows.map((row) => recordOf(row, now));
+}
+
 /** Approved exceptions of a kind still in force at `now` (the caller narrows them by scope). */
 export async function activeExceptions(db: Kysely<Tables>, kind: ExceptionKind, now: string): Promise<ExceptionRecord[]> {
   const rows = await db.selectFrom('exceptions').selectAll().where('kind', '=', kind).where('state', '=', 'approved').where('expires_at', '>', now).orderBy('decided_at').orderBy('id').execute();

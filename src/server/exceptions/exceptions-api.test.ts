@@ -10,6 +10,12 @@ import { openVulnDatabase, type VulnDatabase } from '../../vulndb/database.js';
 import { createTestStore, startTestServer, type JsonBody, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
 import { digestFor, matchedResult } from '../test-support/scan-results.js';
 import { allows, type Role } from '../auth/roles.js';
+import type { ComplianceResult, ControlResult } from '../../model/compliance-result.js';
+import { applyComplianceExceptions } from './compliance-exceptions.js';
+import { parseIgnoreFile } from '../../config/ignore-file.js';
+import { evaluateImageGate } from '../../gate/evaluate.js';
+import { emptyGateConfig } from '../../gate/gate-config.js';
+import { approvedExceptions } from './exception-store.js';
 import { EXCEPTION_ROUTES } from '../api/routes/exceptions.js';
 import { HISTORY_ROUTES } from '../api/routes/history.js';
 
@@ -148,6 +154,14 @@ describe.each(KINDS)('exceptions on %s', (kind) => {
     const all = await server.call('GET', `/api/v1/images/${digest}/verdict?failOn=NEGLIGIBLE`, { token: tokens['ci-1'] as string });
     expect(all.json.verdict.passed).toBe(true);
     expect(all.json.exceptedFindings).toHaveLength(result.findings.length);
+    // The same exceptions as an ignore file: the CLI's gate, fed it, leaves the same findings out.
+    const ignoreFile = await server.call('GET', `/api/v1/images/${digest}/ignore-file`, { token: tokens['ci-1'] as string });
+    const entries = parseIgnoreFile(ignoreFile.text, 'server.json');
+    expect(entries).toHaveLength(ids.length);
+    const local = evaluateImageGate(result, { ...emptyGateConfig(), failOn: 'NEGLIGIBLE', ignoreEntries: entries });
+    expect(local.passed).toBe(true);
+    expect(local.counts.excluded).toBe(result.findings.length);
+    expect(entries.every((entry) => entry.expires !== undefined && entry.expires < expiresAt.slice(0, 10))).toBe(true);
     const image = await server.call('GET', `/api/v1/images/${digest}`, { token: tokens['viewer-1'] as string });
     expect(image.json.findings.every((f: { state: string }) => f.state === 'excepted')).toBe(true);
     const first = image.json.findings.find((f: { id: string }) => f.id === ids[0]);
@@ -157,6 +171,27 @@ describe.each(KINDS)('exceptions on %s', (kind) => {
     await server.call('PUT', '/api/v1/scans/not-excepted-1', { token: tokens['sensor-1'] as string, body: { result: { ...result, image: { ...result.image, manifestDigest: otherDigest, repoTags: ['registry.example/shop/web:1'] } } } });
     const other = await server.call('GET', `/api/v1/images/${otherDigest}`, { token: tokens['viewer-1'] as string });
     expect(other.json.findings.every((f: { state: string }) => f.state === 'open')).toBe(true);
+  });
+
+  it('applies approved control exceptions from the store to a compliance result of their host', async () => {
+    const requested = await ask(tokens['viewer-1'] as string, { cid: 'TG-SSH-011', scope: { host: `db-${kind}` }, reason: 'root login over the console only' });
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    await server.call('POST', `/api/v1/exceptions/${requested.json.id}/approve`, { token: server.adminToken, body: { expiresAt } });
+    const failed: ControlResult = { cid: 'TG-SSH-011', title: 'root login', policy: 'ssh', criticality: 'URGENT', statement: '', state: 'FAIL', message: 'PermitRootLogin yes', unexpected: [{ value: 'yes' }], missing: [], observed: [] };
+    const result: ComplianceResult = {
+      schemaVersion: 1,
+      kind: 'compliance',
+      scan: { id: 's', name: 'n', startedAt: new Date().toISOString(), durationMs: 1, tool: { name: 'tollgate', version: '0' } },
+      target: { name: `db-${kind}`, kind: 'ssh' },
+      authentication: { status: 'succeeded' },
+      policies: [{ id: 'ssh', title: 'SSH', version: '1', origin: 'builtin', applicable: true, totals: { passed: 0, failed: 1, error: 0, exception: 0, notApplicable: 0 }, controls: [failed] }],
+      expiredExceptions: [],
+      warnings: [],
+    };
+    const now = new Date().toISOString();
+    const applied = applyComplianceExceptions(result, { host: `db-${kind}` }, await approvedExceptions(server.context.store.db, 'control', now), now);
+    expect(applied.policies[0]?.controls[0]).toMatchObject({ state: 'EXCEPTION', exception: { reason: 'root login over the console only', approver: 'admin', expires: expiresAt, origin: `exception:${requested.json.id}` } });
+    expect(applyComplianceExceptions(result, { host: 'other-host' }, await approvedExceptions(server.context.store.db, 'control', now), now).policies[0]?.controls[0]?.state).toBe('FAIL');
   });
 
   it('lets each role call only the exception and history routes its permission names; a refused write stores nothing', async () => {
@@ -172,8 +207,11 @@ describe.each(KINDS)('exceptions on %s', (kind) => {
       branchBaseline: async () => ({ url: '/api/v1/baselines?repository=matrix&branch=main' }),
       buildTrend: async () => ({ url: '/api/v1/trend?repository=matrix&branch=main' }),
       dashboard: async () => ({ url: '/api/v1/dashboard' }),
+      imageIgnoreFile: async () => ({ url: `/api/v1/images/${digestFor(`${kind}-expiring`)}/ignore-file` }),
+      reportPipeline: async () => ({ url: '/api/v1/scans/expiring-1/pipeline', body: { repository: 'matrix', branch: 'main', gatePassed: true } }),
     };
-    const stored = async (): Promise<string> => JSON.stringify(await server.context.store.db.selectFrom('exceptions').selectAll().orderBy('id').execute());
+    const db = server.context.store.db;
+    const stored = async (): Promise<string> => JSON.stringify([await db.selectFrom('exceptions').selectAll().orderBy('id').execute(), await db.selectFrom('scan_pipelines').selectAll().orderBy('scan_id').execute()]);
     for (const route of [...EXCEPTION_ROUTES, ...HISTORY_ROUTES]) {
       const call = calls[route.operationId];
       expect(call, route.operationId).toBeDefined();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExceptionRecord } from './exception-record.js';
-import { appliesToImage } from './image-exceptions.js';
+import { appliesToImage, ignoreFileOf } from './image-exceptions.js';
 import { repositoryOf } from './image-repository.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -32,5 +32,15 @@ describe('image exception scopes', () => {
     expect(appliesToImage(advisory({ repository: 'nginx', digest: `sha256:${'c'.repeat(64)}` }), DIGEST, tags)).toBe(false);
     expect(appliesToImage(advisory({ host: 'web-1' }), DIGEST, tags)).toBe(false);
     expect(appliesToImage({ ...advisory({ digest: DIGEST }), kind: 'control' }, DIGEST, tags)).toBe(false);
+  });
+});
+
+describe('exceptions as an ignore file', () => {
+  it('ends each entry the day before the day its exception expires, never later', () => {
+    const at = (expiresAt: string): string | undefined => ignoreFileOf([{ ...advisory({ digest: DIGEST }), expiresAt, approver: 'sec' }]).ignore[0]?.expires;
+    expect(at('2026-12-04T06:50:00.000Z')).toBe('2026-12-03');
+    expect(at('2026-12-04T00:00:00.000Z')).toBe('2026-12-03');
+    expect(at('2027-01-01T23:59:59.999Z')).toBe('2026-12-31');
+    expect(ignoreFileOf([{ ...advisory({ digest: DIGEST }), approver: 'sec' }]).ignore[0]).toEqual({ id: 'CVE-2024-1', reason: 'r (exception x, approved by sec)', expires: '2026-12-31' });
   });
 });

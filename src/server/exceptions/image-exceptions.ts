@@ -63,3 +63,29 @@ export function exceptedFindings(scan: ScanResult, exceptions: readonly Exceptio
 export async function exceptionsForImage(db: Kysely<Tables>, digest: string, tags: readonly string[], now: string): Promise<ExceptionRecord[]> {
   return (await activeExceptions(db, 'advisory', now)).filter((exception) => appliesToImage(exception, digest, tags));
 }
+
+/** The current findings of an image (its latest complete scan) that exceptions in force cover. */
+export async function exceptedCurrentFindings(db: Kysely<Tables>, digest: string, tags: readonly string[], now: string): Promise<Map<string, FindingException>> {
+  const exceptions = await exceptionsForImage(db, digest, tags, now);
+  if (exceptions.length === 0) return new Map();
+  const latest = await db.selectFrom('scans').select('result').where('digest', '=', digest).where('status', '=', 'complete').orderBy('scanned_at', 'desc').orderBy('received_at', 'desc').limit(1).executeTakeFirst();
+  return latest ? exceptedFindings(JSON.parse(latest.result) as ScanResult, exceptions, now.slice(0, 10)) : new Map();
+}
+
+/**
+ * The exceptions as an ignore file (docs/schema/ignore.schema.json) for a pipeline that gates on
+ * its own (`tollgate image scan --ignore-file`). The file's `expires` is the last day an entry
+ * applies, whole: the day before the day of the exception's expiry (UTC), so the file never lets
+ * an exception outlive its expiry (it may end it up to a day early).
+ */
+export function ignoreFileOf(exceptions: readonly ExceptionRecord[]): { ignore: { id: string; reason: string; expires: string }[] } {
+  return {
+    ignore: exceptions
+      .filter((exception) => exception.advisoryId !== undefined && exception.expiresAt !== undefined)
+      .map((exception) => ({
+        id: exception.advisoryId as string,
+        reason: `${exception.reason} (exception ${exception.id}, approved by ${exception.approver ?? 'unknown'})`,
+        expires: new Date(Date.parse((exception.expiresAt as string).slice(0, 10)) - 1).toISOString().slice(0, 10),
+      })),
+  };
+}

@@ -29,7 +29,7 @@ export interface NewlyVulnerableImage {
 export interface DayPoint {
   /** `YYYY-MM-DD` (UTC). */
   day: string;
-  /** Findings open at the end of the day (or now, for today). */
+  /** Findings open at the end of the day (now, for today). */
   openFindings: Record<Severity, number>;
   vulnerableImages: number;
   /** Findings that appeared during the day (by a scan or a re-evaluation). */
@@ -92,21 +92,15 @@ async function dailyTrend(db: Kysely<Tables>, days: number, now: number): Promis
   const today = Math.floor(now / DAY_MS) * DAY_MS;
   const points: DayPoint[] = [];
   for (let offset = days - 1; offset >= 0; offset--) {
+    // [start, end): a day in UTC; for today nothing lies after now.
     const start = new Date(today - offset * DAY_MS).toISOString();
-    const end = new Date(Math.min(today - offset * DAY_MS + DAY_MS, now)).toISOString();
-    const open = await db
+    const end = new Date(today - offset * DAY_MS + DAY_MS).toISOString();
+    const openAt = db
       .selectFrom('image_findings')
-      .select(['severity', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('first_seen', '<=', end)
-      .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>', end)]))
-      .groupBy('severity')
-      .execute();
-    const images = await db
-      .selectFrom('image_findings')
-      .select((eb) => eb.fn.count<number>('digest').distinct().as('n'))
-      .where('first_seen', '<=', end)
-      .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>', end)]))
-      .executeTakeFirstOrThrow();
+      .where('first_seen', '<', end)
+      .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>=', end)]));
+    const open = await openAt.select(['severity', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('severity').execute();
+    const images = await openAt.select((eb) => eb.fn.count<number>('digest').distinct().as('n')).executeTakeFirstOrThrow();
     const appeared = await db.selectFrom('finding_events').select((eb) => eb.fn.countAll<number>().as('n')).where('appeared_at', '>=', start).where('appeared_at', '<', end).executeTakeFirstOrThrow();
     const openFindings = emptySeverityCounts();
     for (const row of open) openFindings[asSeverity(row.severity)] += Number(row.n);

@@ -75,6 +75,28 @@ describe.each(KINDS)('pipeline history on %s', (kind) => {
     expect((await server.call('GET', query('release'), { token: tokens.ci })).status).toBe(404);
   });
 
+  it("takes a pipeline's report on a scan a sensor uploaded: the baseline follows the gate outcome, the report is audited", async () => {
+    const repo = `acme/reported-${kind}`;
+    const query = `/api/v1/baselines?repository=${encodeURIComponent(repo)}&branch=main`;
+    const result = matchedResult({ digest: digestFor(`${kind}-reported`), packages: 20, namePool: 200, seed: 38 }, vulndb);
+    expect((await upload('reported-1', result)).status).toBe(201);
+    expect((await server.call('GET', query, { token: tokens.ci })).status).toBe(404);
+    const report = (pipeline: Record<string, unknown>, scanId = 'reported-1'): ReturnType<TestServer['call']> => server.call('PUT', `/api/v1/scans/${scanId}/pipeline`, { token: tokens.ci, body: pipeline });
+    expect((await report({ repository: repo, branch: 'main', buildNumber: '7', gatePassed: true })).status).toBe(200);
+    const baseline = await server.call('GET', query, { token: tokens.ci });
+    expect(baseline.headers.get('x-tollgate-scan-id')).toBe('reported-1');
+    expect(baseline.json).toEqual(result);
+    // A later report replaces the first: the gate failed after all.
+    expect((await report({ repository: repo, branch: 'main', buildNumber: '7', gatePassed: false })).status).toBe(200);
+    expect((await server.call('GET', query, { token: tokens.ci })).status).toBe(404);
+    const unknown = await report({ repository: repo, branch: 'main' }, 'no-such-scan');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.field).toBe('params.scanId');
+    expect((await server.call('PUT', '/api/v1/scans/reported-1/pipeline', { token: tokens.viewer, body: { repository: repo, branch: 'main' } })).status).toBe(403);
+    const audit = await server.call('GET', '/api/v1/audit', { token: server.adminToken });
+    expect(audit.json.entries.map((entry: { token: string; action: string; target: string }) => `${entry.token} ${entry.action} ${entry.target}`)).toContain(`ci-1 scan.pipeline reported-1 ${repo} main gate failed`);
+  });
+
   it('refuses bad pipeline metadata naming the field, and stores nothing', async () => {
     const result = matchedResult({ digest: digestFor(`${kind}-bad-pipeline`), packages: 5, namePool: 200, seed: 35 }, vulndb);
     const cases: [Record<string, unknown>, string][] = [

@@ -4,7 +4,8 @@
  * upload's transaction; the baseline (the last passing scan of a branch), the trend (build by
  * build) and the dashboard read it.
  */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { audit } from '../store/audit.js';
 import type { Tables } from '../store/tables.js';
 
 export interface PipelineMetadata {
@@ -67,4 +68,24 @@ export function pipelineViewOf(row: Pick<Tables['scan_pipelines'], 'repository' 
     ...(row.job_name !== null ? { jobName: row.job_name } : {}),
     ...(row.gate_passed !== null ? { gatePassed: Number(row.gate_passed) === 1 } : {}),
   };
+}
+
+export class UnknownScanError extends Error {
+  readonly field = 'params.scanId';
+}
+
+/**
+ * A pipeline's report on a stored scan, after the upload: a sensor uploads the scan, the pipeline's
+ * connector learns whether its gate passed and says so here. Replaces what was reported before;
+ * audited in the same transaction.
+ */
+export async function reportPipeline(db: Kysely<Tables>, scanId: string, pipeline: PipelineMetadata, tokenName: string, now: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const scan = await trx.selectFrom('scans').select(['digest', 'scanned_at']).where('scan_id', '=', scanId).executeTakeFirst();
+    if (!scan) throw new UnknownScanError(`no scan ${scanId} is stored`);
+    await trx.deleteFrom('scan_pipelines').where('scan_id', '=', scanId).execute();
+    await recordPipeline(trx, { scanId, digest: scan.digest, scannedAt: scan.scanned_at, receivedAt: now }, pipeline);
+    const outcome = pipeline.gatePassed === undefined ? '' : pipeline.gatePassed ? ' gate passed' : ' gate failed';
+    await audit(trx, { tokenName, action: 'scan.pipeline', target: `${scanId} ${pipeline.repository} ${pipeline.branch}${outcome}` });
+  });
 }

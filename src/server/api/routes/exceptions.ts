@@ -5,6 +5,7 @@
  * in the audit log. Listing shows approved exceptions past their expiry as `expired`.
  */
 import { EXCEPTION_STATES, type ExceptionKind, type ExceptionScope, type ExceptionState } from '../../exceptions/exception-record.js';
+import { exceptionsForImage, ignoreFileOf } from '../../exceptions/image-exceptions.js';
 import { decideException, ExceptionRequestError, getException, listExceptions, requestException } from '../../exceptions/exception-store.js';
 import { DIGEST_PATTERN } from '../../store/ingest.js';
 import { ApiError } from '../api-error.js';
@@ -172,6 +173,22 @@ export const EXCEPTION_ROUTES: readonly RouteSpec[] = [
       refuseNul(body);
       const record = await answering(() => decideException(context.store.db, params.id, { approve: false, ...(body?.comment !== undefined ? { comment: body.comment } : {}) }, caller?.name ?? 'unknown', new Date().toISOString()));
       return { status: 200, body: record };
+    },
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/images/:digest/ignore-file',
+    operationId: 'imageIgnoreFile',
+    summary: "The exceptions in force for an image as an ignore file (ignore.schema.json), for a pipeline that gates on its own with `--ignore-file`.",
+    permission: 'read',
+    params: { type: 'object', required: ['digest'], additionalProperties: false, properties: { digest: { type: 'string', pattern: DIGEST_PATTERN } } },
+    responses: { 200: { description: 'the ignore file (JSON is YAML)' }, 404: { description: 'unknown image' } },
+    async handler(context, request) {
+      const { params } = inputs<{ digest: string }>(request);
+      const image = await context.store.db.selectFrom('images').select('tags').where('digest', '=', params.digest).executeTakeFirst();
+      if (!image) throw new ApiError(404, 'not_found', 'no image with this digest is known', 'params.digest');
+      const exceptions = await exceptionsForImage(context.store.db, params.digest, JSON.parse(image.tags) as string[], new Date().toISOString());
+      return { status: 200, body: ignoreFileOf(exceptions) };
     },
   },
 ];

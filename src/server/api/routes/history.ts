@@ -1,11 +1,12 @@
 /**
- * History by pipeline: the baseline of a repository and branch (its last passing scan), the trend
+ * History by pipeline: a pipeline's report on a stored scan, the baseline of a repository and branch (its last passing scan), the trend
  * build by build, and the dashboard's summary of the images' current state and what changed.
  */
 import { lastPassingScan } from '../../history/branch-baseline.js';
 import { buildTrend } from '../../history/build-trend.js';
 import { imageDashboard } from '../../history/dashboard-summary.js';
-import { BRANCH_QUERY } from '../../history/pipeline-record.js';
+import { BRANCH_QUERY, PIPELINE_SCHEMA, reportPipeline, UnknownScanError, type PipelineMetadata } from '../../history/pipeline-record.js';
+import { SCAN_ID_PATTERN } from '../../store/ingest.js';
 import { ApiError } from '../api-error.js';
 import { inputs, type RouteSpec } from '../route.js';
 import { SCAN_RESULT_REF } from '../schemas.js';
@@ -14,6 +15,26 @@ import { storedTime } from '../time-input.js';
 const DAY_MS = 86_400_000;
 
 export const HISTORY_ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'PUT',
+    url: '/api/v1/scans/:scanId/pipeline',
+    operationId: 'reportPipeline',
+    summary: "Say which pipeline a stored scan was for and whether its gate passed (when the upload could not: a sensor uploads, the pipeline's connector judges). Replaces an earlier report.",
+    permission: 'reportPipelines',
+    params: { type: 'object', required: ['scanId'], additionalProperties: false, properties: { scanId: { type: 'string', pattern: SCAN_ID_PATTERN } } },
+    body: PIPELINE_SCHEMA,
+    responses: { 200: { description: 'recorded' }, 404: { description: 'no scan with this id' } },
+    async handler(context, request, caller) {
+      const { params, body } = inputs<{ scanId: string }, unknown, PipelineMetadata>(request);
+      try {
+        await reportPipeline(context.store.db, params.scanId, body, caller?.name ?? 'unknown', new Date().toISOString());
+      } catch (error) {
+        if (error instanceof UnknownScanError) throw new ApiError(404, 'not_found', error.message, error.field);
+        throw error;
+      }
+      return { status: 200, body: { scanId: params.scanId, pipeline: body } };
+    },
+  },
   {
     method: 'GET',
     url: '/api/v1/baselines',

@@ -2,8 +2,7 @@
  * What the platform knows of images: the list (digest, tags, first/last seen), one image with its
  * current findings and when each first appeared, and what became vulnerable since a time.
  */
-import type { ScanResult } from '../../../model/image-scan.js';
-import { exceptedFindings, exceptionsForImage } from '../../exceptions/image-exceptions.js';
+import { exceptedCurrentFindings } from '../../exceptions/image-exceptions.js';
 import { DIGEST_PATTERN } from '../../store/ingest.js';
 import { ApiError } from '../api-error.js';
 import { storedTime } from '../time-input.js';
@@ -52,14 +51,8 @@ export const IMAGE_ROUTES: readonly RouteSpec[] = [
         .orderBy('finding_id')
         .execute();
       const scans = await context.store.db.selectFrom('scans').select(['scan_id', 'scanned_at', 'status']).where('digest', '=', params.digest).orderBy('scanned_at', 'desc').limit(100).execute();
-      // Active exceptions mark the findings they cover, matched by the gate as the verdict matches them.
-      const now = new Date().toISOString();
-      const exceptions = await exceptionsForImage(context.store.db, params.digest, JSON.parse(row.tags) as string[], now);
-      let excepted = new Map<string, { id: string; reason: string; expiresAt: string }>();
-      if (exceptions.length > 0) {
-        const latest = await context.store.db.selectFrom('scans').select('result').where('digest', '=', params.digest).where('status', '=', 'complete').orderBy('scanned_at', 'desc').orderBy('received_at', 'desc').limit(1).executeTakeFirst();
-        if (latest) excepted = exceptedFindings(JSON.parse(latest.result) as ScanResult, exceptions, now.slice(0, 10));
-      }
+      // Exceptions in force mark the findings they cover, matched by the gate as the verdict matches them.
+      const excepted = await exceptedCurrentFindings(context.store.db, params.digest, JSON.parse(row.tags) as string[], new Date().toISOString());
       return {
         status: 200,
         body: {
