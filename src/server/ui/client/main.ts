@@ -10,6 +10,8 @@ import { showDashboard } from './pages/dashboard.js';
 import { showExceptions } from './pages/exceptions.js';
 import { showImage, switchTabIfShown } from './pages/image.js';
 import { showImages } from './pages/images.js';
+import { showHost, showHosts, switchHostTabIfShown } from './pages/hosts.js';
+import { showScanners } from './pages/scanners.js';
 import { showLogin } from './pages/login.js';
 import { showTokens } from './pages/tokens.js';
 import { parseRoute, type Route } from './router.js';
@@ -20,6 +22,8 @@ const NAV: { href: string; label: string; pages: Route['page'][]; adminOnly?: bo
   { href: '#/', label: 'Dashboard', pages: ['dashboard'] },
   { href: '#/images', label: 'Images', pages: ['images', 'image'] },
   { href: '#/exceptions', label: 'Exceptions', pages: ['exceptions'] },
+  { href: '#/hosts', label: 'Hosts', pages: ['hosts', 'host'] },
+  { href: '#/scanners', label: 'Scanners', pages: ['scanners'] },
   { href: '#/tokens', label: 'Tokens', pages: ['tokens'], adminOnly: true },
 ];
 
@@ -49,6 +53,7 @@ function render(notice?: string): void {
   const token = savedToken();
   // Another tab of the image on screen: no new page, so the page's pending work stays current.
   if (token !== undefined && route.page === 'image' && switchTabIfShown(route)) return;
+  if (token !== undefined && route.page === 'host' && switchHostTabIfShown(route)) return;
   const myRender = ++renderCount;
   drawNav(route, token);
   if (token === undefined || route.page === 'login') {
@@ -83,6 +88,12 @@ function render(notice?: string): void {
       return void showExceptions({ ...context, route });
     case 'tokens':
       return void showTokens(context);
+    case 'hosts':
+      return void showHosts(context);
+    case 'host':
+      return void showHost({ ...context, route });
+    case 'scanners':
+      return void showScanners(context);
     default:
       showView(`<h1>Not found</h1><p>There is no page <code>${escapeHtml(location.hash)}</code>. <a href="#/">Back to the dashboard</a>.</p>`);
   }

@@ -11,7 +11,7 @@ export type Route =
   | { page: 'tokens' }
   | { page: 'scanners' }
   | { page: 'hosts' }
-  | { page: 'host'; name: string }
+  | { page: 'host'; name: string; tab: string | undefined }
   | { page: 'not-found'; path: string };
 
 function decoded(part: string): string {
@@ -35,7 +35,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'tokens' && parts.length === 1) return { page: 'tokens' };
   if (first === 'scanners' && parts.length === 1) return { page: 'scanners' };
   if (first === 'hosts' && second === undefined) return { page: 'hosts' };
-  if (first === 'hosts' && second !== undefined && parts.length === 2) return { page: 'host', name: second };
+  if (first === 'hosts' && second !== undefined && parts.length <= 3) return { page: 'host', name: second, tab: third };
   return { page: 'not-found', path };
 }
 
@@ -43,6 +43,6 @@ export function imageHref(digest: string, tab?: string): string {
   return `#/images/${encodeURIComponent(digest)}${tab ? `/${tab}` : ''}`;
 }
 
-export function hostHref(name: string): string {
-  return `#/hosts/${encodeURIComponent(name)}`;
+export function hostHref(name: string, tab?: string): string {
+  return `#/hosts/${encodeURIComponent(name)}${tab ? `/${tab}` : ''}`;
 }

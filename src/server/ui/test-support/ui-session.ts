@@ -4,7 +4,8 @@
  * its API, Debian's Chromium driven by playwright-core, and a page that records every console
  * error and uncaught exception (a Content-Security-Policy violation is a console error).
  */
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,8 @@ import { buildWebUi } from '../../../../scripts/build-web-ui.mjs';
 import { CHROMIUM } from '../../../../test/support/browser.js';
 import { sampleScan, scanOf } from '../../../../test/support/scan-fixtures.js';
 import type { ScanResult } from '../../../model/image-scan.js';
+import { builtinPolicies } from '../../../compliance/policy/load-policy.js';
+import { runComplianceJob } from '../../../jobs/compliance-job.js';
 import { startChildServer, type ChildServer } from '../../test-support/child-server.js';
 import { TEST_ADMIN_TOKEN } from '../../test-support/harness.js';
 
@@ -53,7 +56,7 @@ export async function startUiSession(): Promise<UiSession> {
   await buildWebUi();
   const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-ui-'));
   await mkdir(path.join(dir, 'data'));
-  const server = await startChildServer({ host: '127.0.0.1', port: 0, dataDir: path.join(dir, 'data'), retention: {}, rateLimitPerMinute: 1_000_000, watchIntervalMs: 0, adminToken: TEST_ADMIN_TOKEN });
+  const server = await startChildServer({ host: '127.0.0.1', port: 0, dataDir: path.join(dir, 'data'), retention: {}, rateLimitPerMinute: 1_000_000, watchIntervalMs: 0, adminToken: TEST_ADMIN_TOKEN, secretKey: randomBytes(32).toString('base64') });
   const api: UiSession['api'] = async (method, url, body, token = TEST_ADMIN_TOKEN) => {
     const response = await fetch(`${server.url}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await response.text();
@@ -120,4 +123,41 @@ export function storedValues(page: Page): Promise<string[]> {
     const storage = (globalThis as unknown as { sessionStorage: { length: number; key(index: number): string | null; getItem(key: string): string | null } }).sessionStorage;
     return Array.from({ length: storage.length }, (_, index) => storage.getItem(storage.key(index) ?? '') ?? '');
   });
+}
+
+/** The password of the seeded authentication record: it must never reach a UI page. */
+export const AUTH_RECORD_PASSWORD = 'ui-test-password-never-shown';
+
+/**
+ * A finished compliance scan of host `web-1`, made the way a worker makes one: the host, an
+ * authentication record and a scan through the API, a worker's heartbeat and lease, and the result
+ * of the engine's real compliance job over a small root filesystem (the built-in ssh-server policy).
+ */
+export async function seedHostScan(session: UiSession): Promise<{ scanId: string }> {
+  const token = async (name: string, role: string): Promise<string> => ((await session.api('POST', '/api/v1/tokens', { name, role })).json as { token: string }).token;
+  const ci = await token('ui-test-ci', 'ci');
+  const worker = await token('ui-test-worker', 'worker');
+  const expect201 = async (method: string, url: string, body: unknown, as: string): Promise<unknown> => {
+    const answer = await session.api(method, url, body, as);
+    if (answer.status !== 201 && answer.status !== 200) throw new Error(`${method} ${url}: ${answer.status} ${JSON.stringify(answer.json)}`);
+    return answer.json;
+  };
+  await expect201('PUT', '/api/v1/hosts/web-1', { address: '127.0.0.1', labels: { env: 'test' } }, ci);
+  await expect201('PUT', '/api/v1/auth-records/ui-unix', { type: 'unix', user: 'deploy', password: AUTH_RECORD_PASSWORD }, ci);
+  const scan = (await expect201('POST', '/api/v1/compliance-scans', { name: 'nightly web-1', host: 'web-1', scanner: 'External', authRecord: 'ui-unix', policies: ['ssh-server'] }, ci)) as { id: string };
+  await expect201('POST', '/api/v1/scanners/External/workers/ui-worker-1/heartbeat', { hostname: 'scanner-host', version: '0.1.0' }, worker);
+  const lease = (await expect201('POST', '/api/v1/scanners/External/lease', { workerId: 'ui-worker-1', leaseSeconds: 60 }, worker)) as { leaseToken: string };
+  const root = await mkdtemp(path.join(tmpdir(), 'tollgate-ui-root-'));
+  try {
+    await mkdir(path.join(root, 'etc/ssh'), { recursive: true });
+    await mkdir(path.join(root, 'usr/sbin'), { recursive: true });
+    await writeFile(path.join(root, 'usr/sbin/sshd'), '');
+    await writeFile(path.join(root, 'etc/ssh/sshd_config'), 'PermitRootLogin yes\nPasswordAuthentication no\n');
+    const policies = builtinPolicies().filter((policy) => policy.id === 'ssh-server');
+    const { result } = await runComplianceJob(`dir:${root}`, policies, { scanName: 'nightly web-1' });
+    await expect201('PUT', `/api/v1/compliance-scans/${scan.id}/result`, { leaseToken: lease.leaseToken, result: { ...result, target: { ...result.target, name: 'web-1' } } }, worker);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  return { scanId: scan.id };
 }
