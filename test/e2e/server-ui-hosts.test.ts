@@ -22,6 +22,11 @@ describe('scanners and hosts', () => {
   it('lists the scanners with a live worker, and the hosts with their latest scan', async () => {
     const { page, problems, failed } = await session.newPage();
     await logIn(page, session.server.url, session.viewerToken);
+    // The dashboard's compliance posture and worker health.
+    const posture = page.locator('section[aria-labelledby="dash-compliance"]');
+    await posture.waitFor();
+    expect(await posture.innerText()).toMatch(/web-1\s+ssh-server\s+Finished\s+[1-9]/);
+    expect(await posture.innerText()).toMatch(/External\s+1\s+0/);
     await page.getByRole('link', { name: 'Scanners' }).click();
     await page.locator('#scanner-list section[data-scanner="External"]').waitFor();
     const worker = await page.locator('tr[data-worker="ui-worker-1"]').innerText();
