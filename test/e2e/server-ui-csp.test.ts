@@ -89,7 +89,7 @@ describe('in Chromium', () => {
       script.textContent = 'window.inlineRan = true';
       doc.body.append(script);
     });
-    await expect.poll(() => violations.length).toBeGreaterThan(0);
+    await expect.poll(() => violations.length, { timeout: 20_000 }).toBeGreaterThan(0);
     expect(violations[0]).toMatch(/^script-src/);
     expect(await page.evaluate(() => (globalThis as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined();
     await page.close();

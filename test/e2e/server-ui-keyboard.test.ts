@@ -55,7 +55,7 @@ async function tabTo(page: Page, name: RegExp, limit = 60): Promise<Focused> {
 }
 
 async function headingFocused(page: Page, name: RegExp): Promise<void> {
-  await expect.poll(async () => { const element = await focused(page); return `${element.tag} ${element.text}`; }).toMatch(new RegExp(`^H1 .*${name.source}`));
+  await expect.poll(async () => { const element = await focused(page); return `${element.tag} ${element.text}`; }, { timeout: 20_000 }).toMatch(new RegExp(`^H1 .*${name.source}`));
 }
 
 describe('by keyboard alone', () => {
@@ -63,20 +63,23 @@ describe('by keyboard alone', () => {
     const { page, problems } = await session.newPage();
     await page.goto(`${session.server.url}/`);
     // The token field has the focus on arrival.
-    await expect.poll(async () => (await focused(page)).id).toBe('login-token');
+    await expect.poll(async () => (await focused(page)).id, { timeout: 20_000 }).toBe('login-token');
     await page.keyboard.type(session.viewerToken);
     await page.keyboard.press('Enter');
     await headingFocused(page, /Dashboard/);
+    // Tabbing starts once the page is drawn in full (drawing it moves the focus to its heading).
+    await page.locator('section[aria-labelledby="dash-trend"]').waitFor();
 
     const images = await tabTo(page, /^\s*Images\s*$/);
     expect(images.outline).toBe('solid 3px');
     await page.keyboard.press('Enter');
     await headingFocused(page, /Images/);
+    await page.locator('#image-results').waitFor();
     await tabTo(page, /image-query/);
     await page.keyboard.type('example/app');
     await page.keyboard.press('Enter');
     // The first result has the focus; Enter opens it.
-    await expect.poll(async () => (await focused(page)).text).toBe('example/app:1');
+    await expect.poll(async () => (await focused(page)).text, { timeout: 20_000 }).toBe('example/app:1');
     await page.keyboard.press('Enter');
     await headingFocused(page, /example\/app:1/);
 
@@ -91,7 +94,7 @@ describe('by keyboard alone', () => {
 
     await tabTo(page, /Request an exception for CVE-2023-5678/);
     await page.keyboard.press('Enter');
-    await expect.poll(async () => (await focused(page)).id).toBe('exception-scope');
+    await expect.poll(async () => (await focused(page)).id, { timeout: 20_000 }).toBe('exception-scope');
     await page.keyboard.press('Tab');
     await page.keyboard.type('only the package database, not the library, is in the image');
     await page.keyboard.press('Tab');
@@ -104,7 +107,7 @@ describe('by keyboard alone', () => {
     await tabTo(page, /Log out/);
     await page.keyboard.press('Enter');
     // The login form again, its token field focused and empty.
-    await expect.poll(async () => (await focused(page)).id).toBe('login-token');
+    await expect.poll(async () => (await focused(page)).id, { timeout: 20_000 }).toBe('login-token');
     expect(await page.locator('#login-token').inputValue()).toBe('');
     expect(problems).toEqual([]);
     await page.close();
@@ -118,6 +121,7 @@ describe('by keyboard alone', () => {
     await tabTo(page, /^\s*Exceptions\s*$/);
     await page.keyboard.press('Enter');
     await headingFocused(page, /Exceptions/);
+    await page.locator('#exception-list').waitFor();
     await tabTo(page, /expires-/);
     await page.keyboard.type('12312099');
     // Tab walks the date's month, day and year fields before it leaves them.

@@ -111,6 +111,8 @@ export async function logIn(page: Page, url: string, token: string): Promise<voi
   await page.getByLabel('API token').fill(token);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  // Loaded, not just begun: its requests are answered before the test goes on.
+  await page.locator('section[aria-labelledby="dash-trend"]').waitFor();
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
