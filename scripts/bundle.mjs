@@ -69,3 +69,7 @@ await build({
   logLevel: 'warning',
 });
 chmodSync('dist/bin/tollgate.cjs', 0o755);
+
+// The web UI's client (served by `tollgate server` at /ui/app.js): dist/ui/app.js.
+const { buildWebUi } = await import('./build-web-ui.mjs');
+await buildWebUi();

@@ -19,6 +19,7 @@ import { Reevaluator } from './evaluation/reevaluator.js';
 import { Mirror } from './mirror/mirror.js';
 import { openStore } from './store/open-store.js';
 import type { RetentionPolicy } from './store/retention.js';
+import { registerWebUi } from './ui/serve-web-ui.js';
 import { loadSecretKey } from './compliance/secrets/secret-key.js';
 
 export interface ServerOptions {
@@ -105,6 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(https ? { https } : {}),
     });
     closers.push(() => app.close());
+    registerWebUi(app);
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
