@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { ScanResult } from '../../model/image-scan.js';
+import { encodePackageNames, packageNamesOf } from '../evaluation/package-names.js';
 import { audit } from './audit.js';
 import { updateCurrentFindings, type FindingChanges } from './current-findings.js';
 import type { Tables } from './tables.js';
@@ -68,7 +69,7 @@ export async function ingestScan(db: Kysely<Tables>, request: IngestRequest, now
     }
     await trx
       .insertInto('scans')
-      .values({ scan_id: request.scanId, digest, scanned_at: new Date(request.result.scannedAt).toISOString(), received_at: now, status, result: JSON.stringify(request.result), database_built_at: request.result.database?.builtAt ?? null })
+      .values({ scan_id: request.scanId, digest, scanned_at: new Date(request.result.scannedAt).toISOString(), received_at: now, status, result: JSON.stringify(request.result), database_built_at: request.result.database?.builtAt ?? null, package_names: encodePackageNames(packageNamesOf(request.result)) })
       .execute();
     let changes: FindingChanges | undefined;
     // Current findings follow the newest complete scan only; an older one arriving late is history.

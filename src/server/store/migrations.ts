@@ -5,6 +5,7 @@
  * released: a change is a new entry.
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { scanPackageNames } from './migrations/0006-scan-package-names.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': {
@@ -83,6 +84,7 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006-scan-package-names': scanPackageNames,
 };
 
 class ListedMigrations implements MigrationProvider {
