@@ -3,9 +3,9 @@
  * (DESIGN.md, "The platform protocol"): the latest scan of a digest, optionally only one scanned
  * after a given time.
  *
- * Built for many pollers: which scan is the latest is read from an index alone (scans_latest:
- * digest, times, id, status, database), and that row's version (scan id, status, database it was
- * matched with) is the answer's weak ETag. A poller sending it back in If-None-Match gets 304
+ * Built for many pollers: which scan is the latest is read without its document (by the
+ * digest/time index), and that row's version (scan id, status, database it was matched with) is
+ * the answer's weak ETag. A poller sending it back in If-None-Match gets 304
  * without the document being read; the answer's bytes are kept per scan and version in a bounded
  * cache, so a hot result is read from the store once per change. Every request still asks the
  * store which scan is the latest, so an upload or re-evaluation by any server process is seen at
