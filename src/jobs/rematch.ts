@@ -4,13 +4,13 @@
  * the new database, without the image. The same matcher and summary as a scan, so a re-evaluated
  * result cannot differ from a fresh scan of the same packages.
  */
-import { matchPackages } from '../match/matcher.js';
+import { matchPackages, type MatchDatabase } from '../match/matcher.js';
 import type { VulnDatabase } from '../vulndb/database.js';
 import type { ScanResult } from '../model/image-scan.js';
 import { summarize } from '../engine/summary.js';
 
 /** The result with findings, summary and database summary replaced; packages, image and layers kept. Warnings from an earlier match are replaced by this one's. */
-export function rematchScan(result: ScanResult, database: VulnDatabase): ScanResult {
+export function rematchScan(result: ScanResult, database: MatchDatabase & Pick<VulnDatabase, 'summary'>): ScanResult {
   const matched = matchPackages(result.packages, result.os, database);
   const inventoryWarnings = result.warnings.filter((warning) => !warning.startsWith('match: '));
   return {

@@ -13,6 +13,9 @@
  */
 import type { OsInfo, Package, PackageType } from '../model/package.js';
 import type { AffectedCandidate, VulnDatabase } from '../vulndb/database.js';
+
+/** What matching reads of a database: the database itself, or a view that caches it (the server's re-evaluation). */
+export type MatchDatabase = Pick<VulnDatabase, 'lookupMany' | 'cveSeverity' | 'ecosystemsStartingWith' | 'hasEcosystem'>;
 import { advisoryNameNormalizer, ecosystemFor, osFamiliesServing, UNSUPPORTED_PACKAGE_TYPES } from '../ecosystems/list.js';
 import { UNSERVED_OS_REASONS } from '../ecosystems/unserved-os.js';
 import type { AdvisoryScope, EcosystemDescriptor } from '../ecosystems/ecosystem.js';
@@ -97,7 +100,7 @@ export function groupByFlaw(hits: readonly Hit[]): Map<string, Hit[]> {
   return groups;
 }
 
-function buildFinding(key: string, hits: Hit[], pkg: Package, query: MatchQuery, db: VulnDatabase): Finding {
+function buildFinding(key: string, hits: Hit[], pkg: Package, query: MatchQuery, db: MatchDatabase): Finding {
   const candidates = hits.map((hit) => hit.candidate);
   const aliases = new Set<string>();
   for (const candidate of candidates) for (const id of idsOf(candidate)) if (id !== key && !(isCve(id) && id.toUpperCase() !== key)) aliases.add(id);
@@ -162,7 +165,7 @@ function packagesOf(count: number, type: PackageType): string {
 }
 
 /** Resolved once per package type and call: the OS is the same for every package of one scan. */
-function routeFor(type: PackageType, os: OsInfo | undefined, db: VulnDatabase): Route {
+function routeFor(type: PackageType, os: OsInfo | undefined, db: MatchDatabase): Route {
   const descriptor = ecosystemFor(type, os);
   if (descriptor) {
     const ecosystem = descriptor.osvEcosystemFor(os);
@@ -203,7 +206,7 @@ function candidatesIn(ecosystems: readonly string[], name: string, lookups: Read
   return candidates;
 }
 
-export function matchPackages(packages: readonly Package[], os: OsInfo | undefined, db: VulnDatabase): MatchResult {
+export function matchPackages(packages: readonly Package[], os: OsInfo | undefined, db: MatchDatabase): MatchResult {
   const findings: Finding[] = [];
   const warnings: string[] = [];
   const warn = (text: string): void => {

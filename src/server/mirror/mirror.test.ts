@@ -47,6 +47,14 @@ describe('the database mirror', () => {
       original.close();
     }
 
+    // The server named by its mirror index: the client follows the index to the file and checks the digest it states.
+    const viaIndex = path.join(store.dir, 'pulled-via-index', 'tollgate.db');
+    const fromIndex = await pullDatabase(viaIndex, { repositories: [`${server.url}/api/v1/vulndb`], trustedKeys: keys.trusted, lockTimeoutMs: 10_000 });
+    expect(fromIndex.digest).toBe((await server.call('GET', '/api/v1/vulndb')).json.digest);
+    const indexed = openVulnDatabase(viaIndex);
+    expect(indexed.meta('built_at')).toBeDefined();
+    indexed.close();
+
     // The same file with one byte of the database changed: the mirror serves it, the installer refuses it.
     const bytes = await readFile(artifact);
     bytes[bytes.length - 2048] = (bytes[bytes.length - 2048] ?? 0) ^ 0xff;

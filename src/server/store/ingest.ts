@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { ScanResult } from '../../model/image-scan.js';
 import { recordPipeline, type PipelineMetadata } from '../history/pipeline-record.js';
+import { encodePackageNames, packageNamesOf } from '../evaluation/package-names.js';
 import { audit } from './audit.js';
 import { updateCurrentFindings, type FindingChanges } from './current-findings.js';
 import type { Tables } from './tables.js';
@@ -71,7 +72,7 @@ export async function ingestScan(db: Kysely<Tables>, request: IngestRequest, now
     }
     await trx
       .insertInto('scans')
-      .values({ scan_id: request.scanId, digest, scanned_at: new Date(request.result.scannedAt).toISOString(), received_at: now, status, result: JSON.stringify(request.result), database_built_at: request.result.database?.builtAt ?? null })
+      .values({ scan_id: request.scanId, digest, scanned_at: new Date(request.result.scannedAt).toISOString(), received_at: now, status, result: JSON.stringify(request.result), database_built_at: request.result.database?.builtAt ?? null, package_names: encodePackageNames(packageNamesOf(request.result)) })
       .execute();
     if (request.pipeline) await recordPipeline(trx, { scanId: request.scanId, digest, scannedAt: new Date(request.result.scannedAt).toISOString(), receivedAt: now }, request.pipeline);
     let changes: FindingChanges | undefined;

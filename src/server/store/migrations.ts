@@ -8,6 +8,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { COMPLIANCE_MIGRATION } from './migrations/0002-compliance.js';
 import { exceptionsAndPipelines } from './migrations/0003-exceptions-and-pipelines.js';
 import { SENSORS_MIGRATION } from './migrations/0004-sensors.js';
+import { scanPackageNames } from './migrations/0006-scan-package-names.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': {
@@ -89,6 +90,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-compliance': COMPLIANCE_MIGRATION,
   '0003-exceptions-and-pipelines': exceptionsAndPipelines,
   '0004-sensors': SENSORS_MIGRATION,
+  '0006-scan-package-names': scanPackageNames,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -45,6 +45,8 @@ export interface ScanTable {
   result: string;
   /** The vulnerability database the findings come from (its `built_at`), when the server matched them. */
   database_built_at: string | null;
+  /** The inventory's package names, one per line (evaluation/package-names.ts); NULL for scans stored before migration 0006. */
+  package_names: string | null;
 }
 
 export interface ImageFindingTable {

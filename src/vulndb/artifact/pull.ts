@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { DatabaseError, ScanError, UsageError, messageOf } from '../../errors.js';
 import { RegistryClient } from '../../image/registry/client.js';
-import { bodyStream, httpClient } from '../../util/http.js';
+import { bodyStream, httpClient, type HttpClient } from '../../util/http.js';
 import { withDatabaseLock } from '../lock.js';
 import { SCHEMA_VERSION } from '../schema.js';
 import { ANNOTATION_SCHEMA_VERSION, ARTIFACT_LAYER_MEDIA_TYPE, ARTIFACT_TYPE } from './format.js';
@@ -115,21 +115,84 @@ async function openOci(location: Extract<ArtifactLocation, { kind: 'oci' }>, opt
   }
 }
 
+/** The most a mirror index (a Tollgate server's `GET /api/v1/vulndb`) may be: it is a small JSON document. */
+const MIRROR_INDEX_LIMIT = 64 * 1024;
+
+/** The body as text, or undefined (and the rest not read) once it passes `limit` bytes. */
+async function boundedText(response: Response, limit: number): Promise<string | undefined> {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(Buffer.from(value));
+  }
+}
+
+/**
+ * A Tollgate server's mirror index (`{ digest, size, url }`, DESIGN "A database mirror"): where the
+ * artifact is, relative to the index, and the digest the server computed, which the download must
+ * then match. Anything else in JSON is not an artifact and is refused.
+ */
+async function mirrorIndexTarget(response: Response, label: string, base: string): Promise<{ url: string; digest?: string }> {
+  const text = await boundedText(response, MIRROR_INDEX_LIMIT);
+  if (text === undefined) throw new DatabaseError(`${label}: answered a JSON document over ${MIRROR_INDEX_LIMIT} bytes, not a database artifact`);
+  let index: { url?: unknown; digest?: unknown };
+  try {
+    index = JSON.parse(text) as typeof index;
+  } catch {
+    throw new DatabaseError(`${label}: answered invalid JSON, not a database artifact`);
+  }
+  if (typeof index !== 'object' || index === null || typeof index.url !== 'string') throw new DatabaseError(`${label}: answered JSON without an artifact url; name the artifact file or a Tollgate server's /api/v1/vulndb`);
+  let url: URL;
+  try {
+    url = new URL(index.url, base);
+  } catch {
+    throw new DatabaseError(`${label}: the mirror index names an invalid artifact url`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DatabaseError(`${label}: the mirror index names a non-HTTP artifact url`);
+  const digest = typeof index.digest === 'string' && /^sha256:[a-f0-9]{64}$/.test(index.digest) ? index.digest : undefined;
+  return { url: url.toString(), ...(digest ? { digest } : {}) };
+}
+
+async function fetchArtifactResponse(http: HttpClient, url: string, label: string, options: PullOptions): Promise<Response> {
+  let response: Response;
+  try {
+    response = await http.fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs ?? 30 * 60_000), headers: { 'user-agent': 'tollgate' } });
+  } catch (error) {
+    throw new ScanError(`cannot reach ${label}: ${messageOf((error as { cause?: unknown }).cause ?? error)}`);
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new ScanError(response.status === 429 ? `${label} is rate limiting (HTTP 429)` : `${label}: HTTP ${response.status}`);
+  }
+  return response;
+}
+
 async function openHttps(location: Extract<ArtifactLocation, { kind: 'https' }>, options: PullOptions): Promise<Opened> {
   const http = await httpClient();
   try {
-    let response: Response;
-    try {
-      response = await http.fetch(location.url, { redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs ?? 30 * 60_000), headers: { 'user-agent': 'tollgate' } });
-    } catch (error) {
-      throw new ScanError(`cannot reach ${location.label}: ${messageOf((error as { cause?: unknown }).cause ?? error)}`);
-    }
-    if (!response.ok || !response.body) {
-      await response.body?.cancel();
-      throw new ScanError(response.status === 429 ? `${location.label} is rate limiting (HTTP 429)` : `${location.label}: HTTP ${response.status}`);
+    let response = await fetchArtifactResponse(http, location.url, location.label, options);
+    let expectedDigest: string | undefined;
+    // A Tollgate server named by its mirror index: one hop to the artifact the index names, whose digest it states.
+    if (/^application\/json\b/i.test(response.headers.get('content-type') ?? '')) {
+      const target = await mirrorIndexTarget(response, location.label, response.url || location.url);
+      expectedDigest = target.digest;
+      response = await fetchArtifactResponse(http, target.url, location.label, options);
+      if (/^application\/json\b/i.test(response.headers.get('content-type') ?? '')) {
+        await response.body?.cancel();
+        throw new DatabaseError(`${location.label}: the mirror index points at another JSON document, not a database artifact`);
+      }
     }
     const length = Number(response.headers.get('content-length'));
-    return { stream: bodyStream(response.body), ...(Number.isSafeInteger(length) && length > 0 ? { expectedSize: length } : {}), close: () => http.close() };
+    const body = response.body as ReadableStream<Uint8Array>;
+    return { stream: bodyStream(body), ...(expectedDigest ? { expectedDigest } : {}), ...(Number.isSafeInteger(length) && length > 0 ? { expectedSize: length } : {}), close: () => http.close() };
   } catch (error) {
     await http.close();
     throw error;

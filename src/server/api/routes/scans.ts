@@ -91,16 +91,20 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
     responses: {
       200: { description: 'the latest result: status partial (vulnerabilities not matched yet) or complete', schema: { type: 'object', required: ['status', 'scanId', 'result'], properties: { status: { enum: ['partial', 'complete'] }, scanId: { type: 'string' }, scannedAt: { type: 'string' }, result: { $ref: SCAN_RESULT_REF } } } },
       204: { description: 'the image is known and still being processed' },
+      304: { description: 'the latest result is the version named in If-None-Match (its ETag): nothing to send' },
       404: { description: 'the image is not known', schema: ERROR_SCHEMA },
     },
     async handler(context, request) {
       const { params, query } = inputs<{ digest: string }, { scannedAfter?: string }>(request);
       const after = query.scannedAfter !== undefined ? storedTime(query.scannedAfter, 'querystring.scannedAfter') : undefined;
-      const answer = await latestResult(context.store.db, await resolveDigest(context.store.db, params.digest), after);
+      const ifNoneMatch = request.headers['if-none-match'];
+      const answer = await latestResult(context.store.db, await resolveDigest(context.store.db, params.digest), after, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
       if (answer.kind === 'unknown') throw new ApiError(404, 'not_found', 'no image with this digest is known', 'params.digest');
       if (answer.kind === 'processing') return { status: 204 };
+      // A poller that has this version already: no body (RFC 9110 If-None-Match).
+      if (answer.kind === 'unchanged') return { status: 304, headers: { etag: answer.etag, 'cache-control': 'no-cache' } };
       // The stored result is already JSON: sent as it is, without parsing it again.
-      return { status: 200, body: `{"status":${JSON.stringify(answer.status)},"scanId":${JSON.stringify(answer.scanId)},"scannedAt":${JSON.stringify(answer.scannedAt)},"result":${answer.result}}` };
+      return { status: 200, headers: { etag: answer.etag, 'cache-control': 'no-cache' }, body: answer.body };
     },
   },
 ];
