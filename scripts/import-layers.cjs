@@ -24,7 +24,7 @@ const LAYERS = {
   compliance: ['config', 'inventory', 'image', 'ecosystems', 'versions', ...FOUNDATION],
   report: [...FOUNDATION],
   jobs: ['engine', 'match', 'vulndb', 'gate', 'config', 'compliance', 'image', 'ecosystems', ...FOUNDATION],
-  server: ['jobs', 'match', 'vulndb', 'gate', 'config', 'report', 'image', 'ecosystems', ...FOUNDATION],
+  server: ['jobs', 'match', 'vulndb', 'gate', 'config', 'compliance', 'report', 'image', 'ecosystems', ...FOUNDATION],
   harbor: ['jobs', 'engine', 'vulndb', 'image', ...FOUNDATION],
   cli: ['server', 'harbor', 'worker', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
   worker: ['jobs', 'compliance', 'config', ...FOUNDATION],

@@ -19,6 +19,16 @@ export const ACCESS = {
   read: ['ci', 'viewer'],
   /** Tokens, audit log, re-evaluation, retention. */
   administer: [],
+  /** Hosts, asset groups, authentication records, policies, option profiles, scanner labels: PUT. */
+  manageAssets: ['ci'],
+  /** Create and cancel compliance scans. */
+  launchScans: ['ci'],
+  /** Read hosts, groups, records (never their secrets), policies, profiles, scanners, compliance scans and results. */
+  readCompliance: ['ci', 'viewer'],
+  /** A worker's lease, renewal, credentials, result upload and heartbeat. */
+  workJobs: ['worker'],
+  /** Cloud connectors (admin only). */
+  manageCloud: [],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;

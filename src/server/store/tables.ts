@@ -3,6 +3,7 @@
  * UTC text (`Date#toISOString`, so text order is time order), documents are JSON text, ids are
  * text. Nothing here holds a secret in clear: tokens are stored as SHA-256 hashes.
  */
+import type { AssetGroupTable, AuthRecordTable, ComplianceScanTable, HostTable, OptionProfileTable, PolicyTable, ScannerTable, ScannerWorkerTable } from '../compliance/store/compliance-tables.js';
 
 
 export interface TokenTable {
@@ -92,4 +93,12 @@ export interface Tables {
   finding_events: FindingEventTable;
   meta: MetaTable;
   job_runs: JobRunTable;
+  hosts: HostTable;
+  asset_groups: AssetGroupTable;
+  auth_records: AuthRecordTable;
+  policies: PolicyTable;
+  option_profiles: OptionProfileTable;
+  scanners: ScannerTable;
+  scanner_workers: ScannerWorkerTable;
+  compliance_scans: ComplianceScanTable;
 }

@@ -8,5 +8,6 @@ import { GATE_ROUTES } from './gate.js';
 import { IMAGE_ROUTES } from './images.js';
 import { MIRROR_ROUTES } from './mirror.js';
 import { SCAN_ROUTES } from './scans.js';
+import { COMPLIANCE_ROUTES } from '../../compliance/routes/list.js';
 
-export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...GATE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES];
+export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...GATE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES, ...COMPLIANCE_ROUTES];
