@@ -6,6 +6,7 @@
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { COMPLIANCE_MIGRATION } from './migrations/0002-compliance.js';
+import { CLOUD_CONNECTORS_MIGRATION } from './migrations/0005-cloud-connectors.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': {
@@ -85,6 +86,7 @@ const MIGRATIONS: Record<string, Migration> = {
     },
   },
   '0002-compliance': COMPLIANCE_MIGRATION,
+  '0005-cloud-connectors': CLOUD_CONNECTORS_MIGRATION,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -4,6 +4,7 @@
  * text. Nothing here holds a secret in clear: tokens are stored as SHA-256 hashes.
  */
 import type { AssetGroupTable, AuthRecordTable, ComplianceScanTable, HostTable, OptionProfileTable, PolicyTable, ScannerTable, ScannerWorkerTable } from '../compliance/store/compliance-tables.js';
+import type { CloudConnectorTable, CloudInstanceTable } from '../cloud/cloud-tables.js';
 
 
 export interface TokenTable {
@@ -101,4 +102,6 @@ export interface Tables {
   scanners: ScannerTable;
   scanner_workers: ScannerWorkerTable;
   compliance_scans: ComplianceScanTable;
+  cloud_connectors: CloudConnectorTable;
+  cloud_instances: CloudInstanceTable;
 }
