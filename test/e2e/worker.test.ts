@@ -5,12 +5,12 @@
  *
  * Proves: a queued scan run by the worker gives the same control results as the standalone scan;
  * a wrong password is an authentication-failure result; the password never appears in any output,
- * result or report; a worker killed with SIGKILL mid-scan leaves the scan to lease expiry, after
+ * result or report, nor in any file under the workers' home and temporary folders; a worker killed with SIGKILL mid-scan leaves the scan to lease expiry, after
  * which another worker runs it and it is recorded once; a cancel stops the running scan; SIGTERM
  * ends the worker cleanly.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,8 +72,10 @@ describe.each([
   const workers: TollgateProcess[] = [];
   const everyOutput: string[] = [];
 
+  // The workers' home and temporary folders: after the run no file in them holds the password.
+  const workerHome = (): string => path.join(work, `worker-home-${store}`);
   const startWorker = (extra: string[] = []): TollgateProcess => {
-    const worker = startTollgate(['worker', '--server', server.url, '--label', 'External', '--poll', '1', '--heartbeat', '2', '--lease-seconds', '10', '--known-hosts', knownHosts, ...extra], { TOLLGATE_TOKEN: workerToken });
+    const worker = startTollgate(['worker', '--server', server.url, '--label', 'External', '--poll', '1', '--heartbeat', '2', '--lease-seconds', '10', '--known-hosts', knownHosts, ...extra], { TOLLGATE_TOKEN: workerToken, HOME: workerHome(), TMPDIR: path.join(workerHome(), 'tmp') });
     workers.push(worker);
     return worker;
   };
@@ -86,6 +88,7 @@ describe.each([
 
   beforeAll(async () => {
     const dataDir = path.join(work, `server-${store}`);
+    await mkdir(path.join(workerHome(), 'tmp'), { recursive: true });
     database = store === 'PostgreSQL' ? await createThrowawayDatabase() : undefined;
     server = await startPlatformServer({ dataDir, ...(database ? { databaseUrl: database.url } : {}), secretKeyHex: randomBytes(32).toString('hex') });
     ci = await server.createToken('pipeline', 'ci');
@@ -113,6 +116,12 @@ describe.each([
     expect(all.length).toBeGreaterThan(0);
     expect(all).not.toContain(sshd.password);
     expect(all).not.toContain(wrongPassword);
+    expect(all).not.toContain(workerToken);
+    const written = await readdir(workerHome(), { recursive: true, withFileTypes: true });
+    for (const entry of written.filter((file) => file.isFile())) {
+      const bytes = await readFile(path.join(entry.parentPath, entry.name));
+      expect(bytes.includes(sshd.password), `${entry.name} holds the password`).toBe(false);
+    }
     await database?.drop();
   });
 
