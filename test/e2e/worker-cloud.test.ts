@@ -23,6 +23,9 @@ const STOPPED = 'i-0a1b2c3d4e5f60002';
 const MISSING = 'i-0a1b2c3d4e5f69999';
 const ACCESS = { region: 'eu-central-1', accessKeyId: 'AKIATOLLGATESTUB0001', secretAccessKey: `stub/${randomBytes(24).toString('base64url')}` };
 
+/** Real processes (server, workers, sshd, the standalone CLI) on a shared machine: minutes, not seconds. */
+const SCAN_TEST_TIMEOUT_MS = 240_000;
+
 let sshd: TestSshd;
 let stub: Ec2DescribeStub;
 let work: string;
@@ -82,7 +85,7 @@ describe.each([{ store: 'SQLite' as const }, { store: 'PostgreSQL' as const }])(
     expect(output).not.toContain(ACCESS.secretAccessKey);
     expect(output).not.toContain(sshd.password);
     await database?.drop();
-  });
+  }, SCAN_TEST_TIMEOUT_MS);
 
   it('keeps cloud connectors to admins, and their secret access key write-only and sealed at rest', async () => {
     expect((await server.api('PUT', '/cloud-connectors/aws', ci, { provider: 'aws', region: ACCESS.region, accessKeyId: ACCESS.accessKeyId, secretAccessKey: ACCESS.secretAccessKey })).status).toBe(403);
@@ -102,7 +105,7 @@ describe.each([{ store: 'SQLite' as const }, { store: 'PostgreSQL' as const }])(
       for (const bytes of stored) expect(bytes.includes(ACCESS.secretAccessKey)).toBe(false);
       expect(stored.some((bytes) => bytes.includes(ACCESS.accessKeyId))).toBe(true);
     }
-  });
+  }, SCAN_TEST_TIMEOUT_MS);
 
   it('scans a running instance at its private address, resolved at launch', async () => {
     const asked = stub.requests.length;
@@ -114,7 +117,7 @@ describe.each([{ store: 'SQLite' as const }, { store: 'PostgreSQL' as const }])(
     const result = (await server.api('GET', `/compliance-scans/${scan.id as string}/result`, ci)).body as ComplianceResult;
     expect(result.target.name).toBe(`ssh://${PASSWORD_USER}@127.0.0.1:${sshd.port}`);
     expect(result.authentication.status).toBe('succeeded');
-  });
+  }, SCAN_TEST_TIMEOUT_MS);
 
   it('fails a stopped instance as "no host alive", and aborts an unknown one with EC2\'s message', async () => {
     const stopped = await launch('ec2-stopped');
@@ -126,7 +129,7 @@ describe.each([{ store: 'SQLite' as const }, { store: 'PostgreSQL' as const }])(
     expect((missing.error as { message: string }).message).toContain(`The instance ID '${MISSING}' does not exist`);
     const result = await server.api('GET', `/compliance-scans/${missing.id as string}/result`, ci);
     expect(result.status).toBe(409);
-  });
+  }, SCAN_TEST_TIMEOUT_MS);
 
   it('aborts when the connector is disabled, and keeps the secret when a replacement leaves it out', async () => {
     const disabled = await putConnector('aws', { enabled: false, runConnector: true });
@@ -139,7 +142,7 @@ describe.each([{ store: 'SQLite' as const }, { store: 'PostgreSQL' as const }])(
     expect(again.state).toBe('Queued');
     expect(stub.requests.length).toBe(asked + 1);
     await waitForScanState(server, ci, again.id as string, ['Finished']);
-  });
+  }, SCAN_TEST_TIMEOUT_MS);
 
   it('uses what the last run saw when the connector does not run at launch', async () => {
     expect((await putConnector('aws', { enabled: true, runConnector: false })).status).toBe(200);

@@ -21,7 +21,7 @@ import { startPlatformServer, startTollgate, waitForScanState, type PlatformServ
 
 const POLICIES = ['linux-baseline-debian', 'ssh-server'];
 /** A policy whose one check takes a few seconds: long enough to kill or cancel a worker mid-scan. */
-const slowPolicy = (id: string, seconds: number): string =>
+const slowPolicy = (id: string, seconds: number, checkTimeout = true): string =>
   [
     'schemaVersion: 1',
     `id: ${id}`,
@@ -36,9 +36,12 @@ const slowPolicy = (id: string, seconds: number): string =>
     '      type: command',
     `      run: sleep ${seconds}; echo done`,
     '      stdoutMatches: [done]',
-    '      timeoutSeconds: 600',
+    ...(checkTimeout ? ['      timeoutSeconds: 600'] : []),
     '',
   ].join('\n');
+
+/** Real processes (server, workers, sshd, the standalone CLI) on a shared machine: minutes, not seconds. */
+const SCAN_TEST_TIMEOUT_MS = 240_000;
 
 let sshd: TestSshd;
 let work: string;
@@ -102,6 +105,9 @@ describe.each([
     await put('/auth-records/wrong', { type: 'unix', user: PASSWORD_USER, password: wrongPassword, port: sshd.port });
     await put('/policies/slow-5', { yaml: slowPolicy('slow-5', 5) });
     await put('/policies/slow-300', { yaml: slowPolicy('slow-300', 300) });
+    await put('/policies/slow-profile', { yaml: slowPolicy('slow-profile', 30, false) });
+    await put('/option-profiles/quick-commands', { policies: ['slow-profile'], settings: { commandTimeoutSeconds: 2 } });
+    await put('/auth-records/closed-port', { type: 'unix', user: PASSWORD_USER, password: sshd.password, port: 1 });
   });
 
   afterAll(async () => {
@@ -123,7 +129,7 @@ describe.each([
       expect(bytes.includes(sshd.password), `${entry.name} holds the password`).toBe(false);
     }
     await database?.drop();
-  });
+  }, SCAN_TEST_TIMEOUT_MS);
 
   it('runs a queued scan with the same control results as the standalone scan of the same host, and never shows the password', async () => {
     const worker = startWorker();
@@ -151,7 +157,7 @@ describe.each([
     const scanners = await server.api('GET', '/scanners', ci);
     const external = (scanners.body as { label: string; workers: { live: boolean }[] }[]).find((scanner) => scanner.label === 'External');
     expect(external?.workers.some((entry) => entry.live)).toBe(true);
-  });
+  }, SCAN_TEST_TIMEOUT_MS);
 
   it('uploads a wrong password as an authentication-failure result, not an error', async () => {
     const scanId = await launch('worker wrong password', 'wrong', POLICIES);
@@ -162,7 +168,24 @@ describe.each([
     expect(result.authentication.message).toMatch(/authentication failed for user tollgate-pw/);
     expect(result.policies).toEqual([]);
     expect(JSON.stringify(result)).not.toContain(wrongPassword);
-  });
+  }, SCAN_TEST_TIMEOUT_MS);
+
+  it("applies the option profile's settings, and uploads an unreachable host as an error", async () => {
+    const launched = await server.api('POST', '/compliance-scans', ci, { name: 'worker profile', host: 'sshd-host', scanner: 'External', optionProfile: 'quick-commands', authRecord: 'pw' });
+    expect(launched.status).toBe(201);
+    const profiled = await waitForScanState(server, ci, launched.body.id as string, ['Finished', 'Error']);
+    expect(profiled.state).toBe('Finished');
+    const result = (await server.api('GET', `/compliance-scans/${launched.body.id as string}/result`, ci)).body as ComplianceResult;
+    // The profile's 2 s command limit, not the worker's default 30 s, ended the 30 s command.
+    expect(result.policies[0]?.controls[0]).toMatchObject({ cid: 'TG-TEST-1', state: 'ERROR' });
+    expect(result.scan.durationMs).toBeLessThan(20_000);
+
+    const unreachable = await launch('worker closed port', 'closed-port', ['ssh-server']);
+    const failed = await waitForScanState(server, ci, unreachable, ['Finished', 'Error']);
+    expect(failed).toMatchObject({ state: 'Error', error: { code: 'host_not_alive' } });
+    expect(failed.error.message).toContain('127.0.0.1:1');
+    expect((await server.api('GET', `/compliance-scans/${unreachable}/result`, ci)).body.error.code).toBe('scan_error');
+  }, SCAN_TEST_TIMEOUT_MS);
 
   it('leases a scan again after a worker is killed with SIGKILL mid-scan, and records it once', async () => {
     for (const worker of workers.splice(0)) {
@@ -187,7 +210,7 @@ describe.each([
     const scans = await server.api('GET', '/compliance-scans?host=sshd-host&limit=1000', ci);
     const list = scans.body as { id: string }[];
     expect(list.filter((scan) => scan.id === scanId)).toHaveLength(1);
-  });
+  }, SCAN_TEST_TIMEOUT_MS);
 
   it('stops a running scan when it is canceled, and goes on to the next one', async () => {
     const worker = workers.at(-1) as TollgateProcess;
@@ -201,7 +224,7 @@ describe.each([
     expect((await server.api('GET', `/compliance-scans/${scanId}`, ci)).body.state).toBe('Canceled');
     const next = await launch('worker after cancel', 'pw', ['slow-5']);
     expect((await waitForScanState(server, ci, next, ['Finished', 'Error'], 60_000)).state).toBe('Finished');
-  });
+  }, SCAN_TEST_TIMEOUT_MS);
 
   it('ends cleanly on SIGTERM', async () => {
     const worker = workers.at(-1) as TollgateProcess;
