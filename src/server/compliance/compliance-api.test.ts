@@ -294,6 +294,11 @@ describe.each(KINDS)('the compliance API on %s', (kind) => {
     expect((await call('GET', url, tokens.viewer as string)).json.error).toEqual({ code: 'unreachable', message: 'connect ECONNREFUSED 127.0.0.1:2222' });
     const answer = await call('GET', `${url}/result`, tokens.ci as string);
     expect([answer.status, answer.json.error.code]).toEqual([409, 'scan_error']);
+    // A tool that echoed the password into its error: the stored message holds no secret.
+    const leaky = await launch('web-1');
+    const leakyJob = await lease('worker-a');
+    await call('PUT', `/api/v1/compliance-scans/${leaky.json.id}/result`, tokens.worker as string, { leaseToken: leakyJob.json.leaseToken, error: { code: 'auth_failed', message: `sudo: password ${SUDO_PASSWORD} rejected; ssh password ${PASSWORD} rejected` } });
+    expect((await call('GET', `/api/v1/compliance-scans/${leaky.json.id}`, tokens.viewer as string)).json.error.message).toBe('sudo: password [redacted] rejected; ssh password [redacted] rejected');
   });
 
   it('registers workers by heartbeat and shows them live under their scanner label', async () => {

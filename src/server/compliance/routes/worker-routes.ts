@@ -4,6 +4,7 @@
  * values), and upload the outcome once.
  */
 import { ApiError } from '../../api/api-error.js';
+import type { ServerContext } from '../../context.js';
 import { nulPath } from '../../api/nul-text.js';
 import { inputs, ERROR_SCHEMA, type RouteSpec } from '../../api/route.js';
 import { audit } from '../../store/audit.js';
@@ -26,6 +27,26 @@ function refuse(check: Exclude<LeaseCheck, { kind: 'valid' }>): ApiError {
   if (check.kind === 'not_found') return new ApiError(404, 'not_found', 'no compliance scan with this id', 'params.id');
   if (check.kind === 'canceled') return new ApiError(409, 'canceled', 'the scan was canceled: stop working on it', 'params.id');
   return new ApiError(409, 'lease_lost', 'this lease no longer holds the scan (it expired and was leased again, or the scan has ended)', 'body.leaseToken');
+}
+
+/**
+ * A worker's error message as it is stored and shown: any secret of the scan's authentication
+ * record in it (a tool that echoed a password) replaced, so it cannot leak through the scan's
+ * error. Best effort: without the key the message is kept as sent.
+ */
+async function withoutSecrets(context: ServerContext, scanId: string, message: string): Promise<string> {
+  const key = context.compliance.secretKey;
+  const scan = key ? await getScanRow(context.store.db, scanId) : undefined;
+  if (!key || !scan) return message;
+  let credentials;
+  try {
+    credentials = await openRecordCredentials(context.store.db, key, scan.auth_record);
+  } catch {
+    return message;
+  }
+  let clean = message;
+  for (const value of [credentials?.password, credentials?.passphrase, credentials?.sudoPassword, credentials?.privateKey]) if (value) clean = clean.split(value).join('[redacted]');
+  return clean;
 }
 
 export const WORKER_ROUTES: readonly RouteSpec[] = [
@@ -139,7 +160,8 @@ export const WORKER_ROUTES: readonly RouteSpec[] = [
         const nul = nulPath(body.result, 'body.result');
         if (nul) throw new ApiError(400, 'invalid_request', 'a text field holds a NUL character', nul);
       }
-      const outcome = await recordOutcome(context.store.db, params.id, body.leaseToken, body.result !== undefined ? { result: JSON.stringify(body.result) } : { error: body.error as { code: string; message: string } }, caller?.name ?? 'unknown');
+      const error = body.error ? { code: body.error.code, message: await withoutSecrets(context, params.id, body.error.message) } : undefined;
+      const outcome = await recordOutcome(context.store.db, params.id, body.leaseToken, body.result !== undefined ? { result: JSON.stringify(body.result) } : { error: error as { code: string; message: string } }, caller?.name ?? 'unknown');
       if (outcome.kind === 'recorded') return { status: 200, body: { state: outcome.state, recorded: true } };
       if (outcome.kind === 'unchanged') return { status: 200, body: { state: outcome.state, recorded: false } };
       if (outcome.kind === 'valid') throw new ApiError(409, 'lease_lost', 'the outcome could not be recorded', 'body.leaseToken');

@@ -168,45 +168,63 @@ async function giveUpExhausted(db: Kysely<Tables>, label: string, now: string): 
  */
 export async function leaseNext(db: Kysely<Tables>, label: string, workerId: string, leaseSeconds: number, tokenName: string): Promise<Lease | undefined> {
   for (let retry = 0; retry < LEASE_RETRIES; retry++) {
-    const outcome = await db.transaction().execute(async (trx): Promise<Lease | 'none' | 'lost'> => {
-      const now = new Date();
-      const nowText = now.toISOString();
-      await giveUpExhausted(trx, label, nowText);
-      const candidate = await trx
-        .selectFrom('compliance_scans')
-        .select(['id', 'attempts'])
-        .where('scanner', '=', label)
-        .where((eb) => eb.or([eb('state', '=', 'Queued'), eb.and([eb('state', '=', 'Running'), eb('lease_expires_at', '<', nowText)])]))
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(1)
-        .executeTakeFirst();
-      if (!candidate) return 'none';
-      const leaseToken = `tgl_${randomBytes(32).toString('base64url')}`;
-      const leaseExpiresAt = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
-      const updated = await trx
-        .updateTable('compliance_scans')
-        .set((eb) => ({
-          state: 'Running',
-          worker_id: workerId,
-          lease_token_hash: hashLeaseToken(leaseToken),
-          lease_expires_at: leaseExpiresAt,
-          attempts: candidate.attempts + 1,
-          started_at: eb.fn.coalesce('started_at', eb.val(nowText)),
-        }))
-        .where('id', '=', candidate.id)
-        .where('attempts', '=', candidate.attempts)
-        .where((eb) => eb.or([eb('state', '=', 'Queued'), eb.and([eb('state', '=', 'Running'), eb('lease_expires_at', '<', nowText)])]))
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) return 'lost';
-      await audit(trx, { tokenName, action: 'compliance-scan.lease', target: `${candidate.id} to ${workerId} (attempt ${candidate.attempts + 1})` });
-      const scan = await getScanRow(trx, candidate.id);
-      return scan ? { scan, leaseToken, leaseExpiresAt } : 'lost';
+    const outcome = await leaseOnce(db, label, workerId, leaseSeconds, tokenName).catch((error: unknown) => {
+      if (!isSqliteBusy(error)) throw error;
+      return 'lost' as const;
     });
     if (outcome === 'none') return undefined;
     if (outcome !== 'lost') return outcome;
+    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (retry + 1)));
   }
   return undefined;
+}
+
+/**
+ * SQLite shared by several server processes: a transaction that read before another process wrote
+ * cannot upgrade to a writer (SQLITE_BUSY_SNAPSHOT, reported at once, not waited for). The lease
+ * lost that race; it is tried again.
+ */
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+async function leaseOnce(db: Kysely<Tables>, label: string, workerId: string, leaseSeconds: number, tokenName: string): Promise<Lease | 'none' | 'lost'> {
+  return db.transaction().execute(async (trx): Promise<Lease | 'none' | 'lost'> => {
+    const now = new Date();
+    const nowText = now.toISOString();
+    await giveUpExhausted(trx, label, nowText);
+    const candidate = await trx
+      .selectFrom('compliance_scans')
+      .select(['id', 'attempts'])
+      .where('scanner', '=', label)
+      .where((eb) => eb.or([eb('state', '=', 'Queued'), eb.and([eb('state', '=', 'Running'), eb('lease_expires_at', '<', nowText)])]))
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    if (!candidate) return 'none';
+    const leaseToken = `tgl_${randomBytes(32).toString('base64url')}`;
+    const leaseExpiresAt = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
+    const updated = await trx
+      .updateTable('compliance_scans')
+      .set((eb) => ({
+        state: 'Running',
+        worker_id: workerId,
+        lease_token_hash: hashLeaseToken(leaseToken),
+        lease_expires_at: leaseExpiresAt,
+        attempts: candidate.attempts + 1,
+        started_at: eb.fn.coalesce('started_at', eb.val(nowText)),
+      }))
+      .where('id', '=', candidate.id)
+      .where('attempts', '=', candidate.attempts)
+      .where((eb) => eb.or([eb('state', '=', 'Queued'), eb.and([eb('state', '=', 'Running'), eb('lease_expires_at', '<', nowText)])]))
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return 'lost';
+    await audit(trx, { tokenName, action: 'compliance-scan.lease', target: `${candidate.id} to ${workerId} (attempt ${candidate.attempts + 1})` });
+    const scan = await getScanRow(trx, candidate.id);
+    return scan ? { scan, leaseToken, leaseExpiresAt } : 'lost';
+  });
 }
 
 export type LeaseCheck = { kind: 'valid'; scan: ComplianceScanTable } | { kind: 'not_found' } | { kind: 'canceled' } | { kind: 'lease_lost' };
