@@ -76,7 +76,7 @@ export async function runLeasedScan(options: LeasedScanOptions): Promise<LeasedS
   // Renew at a third of the lease, so one missed renewal (a slow or restarting server) is survived.
   const renewEveryMs = Math.max(1000, (options.leaseSeconds * 1000) / 3);
   const renewal = setInterval(() => {
-    api.renew(lease.scanId, lease.leaseToken).then(
+    api.renew(lease.scanId, lease.leaseToken, options.leaseSeconds).then(
       (outcome) => {
         if (!outcome.held) stop.abort(new LeaseEnded(outcome.reason === 'canceled' ? 'Canceled' : 'LeaseLost'));
       },

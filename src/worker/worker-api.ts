@@ -93,8 +93,9 @@ export class WorkerApi {
     return checkedLease(body);
   }
 
-  async renew(scanId: string, leaseToken: string): Promise<RenewOutcome> {
-    const { status, body } = await this.call('POST', `/compliance-scans/${encodeURIComponent(scanId)}/lease/renew`, { leaseToken }, [200, 409]);
+  /** Extends the lease by `leaseSeconds` from now (the server's default, 60 s, when not given). */
+  async renew(scanId: string, leaseToken: string, leaseSeconds?: number): Promise<RenewOutcome> {
+    const { status, body } = await this.call('POST', `/compliance-scans/${encodeURIComponent(scanId)}/lease/renew`, { leaseToken, ...(leaseSeconds === undefined ? {} : { leaseSeconds }) }, [200, 409]);
     if (status === 200) return { held: true, leaseExpiresAt: String((body as { leaseExpiresAt?: unknown }).leaseExpiresAt) };
     return { held: false, reason: errorCodeOf(body) === 'canceled' ? 'canceled' : 'lease_lost' };
   }
