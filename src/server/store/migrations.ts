@@ -9,6 +9,7 @@ import { COMPLIANCE_MIGRATION } from './migrations/0002-compliance.js';
 import { exceptionsAndPipelines } from './migrations/0003-exceptions-and-pipelines.js';
 import { SENSORS_MIGRATION } from './migrations/0004-sensors.js';
 import { scanPackageNames } from './migrations/0006-scan-package-names.js';
+import { CLOUD_CONNECTORS_MIGRATION } from './migrations/0005-cloud-connectors.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': {
@@ -90,6 +91,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-compliance': COMPLIANCE_MIGRATION,
   '0003-exceptions-and-pipelines': exceptionsAndPipelines,
   '0004-sensors': SENSORS_MIGRATION,
+  '0005-cloud-connectors': CLOUD_CONNECTORS_MIGRATION,
   '0006-scan-package-names': scanPackageNames,
 };
 

@@ -4,6 +4,7 @@
  * text. Nothing here holds a secret in clear: tokens are stored as SHA-256 hashes.
  */
 import type { AssetGroupTable, AuthRecordTable, ComplianceScanTable, HostTable, OptionProfileTable, PolicyTable, ScannerTable, ScannerWorkerTable } from '../compliance/store/compliance-tables.js';
+import type { CloudConnectorTable, CloudInstanceTable } from '../cloud/cloud-tables.js';
 
 import type { SensorTables } from '../sensors/sensor-tables.js';
 
@@ -148,4 +149,6 @@ export interface Tables {
   sensor_images: SensorTables['sensor_images'];
   sensor_containers: SensorTables['sensor_containers'];
   sensor_events: SensorTables['sensor_events'];
+  cloud_connectors: CloudConnectorTable;
+  cloud_instances: CloudInstanceTable;
 }

@@ -12,5 +12,6 @@ import { COMPLIANCE_ROUTES } from '../../compliance/routes/list.js';
 import { EXCEPTION_ROUTES } from './exceptions.js';
 import { HISTORY_ROUTES } from './history.js';
 import { SENSOR_ROUTES } from '../../sensors/sensor-routes.js';
+import { CLOUD_CONNECTOR_ROUTES } from '../../cloud/connector-routes.js';
 
-export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...GATE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES, ...EXCEPTION_ROUTES, ...HISTORY_ROUTES, ...COMPLIANCE_ROUTES, ...SENSOR_ROUTES];
+export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...GATE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES, ...EXCEPTION_ROUTES, ...HISTORY_ROUTES, ...COMPLIANCE_ROUTES, ...SENSOR_ROUTES, ...CLOUD_CONNECTOR_ROUTES];

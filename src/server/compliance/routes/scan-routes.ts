@@ -70,10 +70,11 @@ export const COMPLIANCE_SCAN_ROUTES: readonly RouteSpec[] = [
       }
       const scans: NewScan[] = [];
       for (const host of hosts) {
+        const resolved = await resolveHostAddress(db, host, context.compliance.secretKey);
         scans.push({
           name: body.name,
           host: host.name,
-          address: await resolveHostAddress(db, host),
+          ...('address' in resolved ? { address: resolved.address } : { address: '', unresolved: resolved.unresolved }),
           ...(body.assetGroup !== undefined ? { assetGroup: body.assetGroup } : {}),
           scanner: body.scanner,
           ...(body.optionProfile !== undefined ? { optionProfile: body.optionProfile } : {}),

@@ -52,6 +52,8 @@ export interface NewScan {
   policies: string[];
   settings: ScanSettings;
   authRecord: string;
+  /** The address could not be resolved (a cloud instance not found or not running): recorded in state Error. */
+  unresolved?: { code: string; message: string };
 }
 
 export function hashLeaseToken(token: string): string {
@@ -94,18 +96,18 @@ export async function launchScans(db: Kysely<Tables>, scans: readonly NewScan[],
         policies: JSON.stringify(scan.policies),
         settings: JSON.stringify(scan.settings),
         auth_record: scan.authRecord,
-        state: 'Queued',
+        state: scan.unresolved ? 'Error' : 'Queued',
         created_at: new Date().toISOString(),
         created_by: tokenName,
         started_at: null,
-        finished_at: null,
+        finished_at: scan.unresolved ? new Date().toISOString() : null,
         worker_id: null,
         lease_token_hash: null,
         lease_expires_at: null,
         attempts: 0,
         result: null,
-        error_code: null,
-        error_message: null,
+        error_code: scan.unresolved?.code ?? null,
+        error_message: scan.unresolved?.message ?? null,
       };
       await trx.insertInto('compliance_scans').values(row).execute();
       await audit(trx, { tokenName, action: 'compliance-scan.launch', target: `${row.id} ${scan.host} on ${scan.scanner}` });
