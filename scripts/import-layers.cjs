@@ -26,7 +26,8 @@ const LAYERS = {
   jobs: ['engine', 'match', 'vulndb', 'gate', 'config', 'compliance', 'image', 'ecosystems', ...FOUNDATION],
   server: ['jobs', 'match', 'vulndb', 'gate', 'config', 'report', 'image', 'ecosystems', ...FOUNDATION],
   harbor: ['jobs', 'engine', 'vulndb', 'image', ...FOUNDATION],
-  cli: ['server', 'harbor', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
+  connector: ['jobs', 'gate', 'image', ...FOUNDATION],
+  cli: ['connector', 'server', 'harbor', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
   library: ['jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
 };
 
