@@ -27,7 +27,8 @@ const LAYERS = {
   server: ['jobs', 'match', 'vulndb', 'gate', 'config', 'report', 'image', 'ecosystems', ...FOUNDATION],
   harbor: ['jobs', 'engine', 'vulndb', 'image', ...FOUNDATION],
   connector: ['jobs', 'gate', 'image', ...FOUNDATION],
-  cli: ['connector', 'server', 'harbor', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
+  sensor: ['jobs', 'engine', 'image', ...FOUNDATION],
+  cli: ['connector', 'server', 'harbor', 'sensor', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
   library: ['jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
 };
 

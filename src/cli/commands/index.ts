@@ -9,6 +9,7 @@ import { registerHarborAdapterCommand } from './harbor-adapter.js';
 import { registerImageCommand } from './image.js';
 import { registerPipelineCommand } from './pipeline.js';
 import { registerServerCommand } from './server.js';
+import { registerSensorCommand } from './sensor.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -20,4 +21,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPipelineCommand,
   registerServerCommand,
   registerHarborAdapterCommand,
+  registerSensorCommand,
 ];

@@ -92,17 +92,21 @@ export async function untagImage(connection: DockerConnection, name: string, opt
 }
 
 export interface ImageEvent {
+  /** `image` or `container` (the object the event is about). */
+  type?: string;
+  /** Nanoseconds since the epoch, as the daemon counts them (tells apart events of one second). */
+  timeNano?: number;
   action: string;
   id: string;
   time?: number;
   attributes: Record<string, string>;
 }
 
-/** Follows image events (tag, untag, load, pull, delete ...) until `signal` aborts. */
-export async function watchImageEvents(connection: DockerConnection, onEvent: (event: ImageEvent) => void, signal: AbortSignal): Promise<void> {
+/** Follows image events (tag, untag, load, pull, delete ...), and those of other `types` asked for, until `signal` aborts. */
+export async function watchImageEvents(connection: DockerConnection, onEvent: (event: ImageEvent) => void, signal: AbortSignal, types: readonly ('image' | 'container')[] = ['image']): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
-    stream = (await (await connection.docker()).getEvents({ filters: { type: ['image'] } })) as NodeJS.ReadableStream;
+    stream = (await (await connection.docker()).getEvents({ filters: { type: [...types] } })) as NodeJS.ReadableStream;
   } catch (error) {
     throw describeDockerError(error, connection.address);
   }
@@ -121,8 +125,15 @@ export async function watchImageEvents(connection: DockerConnection, onEvent: (e
         buffered = buffered.slice(newline + 1);
         if (!line) continue;
         try {
-          const raw = JSON.parse(line) as { Action?: string; status?: string; id?: string; time?: number; Actor?: { ID?: string; Attributes?: Record<string, string> } };
-          onEvent({ action: raw.Action ?? raw.status ?? '', id: raw.Actor?.ID ?? raw.id ?? '', ...(raw.time ? { time: raw.time } : {}), attributes: raw.Actor?.Attributes ?? {} });
+          const raw = JSON.parse(line) as { Type?: string; Action?: string; status?: string; id?: string; time?: number; timeNano?: number; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+          onEvent({
+            action: raw.Action ?? raw.status ?? '',
+            id: raw.Actor?.ID ?? raw.id ?? '',
+            ...(raw.time ? { time: raw.time } : {}),
+            attributes: raw.Actor?.Attributes ?? {},
+            ...(raw.Type ? { type: raw.Type } : {}),
+            ...(raw.timeNano ? { timeNano: raw.timeNano } : {}),
+          });
         } catch (error) {
           reject(new ImageError(`unreadable Docker event: ${messageOf(error)}`));
         }

@@ -223,6 +223,20 @@ export class RegistryClient {
     return response.headers.get('docker-content-digest') ?? undefined;
   }
 
+  /** The repository's tags (`/tags/list`), at most `max` (a registry sensor's listing). */
+  async tags(max = 10_000): Promise<string[]> {
+    const response = await this.get(`/tags/list?n=${max}`, { accept: 'application/json' }, 'tag list');
+    const body = (await response.json().catch(() => ({}))) as { tags?: unknown };
+    return Array.isArray(body.tags) ? body.tags.filter((tag): tag is string => typeof tag === 'string').slice(0, max) : [];
+  }
+
+  /** The registry's repositories (`/v2/_catalog`), at most `max`; registries that do not offer the catalog refuse it. */
+  async catalog(max = 10_000): Promise<string[]> {
+    const response = await this.request(() => `${this.scheme}://${this.reference.apiHost}/v2/_catalog?n=${max}`, { accept: 'application/json' }, 'catalog');
+    const body = (await response.json().catch(() => ({}))) as { repositories?: unknown };
+    return Array.isArray(body.repositories) ? body.repositories.filter((name): name is string => typeof name === 'string').slice(0, max) : [];
+  }
+
   async close(): Promise<void> {
     await this.http?.close();
   }

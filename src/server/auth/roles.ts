@@ -19,6 +19,10 @@ export const ACCESS = {
   read: ['ci', 'viewer'],
   /** Tokens, audit log, re-evaluation, retention. */
   administer: [],
+  /** Sensors: heartbeat, claim an image, report a daemon's images, containers and events. */
+  reportSensors: ['sensor'],
+  /** List sensors and whether each is live (a connector checks one serves its daemon). */
+  readSensors: ['ci', 'viewer', 'sensor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;

@@ -5,6 +5,7 @@
  * released: a change is a new entry.
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { SENSORS_MIGRATION } from './migrations/0004-sensors.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': {
@@ -83,6 +84,7 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004-sensors': SENSORS_MIGRATION,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -4,6 +4,7 @@
  * text. Nothing here holds a secret in clear: tokens are stored as SHA-256 hashes.
  */
 
+import type { SensorTables } from '../sensors/sensor-tables.js';
 
 export interface TokenTable {
   name: string;
@@ -92,4 +93,10 @@ export interface Tables {
   finding_events: FindingEventTable;
   meta: MetaTable;
   job_runs: JobRunTable;
+  sensors: SensorTables['sensors'];
+  image_claims: SensorTables['image_claims'];
+  image_aliases: SensorTables['image_aliases'];
+  sensor_images: SensorTables['sensor_images'];
+  sensor_containers: SensorTables['sensor_containers'];
+  sensor_events: SensorTables['sensor_events'];
 }

@@ -6,6 +6,8 @@ import { DIGEST_PATTERN } from '../../store/ingest.js';
 import { ApiError } from '../api-error.js';
 import { storedTime } from '../time-input.js';
 import { inputs, type RouteSpec } from '../route.js';
+import { resolveDigest } from '../../sensors/image-aliases.js';
+import { runningOn } from '../../sensors/sensor-store.js';
 
 const page = { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 } };
 const imageSchema = { type: 'object', properties: { digest: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, firstSeen: { type: 'string' }, lastSeen: { type: 'string' }, processing: { type: 'boolean' } } };
@@ -38,7 +40,8 @@ export const IMAGE_ROUTES: readonly RouteSpec[] = [
     params: { type: 'object', required: ['digest'], additionalProperties: false, properties: { digest: { type: 'string', pattern: DIGEST_PATTERN } } },
     responses: { 200: { description: 'the image', schema: imageSchema }, 404: { description: 'unknown image' } },
     async handler(context, request) {
-      const { params } = inputs<{ digest: string }>(request);
+      const { params: asked } = inputs<{ digest: string }>(request);
+      const params = { digest: await resolveDigest(context.store.db, asked.digest) };
       const row = await context.store.db.selectFrom('images').selectAll().where('digest', '=', params.digest).executeTakeFirst();
       if (!row) throw new ApiError(404, 'not_found', 'no image with this digest is known', 'params.digest');
       const findings = await context.store.db
@@ -56,6 +59,7 @@ export const IMAGE_ROUTES: readonly RouteSpec[] = [
           ...imageOf(row),
           findings: findings.map((f) => ({ id: f.finding_id, package: f.package_name, version: f.package_version, severity: f.severity, firstSeen: f.first_seen })),
           scans: scans.map((s) => ({ scanId: s.scan_id, scannedAt: s.scanned_at, status: s.status })),
+          runningOn: await runningOn(context.store.db, params.digest),
         },
       };
     },

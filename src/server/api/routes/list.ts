@@ -8,5 +8,6 @@ import { GATE_ROUTES } from './gate.js';
 import { IMAGE_ROUTES } from './images.js';
 import { MIRROR_ROUTES } from './mirror.js';
 import { SCAN_ROUTES } from './scans.js';
+import { SENSOR_ROUTES } from '../../sensors/sensor-routes.js';
 
-export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...GATE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES];
+export const ROUTES: readonly RouteSpec[] = [...SCAN_ROUTES, ...IMAGE_ROUTES, ...GATE_ROUTES, ...MIRROR_ROUTES, ...ADMIN_ROUTES, ...SENSOR_ROUTES];

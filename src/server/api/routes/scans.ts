@@ -11,6 +11,7 @@ import { nulPath } from '../nul-text.js';
 import { storedTime } from '../time-input.js';
 import { ERROR_SCHEMA, inputs, type RouteSpec } from '../route.js';
 import { SCAN_RESULT_REF } from '../schemas.js';
+import { recordAlias, resolveDigest } from '../../sensors/image-aliases.js';
 
 export const MAX_SCAN_BYTES = 64 * 1024 * 1024;
 const MAX_TAGS = 256;
@@ -49,6 +50,8 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
         digestOf(body.result);
         storedTime(body.result.scannedAt, 'body.result.scannedAt');
         const outcome = await ingestScan(context.store.db, { scanId: params.scanId, result: body.result, matched: body.matched, tokenName: caller?.name ?? 'unknown' });
+        // Connectors poll by image id: it finds an image filed under its manifest digest too.
+        await recordAlias(context.store.db, body.result.image.id, outcome.digest);
         if (outcome.created && outcome.status === 'partial') context.reevaluator.matchPendingSoon();
         if (outcome.created && outcome.changes && outcome.changes.appeared.length > 0) context.reevaluator.notifyUpload(outcome.digest, outcome.changes);
         return { status: outcome.created ? 201 : 200, body: { scanId: outcome.scanId, digest: outcome.digest, status: outcome.status, created: outcome.created } };
@@ -70,8 +73,9 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
     responses: { 202: { description: 'recorded' } },
     async handler(context, request, caller) {
       const { params, body } = inputs<{ digest: string }, unknown, { tags?: string[] } | undefined>(request);
-      await markProcessing(context.store.db, params.digest, body?.tags ?? [], caller?.name ?? 'unknown');
-      return { status: 202, body: { digest: params.digest, processing: true } };
+      const digest = await resolveDigest(context.store.db, params.digest);
+      await markProcessing(context.store.db, digest, body?.tags ?? [], caller?.name ?? 'unknown');
+      return { status: 202, body: { digest, processing: true } };
     },
   },
   {
@@ -90,7 +94,7 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
     async handler(context, request) {
       const { params, query } = inputs<{ digest: string }, { scannedAfter?: string }>(request);
       const after = query.scannedAfter !== undefined ? storedTime(query.scannedAfter, 'querystring.scannedAfter') : undefined;
-      const answer = await latestResult(context.store.db, params.digest, after);
+      const answer = await latestResult(context.store.db, await resolveDigest(context.store.db, params.digest), after);
       if (answer.kind === 'unknown') throw new ApiError(404, 'not_found', 'no image with this digest is known', 'params.digest');
       if (answer.kind === 'processing') return { status: 204 };
       // The stored result is already JSON: sent as it is, without parsing it again.
