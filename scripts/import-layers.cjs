@@ -24,11 +24,12 @@ const LAYERS = {
   compliance: ['config', 'inventory', 'image', 'ecosystems', 'versions', ...FOUNDATION],
   report: [...FOUNDATION],
   jobs: ['engine', 'match', 'vulndb', 'gate', 'config', 'compliance', 'image', 'ecosystems', ...FOUNDATION],
-  server: ['jobs', 'match', 'vulndb', 'gate', 'config', 'report', 'image', 'ecosystems', ...FOUNDATION],
+  server: ['jobs', 'match', 'vulndb', 'gate', 'config', 'compliance', 'report', 'image', 'ecosystems', ...FOUNDATION],
   harbor: ['jobs', 'engine', 'vulndb', 'image', ...FOUNDATION],
   connector: ['jobs', 'gate', 'image', ...FOUNDATION],
   sensor: ['jobs', 'engine', 'image', ...FOUNDATION],
-  cli: ['connector', 'server', 'harbor', 'sensor', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
+  cli: ['connector', 'server', 'harbor', 'sensor', 'worker', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
+  worker: ['jobs', 'compliance', 'config', ...FOUNDATION],
   library: ['jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
 };
 

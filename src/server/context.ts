@@ -5,10 +5,12 @@ import type { Store } from './store/open-store.js';
 import type { Reevaluator } from './evaluation/reevaluator.js';
 import type { Mirror } from './mirror/mirror.js';
 import type { IdentityCache } from './api/authenticate.js';
+import type { ComplianceContext } from './compliance/compliance-context.js';
 
 export interface ServerContext {
   store: Store;
   reevaluator: Reevaluator;
   mirror: Mirror;
   identities: IdentityCache;
+  compliance: ComplianceContext;
 }

@@ -19,6 +19,7 @@ import { Reevaluator } from './evaluation/reevaluator.js';
 import { Mirror } from './mirror/mirror.js';
 import { openStore } from './store/open-store.js';
 import type { RetentionPolicy } from './store/retention.js';
+import { loadSecretKey } from './compliance/secrets/secret-key.js';
 
 export interface ServerOptions {
   host: string;
@@ -42,6 +43,10 @@ export interface ServerOptions {
   log: (line: string) => void;
   /** Fastify's request log (off by default; tokens are redacted from it either way). */
   requestLog?: boolean;
+  /** From TOLLGATE_SECRET_KEY: the key sealing authentication record secrets (hex or base64, 32 bytes). */
+  secretKey?: string;
+  /** `--secret-key-file`: the same key from a file (wins over secretKey). */
+  secretKeyFile?: string;
 }
 
 export interface RunningServer {
@@ -68,6 +73,7 @@ function readTls(tls: NonNullable<ServerOptions['tls']>): { cert: Buffer; key: B
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const https = options.tls ? readTls(options.tls) : undefined;
+  const secretKey = loadSecretKey({ ...(options.secretKey !== undefined ? { text: options.secretKey } : {}), ...(options.secretKeyFile !== undefined ? { file: options.secretKeyFile } : {}) });
   const store = await openStore({ dataDir: options.dataDir, ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}) });
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async (): Promise<void> => {
@@ -92,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     closers.push(() => reevaluator.stop());
     await reevaluator.start();
-    const context: ServerContext = { store, reevaluator, mirror: new Mirror(options.mirrorArtifact), identities: new IdentityCache() };
+    const context: ServerContext = { store, reevaluator, mirror: new Mirror(options.mirrorArtifact), identities: new IdentityCache(), compliance: { secretKey } };
     const app = await buildApp(context, {
       rateLimitPerMinute: options.rateLimitPerMinute,
       logger: options.requestLog ? { redact: ['req.headers.authorization'] } : false,

@@ -10,6 +10,7 @@ import { registerImageCommand } from './image.js';
 import { registerPipelineCommand } from './pipeline.js';
 import { registerServerCommand } from './server.js';
 import { registerSensorCommand } from './sensor.js';
+import { registerWorkerCommand } from './worker.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -22,4 +23,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerServerCommand,
   registerHarborAdapterCommand,
   registerSensorCommand,
+  registerWorkerCommand,
 ];

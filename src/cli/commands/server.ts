@@ -25,6 +25,7 @@ interface ServerFlags extends StoreFlags {
   rateLimit: number;
   watchInterval: number;
   requestLog?: boolean;
+  secretKeyFile?: string;
 }
 
 function positiveInteger(flag: string, max: number): (text: string) => number {
@@ -61,6 +62,7 @@ export function registerServerCommand(program: Command): void {
     .addOption(new Option('--rate-limit <n>', 'requests per minute per token').default(6000).argParser(positiveInteger('--rate-limit', 10_000_000)))
     .addOption(new Option('--watch-interval <seconds>', 'how often the vulnerability database is checked for a change').default(60).argParser(positiveInteger('--watch-interval', 86400)))
     .addOption(new Option('--request-log', 'log every request (JSON, tokens redacted) on stdout'))
+    .addOption(new Option('--secret-key-file <file>', 'key sealing authentication record secrets (32 bytes: hex, base64 or raw); else TOLLGATE_SECRET_KEY'))
     .action(async (flags: ServerFlags) => {
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
       const { startServer, defaultDataDir } = await import('../../server/start-server.js');
@@ -79,6 +81,8 @@ export function registerServerCommand(program: Command): void {
         rateLimitPerMinute: flags.rateLimit,
         watchIntervalMs: flags.watchInterval * 1000,
         requestLog: flags.requestLog === true,
+        ...(flags.secretKeyFile !== undefined ? { secretKeyFile: flags.secretKeyFile } : {}),
+        ...(process.env.TOLLGATE_SECRET_KEY ? { secretKey: process.env.TOLLGATE_SECRET_KEY } : {}),
         announce: (line) => printLine(line, process.stdout),
         log: (line) => printLine(line, process.stderr),
       });

@@ -23,6 +23,16 @@ export const ACCESS = {
   reportSensors: ['sensor'],
   /** List sensors and whether each is live (a connector checks one serves its daemon). */
   readSensors: ['ci', 'viewer', 'sensor'],
+  /** Hosts, asset groups, authentication records, policies, option profiles, scanner labels: PUT. */
+  manageAssets: ['ci'],
+  /** Create and cancel compliance scans. */
+  launchScans: ['ci'],
+  /** Read hosts, groups, records (never their secrets), policies, profiles, scanners, compliance scans and results. */
+  readCompliance: ['ci', 'viewer'],
+  /** A worker's lease, renewal, credentials, result upload and heartbeat. */
+  workJobs: ['worker'],
+  /** Cloud connectors (admin only). */
+  manageCloud: [],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;

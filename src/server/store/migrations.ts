@@ -5,6 +5,8 @@
  * released: a change is a new entry.
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { COMPLIANCE_MIGRATION } from './migrations/0002-compliance.js';
+import { CLOUD_CONNECTORS_MIGRATION } from './migrations/0005-cloud-connectors.js';
 import { SENSORS_MIGRATION } from './migrations/0004-sensors.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -84,7 +86,9 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002-compliance': COMPLIANCE_MIGRATION,
   '0004-sensors': SENSORS_MIGRATION,
+  '0005-cloud-connectors': CLOUD_CONNECTORS_MIGRATION,
 };
 
 class ListedMigrations implements MigrationProvider {

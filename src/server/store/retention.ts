@@ -1,10 +1,11 @@
 /**
- * Retention: scans kept per image by count and by age. The newest scan of an image is always kept
+ * Retention: scans kept per image (and compliance scans per host) by count and by age. The newest scan of an image is always kept
  * (the result endpoint and the current findings answer from it); what is deleted goes in one
  * transaction per image.
  */
 import type { Kysely } from 'kysely';
 import type { Tables } from './tables.js';
+import { applyComplianceRetention } from '../compliance/store/compliance-retention.js';
 
 export interface RetentionPolicy {
   /** Scans kept per image, newest first. */
@@ -28,5 +29,7 @@ export async function applyRetention(db: Kysely<Tables>, policy: RetentionPolicy
       deleted += Number(result.numDeletedRows);
     }
   }
+  // Compliance scans are kept per host by the same count and age.
+  deleted += await applyComplianceRetention(db, { ...(policy.keepPerImage !== undefined ? { keepPerHost: policy.keepPerImage } : {}), ...(policy.maxAgeDays !== undefined ? { maxAgeDays: policy.maxAgeDays } : {}) }, now);
   return deleted;
 }

@@ -3,6 +3,8 @@
  * UTC text (`Date#toISOString`, so text order is time order), documents are JSON text, ids are
  * text. Nothing here holds a secret in clear: tokens are stored as SHA-256 hashes.
  */
+import type { AssetGroupTable, AuthRecordTable, ComplianceScanTable, HostTable, OptionProfileTable, PolicyTable, ScannerTable, ScannerWorkerTable } from '../compliance/store/compliance-tables.js';
+import type { CloudConnectorTable, CloudInstanceTable } from '../cloud/cloud-tables.js';
 
 import type { SensorTables } from '../sensors/sensor-tables.js';
 
@@ -99,4 +101,14 @@ export interface Tables {
   sensor_images: SensorTables['sensor_images'];
   sensor_containers: SensorTables['sensor_containers'];
   sensor_events: SensorTables['sensor_events'];
+  hosts: HostTable;
+  asset_groups: AssetGroupTable;
+  auth_records: AuthRecordTable;
+  policies: PolicyTable;
+  option_profiles: OptionProfileTable;
+  scanners: ScannerTable;
+  scanner_workers: ScannerWorkerTable;
+  compliance_scans: ComplianceScanTable;
+  cloud_connectors: CloudConnectorTable;
+  cloud_instances: CloudInstanceTable;
 }
