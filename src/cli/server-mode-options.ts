@@ -55,3 +55,54 @@ export function serverModeOf(flags: ServerModeFlags): ServerMode | undefined {
   const timeoutMs = secondsOf(timeoutText, '--timeout');
   return { server: flags.server, token: flags.token, viaSensor: Boolean(flags.viaSensor), pollIntervalMs, timeoutMs, timeoutText };
 }
+
+/** The connector flags of `compliance scan` (issue 14); its own --timeout (minutes) bounds the wait. */
+export interface ComplianceServerFlags {
+  server?: string;
+  token?: string;
+  scanner: string;
+  optionProfile?: string;
+  poll?: string;
+  createAuthRecord?: string;
+  cloudConnector?: string;
+}
+
+export const DEFAULT_COMPLIANCE_POLL_MINUTES = '1';
+export const DEFAULT_COMPLIANCE_TIMEOUT_MINUTES = '2*60';
+
+export function addComplianceServerOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--server <url>', 'Tollgate server: a scanner worker scans the target, this command polls and applies the gate').env('TOLLGATE_SERVER'))
+    .addOption(new Option('--token <token>', 'API token (role ci) for --server; prefer the TOLLGATE_TOKEN variable, which stays out of the process list').env('TOLLGATE_TOKEN'))
+    .addOption(new Option('--scanner <label>', 'with --server: the scanner label whose workers run the scan').default('External').env('TOLLGATE_SCANNER'))
+    .addOption(new Option('--option-profile <name>', 'with --server: the option profile (timeouts) the scan runs with'))
+    .addOption(new Option('--poll <minutes>', `with --server: minutes between two polls, a number or an expression such as 0.5 (default ${DEFAULT_COMPLIANCE_POLL_MINUTES}); --timeout bounds the wait (default ${DEFAULT_COMPLIANCE_TIMEOUT_MINUTES})`))
+    .addOption(new Option('--create-auth-record <type>', 'with --server: create or update the record tollgate_unix_<job name> from --credentials/--auth').choices(['unix']))
+    .addOption(new Option('--cloud-connector <name>', 'with --server and an ec2:<instance-id> target: the server\'s cloud connector that resolves it'));
+}
+
+export interface ComplianceServerMode {
+  server: string;
+  token: string | undefined;
+  pollIntervalMs: number;
+  timeoutMs: number;
+  timeoutText: string;
+}
+
+/** The compliance server mode asked for, checked before anything runs; undefined when standalone. */
+export function complianceServerModeOf(flags: ComplianceServerFlags & { timeout?: string }): ComplianceServerMode | undefined {
+  if (!flags.server) {
+    for (const [flag, given] of [['--poll', flags.poll], ['--option-profile', flags.optionProfile], ['--create-auth-record', flags.createAuthRecord], ['--cloud-connector', flags.cloudConnector]] as const) {
+      if (given !== undefined) throw new UsageError(`${flag} applies with --server`);
+    }
+    return undefined;
+  }
+  const timeoutText = flags.timeout ?? DEFAULT_COMPLIANCE_TIMEOUT_MINUTES;
+  return {
+    server: flags.server,
+    token: flags.token,
+    pollIntervalMs: timerMilliseconds(evaluateDurationExpression(flags.poll ?? DEFAULT_COMPLIANCE_POLL_MINUTES, '--poll'), 60_000, '--poll', 'minutes'),
+    timeoutMs: timerMilliseconds(evaluateDurationExpression(timeoutText, '--timeout'), 60_000, '--timeout', 'minutes'),
+    timeoutText,
+  };
+}
