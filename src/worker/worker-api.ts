@@ -130,7 +130,8 @@ export class WorkerApi {
         signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      const reason = (error as { cause?: { code?: string; message?: string } }).cause;
+      const cause = reason?.code ?? reason?.message ?? (error as Error).message;
       throw new WorkerApiError(name, 0, 'unreachable', `the server is unreachable (${cause})`);
     }
     const text = await response.text();
