@@ -38,7 +38,7 @@ export function parseComplianceTarget(text: string, env: NodeJS.ProcessEnv = pro
     if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new UsageError(`target ${spec}: not an EC2 instance id (i- and 8 or 17 hex digits)`);
     return { kind: 'cloud', host: `ec2:${instanceId}`, instanceId };
   }
-  if (spec.startsWith('ssh:')) spec = spec.slice(4).replace(/^[^@]*@/, '');
+  if (spec.startsWith('ssh:')) spec = spec.replace(/^ssh:(\/\/)?/, '').replace(/^[^@]*@/, '');
   const withPort = /^([^:\s]+):(\d{1,5})$/.exec(spec);
   const address = withPort ? (withPort[1] as string) : spec.replace(/^\[|\]$/g, '');
   const port = withPort ? Number(withPort[2]) : undefined;
