@@ -86,7 +86,7 @@ describe('compliance scan --server', () => {
     expect(JSON.stringify(record.body)).not.toContain(sshd.password);
     // Another pipeline's group is never touched.
     expect((await server.api('GET', '/asset-groups/tollgate_AG_other-job', ci)).body).toMatchObject({ hosts: ['other-host'], policies: ['ssh-server'] });
-  });
+  }, 300_000);
 
   it('passes an authentication failure with a warning and no report, and fails it with --fail-on-auth-failure', async () => {
     const wrongRecord = ['--create-auth-record', 'unix', '--credentials', credentials, '--auth', 'wrong'];
@@ -97,7 +97,7 @@ describe('compliance scan --server', () => {
     await expect(stat(report)).rejects.toThrow(/ENOENT/);
     const failing = await run(viaServer([...wrongRecord, '--fail-on-auth-failure']), { TOLLGATE_TOKEN: ci, JOB_NAME: 'auth-job' });
     expect(failing.code, failing.output).toBe(1);
-  });
+  }, 300_000);
 
   it('refuses usage errors before touching the server', async () => {
     const noPolicy = await run(['compliance', 'scan', '127.0.0.1', '--server', server.url, '--auth', 'x'], { TOLLGATE_TOKEN: ci });

@@ -138,8 +138,8 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
   const policies = flags.policy && flags.policy.length > 0 ? resolvePolicies(flags.policy, { ...(flags.tailoring ? { tailoring: flags.tailoring } : {}), ...(criticalities ? { criticalities } : {}) }) : builtinPolicies();
   const scapOutputs = await scapOutputsOf(flags, policies);
   const exceptions = flags.exceptions ? (await import('../../config/exceptions.js')).loadExceptions(flags.exceptions) : [];
-  if (Boolean(flags.credentials) !== Boolean(flags.auth)) throw new UsageError('--credentials and --auth go together: the file of records and the name of the one to use');
-  const record = flags.credentials && flags.auth ? (await import('../../config/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) : undefined;
+  if (!flags.server && Boolean(flags.credentials) !== Boolean(flags.auth)) throw new UsageError('--credentials and --auth go together: the file of records and the name of the one to use');
+  const record = !flags.server && flags.credentials && flags.auth ? (await import('../../config/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) : undefined;
   const scanName = expandScanName(flags.scanName, new Date());
   const serverMode = complianceServerModeOf(flags);
   if (serverMode) return finishComplianceScan(await scanOnServer(targetSpec, flags, serverMode, { gate, policies, scanName }), flags, targets, scapOutputs);
