@@ -73,6 +73,7 @@ describe('compliance scan --server', () => {
     const localReport = path.join(work, 'local.json');
     const local = await run(['compliance', 'scan', `ssh://127.0.0.1:${sshd.port}`, '--credentials', credentials, '--auth', 'pw', '--known-hosts', knownHosts, ...POLICIES.flatMap((policy) => ['--policy', policy]), '--format', `json=${localReport}`, '--quiet']);
     expect(remote.code, remote.output).toBe(local.code);
+    expect(remote.output).not.toMatch(/WARNING/);
     const viaWorker = JSON.parse(await readFile(report, 'utf8')) as ComplianceResult;
     const alone = JSON.parse(await readFile(localReport, 'utf8')) as ComplianceResult;
     expect(Object.keys(controlStates(viaWorker)).length).toBeGreaterThan(60);

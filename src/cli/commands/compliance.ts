@@ -4,6 +4,7 @@
  * code. `tollgate compliance policies`: the built-in policies. Thin: no scanning logic here.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { UnixRecordInput } from '../../connector/compliance-via-server.js';
 import { Option, type Command } from 'commander';
 import { ExitCode, ScanError, UsageError } from '../../errors.js';
 import { CRITICALITIES, type Criticality } from '../../model/control.js';
@@ -210,7 +211,7 @@ async function scanOnServer(targetSpec: string, flags: ComplianceScanFlags, mode
     const id = settings.policies[index]?.id ?? spec;
     return existsSync(spec) ? { name: id, yaml: readFileSync(spec, 'utf8') } : { name: id };
   });
-  let auth: { record: string } | { create: import('../../connector/compliance-via-server.js').UnixRecordInput };
+  let auth: { record: string } | { create: UnixRecordInput };
   if (flags.createAuthRecord) {
     if (!flags.credentials || !flags.auth) throw new UsageError('--create-auth-record unix needs --credentials <file> and --auth <the record in it>');
     auth = { create: (await import('../../config/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) };
