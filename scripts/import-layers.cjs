@@ -27,7 +27,8 @@ const LAYERS = {
   server: ['jobs', 'match', 'vulndb', 'gate', 'config', 'compliance', 'report', 'image', 'ecosystems', ...FOUNDATION],
   harbor: ['jobs', 'engine', 'vulndb', 'image', ...FOUNDATION],
   sensor: ['jobs', 'engine', 'image', ...FOUNDATION],
-  cli: ['server', 'harbor', 'sensor', 'worker', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
+  connector: ['jobs', 'gate', 'image', ...FOUNDATION],
+  cli: ['connector', 'server', 'harbor', 'sensor', 'worker', 'jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
   worker: ['jobs', 'compliance', 'config', ...FOUNDATION],
   library: ['jobs', 'report', 'engine', 'vulndb', 'gate', 'config', 'compliance', 'image', ...FOUNDATION],
 };

@@ -43,6 +43,20 @@ describe('the GitHub Action', () => {
     await expect(readScanInvocation(args)).resolves.toMatchObject({ command: 'image', subjects: ['alpine:3.20', 'docker:app'] });
   });
 
+  it('passes the server-mode inputs as flags, and keeps the token off the command line (masked, given as TOLLGATE_TOKEN)', async () => {
+    const values: Record<string, string> = { images: 'app:1', server: 'https://tollgate.example', token: 'tg_ci_secret-value', 'via-sensor': 'true', poll: '2*15', timeout: '600', 'docker-host': 'tcp://10.0.0.2:2376', 'docker-cert-path': '/certs' };
+    const args = commandLineOf('image', INPUTS, (name) => values[name] ?? '', REPORTS);
+    expect(args).toEqual(expect.arrayContaining(['--server', 'https://tollgate.example', '--via-sensor', '--poll', '2*15', '--timeout', '600', '--docker-host', 'tcp://10.0.0.2:2376', '--docker-cert-path', '/certs']));
+    expect(args.join(' ')).not.toContain('tg_ci_secret-value');
+    expect(INPUTS.map((input) => input.name)).not.toContain('token');
+    const metadata = parse(readFileSync(path.join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, { description: string }> };
+    expect(metadata.inputs.token?.description).toMatch(/masked.*TOLLGATE_TOKEN/);
+    expect(Object.keys(metadata.inputs)).toEqual(expect.arrayContaining(['server', 'via-sensor', 'poll', 'scanner', 'option-profile', 'create-auth-record', 'cloud-connector']));
+    const bundle = readFileSync(path.join(root, 'integrations/github/dist/index.cjs'), 'utf8');
+    expect(bundle).toMatch(/setSecret\)?\(token\)/);
+    await expect(readScanInvocation(args)).resolves.toMatchObject({ command: 'image' });
+  });
+
   it('refuses an input of the other scan, a switch that is not true or false, and no image', () => {
     expect(() => commandLineOf('image', INPUTS, (name) => ({ images: 'x', 'fail-on-state': 'FAIL' })[name] ?? '', REPORTS)).toThrow(new InputError('input "fail-on-state" applies to compliance scans, not image scans'));
     expect(() => commandLineOf('image', INPUTS, (name) => ({ images: 'x', 'ignore-unfixed': 'maybe' })[name] ?? '', REPORTS)).toThrow(/"maybe" is not true or false/);

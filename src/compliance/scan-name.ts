@@ -13,9 +13,15 @@ const CI_VARIABLES: { job: string; build: string }[] = [
 
 export const DEFAULT_SCAN_NAME = 'tollgate [job_name] [build_number]';
 
+/** The CI job's name (Jenkins, Azure DevOps, GitHub Actions or GitLab CI), or `local` outside a CI. */
+export function ciJobName(env: NodeJS.ProcessEnv = process.env): string {
+  const ci = CI_VARIABLES.find((variables) => env[variables.job]);
+  return ci ? (env[ci.job] as string) : 'local';
+}
+
 export function expandScanName(template: string, startedAt: Date, env: NodeJS.ProcessEnv = process.env): string {
   const ci = CI_VARIABLES.find((variables) => env[variables.job]);
-  const job = ci ? (env[ci.job] as string) : 'local';
+  const job = ciJobName(env);
   const build = ci ? (env[ci.build] ?? '') : '';
   const timestamp = startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const withTimestamp = template.includes('[timestamp]') ? template : `${template} [timestamp]`;

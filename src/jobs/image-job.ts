@@ -32,6 +32,8 @@ export interface ImageJobOptions extends Omit<OpenImageOptions, 'metadata'> {
   scanOwnedFiles?: boolean;
   /** Progress of each image's inventory, with the reference it belongs to. */
   onProgress?: (reference: string, event: InventoryProgress) => void;
+  /** Each image's scan before the result filters (what `--server` uploads to the platform). */
+  onScan?: (scan: ScanResult) => void | Promise<void>;
 }
 
 /** The scans in reference order (duplicates left out) and the aggregate verdict, which names the duplicates. */
@@ -41,7 +43,7 @@ export interface ImageJobResult {
 }
 
 export async function runImageJob(references: readonly string[], options: ImageJobOptions): Promise<ImageJobResult> {
-  const { database, layerCache, filters = {}, gate, today, onProgress, scanOwnedFiles, ...openOptions } = options;
+  const { database, layerCache, filters = {}, gate, today, onProgress, onScan, scanOwnedFiles, ...openOptions } = options;
   const scans: ScanResult[] = [];
   const duplicates: AggregateVerdict['duplicates'] = [];
   const seen = new Map<string, string>();
@@ -64,14 +66,24 @@ export async function runImageJob(references: readonly string[], options: ImageJ
         ...(openOptions.limits ? { limits: openOptions.limits } : {}),
         ...(onProgress ? { onProgress: (event: InventoryProgress) => onProgress(reference, event) } : {}),
       });
-      scans.push(applyResultFilters(raw, filters));
+      await onScan?.(raw);
+      scans.push(raw);
     } finally {
       await source.close();
     }
   }
-  const day = today ?? new Date().toISOString().slice(0, 10);
+  return judgeImageScans(scans, { filters, gate, ...(today ? { today } : {}) }, duplicates);
+}
+
+/**
+ * The judging half of the image job, for scans made here or elsewhere (a sensor's result fetched
+ * from the platform): the result filters, the gate per image, the aggregate verdict.
+ */
+export function judgeImageScans(rawScans: readonly ScanResult[], options: Pick<ImageJobOptions, 'filters' | 'gate' | 'today'>, duplicates: AggregateVerdict['duplicates'] = []): ImageJobResult {
+  const scans = rawScans.map((raw) => applyResultFilters(raw, options.filters ?? {}));
+  const day = options.today ?? new Date().toISOString().slice(0, 10);
   const verdict = aggregateVerdicts(
-    scans.map((scan) => evaluateImageGate(scan, gate, day)),
+    scans.map((scan) => evaluateImageGate(scan, options.gate, day)),
     duplicates,
   );
   return { scans, verdict };

@@ -19664,10 +19664,10 @@ var require_core = __commonJS({
       (0, command_1.issueCommand)("set-env", { name }, convertedVal);
     }
     exports2.exportVariable = exportVariable;
-    function setSecret(secret) {
+    function setSecret2(secret) {
       (0, command_1.issueCommand)("add-mask", {}, secret);
     }
-    exports2.setSecret = setSecret;
+    exports2.setSecret = setSecret2;
     function addPath(inputPath) {
       const filePath = process.env["GITHUB_PATH"] || "";
       if (filePath) {
@@ -19820,7 +19820,7 @@ var import_node_path2 = __toESM(require("node:path"), 1);
 var core = __toESM(require_core(), 1);
 
 // integrations/github/src/command-line.ts
-var ACTION_OWNED = /* @__PURE__ */ new Set(["output", "summary-output"]);
+var ACTION_OWNED = /* @__PURE__ */ new Set(["output", "summary-output", "token"]);
 var InputError = class extends Error {
 };
 function lines(value) {
@@ -20145,6 +20145,45 @@ var inputs_generated_default = [
     ]
   },
   {
+    name: "server",
+    flag: "--server",
+    takesValue: true,
+    negate: false,
+    commands: [
+      "image",
+      "compliance"
+    ]
+  },
+  {
+    name: "via-sensor",
+    flag: "--via-sensor",
+    takesValue: false,
+    negate: false,
+    commands: [
+      "image"
+    ]
+  },
+  {
+    name: "poll",
+    flag: "--poll",
+    takesValue: true,
+    negate: false,
+    commands: [
+      "image",
+      "compliance"
+    ]
+  },
+  {
+    name: "timeout",
+    flag: "--timeout",
+    takesValue: true,
+    negate: false,
+    commands: [
+      "image",
+      "compliance"
+    ]
+  },
+  {
     name: "gate",
     flag: "--gate",
     takesValue: true,
@@ -20325,15 +20364,6 @@ var inputs_generated_default = [
     ]
   },
   {
-    name: "timeout",
-    flag: "--timeout",
-    takesValue: true,
-    negate: false,
-    commands: [
-      "compliance"
-    ]
-  },
-  {
     name: "exceptions",
     flag: "--exceptions",
     takesValue: true,
@@ -20440,16 +20470,53 @@ var inputs_generated_default = [
     commands: [
       "compliance"
     ]
+  },
+  {
+    name: "scanner",
+    flag: "--scanner",
+    takesValue: true,
+    negate: false,
+    commands: [
+      "compliance"
+    ]
+  },
+  {
+    name: "option-profile",
+    flag: "--option-profile",
+    takesValue: true,
+    negate: false,
+    commands: [
+      "compliance"
+    ]
+  },
+  {
+    name: "create-auth-record",
+    flag: "--create-auth-record",
+    takesValue: true,
+    negate: false,
+    commands: [
+      "compliance"
+    ]
+  },
+  {
+    name: "cloud-connector",
+    flag: "--cloud-connector",
+    takesValue: true,
+    negate: false,
+    commands: [
+      "compliance"
+    ]
   }
 ];
 
 // integrations/github/src/main.ts
 var INPUTS = inputs_generated_default;
 var EXIT_MEANING = { 2: "a usage or configuration error", 3: "the scan could not be completed" };
-function runCli(cli, args) {
+function runCli(cli, args, token) {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.GITHUB_OUTPUT;
+    if (token) env.TOLLGATE_TOKEN = token;
     const child = (0, import_node_child_process2.spawn)(cli.command, [...cli.args, ...args], { env, stdio: ["ignore", "inherit", "pipe"] });
     let tail = "";
     child.stderr.on("data", (chunk) => {
@@ -20473,11 +20540,13 @@ async function run() {
   const folder = import_node_path2.default.resolve(core.getInput("output-dir") || import_node_path2.default.join(process.env.RUNNER_TEMP ?? import_node_os.default.tmpdir(), "tollgate"));
   (0, import_node_fs2.mkdirSync)(folder, { recursive: true });
   const reports = reportPaths(command, folder);
+  const token = core.getInput("token");
+  if (token) core.setSecret(token);
   const args = commandLineOf(command, INPUTS, (name) => core.getInput(name), reports);
   const given = core.getInput("cli");
   const cli = given ? givenCli(given) : installedCli("tollgate", "0.1.0", process.env.RUNNER_TOOL_CACHE ?? process.env.RUNNER_TEMP ?? import_node_os.default.tmpdir());
   core.info(`tollgate ${args.join(" ")}`);
-  const { code, stderrTail } = await runCli(cli, args);
+  const { code, stderrTail } = await runCli(cli, args, token);
   core.setOutput("exit-code", String(code));
   if (code === 0 || code === 1) {
     core.setOutput("verdict", reports.verdict);

@@ -39,6 +39,7 @@ export function actionMetadata(inputs: readonly DescribedInput[]): string {
       target: { description: 'the compliance target (local, dir:, image:, ssh:user@host, env.NAME)', required: false },
       cli: { description: 'path of a tollgate executable to run instead of installing the version this action was built from', required: false },
       'output-dir': { description: 'folder for the reports (default: $RUNNER_TEMP/tollgate)', required: false },
+      token: { description: 'API token (role ci) for the server input: masked, and passed to the CLI as TOLLGATE_TOKEN, never on its command line. Give it from a secret: ${{ secrets.TOLLGATE_TOKEN }}', required: false },
       ...flagInputs,
     },
     outputs: {

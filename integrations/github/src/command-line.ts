@@ -25,7 +25,8 @@ export interface ReportPaths {
 }
 
 /** Inputs the action sets itself: the user's value would fight the action's report handling. */
-export const ACTION_OWNED = new Set(['output', 'summary-output']);
+/** `token` is read by the action itself: masked with setSecret and passed as TOLLGATE_TOKEN, never on the command line. */
+export const ACTION_OWNED = new Set(['output', 'summary-output', 'token']);
 
 export class InputError extends Error {}
 

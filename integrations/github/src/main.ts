@@ -24,11 +24,12 @@ const INPUTS = generatedInputs as ActionInput[];
 const EXIT_MEANING: Record<number, string> = { 2: 'a usage or configuration error', 3: 'the scan could not be completed' };
 
 /** Runs the CLI with its output on the step's log; keeps the end of stderr for the failure message. */
-function runCli(cli: CliCommand, args: string[]): Promise<{ code: number; stderrTail: string }> {
+function runCli(cli: CliCommand, args: string[], token: string): Promise<{ code: number; stderrTail: string }> {
   return new Promise((resolve, reject) => {
     // The action sets the step's outputs itself; the CLI's own GITHUB_OUTPUT variable would add a second copy of the verdict.
     const env = { ...process.env };
     delete env.GITHUB_OUTPUT;
+    if (token) env.TOLLGATE_TOKEN = token;
     const child = spawn(cli.command, [...cli.args, ...args], { env, stdio: ['ignore', 'inherit', 'pipe'] });
     let tail = '';
     child.stderr.on('data', (chunk: Buffer) => {
@@ -54,11 +55,14 @@ async function run(): Promise<void> {
   const folder = path.resolve(core.getInput('output-dir') || path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), 'tollgate'));
   mkdirSync(folder, { recursive: true });
   const reports = reportPaths(command, folder);
+  const token = core.getInput('token');
+  // Masked before anything is logged: the runner replaces it with *** wherever it would appear.
+  if (token) core.setSecret(token);
   const args = commandLineOf(command, INPUTS, (name) => core.getInput(name), reports);
   const given = core.getInput('cli');
   const cli = given ? givenCli(given) : installedCli(__TOLLGATE_PACKAGE__, __TOLLGATE_VERSION__, process.env.RUNNER_TOOL_CACHE ?? process.env.RUNNER_TEMP ?? os.tmpdir());
   core.info(`tollgate ${args.join(' ')}`);
-  const { code, stderrTail } = await runCli(cli, args);
+  const { code, stderrTail } = await runCli(cli, args, token);
   core.setOutput('exit-code', String(code));
 
   if (code === 0 || code === 1) {

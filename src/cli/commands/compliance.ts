@@ -3,6 +3,8 @@
  * (src/jobs/compliance-job.ts), write the reports, print the gate's verdict and return the exit
  * code. `tollgate compliance policies`: the built-in policies. Thin: no scanning logic here.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import type { UnixRecordInput } from '../../connector/compliance-via-server.js';
 import { Option, type Command } from 'commander';
 import { ExitCode, ScanError, UsageError } from '../../errors.js';
 import { CRITICALITIES, type Criticality } from '../../model/control.js';
@@ -23,8 +25,9 @@ import { writeOutputFile } from '../output-file.js';
 import type { Policy } from '../../compliance/policy/policy-types.js';
 import type { ScapOutputKind } from '../../compliance/policy/scap/outputs.js';
 import { TOOL_VERSION } from '../../version.js';
+import { addComplianceServerOptions, complianceServerModeOf, type ComplianceServerFlags, type ComplianceServerMode } from '../server-mode-options.js';
 
-interface ComplianceScanFlags extends ImageOpenFlags {
+interface ComplianceScanFlags extends ImageOpenFlags, ComplianceServerFlags {
   policy?: string[];
   credentials?: string;
   auth?: string;
@@ -99,6 +102,7 @@ export function registerComplianceCommand(program: Command): void {
     .addOption(new Option('--arf <file>', 'write the scap: policy\'s results as ARF 1.1 here'))
     .addOption(new Option('--remediation <kind=file>', 'write the fixes of the failed SCAP rules (bash or ansible) to a file, never run; repeatable').argParser(collect))
     .addOption(quietOption());
+  addComplianceServerOptions(scan);
   addRendererOptions(scan, 'compliance').action(async (target: string, flags: ComplianceScanFlags) => {
     process.exitCode = await runComplianceScan(target, flags);
   });
@@ -135,9 +139,11 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
   const policies = flags.policy && flags.policy.length > 0 ? resolvePolicies(flags.policy, { ...(flags.tailoring ? { tailoring: flags.tailoring } : {}), ...(criticalities ? { criticalities } : {}) }) : builtinPolicies();
   const scapOutputs = await scapOutputsOf(flags, policies);
   const exceptions = flags.exceptions ? (await import('../../config/exceptions.js')).loadExceptions(flags.exceptions) : [];
-  if (Boolean(flags.credentials) !== Boolean(flags.auth)) throw new UsageError('--credentials and --auth go together: the file of records and the name of the one to use');
-  const record = flags.credentials && flags.auth ? (await import('../../config/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) : undefined;
+  if (!flags.server && Boolean(flags.credentials) !== Boolean(flags.auth)) throw new UsageError('--credentials and --auth go together: the file of records and the name of the one to use');
+  const record = !flags.server && flags.credentials && flags.auth ? (await import('../../config/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) : undefined;
   const scanName = expandScanName(flags.scanName, new Date());
+  const serverMode = complianceServerModeOf(flags);
+  if (serverMode) return finishComplianceScan(await scanOnServer(targetSpec, flags, serverMode, { gate, policies, scanName }), flags, targets, scapOutputs);
   const progress = createProgress({ quiet: flags.quiet });
 
   const { runComplianceJob, ComplianceTimeoutError } = await import('../../jobs/compliance-job.js');
@@ -163,7 +169,11 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
   } finally {
     progress.done();
   }
+  return finishComplianceScan(job, flags, targets, scapOutputs);
+}
 
+/** Reports, SCAP outputs, verdict file, CI output and exit code: the same wherever the scan ran. */
+async function finishComplianceScan(job: ComplianceJobResult, flags: ComplianceScanFlags, targets: ReturnType<typeof reportTargets>, scapOutputs: Awaited<ReturnType<typeof scapOutputsOf>>): Promise<number> {
   const { result, verdict } = job;
   const authFailedAndPassing = result.authentication.status === 'failed' && verdict.passed;
   if (authFailedAndPassing) {
@@ -182,6 +192,58 @@ async function runComplianceScan(targetSpec: string, flags: ComplianceScanFlags)
     if (!verdict.passed) printList('compliance gate failed', verdict.reasons);
   }
   return verdict.passed ? ExitCode.Passed : ExitCode.GateFailed;
+}
+
+/**
+ * `--server`: a scanner worker near the host scans it (src/connector/compliance-via-server.ts); the
+ * result is judged here by the compliance gate, as a standalone scan's is.
+ */
+async function scanOnServer(targetSpec: string, flags: ComplianceScanFlags, mode: ComplianceServerMode, settings: { gate: ComplianceGateConfig; policies: readonly Policy[]; scanName: string }): Promise<ComplianceJobResult> {
+  const refused: [string, unknown][] = [['--exceptions', flags.exceptions], ['--ssh-host-key', flags.sshHostKey], ['--known-hosts', flags.knownHosts], ['--tailoring', flags.tailoring], ['--xccdf-results', flags.xccdfResults], ['--arf', flags.arf], ['--remediation', flags.remediation]];
+  for (const [flag, given] of refused) if (given !== undefined) throw new UsageError(`${flag} is not available with --server (the worker scans; host keys are the worker's --known-hosts)`);
+  if (!flags.policy || flags.policy.length === 0) throw new UsageError('--server needs the policies named with --policy (built-in ids or policy files)');
+  const { connectPlatform } = await import('../../connector/platform-client.js');
+  const { parseComplianceTarget, runComplianceOnServer } = await import('../../connector/compliance-via-server.js');
+  const { ciJobName } = await import('../../compliance/scan-name.js');
+  const target = parseComplianceTarget(targetSpec);
+  const policies = flags.policy.map((spec, index) => {
+    if (spec.startsWith('scap:')) throw new UsageError(`--policy ${spec}: SCAP content is not available with --server; use native policies`);
+    const id = settings.policies[index]?.id ?? spec;
+    return existsSync(spec) ? { name: id, yaml: readFileSync(spec, 'utf8') } : { name: id };
+  });
+  let auth: { record: string } | { create: UnixRecordInput };
+  if (flags.createAuthRecord) {
+    if (!flags.credentials || !flags.auth) throw new UsageError('--create-auth-record unix needs --credentials <file> and --auth <the record in it>');
+    auth = { create: (await import('../../config/credentials.js')).loadAuthenticationRecord(flags.credentials, flags.auth) };
+  } else {
+    if (flags.credentials) throw new UsageError('with --server, --credentials goes with --create-auth-record unix (otherwise --auth names a record on the server)');
+    if (!flags.auth) throw new UsageError('--server needs an authentication record: --auth <name on the server>, or --create-auth-record unix --credentials <file> --auth <record>');
+    auth = { record: flags.auth };
+  }
+  const log = (line: string): void => {
+    if (!flags.quiet) printNotice(line);
+  };
+  const client = await connectPlatform(mode.server, mode.token);
+  try {
+    const outcome = await runComplianceOnServer(client, {
+      target,
+      jobName: ciJobName(),
+      scanName: settings.scanName,
+      scanner: flags.scanner,
+      ...(flags.optionProfile ? { optionProfile: flags.optionProfile } : {}),
+      ...(flags.cloudConnector ? { cloudConnector: flags.cloudConnector } : {}),
+      policies,
+      auth,
+      pollIntervalMs: mode.pollIntervalMs,
+      timeoutMs: mode.timeoutMs,
+      log,
+    });
+    if (outcome.kind === 'timeout') throw new ScanError(`compliance scan ${outcome.scanId} did not finish within ${mode.timeoutText} minutes (--timeout; last state ${outcome.state}); it was canceled`);
+    const { evaluateComplianceGate } = await import('../../gate/compliance-gate.js');
+    return { result: outcome.result, verdict: evaluateComplianceGate(outcome.result, settings.gate) };
+  } finally {
+    await client.close();
+  }
 }
 
 /** The SCAP documents asked for (--xccdf-results, --arf, --remediation), checked before the scan. */

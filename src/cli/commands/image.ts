@@ -4,7 +4,11 @@
  * from DESIGN.md.
  */
 import { Option, type Command } from 'commander';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, ScanError } from '../../errors.js';
+import { hasFailureConditions, type GateConfig } from '../../gate/gate-config.js';
+import type { OpenImageOptions } from '../../image/sources.js';
+import type { ScanResult } from '../../model/image-scan.js';
+import type { ServerMode } from '../server-mode-options.js';
 import type { ResultFilters } from '../../engine/summary.js';
 import { buildGateConfig, type GateFlags } from '../../config/gate-file.js';
 import type { ImageJobResult } from '../../jobs/image-job.js';
@@ -23,8 +27,9 @@ import { addRendererOptions, collectFormats, reportTargets, writeReports } from 
 import { writeOutputFile } from '../output-file.js';
 import { printList, printNotice, printWarning } from '../messages.js';
 import { checkWebhookUrl, postWebhook } from '../webhook.js';
+import { addServerModeOptions, serverModeOf, type ServerModeFlags } from '../server-mode-options.js';
 
-interface ImageScanOptions extends GateFlags, ImageOpenFlags, ScanDatabaseFlags {
+interface ImageScanOptions extends GateFlags, ImageOpenFlags, ScanDatabaseFlags, ServerModeFlags {
   format?: string[];
   output?: string;
   severity?: Severity[];
@@ -61,6 +66,7 @@ export function registerImageCommand(program: Command): void {
     .addOption(quietOption());
   addScanDatabaseOptions(scan);
   addRendererOptions(scan, 'image');
+  addServerModeOptions(scan);
   addGateOptions(scan).action(async (references: string[], options: ImageScanOptions) => {
     process.exitCode = await runImageScan(references, options);
   });
@@ -84,6 +90,41 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
   const webhookOptions = { allowLinkLocal: Boolean(options.webhookAllowLinkLocal) };
   if (options.webhook) checkWebhookUrl(options.webhook, webhookOptions);
   const filters: ResultFilters = { ...(options.severity ? { severities: options.severity } : {}), ...(options.ignoreUnfixed ? { ignoreUnfixed: true } : {}) };
+  const serverMode = serverModeOf(options);
+  const log = (line: string): void => {
+    if (!options.quiet) printNotice(line);
+  };
+  let job: ImageJobResult;
+  if (serverMode?.viaSensor) {
+    // The sensor scans; the platform matches; the pipeline judges with the image job's own function.
+    const { connectPlatform } = await import('../../connector/platform-client.js');
+    const { scanViaSensor } = await import('../../connector/image-via-sensor.js');
+    const client = await connectPlatform(serverMode.server, serverMode.token);
+    let outcome: Awaited<ReturnType<typeof scanViaSensor>>;
+    try {
+      outcome = await scanViaSensor(client, references, { docker: imageOptions.docker ?? {}, pollIntervalMs: serverMode.pollIntervalMs, timeoutMs: serverMode.timeoutMs, log });
+    } finally {
+      await client.close();
+    }
+    if (outcome.timedOut.length > 0) {
+      const which = outcome.timedOut.map((image) => `${image.reference} (${image.lastState})`).join(', ');
+      if (hasFailureConditions(gate)) throw new ScanError(`no complete result within ${serverMode.timeoutText} seconds (--timeout) for ${which}; failure conditions are configured, so the build fails`);
+      printWarning(`no complete result within ${serverMode.timeoutText} seconds (--timeout) for ${which}; no failure condition is configured, so the build passes without a report`);
+      return ExitCode.Passed;
+    }
+    const { judgeImageScans } = await import('../../jobs/image-job.js');
+    job = judgeImageScans(outcome.results, { filters, gate }, outcome.duplicates);
+  } else {
+    job = await scanOnRunner(references, options, { gate, filters, imageOptions, serverMode, log });
+  }
+  return finishImageScan(job, options, targets, webhookOptions);
+}
+
+/** The scan made here, as standalone; with `--server`, each image's result is also stored on the platform. */
+async function scanOnRunner(references: string[], options: ImageScanOptions, settings: { gate: GateConfig; filters: ResultFilters; imageOptions: OpenImageOptions; serverMode: ServerMode | undefined; log: (line: string) => void }): Promise<ImageJobResult> {
+  const { gate, filters, imageOptions, serverMode, log } = settings;
+  const platform = serverMode ? await (await import('../../connector/platform-client.js')).connectPlatform(serverMode.server, serverMode.token) : undefined;
+  const { uploadScanResult } = platform ? await import('../../connector/upload-scan.js') : { uploadScanResult: undefined };
   const progress = createProgress({ quiet: options.quiet });
   const database = await ensureDatabase({ ...options, path: options.db, update: options.dbAutoUpdate && !options.skipDbUpdate, maxAgeMs: options.dbMaxAge, progress });
   const layerCache = options.cache ? openLayerCache(options) : undefined;
@@ -98,6 +139,14 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
       gate,
       ...imageOptions,
       ...(options.scanOsOwnedFiles ? { scanOwnedFiles: true } : {}),
+      ...(platform && uploadScanResult
+        ? {
+            onScan: async (raw: ScanResult) => {
+              const stored = await uploadScanResult(platform, raw, log);
+              log(`${raw.image.reference}: result stored on ${platform.shown} as ${stored.scanId}`);
+            },
+          }
+        : {}),
       onProgress: (reference, event) => {
         if (event.phase === 'layer-entries') progress.update(`${reference}: layer ${event.layer + 1}, ${event.entries.toLocaleString('en')} entries`);
         else if (event.phase === 'layer-start') progress.update(`${reference}: reading layer ${event.layer + 1} of ${event.layers}`);
@@ -107,8 +156,13 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
     progress.done();
     database.close();
     layerCache?.close();
+    await platform?.close();
   }
+  return job;
+}
 
+/** Reports, verdict file, CI output, webhook and exit code: the same for every way the scans were made. */
+async function finishImageScan(job: ImageJobResult, options: ImageScanOptions, targets: ReturnType<typeof reportTargets>, webhookOptions: { allowLinkLocal: boolean }): Promise<number> {
   const { scans, verdict } = job;
   const toTerminal = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   await writeReports(targets, (renderer, renderOptions) => renderer.renderImage?.({ scans, verdict }, renderOptions), { color: toTerminal, width: process.stdout.columns, flags: options });

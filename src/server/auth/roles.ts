@@ -11,8 +11,8 @@ export function isRole(value: string): value is Role {
 
 /** Who may call what: one place, read by the routes and by the role tests. */
 export const ACCESS = {
-  /** Upload a scan result, announce a scan in progress. */
-  submitScans: ['sensor', 'worker'],
+  /** Upload a scan result, announce a scan in progress (ci: `image scan --server` stores the runner's scan). */
+  submitScans: ['sensor', 'worker', 'ci'],
   /** Poll the result endpoint. */
   pollResults: ['ci', 'sensor', 'viewer'],
   /** Read images, findings, changes. */
