@@ -101,4 +101,16 @@ describe('the GitLab component under gitlab-ci-local', () => {
     expect(pipeline.code, pipeline.output).toBe(0);
     expect(pipeline.output).toMatch(/tollgate-scan .*PASS/);
   });
+
+  it('server mode: the server, via-sensor, poll and timeout inputs reach the CLI as its flags; the masked TOLLGATE_TOKEN variable is never printed', async () => {
+    const token = 'tg_ci_masked-variable-7f3Kq';
+    const args = await snippetArgs(['image', 'scan', image.ociReference, '--db', db, '--skip-db-update']);
+    const pipeline = await runPipeline({ args, tollgate: `${process.execPath} ${CLI}`, server: 'http://127.0.0.1:9', 'via-sensor': true as unknown as string, poll: '0.2', timeout: 'ten minutes' }, [`TOLLGATE_TOKEN=${token}`]);
+    // The CLI judged --timeout as a server-mode flag (with --server and --via-sensor), so it names it.
+    expect(pipeline.code, pipeline.output).not.toBe(0);
+    expect(pipeline.output).toMatch(/--timeout/);
+    expect(pipeline.output).not.toMatch(/apply with --server/);
+    expect(pipeline.output).not.toContain(token);
+    expect(JSON.parse(await readFile(path.join(pipeline.project, '.gitlab-ci-local', 'builds', 'tollgate-scan', '.tollgate-exit-code'), 'utf8'))).toBe(2);
+  });
 });

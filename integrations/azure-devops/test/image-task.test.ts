@@ -2,7 +2,7 @@
  * The built image task, run as the agent runs it (INPUT_* and ENDPOINT_* variables), over the
  * real tollgate CLI and the real fixture image: the exact `##vso[...]` lines it writes for a run
  * that passes with findings, a violated condition, a scan that could not run, an invalid
- * condition, server mode and a missing CLI; and the attachment it writes.
+ * condition and a missing CLI; and the attachment it writes. Server mode: image-task-server.test.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,9 +30,6 @@ afterAll(async () => {
   await workspace?.remove();
   if (built) rmSync(built, { recursive: true, force: true });
 });
-
-/** A service connection's id, as the agent names it in ENDPOINT_* variables. */
-const CONNECTION = '5b0c3a9e-8d7f-4e21-9c55-3f1d2e6a7b80';
 
 const standalone = (inputs: Record<string, string>) => ({ inputs: { mode: 'standalone', databasePath: workspace.db, skipDatabaseUpdate: 'true', tollgatePath: CLI, ...inputs } });
 
@@ -87,22 +84,6 @@ describe('the image task over the CLI', () => {
   it('an invalid condition fails as a configuration error naming it', async () => {
     const run = await runTask(task, standalone({ images: workspace.image.ociReference, severityLimits: 'SEVERE=1' }));
     expect(run.commands.at(-1)).toMatch(/^##vso\[task\.complete result=Failed;\]Tollgate: the configuration is not valid: .*SEVERE/);
-  });
-
-  it('server mode fails naming the missing connector protocol; the token is only ever handed to setsecret', async () => {
-    const token = 'tg-token-7Hq2pXz9';
-    const run = await runTask(task, {
-      inputs: { mode: 'server', tollgateServer: CONNECTION, images: 'app:1' },
-      variables: {
-        [`ENDPOINT_URL_${CONNECTION}`]: 'https://tollgate.example.test/',
-        [`ENDPOINT_AUTH_${CONNECTION}`]: JSON.stringify({ scheme: 'Token', parameters: { apitoken: token } }),
-        [`ENDPOINT_AUTH_PARAMETER_${CONNECTION}_APITOKEN`]: token,
-        [`ENDPOINT_AUTH_SCHEME_${CONNECTION}`]: 'Token',
-      },
-    });
-    const message = 'Tollgate: server mode (Tollgate server https://tollgate.example.test) needs the connector protocol (issue 14), which this version of Tollgate does not have yet; set mode: standalone to scan on the agent';
-    expect(run.commands).toEqual([`##vso[task.setsecret]${token}`, `##vso[task.issue type=error;source=TaskInternal;]${message}`, `##vso[task.complete result=Failed;]${message}`]);
-    expect(run.stdout.split(token).length - 1).toBe(1);
   });
 
   it('without the tollgate command on the agent, fails saying how to install it', async () => {

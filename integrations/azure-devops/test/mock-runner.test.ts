@@ -46,6 +46,8 @@ interface Scenario {
   inputs: Record<string, string>;
   exec?: Record<string, { code: number; stdout?: string; stderr?: string }>;
   files?: Record<string, string>;
+  /** Agent variables beside the task's own (ENDPOINT_* of a service connection). */
+  variables?: Record<string, string>;
 }
 
 const folderOf = (instance: string) => path.join(temp, `tollgate-${instance}`);
@@ -54,7 +56,7 @@ async function runMock(scenario: Scenario): Promise<Runner> {
   const folder = folderOf(scenario.instance);
   process.env.TOLLGATE_MOCK_SCENARIO = JSON.stringify({
     task: path.join(tasks, scenario.task, 'index.js'),
-    variables: { AGENT_TEMPDIRECTORY: temp, SYSTEM_TASKINSTANCEID: scenario.instance, SYSTEM_JOBID: 'mock-job' },
+    variables: { AGENT_TEMPDIRECTORY: temp, SYSTEM_TASKINSTANCEID: scenario.instance, SYSTEM_JOBID: 'mock-job', ...scenario.variables },
     inputs: scenario.inputs,
     answers: { exist: { '/opt/tollgate/bin/tollgate': true }, rmRF: { [folder]: { success: true } }, exec: scenario.exec ?? {} },
     files: Object.fromEntries(Object.entries(scenario.files ?? {}).map(([name, content]) => [path.join(folder, name), content])),
@@ -102,10 +104,33 @@ describe('the image task under the mock test runner', () => {
 });
 
 describe('the compliance task under the mock test runner', () => {
-  it('server mode fails naming the connector protocol and runs nothing', async () => {
+  it('server mode without a connection fails and runs nothing', async () => {
     const runner = await runMock({ task: 'tollgate-compliance-scan', instance: 'mock-compliance-1', inputs: { mode: 'server', tollgateServer: '', target: 'db01' } });
     expect(runner.invokedToolCount).toBe(0);
     expect(runner.errorIssues).toEqual(['Tollgate: mode is server but no Tollgate server connection is chosen (tollgateServer)']);
+  });
+
+  it('server mode runs the CLI with --server and the server inputs; the token is only handed to setsecret', async () => {
+    const folder = folderOf('mock-compliance-3');
+    const token = 'tg_ci_mock-token-5sQ8wLr2';
+    const command = `/opt/tollgate/bin/tollgate compliance scan ssh://10.0.0.5:22 ${reportFlags(folder)} --server https://tollgate.example.test/ --scanner External --option-profile quick --poll 0.5 --create-auth-record unix --credentials /s/creds.yaml --auth deploy --policy linux-baseline-debian --fail-on-state FAIL --fail-on-criticality SERIOUS,CRITICAL,URGENT --timeout 2*60`;
+    const verdict = { schemaVersion: 1, passed: true, reasons: [], controlsEvaluated: 12, controlsCausingFailure: [] };
+    const runner = await runMock({
+      task: 'tollgate-compliance-scan',
+      instance: 'mock-compliance-3',
+      inputs: {
+        mode: 'server', tollgateServer: 'conn1', scanner: 'External', optionProfile: 'quick', pollingFrequency: '0.5', createAuthRecord: 'true', credentialsFile: '/s/creds.yaml', authenticationRecord: 'deploy',
+        target: '10.0.0.5:22', policies: 'linux-baseline-debian', tollgatePath: '/opt/tollgate/bin/tollgate', failByStateAndCriticality: 'true', stateFail: 'true', criticalitySerious: 'true', criticalityCritical: 'true', criticalityUrgent: 'true', timeout: '2*60',
+      },
+      variables: { ENDPOINT_URL_conn1: 'https://tollgate.example.test/', ENDPOINT_AUTH_conn1: JSON.stringify({ scheme: 'Token', parameters: { apitoken: token } }) },
+      exec: { [command]: { code: 0 } },
+      files: { 'tollgate-verdict.json': JSON.stringify(verdict) },
+    });
+    expect(runner.ran(command)).toBe(true);
+    expect(runner.succeeded).toBe(true);
+    expect(runner.stdout).toContain(`##vso[task.setsecret]${token}`);
+    expect(runner.stdout.split(token).length - 1).toBe(1);
+    expect(runner.stdout).toContain('##vso[task.setvariable variable=controlsEvaluated;isOutput=true;issecret=false;]12');
   });
 
   it('an authentication failure that does not fail the build passes with a warning and no report', async () => {

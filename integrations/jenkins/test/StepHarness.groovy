@@ -1,7 +1,7 @@
 /**
  * Step harness: runs the library's steps (vars/*.groovy) under Debian's Groovy 2.4 — the Groovy
  * line Jenkins runs — with the pipeline steps they call replaced by recording stubs: sh, readJSON,
- * junit, recordIssues, issues, archiveArtifacts, error, unstable, withCredentials, file, echo.
+ * junit, recordIssues, issues, archiveArtifacts, error, unstable, withCredentials, file, string, echo.
  * `error` throws (as Jenkins' AbortException does, leaving the build FAILURE), `unstable` marks
  * the build UNSTABLE. Not Jenkins and not CPS: it proves what the steps call, with which
  * arguments, and the build result they leave.
@@ -62,6 +62,7 @@ for (Map scenario : scenarios) {
     binding.setVariable('archiveArtifacts', { Map arguments -> record('archiveArtifacts', arguments) })
     binding.setVariable('echo', { String text -> record('echo', text) })
     binding.setVariable('file', { Map arguments -> [binding: 'file'] + arguments })
+    binding.setVariable('string', { Map arguments -> [binding: 'string'] + arguments })
     binding.setVariable('withCredentials', { List bindings, Closure body ->
         record('withCredentials', bindings)
         return body.call()

@@ -159,6 +159,18 @@ beforeAll(async () => {
     { name: 'compliance bad polling', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', pollingInterval: 'two minutes' }, shStatus: 0, verdict: PASSED },
     { name: 'compliance bad host', step: 'tollgateComplianceScan', config: { host: 'x; reboot' }, shStatus: 0, verdict: PASSED },
     { name: 'compliance no host', step: 'tollgateComplianceScan', config: {}, shStatus: 0, verdict: PASSED },
+    { name: 'image server via sensor', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com', credentialsId: 'tollgate-token', viaSensor: true, poll: '2*15', timeout: '10*60', dockerUrl: 'tcp://docker.internal:2376' }, shStatus: 0, verdict: PASSED },
+    { name: 'image server no credential', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com' }, shStatus: 0, verdict: PASSED },
+    { name: 'image server url with password', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://ci:s3cret-pw@tollgate.example.com', credentialsId: 'tollgate-token' }, shStatus: 0, verdict: PASSED },
+    { name: 'image sensor without server', step: 'tollgateImageScan', config: { ...image, viaSensor: true }, shStatus: 0, verdict: PASSED },
+    { name: 'image server bad poll', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com', credentialsId: 'tollgate-token', viaSensor: true, poll: '$(reboot)' }, shStatus: 0, verdict: PASSED },
+    {
+      name: 'compliance server',
+      step: 'tollgateComplianceScan',
+      config: { host: '10.0.0.5', port: 22, serverUrl: 'https://tollgate.example.com/', credentialsId: 'tollgate-token', recordsCredentialsId: 'tollgate-auth-records', authRecord: 'deploy', createAuthRecord: true, scanner: 'External', optionProfile: 'quick', pollingInterval: '0.5', policies: 'linux-baseline-debian' },
+      shStatus: 0,
+      verdict: PASSED,
+    },
   ]);
 }, 120_000);
 
@@ -335,5 +347,33 @@ describe('the steps driving the real CLI (run mode)', () => {
     expect(steps(strict)).toEqual(['sh', 'readJSON', 'junit', 'recordIssues', 'archiveArtifacts', 'error']);
     const issues = JSON.parse(await readFile(path.join(workspaces['compliance strict'] as string, 'tollgate-reports/tollgate-compliance-issues.json'), 'utf8')) as { issues: unknown[] };
     expect(issues.issues.length).toBe(verdict.controlsCausingFailure.length);
+  });
+});
+
+describe('server mode (serverUrl, credentialsId)', () => {
+  it('image: the token credential bound to TOLLGATE_TOKEN around the CLI, which gets --server, --via-sensor, --poll and --timeout', async () => {
+    const outcome = stubbed.get('image server via sensor');
+    expect(outcome?.result).toBe('SUCCESS');
+    expect(steps(outcome)).toEqual(['withCredentials', 'sh', 'readJSON', 'junit', 'recordIssues', 'archiveArtifacts']);
+    expect(outcome?.calls[0]?.args).toEqual([{ binding: 'string', credentialsId: 'tollgate-token', variable: 'TOLLGATE_TOKEN' }]);
+    const argv = await argvOf(String(outcome?.calls[1]?.args.script ?? ''));
+    expect(argv.slice(0, 11)).toEqual(['image', 'scan', 'registry.example/app:1', '--docker-host', 'tcp://docker.internal:2376', '--server', 'https://tollgate.example.com', '--via-sensor', '--poll', '2*15', '--timeout']);
+    expect(argv).not.toContain('--token');
+  });
+
+  it('compliance: token and records file bound, --server with scanner, option profile, polling and the auth record to create', async () => {
+    const outcome = stubbed.get('compliance server');
+    expect(outcome?.result).toBe('SUCCESS');
+    expect(outcome?.calls[0]?.args).toEqual([{ binding: 'string', credentialsId: 'tollgate-token', variable: 'TOLLGATE_TOKEN' }, { binding: 'file', credentialsId: 'tollgate-auth-records', variable: 'TOLLGATE_CREDENTIALS' }]);
+    const argv = await argvOf(String(outcome?.calls[1]?.args.script ?? ''));
+    expect(argv.slice(0, 21)).toEqual([
+      'compliance', 'scan', 'ssh://10.0.0.5:22', '--scan-name', '[job_name]_jenkins_build_[build_number]', '--policy', 'linux-baseline-debian',
+      '--server', 'https://tollgate.example.com/', '--scanner', 'External', '--option-profile', 'quick', '--poll', '0.5', '--create-auth-record', 'unix', '--auth', 'deploy', '--timeout', '60*2',
+    ]);
+  });
+
+  it('refuses a server without a credential, a URL with a password (never echoed), a sensor without a server and a bad poll', () => {
+    expectRefusedBeforeRunning('tollgateImageScan', [['image server no credential', 'credentialsId'], ['image server url with password', 'serverUrl'], ['image sensor without server', 'viaSensor'], ['image server bad poll', 'poll']]);
+    expect(stubbed.get('image server url with password')?.message).not.toContain('s3cret-pw');
   });
 });

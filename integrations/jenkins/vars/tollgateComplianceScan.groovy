@@ -15,14 +15,25 @@ def call(Map config = [:]) {
         error("tollgateComplianceScan: ${problem.message}")
     }
     TollgateRun run = new TollgateRun(this, 'tollgateComplianceScan', config)
-    if (config.credentialsId) {
-        // A Jenkins "secret file" credential holding the authentication records; the CLI reads
-        // TOLLGATE_CREDENTIALS, so its path never appears on the command line.
-        Map result = null
-        withCredentials([file(credentialsId: String.valueOf(config.credentialsId), variable: 'TOLLGATE_CREDENTIALS')]) {
-            result = run.run(arguments, 'tollgate-compliance')
+    // Standalone: credentialsId is a "secret file" credential holding the authentication records.
+    // Server mode: credentialsId is the "Secret text" credential of the token (TOLLGATE_TOKEN), and
+    // recordsCredentialsId the records file for createAuthRecord. The CLI reads TOLLGATE_TOKEN and
+    // TOLLGATE_CREDENTIALS, so neither a token nor a path appears on its command line.
+    List bindings = []
+    if (config.serverUrl) {
+        bindings.add(string(credentialsId: String.valueOf(config.credentialsId), variable: 'TOLLGATE_TOKEN'))
+        if (config.recordsCredentialsId) {
+            bindings.add(file(credentialsId: String.valueOf(config.recordsCredentialsId), variable: 'TOLLGATE_CREDENTIALS'))
         }
-        return result
+    } else if (config.credentialsId) {
+        bindings.add(file(credentialsId: String.valueOf(config.credentialsId), variable: 'TOLLGATE_CREDENTIALS'))
     }
-    return run.run(arguments, 'tollgate-compliance')
+    if (bindings.isEmpty()) {
+        return run.run(arguments, 'tollgate-compliance')
+    }
+    Map result = null
+    withCredentials(bindings) {
+        result = run.run(arguments, 'tollgate-compliance')
+    }
+    return result
 }

@@ -13,5 +13,15 @@ def call(Map config = [:]) {
     } catch (IllegalArgumentException problem) {
         error("tollgateImageScan: ${problem.message}")
     }
-    return new TollgateRun(this, 'tollgateImageScan', config).run(arguments, 'tollgate-image')
+    TollgateRun run = new TollgateRun(this, 'tollgateImageScan', config)
+    if (config.serverUrl) {
+        // Server mode: a "Secret text" credential bound to TOLLGATE_TOKEN, which the CLI reads, so
+        // the token is never on its command line and Jenkins masks it in the log.
+        Map result = null
+        withCredentials([string(credentialsId: String.valueOf(config.credentialsId), variable: 'TOLLGATE_TOKEN')]) {
+            result = run.run(arguments, 'tollgate-image')
+        }
+        return result
+    }
+    return run.run(arguments, 'tollgate-image')
 }

@@ -173,3 +173,47 @@ describe('pipeline snippets', () => {
     );
   });
 });
+
+describe('server-mode snippets', () => {
+  const SERVER_IMAGE = ['image', 'scan', 'app:1', '--server', 'https://tollgate.example.com', '--via-sensor', '--poll', '30', '--timeout', '10*60', '--fail-on', 'HIGH'];
+  const SERVER_COMPLIANCE = ['compliance', 'scan', '10.0.0.5:22', '--server', 'https://tollgate.example.com', '--scanner', 'External', '--option-profile', 'quick', '--poll', '0.5', '--timeout', '2*60', '--policy', 'linux-baseline-debian', '--auth', 'ops'];
+
+  it('GitHub: the token input reads a secret, and a comment says which', async () => {
+    const snippet = SNIPPET_GENERATORS.github(await readScanInvocation(SERVER_IMAGE), { ref: SHA });
+    expect(snippet).toMatch(/^# TOLLGATE_TOKEN: a repository or environment secret holding a ci token of https:\/\/tollgate\.example\.com\n/);
+    const [step] = parse(snippet) as { with: Record<string, string> }[];
+    expect(step?.with).toMatchObject({ server: 'https://tollgate.example.com', 'via-sensor': 'true', poll: '30', timeout: '10*60', token: '${{ secrets.TOLLGATE_TOKEN }}' });
+  });
+
+  it('GitLab: the flags stay on the command line, the token is the masked TOLLGATE_TOKEN variable', async () => {
+    const snippet = SNIPPET_GENERATORS.gitlab(await readScanInvocation(SERVER_IMAGE), { ref: SHA });
+    expect(snippet).toContain('# TOLLGATE_TOKEN: a masked (and protected) CI/CD variable');
+    const include = parse(snippet) as { include: { inputs: { args: string } }[] };
+    expect(splitLikeTheComponent(include.include[0]?.inputs.args ?? '')).toEqual(['image', 'scan', '--server', 'https://tollgate.example.com', '--via-sensor', '--poll', '30', '--timeout', '10*60', '--fail-on', 'HIGH', '--', 'app:1']);
+  });
+
+  it('Azure DevOps: server mode through the service connection, the sensor and polling as task inputs', async () => {
+    const image = SNIPPET_GENERATORS.azure(await readScanInvocation(SERVER_IMAGE), {});
+    expect(image).toMatch(/^# tollgate-server: a service connection of type "Tollgate server" for https:\/\/tollgate\.example\.com/);
+    expect((parse(image) as { inputs: Record<string, string | boolean> }[])[0]?.inputs).toMatchObject({ mode: 'server', tollgateServer: 'tollgate-server', viaSensor: true, dataCollectionFrequency: '30', resultTimeout: '10*60', images: 'app:1', failOnSeverity: 'HIGH' });
+    const compliance = SNIPPET_GENERATORS.azure(await readScanInvocation(SERVER_COMPLIANCE), {});
+    expect((parse(compliance) as { inputs: Record<string, string | boolean> }[])[0]?.inputs).toMatchObject({ mode: 'server', tollgateServer: 'tollgate-server', scanner: 'External', optionProfile: 'quick', pollingFrequency: '0.5', timeout: '2*60', authenticationRecord: 'ops', target: '10.0.0.5:22' });
+  });
+
+  it('Jenkins: serverUrl and the Secret text credential the step binds to TOLLGATE_TOKEN', async () => {
+    const image = SNIPPET_GENERATORS.jenkins(await readScanInvocation(SERVER_IMAGE), {});
+    expect(image).toMatch(/^\/\/ tollgate-token: a "Secret text" credential holding a ci token of https:\/\/tollgate\.example\.com\ntollgateImageScan\(/);
+    expect(image).toContain("  serverUrl: 'https://tollgate.example.com',\n  credentialsId: 'tollgate-token',\n  viaSensor: true,\n  poll: '30',\n  timeout: '10*60',");
+    const compliance = SNIPPET_GENERATORS.jenkins(await readScanInvocation(SERVER_COMPLIANCE), {});
+    expect(compliance).toContain("  serverUrl: 'https://tollgate.example.com',\n  credentialsId: 'tollgate-token',\n  scanner: 'External',\n  optionProfile: 'quick',\n  pollingInterval: '0.5',");
+  });
+
+  it('never carries a token: --token and a URL with credentials are refused for every CI system', async () => {
+    const withToken = await readScanInvocation([...SERVER_IMAGE, '--token', 'tg_ci_literal-secret-000']);
+    const inUrl = await readScanInvocation(['image', 'scan', 'app:1', '--server', 'https://ci:tg_ci_literal@tollgate.example.com']);
+    for (const generate of Object.values(SNIPPET_GENERATORS)) {
+      expect(() => generate(withToken, { ref: SHA })).toThrow(/--token: a snippet never holds a token/);
+      expect(() => generate(inUrl, { ref: SHA })).toThrow(/must not carry credentials/);
+    }
+  });
+});

@@ -10,12 +10,17 @@
  *   integrations take (pipeline-step-parameters.ts); a flag they have no parameter for is a usage
  *   error, never dropped.
  * - GitLab component: the command line itself (`args`), quoted for the POSIX shell and xargs.
+ *
+ * Server mode (`--server URL`): a snippet never carries a token. `--token` is refused; each step
+ * reads the token through its CI's secret mechanism — a GitHub secret, a masked GitLab CI/CD
+ * variable, the Azure DevOps service connection, a Jenkins "Secret text" credential — and a
+ * comment says which secret to create.
  */
 import { stringify } from 'yaml';
 import { UsageError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { GivenFlag, ScanInvocation } from './pipeline-scan.js';
-import { azureComplianceParameters, azureImageParameters, jenkinsComplianceParameters, jenkinsImageParameters } from './pipeline-step-parameters.js';
+import { AZURE_SERVICE_CONNECTION, azureComplianceParameters, azureImageParameters, JENKINS_TOKEN_CREDENTIAL, jenkinsComplianceParameters, jenkinsImageParameters } from './pipeline-step-parameters.js';
 
 export const CI_SYSTEMS = ['github', 'gitlab', 'azure', 'jenkins'] as const;
 export type CiSystem = (typeof CI_SYSTEMS)[number];
@@ -52,6 +57,23 @@ function inputName(flag: GivenFlag): string {
   return flag.flag.replace(/^--(no-)?/, '');
 }
 
+/** The server URL of a server-mode scan, checked: a snippet is pasted into a repository, so a token in it (as --token or inside the URL) is refused. */
+export function serverOf(scan: ScanInvocation): string | undefined {
+  if (scan.flags.some((flag) => flag.flag === '--token')) throw new UsageError('--token: a snippet never holds a token; store it as a secret of the CI system (the snippet says which) and leave --token out');
+  const server = scan.flags.find((flag) => flag.flag === '--server')?.values.at(-1);
+  if (server === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new UsageError(`--server ${server}: not a URL`);
+  }
+  if (url.username || url.password) throw new UsageError('--server: the URL must not carry credentials; the token comes from the CI system\'s secret');
+  return server;
+}
+
+const secretNote = (server: string | undefined, note: string): string => (server === undefined ? '' : `${note}\n`);
+
 function githubSnippet(scan: ScanInvocation, options: SnippetOptions): string {
   const { ref, note } = refOf(options);
   const inputs: Record<string, string> = { command: scan.command };
@@ -61,8 +83,10 @@ function githubSnippet(scan: ScanInvocation, options: SnippetOptions): string {
     const value = valueOf(flag);
     inputs[inputName(flag)] = Array.isArray(value) ? value.join('\n') : String(value);
   }
+  const server = serverOf(scan);
+  if (server !== undefined) inputs.token = '${{ secrets.TOLLGATE_TOKEN }}';
   const step = [{ name: TITLES[scan.command], id: 'tollgate', uses: `${ACTION_REPOSITORY}@${ref}`, with: inputs }];
-  return `${note ? `# ${note}\n` : ''}${stringify(step, { lineWidth: 0 })}`;
+  return `${note ? `# ${note}\n` : ''}${secretNote(server, `# TOLLGATE_TOKEN: a repository or environment secret holding a ci token of ${server}`)}${stringify(step, { lineWidth: 0 })}`;
 }
 
 /**
@@ -84,14 +108,16 @@ function gitlabSnippet(scan: ScanInvocation, options: SnippetOptions): string {
   // The component splits args with xargs, which honours the shell's quotes but not a line break inside them.
   const broken = commandLine(scan).find((word) => /[\r\n\0]/.test(word));
   if (broken !== undefined) throw new UsageError(`the GitLab component takes the scan as one line: "${broken.replace(/[\r\n\0]/g, ' ')}" holds a line break`);
+  const server = serverOf(scan);
   const include = { include: [{ component: `$CI_SERVER_FQDN/${ACTION_REPOSITORY}/tollgate@${ref}`, inputs: { args: commandLine(scan).map(shellWord).join(' ') } }] };
-  return `${note ? `# ${note}\n` : ''}${stringify(include, { lineWidth: 0 })}`;
+  return `${note ? `# ${note}\n` : ''}${secretNote(server, `# TOLLGATE_TOKEN: a masked (and protected) CI/CD variable holding a ci token of ${server}; tollgate reads it from the job's environment`)}${stringify(include, { lineWidth: 0 })}`;
 }
 
 function azureSnippet(scan: ScanInvocation): string {
+  const server = serverOf(scan);
   const parameters = scan.command === 'image' ? azureImageParameters(scan) : azureComplianceParameters(scan);
   const inputs = Object.fromEntries(parameters.map(([name, value]) => [name, Array.isArray(value) ? value.join('\n') : value]));
-  return stringify([{ task: AZURE_TASKS[scan.command], displayName: TITLES[scan.command], inputs }], { lineWidth: 0 });
+  return `${secretNote(server, `# ${AZURE_SERVICE_CONNECTION}: a service connection of type "Tollgate server" for ${server} holding a ci token (Project settings > Service connections)`)}${stringify([{ task: AZURE_TASKS[scan.command], displayName: TITLES[scan.command], inputs }], { lineWidth: 0 })}`;
 }
 
 /** A Groovy single-quoted string: no interpolation, only `\` and `'` escaped (and line ends). */
@@ -106,9 +132,10 @@ function groovyValue(value: boolean | string | readonly string[]): string {
 }
 
 function jenkinsSnippet(scan: ScanInvocation): string {
+  const server = serverOf(scan);
   const parameters = scan.command === 'image' ? jenkinsImageParameters(scan) : jenkinsComplianceParameters(scan);
   const lines = parameters.map(([name, value], index) => `  ${name}: ${groovyValue(value)}${index < parameters.length - 1 ? ',' : ''}`);
-  return `${JENKINS_STEPS[scan.command]}(\n${lines.join('\n')}\n)\n`;
+  return `${secretNote(server, `// ${JENKINS_TOKEN_CREDENTIAL}: a "Secret text" credential holding a ci token of ${server}`)}${JENKINS_STEPS[scan.command]}(\n${lines.join('\n')}\n)\n`;
 }
 
 export const SNIPPET_GENERATORS: Readonly<Record<CiSystem, (scan: ScanInvocation, options: SnippetOptions) => string>> = {

@@ -96,9 +96,20 @@ function list(reader: FlagReader, flag: string, name: string, split = false): St
   return values.length > 0 ? [[name, values]] : [];
 }
 
+/** The service connection an Azure DevOps snippet names: a "Tollgate server" connection holding the URL and the token. */
+export const AZURE_SERVICE_CONNECTION = 'tollgate-server';
+/** The Jenkins credential a snippet names: a "Secret text" credential holding the token. */
+export const JENKINS_TOKEN_CREDENTIAL = 'tollgate-token';
+
+/** Jenkins: the server and the credential its token comes from (bound to TOLLGATE_TOKEN by the step). */
+function jenkinsServer(reader: FlagReader): StepParameters {
+  const server = reader.last('--server');
+  return server === undefined ? [] : [['serverUrl', server], ['credentialsId', JENKINS_TOKEN_CREDENTIAL]];
+}
+
 export function jenkinsImageParameters(scan: ScanInvocation): StepParameters {
   const reader = new FlagReader(scan, 'tollgateImageScan');
-  const parameters: StepParameters = [['imageIds', scan.subjects]];
+  const parameters: StepParameters = [['imageIds', scan.subjects], ...jenkinsServer(reader), ...switchParameter(reader, '--via-sensor', 'viaSensor'), ...optional('poll', reader.last('--poll')), ...optional('timeout', reader.last('--timeout'))];
   parameters.push(...optional('dockerUrl', reader.last('--docker-host')), ...optional('dockerCert', reader.last('--docker-cert-path')), ...switchParameter(reader, '--registry-insecure', 'registryInsecure'), ...optional('vulnsTimeout', reader.last('--max-scan-time')));
   const limits = severityLimits(reader);
   if (limits.size > 0) {
@@ -127,12 +138,17 @@ export function jenkinsImageParameters(scan: ScanInvocation): StepParameters {
 
 export function jenkinsComplianceParameters(scan: ScanInvocation): StepParameters {
   const reader = new FlagReader(scan, 'tollgateComplianceScan');
-  const parameters: StepParameters = [['target', scan.subjects[0] ?? 'local'], ...list(reader, '--policy', 'policies', true)];
+  const parameters: StepParameters = [['target', scan.subjects[0] ?? 'local'], ...jenkinsServer(reader), ...optional('scanner', reader.last('--scanner')), ...optional('optionProfile', reader.last('--option-profile')), ...optional('pollingInterval', reader.last('--poll')), ...switchParameter(reader, '--create-auth-record', 'createAuthRecord'), ...list(reader, '--policy', 'policies', true)];
   parameters.push(...optional('authRecord', reader.last('--auth')), ...optional('hostKey', reader.last('--ssh-host-key')), ...optional('exceptionsFile', reader.last('--exceptions')), ...optional('vulnsTimeout', reader.last('--timeout')), ...optional('scanName', reader.last('--scan-name')));
   parameters.push(...stateAndCriticality(reader, { FAIL: 'stateFail', ERROR: 'stateError', EXCEPTION: 'stateExceptions' }));
   parameters.push(...switchParameter(reader, '--fail-on-auth-failure', 'failByAuth'), ...list(reader, '--exclude-cid', 'excludedCids', true));
   reader.finish();
   return parameters;
+}
+
+/** Azure DevOps: standalone, or server mode through the service connection that holds the URL and the token. */
+function azureMode(reader: FlagReader): StepParameters {
+  return reader.last('--server') === undefined ? [['mode', 'standalone']] : [['mode', 'server'], ['tollgateServer', AZURE_SERVICE_CONNECTION]];
 }
 
 export function azureImageParameters(scan: ScanInvocation): StepParameters {
@@ -141,7 +157,7 @@ export function azureImageParameters(scan: ScanInvocation): StepParameters {
     const values = reader.values(flag, split);
     return values.length > 0 ? [[name, values.join('\n')]] : [];
   };
-  const parameters: StepParameters = [['mode', 'standalone'], ['images', scan.subjects.join('\n')]];
+  const parameters: StepParameters = [...azureMode(reader), ...switchParameter(reader, '--via-sensor', 'viaSensor'), ...optional('dataCollectionFrequency', reader.last('--poll')), ...optional('resultTimeout', reader.last('--timeout')), ['images', scan.subjects.join('\n')]];
   parameters.push(
     ...optional('failOnSeverity', reader.last('--fail-on') === undefined ? undefined : parseSeverity(reader.last('--fail-on') ?? '')),
     ...(reader.values('--fail-severity').length > 0 ? ([['severityLimits', reader.values('--fail-severity', true).join(',')]] as StepParameters) : []),
@@ -171,7 +187,7 @@ export function azureComplianceParameters(scan: ScanInvocation): StepParameters 
   const reader = new FlagReader(scan, 'TollgateComplianceScan');
   const policies = reader.values('--policy', true);
   const cids = reader.values('--exclude-cid', true);
-  const parameters: StepParameters = [['mode', 'standalone'], ['target', scan.subjects[0] ?? 'local']];
+  const parameters: StepParameters = [...azureMode(reader), ...optional('scanner', reader.last('--scanner')), ...optional('optionProfile', reader.last('--option-profile')), ...optional('pollingFrequency', reader.last('--poll')), ...switchParameter(reader, '--create-auth-record', 'createAuthRecord'), ['target', scan.subjects[0] ?? 'local']];
   parameters.push(...optional('credentialsFile', reader.last('--credentials')), ...optional('authenticationRecord', reader.last('--auth')), ...optional('sshHostKey', reader.last('--ssh-host-key')), ...(policies.length > 0 ? ([['policies', policies.join('\n')]] as StepParameters) : []));
   parameters.push(...stateAndCriticality(reader, { FAIL: 'stateFail', ERROR: 'stateError', EXCEPTION: 'stateException' }));
   parameters.push(...switchParameter(reader, '--fail-on-auth-failure', 'failOnAuthFailure'), ...switchParameter(reader, '--fail-on-no-data', 'failOnNoData'), ...(cids.length > 0 ? ([['excludeCids', cids.join('\n')]] as StepParameters) : []), ...optional('timeout', reader.last('--timeout')), ...optional('exceptionsFile', reader.last('--exceptions')), ...optional('scanName', reader.last('--scan-name')));

@@ -43,6 +43,22 @@ describe('pass/fail criteria as CLI arguments', () => {
     expect(gateArgs(args)).toEqual(['--credentials', '/s/creds.yaml', '--auth', 'ops', '--policy', 'ssh-server', '--policy', 'policies/own.yaml', '--fail-on-state', 'FAIL', '--fail-on-criticality', 'MINIMAL,MEDIUM,SERIOUS,CRITICAL,URGENT', '--fail-on-no-data', '--exclude-cid', '1001,1002', '--timeout', '2*60', '--scan-name', '[job_name]-[build_number]']);
   });
 
+  it('server mode: the URL, scanner, option profile, polling and the auth record to create; a record alone names one on the server', () => {
+    const server = { ...base, target: '10.0.0.5', scanner: 'External', optionProfile: 'quick', pollingFrequency: '0.5', timeout: '2*60' };
+    const created = complianceScanArguments({ ...server, createAuthRecord: true, credentialsFile: '/s/creds.yaml', authenticationRecord: 'deploy' }, files, 'https://tollgate.example.com');
+    expect(created.slice(0, 3)).toEqual(['compliance', 'scan', 'ssh://10.0.0.5']);
+    expect(gateArgs(created)).toEqual(['--server', 'https://tollgate.example.com', '--scanner', 'External', '--option-profile', 'quick', '--poll', '0.5', '--create-auth-record', 'unix', '--credentials', '/s/creds.yaml', '--auth', 'deploy', '--fail-on-state', 'FAIL', '--fail-on-criticality', 'MINIMAL,MEDIUM,SERIOUS,CRITICAL,URGENT', '--timeout', '2*60']);
+    const stored = complianceScanArguments({ ...server, authenticationRecord: 'ops-record' }, files, 'https://tollgate.example.com');
+    expect(gateArgs(stored).slice(0, 10)).toEqual(['--server', 'https://tollgate.example.com', '--scanner', 'External', '--option-profile', 'quick', '--poll', '0.5', '--auth', 'ops-record']);
+  });
+
+  it('standalone: the server-only inputs (shown only in server mode) are not passed', () => {
+    const args = complianceScanArguments({ ...base, scanner: 'External', pollingFrequency: '2', createAuthRecord: true }, files);
+    expect(args).not.toContain('--scanner');
+    expect(args).not.toContain('--poll');
+    expect(args).not.toContain('--create-auth-record');
+  });
+
   it('refuses a credentials file without a record and a record without a file', () => {
     expect(() => complianceScanArguments({ ...base, credentialsFile: '/s/creds.yaml' }, files)).toThrow(/go together/);
     expect(() => complianceScanArguments({ ...base, authenticationRecord: 'ops' }, files)).toThrow(/go together/);

@@ -37,6 +37,14 @@ export interface ComplianceTaskInputs {
   timeout?: string;
   exceptionsFile?: string;
   scanName?: string;
+  /** Server mode: the scanner label whose workers scan the target. */
+  scanner?: string;
+  /** Server mode: the server's option profile. */
+  optionProfile?: string;
+  /** Server mode: minutes between two polls (a number or an expression). */
+  pollingFrequency?: string;
+  /** Server mode: create or update the pipeline's unix record from the credentials file's record. */
+  createAuthRecord?: boolean;
 }
 
 const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
@@ -57,12 +65,32 @@ function checked<K extends string, V extends string>(map: Record<K, V>, boxes: P
   return (Object.keys(map) as K[]).filter((key) => boxes[key]).map((key) => map[key]);
 }
 
-export function complianceScanArguments(inputs: ComplianceTaskInputs, files: ReportFiles): string[] {
-  const args = ['compliance', 'scan', complianceTarget(inputs.target), '--quiet', ...reportArguments(files)];
+/**
+ * `--server URL` and the server-only inputs. In server mode an authentication record alone names a
+ * record stored on the server; with "create auth record" it names the record of the credentials
+ * file the server stores as the pipeline's own. The CLI judges the combination.
+ */
+function serverArguments(inputs: ComplianceTaskInputs, serverUrl: string): string[] {
+  const args = ['--server', serverUrl];
+  if (present(inputs.scanner)) args.push('--scanner', inputs.scanner.trim());
+  if (present(inputs.optionProfile)) args.push('--option-profile', inputs.optionProfile.trim());
+  if (present(inputs.pollingFrequency)) args.push('--poll', inputs.pollingFrequency.trim());
+  if (inputs.createAuthRecord) args.push('--create-auth-record', 'unix');
+  if (present(inputs.credentialsFile)) args.push('--credentials', inputs.credentialsFile.trim());
+  if (present(inputs.authenticationRecord)) args.push('--auth', inputs.authenticationRecord.trim());
+  return args;
+}
+
+function standaloneCredentials(inputs: ComplianceTaskInputs): string[] {
   if (present(inputs.credentialsFile) !== present(inputs.authenticationRecord)) {
     throw new TaskInputError('credentialsFile and authenticationRecord go together: the secure file of records and the name of the record to use');
   }
-  if (present(inputs.credentialsFile) && present(inputs.authenticationRecord)) args.push('--credentials', inputs.credentialsFile.trim(), '--auth', inputs.authenticationRecord.trim());
+  return present(inputs.credentialsFile) && present(inputs.authenticationRecord) ? ['--credentials', inputs.credentialsFile.trim(), '--auth', inputs.authenticationRecord.trim()] : [];
+}
+
+export function complianceScanArguments(inputs: ComplianceTaskInputs, files: ReportFiles, serverUrl?: string): string[] {
+  const args = ['compliance', 'scan', complianceTarget(inputs.target), '--quiet', ...reportArguments(files)];
+  args.push(...(serverUrl === undefined ? standaloneCredentials(inputs) : serverArguments(inputs, serverUrl)));
   if (present(inputs.sshHostKey)) args.push('--ssh-host-key', inputs.sshHostKey.trim());
   for (const policy of lineItems(inputs.policies)) args.push('--policy', policy);
   if (inputs.failByStateAndCriticality) {

@@ -28,6 +28,10 @@ function readInputs(): ComplianceTaskInputs {
     timeout: text('timeout'),
     exceptionsFile: tl.filePathSupplied('exceptionsFile') ? text('exceptionsFile') : undefined,
     scanName: text('scanName'),
+    scanner: text('scanner'),
+    optionProfile: text('optionProfile'),
+    pollingFrequency: text('pollingFrequency'),
+    createAuthRecord: tl.getBoolInput('createAuthRecord', false),
   };
 }
 
@@ -35,7 +39,7 @@ void runTask(() =>
   runScanTask<ComplianceVerdict>({
     title: 'Tollgate compliance scan',
     attachmentType: COMPLIANCE_ATTACHMENT_TYPE,
-    arguments: (files) => complianceScanArguments(readInputs(), files),
+    arguments: (files, serverUrl) => complianceScanArguments(readInputs(), files, serverUrl),
     attachments: (report, context) => [complianceAttachment(report, context)],
     counts: complianceCounts,
   }),

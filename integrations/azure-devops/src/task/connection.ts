@@ -1,9 +1,9 @@
 /**
- * Where a scan runs: standalone (the embedded engine, here, through the Tollgate CLI) or on a
+ * Where a scan runs: standalone (the embedded engine, here, through the Tollgate CLI) or with a
  * Tollgate server reached through a service connection (a custom endpoint type, `tollgate-server`,
- * carrying the server URL and an API token). The server mode needs the connector protocol (issue
- * 14), which does not exist yet: choosing it fails the task with that reason, never falls back to
- * a standalone scan in silence.
+ * carrying the server URL and an API token). Server mode is the CLI's connector mode
+ * (`--server URL`, docs/connector.md): the task passes the URL as a flag and the token only as
+ * TOLLGATE_TOKEN in the CLI's environment, never on its command line.
  */
 
 export type ScanMode = 'standalone' | 'server';
@@ -39,8 +39,19 @@ export function checkServerUrl(url: string): URL {
   return parsed;
 }
 
-/** The failure of a server-mode run today: says what is missing and what to do instead. */
-export function serverModeUnavailable(connection: ServerConnection): string {
-  const url = checkServerUrl(connection.url);
-  return `server mode (Tollgate server ${url.origin}) needs the connector protocol (issue 14), which this version of Tollgate does not have yet; set mode: standalone to scan on the agent`;
+/** The variables that choose the CLI's server mode, which only the task's own inputs may set. */
+export const SERVER_MODE_VARIABLES = ['TOLLGATE_SERVER', 'TOLLGATE_TOKEN', 'TOLLGATE_VIA_SENSOR', 'TOLLGATE_SCANNER'] as const;
+
+/**
+ * The CLI's environment: the agent's, minus TF_BUILD (the task, not the CLI, publishes the output
+ * variables) and minus any server-mode variable of the agent, so a standalone task never turns
+ * into a server-mode scan because of the machine it runs on; with a connection, its token as
+ * TOLLGATE_TOKEN.
+ */
+export function cliEnvironment(agent: NodeJS.ProcessEnv, connection: ServerConnection | undefined): Record<string, string> {
+  const dropped = new Set<string>(['TF_BUILD', ...SERVER_MODE_VARIABLES]);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(agent)) if (value !== undefined && !dropped.has(key)) env[key] = value;
+  if (connection) env.TOLLGATE_TOKEN = connection.token;
+  return env;
 }

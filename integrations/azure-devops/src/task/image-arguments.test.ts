@@ -50,6 +50,14 @@ describe('image task inputs as CLI arguments', () => {
     ]);
   });
 
+  it('server mode: the URL as --server, the sensor and its polling only when asked for', () => {
+    const server = { images: 'app:1', viaSensor: false, dataCollectionFrequency: '30', resultTimeout: '600' };
+    const tail = (args: string[]) => args.slice(args.indexOf('--summary-output') + 2);
+    expect(tail(imageScanArguments(server, files, 'https://tollgate.example.com'))).toEqual(['--server', 'https://tollgate.example.com']);
+    expect(tail(imageScanArguments({ ...server, viaSensor: true, dataCollectionFrequency: ' 2*15 ', resultTimeout: '10*60' }, files, 'https://tollgate.example.com'))).toEqual(['--server', 'https://tollgate.example.com', '--via-sensor', '--poll', '2*15', '--timeout', '10*60']);
+    expect(tail(imageScanArguments({ ...server, viaSensor: true }, files))).toEqual([]);
+  });
+
   it('refuses a run with no image', () => {
     expect(() => imageScanArguments({ images: ' \n , ' }, files)).toThrow(NoImagesError);
   });

@@ -30,6 +30,12 @@ export interface ImageTaskInputs {
   skipDatabaseUpdate?: boolean;
   /** Minutes or an expression such as `2*60`: the longest one image's layers may take to read. */
   scanTimeout?: string;
+  /** Server mode: a CI-mode sensor on the Docker host scans the image, the task polls the server. */
+  viaSensor?: boolean;
+  /** Server mode via a sensor: seconds between two polls (a number or an expression). */
+  dataCollectionFrequency?: string;
+  /** Server mode via a sensor: seconds to wait for the sensor's result (a number or an expression). */
+  resultTimeout?: string;
 }
 
 export class NoImagesError extends Error {
@@ -49,8 +55,22 @@ export function imageReferences(inputs: Pick<ImageTaskInputs, 'images'>): string
   return references;
 }
 
-export function imageScanArguments(inputs: ImageTaskInputs, files: ReportFiles): string[] {
-  const args = ['image', 'scan', ...imageReferences(inputs), '--quiet', ...reportArguments(files)];
+/**
+ * `--server URL` in server mode; with a sensor, `--via-sensor` and its polling. The polling inputs
+ * are shown only with a sensor (visibleRule), so they are passed only then.
+ */
+function serverArguments(inputs: ImageTaskInputs, serverUrl: string | undefined): string[] {
+  if (serverUrl === undefined) return [];
+  const args = ['--server', serverUrl];
+  if (!inputs.viaSensor) return args;
+  args.push('--via-sensor');
+  if (present(inputs.dataCollectionFrequency)) args.push('--poll', inputs.dataCollectionFrequency.trim());
+  if (present(inputs.resultTimeout)) args.push('--timeout', inputs.resultTimeout.trim());
+  return args;
+}
+
+export function imageScanArguments(inputs: ImageTaskInputs, files: ReportFiles, serverUrl?: string): string[] {
+  const args = ['image', 'scan', ...imageReferences(inputs), '--quiet', ...reportArguments(files), ...serverArguments(inputs, serverUrl)];
   if (present(inputs.dockerUrl)) args.push('--docker-host', inputs.dockerUrl.trim());
   if (present(inputs.dockerCertPath)) args.push('--docker-cert-path', inputs.dockerCertPath.trim());
   if (present(inputs.platform)) args.push('--platform', inputs.platform.trim());

@@ -34,6 +34,9 @@ function readInputs(): ImageTaskInputs {
     databasePath: text('databasePath'),
     skipDatabaseUpdate: tl.getBoolInput('skipDatabaseUpdate', false),
     scanTimeout: text('scanTimeout'),
+    viaSensor: tl.getBoolInput('viaSensor', false),
+    dataCollectionFrequency: text('dataCollectionFrequency'),
+    resultTimeout: text('resultTimeout'),
   };
 }
 
@@ -41,7 +44,7 @@ void runTask(() =>
   runScanTask<AggregateVerdict>({
     title: 'Tollgate image scan',
     attachmentType: IMAGE_ATTACHMENT_TYPE,
-    arguments: (files) => imageScanArguments(readInputs(), files),
+    arguments: (files, serverUrl) => imageScanArguments(readInputs(), files, serverUrl),
     attachments: imageAttachments,
     counts: severityCounts,
   }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkOutputVariableName, outcomeOf } from './outcome.js';
-import { checkServerUrl, parseScanMode, serverModeUnavailable, TaskInputError } from './connection.js';
+import { checkServerUrl, cliEnvironment, parseScanMode, TaskInputError } from './connection.js';
 
 describe("the task's result from the CLI's exit code", () => {
   it('follows the exit codes of DESIGN.md', () => {
@@ -26,10 +26,22 @@ describe('the scan mode and the server connection', () => {
     expect(() => parseScanMode('cloud')).toThrow(TaskInputError);
   });
 
-  it('says server mode needs the connector protocol, and refuses a URL it could not use anyway', () => {
-    expect(serverModeUnavailable({ url: 'https://tollgate.example.com/base', token: 't' })).toMatch(/^server mode \(Tollgate server https:\/\/tollgate\.example\.com\) needs the connector protocol \(issue 14\)/);
+  it('refuses a server URL the CLI could not use', () => {
+    expect(checkServerUrl('https://tollgate.example.com/base').origin).toBe('https://tollgate.example.com');
     expect(() => checkServerUrl('ftp://x')).toThrow(/http:\/\/ or https:\/\//);
     expect(() => checkServerUrl('https://user:pw@x')).toThrow(/must not carry credentials/);
     expect(() => checkServerUrl('not a url')).toThrow(/no valid URL/);
+  });
+});
+
+describe("the CLI's environment", () => {
+  const agent = { PATH: '/usr/bin', TF_BUILD: 'True', TOLLGATE_SERVER: 'https://elsewhere', TOLLGATE_TOKEN: 'agent-token', TOLLGATE_VIA_SENSOR: '1', TOLLGATE_SCANNER: 'x', TOLLGATE_DB: '/db' };
+
+  it('standalone: no server-mode variable of the agent reaches the CLI', () => {
+    expect(cliEnvironment(agent, undefined)).toEqual({ PATH: '/usr/bin', TOLLGATE_DB: '/db' });
+  });
+
+  it("server mode: the connection's token is TOLLGATE_TOKEN, the agent's own is not used", () => {
+    expect(cliEnvironment(agent, { url: 'https://tollgate.example.com', token: 'connection-token' })).toEqual({ PATH: '/usr/bin', TOLLGATE_DB: '/db', TOLLGATE_TOKEN: 'connection-token' });
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The one flow both tasks follow: server mode refused (until the connector protocol exists), the
- * task's inputs turned into CLI arguments, the CLI run, then everything it wrote handed to the
+ * The one flow both tasks follow: the server connection read (server mode), the task's inputs
+ * turned into CLI arguments, the CLI run, then everything it wrote handed to the
  * agent — the Markdown summary (always), the attachments, the output variables — and the task's
  * result from the exit code. A task supplies only what differs: its arguments, its attachments
  * and its counts.
@@ -11,25 +11,25 @@ import { parseScanMode } from './connection.js';
 import { outcomeOf } from './outcome.js';
 import { attach, finish, pipelineContext, prepareReportFiles, readJson, setOutputs, uploadSummary } from './pipeline.js';
 import type { ReportFiles } from './report-files.js';
-import { failServerMode } from './server-connection.js';
+import { readServerConnection } from './server-connection.js';
 import { causeOf, runTollgate } from './tollgate-cli.js';
 
 export interface ScanTask<Verdict extends { passed: boolean; reasons: string[] }> {
   /** The summary's title when the CLI wrote none. */
   title: string;
   attachmentType: string;
-  /** The CLI arguments from the task's inputs (read inside, so a bad input fails after server mode is refused). */
-  arguments(files: ReportFiles): string[];
+  /** The CLI arguments from the task's inputs; `serverUrl` in server mode (the token is never an argument). */
+  arguments(files: ReportFiles, serverUrl: string | undefined): string[];
   attachments(report: unknown, context: PipelineContext): NamedAttachment<unknown>[];
   /** Output variables beside the files and `passed`. */
   counts(verdict: Verdict): [string, string][];
 }
 
 export async function runScanTask<Verdict extends { passed: boolean; reasons: string[] }>(task: ScanTask<Verdict>): Promise<void> {
-  if (parseScanMode(tl.getInput('mode', false)) === 'server') failServerMode('tollgateServer');
+  const connection = parseScanMode(tl.getInput('mode', false)) === 'server' ? readServerConnection('tollgateServer') : undefined;
   const context = pipelineContext();
   const files = prepareReportFiles(context);
-  const run = await runTollgate(tl.getInput('tollgatePath', false), task.arguments(files));
+  const run = await runTollgate(tl.getInput('tollgatePath', false), task.arguments(files, connection?.url), connection);
   const verdict = readJson(files.verdict) as Verdict | undefined;
   const report = readJson(files.json);
   const cause = causeOf(run);

@@ -1,10 +1,10 @@
 /**
  * Reads the `tollgate-server` service connection of a server-mode run: its URL and its API token,
  * which is registered as a secret (`task.setsecret`) before anything else, so the agent masks it
- * in every log line after. Today the run then fails: see connection.ts.
+ * in every log line after. The token then goes to the CLI as TOLLGATE_TOKEN (connection.ts).
  */
 import * as tl from 'azure-pipelines-task-lib/task.js';
-import { serverModeUnavailable, TaskInputError } from './connection.js';
+import { checkServerUrl, TaskInputError, type ServerConnection } from './connection.js';
 
 /**
  * The connection's token. Read through getEndpointAuthorization, which logs only whether the
@@ -22,12 +22,15 @@ function apiToken(id: string): string | undefined {
   return typeof token === 'string' && token !== '' ? token : undefined;
 }
 
-export function failServerMode(connectionInput: string): never {
+/** The chosen connection: its token registered as a secret first, its URL checked. */
+export function readServerConnection(connectionInput: string): ServerConnection {
   const id = tl.getInput(connectionInput, false);
   if (!id) throw new TaskInputError(`mode is server but no Tollgate server connection is chosen (${connectionInput})`);
   const token = apiToken(id);
   if (token) tl.setSecret(token);
   const url = tl.getEndpointUrl(id, true);
   if (!url) throw new TaskInputError('the Tollgate server connection has no URL');
-  throw new TaskInputError(serverModeUnavailable({ url, token: token ?? '' }));
+  checkServerUrl(url);
+  if (!token) throw new TaskInputError('the Tollgate server connection has no API token');
+  return { url, token };
 }

@@ -7,6 +7,7 @@
  * from the `tollgatePath` input.
  */
 import * as tl from 'azure-pipelines-task-lib/task.js';
+import { cliEnvironment, type ServerConnection } from './connection.js';
 
 export interface CliRun {
   code: number;
@@ -33,19 +34,17 @@ export function cliTool(tollgatePath: string | undefined): { tool: string; leadi
 }
 
 /**
- * Runs `tollgate <args>` with the agent's environment minus TF_BUILD: the task, not the CLI,
- * publishes the output variables (the CLI would otherwise also set its own on Azure Pipelines).
+ * Runs `tollgate <args>` with the environment of cliEnvironment: in server mode the connection's
+ * token reaches the CLI as TOLLGATE_TOKEN, never as an argument (arguments are logged).
  */
-export async function runTollgate(tollgatePath: string | undefined, args: readonly string[]): Promise<CliRun> {
+export async function runTollgate(tollgatePath: string | undefined, args: readonly string[], connection?: ServerConnection): Promise<CliRun> {
   const { tool, leadingArgs } = cliTool(tollgatePath);
   const runner = tl.tool(tool).arg([...leadingArgs, ...args]);
   let stderr = '';
   runner.on('stderr', (data: Buffer | string) => {
     stderr = (stderr + data.toString()).slice(-STDERR_TAIL);
   });
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'TF_BUILD') env[key] = value;
-  const code = await runner.execAsync({ ignoreReturnCode: true, failOnStdErr: false, env });
+  const code = await runner.execAsync({ ignoreReturnCode: true, failOnStdErr: false, env: cliEnvironment(process.env, connection) });
   return { code, stderrTail: stderr.trim() };
 }
 

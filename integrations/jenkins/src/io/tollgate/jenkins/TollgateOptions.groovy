@@ -97,6 +97,40 @@ class TollgateOptions implements Serializable {
         return text
     }
 
+    /**
+     * Seconds or minutes of server mode's polling, as the CLI reads them: a number (decimals
+     * allowed, `0.5`) or a product/sum of numbers (`2*15`). Checked here so nothing else reaches
+     * the command line; the CLI evaluates it and says when it is out of range.
+     */
+    @NonCPS
+    static String interval(Map config, String name, String fallback) {
+        String text = config[name] == null ? fallback : String.valueOf(config[name]).trim()
+        if (!(text ==~ /\d{1,6}(\.\d{1,3})?(\s*[*+]\s*\d{1,6}(\.\d{1,3})?){0,4}/)) {
+            throw new IllegalArgumentException("${name}: '${text}' is not a number or an expression such as 2*15")
+        }
+        return text
+    }
+
+    /**
+     * `--server URL` for server mode (docs/connector.md). The token never goes on the command line:
+     * the step binds the "Secret text" credential `credentialsId` to TOLLGATE_TOKEN, which the CLI
+     * reads. The URL is not quoted in the error, in case it carries a password.
+     */
+    @NonCPS
+    static List<String> serverArguments(Map config) {
+        if (!config.serverUrl) {
+            return []
+        }
+        String url = String.valueOf(config.serverUrl).trim()
+        if (!(url ==~ /https?:\/\/[A-Za-z0-9.\[\]:-]+(\/[A-Za-z0-9._~\/-]*)?/)) {
+            throw new IllegalArgumentException('serverUrl: must be an http:// or https:// address with no credentials in it')
+        }
+        if (!config.credentialsId) {
+            throw new IllegalArgumentException('credentialsId: serverUrl needs the id of a Secret text credential holding a Tollgate ci token')
+        }
+        return ['--server', url]
+    }
+
     @NonCPS
     static String failureResult(Map config) {
         String result = String.valueOf(config.failureResult ?: 'FAILURE').trim().toUpperCase()
@@ -175,6 +209,20 @@ class TollgateOptions implements Serializable {
         }
         if (flag(config, 'registryInsecure', false)) {
             args.add('--registry-insecure')
+        }
+        List<String> server = serverArguments(config)
+        args.addAll(server)
+        if (flag(config, 'viaSensor', false)) {
+            if (server.isEmpty()) {
+                throw new IllegalArgumentException('viaSensor: needs serverUrl (the sensor delivers its result to a Tollgate server)')
+            }
+            args.add('--via-sensor')
+            if (config.poll != null) {
+                args.addAll(['--poll', interval(config, 'poll', '30')])
+            }
+            if (config.timeout != null) {
+                args.addAll(['--timeout', interval(config, 'timeout', '600')])
+            }
         }
         // Accepted and checked now; standalone scans do not poll (it paces a Tollgate server's answers).
         minutes(config, 'pollingInterval', '2')
@@ -289,6 +337,20 @@ class TollgateOptions implements Serializable {
         for (String policy : listOf(config.policies ?: config.policy)) {
             args.addAll(['--policy', policy])
         }
+        List<String> server = serverArguments(config)
+        if (!server.isEmpty()) {
+            args.addAll(server)
+            if (config.scanner) {
+                args.addAll(['--scanner', String.valueOf(config.scanner)])
+            }
+            if (config.optionProfile) {
+                args.addAll(['--option-profile', String.valueOf(config.optionProfile)])
+            }
+            args.addAll(['--poll', interval(config, 'pollingInterval', '2')])
+            if (flag(config, 'createAuthRecord', false)) {
+                args.addAll(['--create-auth-record', 'unix'])
+            }
+        }
         if (credentialsFile) {
             args.addAll(['--credentials', credentialsFile])
         }
@@ -301,8 +363,10 @@ class TollgateOptions implements Serializable {
         if (config.exceptionsFile) {
             args.addAll(['--exceptions', String.valueOf(config.exceptionsFile)])
         }
-        // Accepted and checked now; standalone scans do not poll (it paces a Tollgate server's answers).
-        minutes(config, 'pollingInterval', '2')
+        if (server.isEmpty()) {
+            // Accepted and checked; standalone scans do not poll (it paces a Tollgate server's answers).
+            minutes(config, 'pollingInterval', '2')
+        }
         args.addAll(['--timeout', minutes(config, 'vulnsTimeout', '60*2')])
         if (flag(config, 'failByStateAndCriticality', false)) {
             List<String> states = []
