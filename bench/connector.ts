@@ -133,14 +133,26 @@ async function benchImages(platform: Platform, db: string, rows: Rows, results: 
       sensor = startSensor(platform, path.join(work, `sensor-cache-cold-${i}`));
       coldRuns.push(await viaSensor(platform, IMAGE));
     }
+    // Empty cache, sensor process already busy once: a fresh sensor first scans a tiny image that
+    // shares no layer with the fixture (untimed), so its process start and first-scan warm-up are out.
+    const tiny = await importTinyImage(platform);
+    const coldRunningRuns: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await stopChild(sensor);
+      sensor = startSensor(platform, path.join(work, `sensor-cache-cold-running-${i}`));
+      await viaSensor(platform, tiny);
+      coldRunningRuns.push(await viaSensor(platform, IMAGE));
+    }
+    const coldRunning = median(coldRunningRuns);
     // Warm: the last sensor's cache now holds every layer of the image.
     const warmRuns: number[] = [];
     for (let i = 0; i < 3; i++) warmRuns.push(await viaSensor(platform, IMAGE));
     const cold = median(coldRuns);
     const warm = median(warmRuns);
-    results.connectorImage = { standaloneNoCacheSeconds: standaloneCold, standaloneWarmCacheSeconds: standaloneWarm, viaSensorColdSeconds: cold, viaSensorWarmSeconds: warm, viaSensorColdRuns: coldRuns, viaSensorWarmRuns: warmRuns };
+    results.connectorImage = { standaloneNoCacheSeconds: standaloneCold, standaloneWarmCacheSeconds: standaloneWarm, viaSensorColdSeconds: cold, viaSensorWarmSeconds: warm, viaSensorColdRuns: coldRuns, viaSensorColdRunningSensorSeconds: coldRunning, viaSensorColdRunningSensorRuns: coldRunningRuns, viaSensorWarmRuns: warmRuns };
     rows.push(['connector: standalone image scan, no layer cache (median of 3)', `${standaloneCold.toFixed(2)} s`, 'baseline']);
     rows.push(['connector: marker tag -> result, empty sensor layer cache (median of 3)', `${cold.toFixed(2)} s`, `${(cold - standaloneCold >= 0 ? '+' : '')}${(cold - standaloneCold).toFixed(2)} s vs standalone (target within 1 s)`]);
+    rows.push(['connector: marker tag -> result, empty sensor layer cache, sensor process warmed up (median of 3)', `${coldRunning.toFixed(2)} s`, `${(coldRunning - standaloneCold >= 0 ? '+' : '')}${(coldRunning - standaloneCold).toFixed(2)} s vs standalone (target within 1 s)`]);
     rows.push(['connector: standalone image scan, warm layer cache (median of 3)', `${standaloneWarm.toFixed(2)} s`, 'baseline']);
     rows.push(['connector: marker tag -> result, warm sensor layer cache (median of 3)', `${warm.toFixed(2)} s`, `${(warm - standaloneWarm >= 0 ? '+' : '')}${(warm - standaloneWarm).toFixed(2)} s vs standalone (target within 1 s)`]);
 
@@ -160,6 +172,18 @@ async function benchImages(platform: Platform, db: string, rows: Rows, results: 
   } finally {
     await stopChild(sensor);
   }
+}
+
+/** A one-file image imported from a tarball: it shares no layer with the fixture. */
+async function importTinyImage(platform: Platform): Promise<string> {
+  const root = path.join(platform.work, 'tiny-root');
+  await mkdir(path.join(root, 'etc'), { recursive: true });
+  await writeFile(path.join(root, 'etc', 'os-release'), 'ID=debian\nVERSION_ID="12"\n');
+  const tarball = path.join(platform.work, 'tiny.tar');
+  await run('tar', ['-cf', tarball, '-C', root, 'etc']);
+  const image = 'tollgate-bench/tiny:1';
+  await platform.dockerd.docker(['import', tarball, image]);
+  return image;
 }
 
 /** FAN_OUT images built on the fixture (legacy builder, COPY only: no container runs). */
