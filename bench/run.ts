@@ -45,8 +45,11 @@
  *   (bench/azure-task.ts).
  * - ci: the GitHub Action against the CLI running the same scan, and SARIF within code
  *   scanning's limits against SARIF without them (bench/ci.ts).
+ * - connector: marker tag -> result through a CI sensor (cold and warm layer cache), 20 images
+ *   tagged at once, and a compliance job run by a worker over SSH, each against the standalone
+ *   scan of the same target (bench/connector.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci harbor` picks parts; no argument runs all.
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci harbor connector` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -85,6 +88,7 @@ import { benchLockFiles } from './lock-files.js';
 import { benchAnalyzerCost } from './analyzer-cost.js';
 import { benchAzureTask } from './azure-task.js';
 import { benchCi } from './ci.js';
+import { benchConnector } from './connector.js';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'tollgate.cjs');
 const results: Record<string, unknown> = { machine: { cpus: spawnSync('nproc').stdout.toString().trim(), node: process.version }, at: new Date().toISOString() };
@@ -312,6 +316,7 @@ try {
   if (runs('server')) await benchServer(rows, results);
   if (runs('azure-task')) await benchAzureTask(CLI, db, work, bookworm.ociReference, rows, results);
   if (runs('ci')) await benchCi(CLI, db, bookworm.ociReference, work, rows, results);
+  if (runs('connector')) await benchConnector(CLI, db, work, rows, results);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
