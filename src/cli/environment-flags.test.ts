@@ -30,7 +30,9 @@ async function optionsOf(path: string[], env: Record<string, string>): Promise<R
   try {
     // One operand per required argument; none of these commands reads them here.
     const operands = target.command.registeredArguments.filter((argument) => argument.required).map(() => 'x');
-    await program.parseAsync(['node', 'tollgate', ...path, ...operands]);
+    // A value for each mandatory option (the sensor's and worker's --server), which the recorder never uses.
+    const mandatory = target.command.options.filter((option) => option.mandatory && option.long).flatMap((option) => [option.long as string, 'http://127.0.0.1:1']);
+    await program.parseAsync(['node', 'tollgate', ...path, ...operands, ...mandatory]);
   } finally {
     process.env = saved;
   }
