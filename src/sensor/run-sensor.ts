@@ -33,6 +33,8 @@ export interface SensorOptions {
   /** The layer cache folder (default: `<spool dir>/cache`). */
   cacheDir?: string;
   heartbeatSeconds: number;
+  /** CI mode: images scanned at once (default 2). */
+  concurrency?: number;
   sensorId?: string;
   limits?: Partial<ScanLimits>;
   /** General mode: how often the full inventory is sent (besides after events). */
@@ -83,7 +85,7 @@ export async function startSensor(options: SensorOptions): Promise<RunningSensor
     })(),
   ];
   if (needsScanner) tasks.push(spool.run(signal));
-  if (options.mode === 'ci' && connection) tasks.push(new CiMode({ connection, client, sensorId, spool, scan, log }).run(signal));
+  if (options.mode === 'ci' && connection) tasks.push(new CiMode({ connection, client, sensorId, spool, scan, log, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) }).run(signal));
   if (options.mode === 'general' && connection) tasks.push(new GeneralMode({ connection, client, sensorId, inventoryIntervalMs: (options.inventoryIntervalSeconds ?? 60) * 1000, log }).run(signal));
   if (options.mode === 'registry') {
     tasks.push(new RegistryMode({ client, sensorId, spool, scan, targets: options.registries ?? [], intervalMs: (options.registryIntervalSeconds ?? 300) * 1000, stateFile: path.join(options.spoolDir, 'registry-seen.json'), insecure: Boolean(options.registryInsecure), log }).run(signal));
