@@ -7,7 +7,7 @@
  * server restart, general mode's containers/events/runningOn, registry mode, and Podman's names.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectDocker } from '../../src/image/docker/connection.js';
@@ -271,9 +271,16 @@ describe('a sensor in CI mode on Podman', () => {
     await podman?.stop();
   });
 
+  /** The CI-mode sensor on Podman's service, started by the first test that needs it. */
+  let podmanSensor: Child | undefined;
+  async function sensorOnPodman(): Promise<void> {
+    podmanSensor ??= startSensor('podman-ci', `unix://${podman.socket}`);
+    await live('podman-ci', podmanSensor);
+  }
+
   it('finds the mark under the name Podman gives it, scans the image and removes the mark', async () => {
     const host = `unix://${podman.socket}`;
-    await live('podman-ci', startSensor('podman-ci', host));
+    await sensorOnPodman();
     const requested = new Date().toISOString();
     // As a connector does it: through the Docker-compatible API.
     await tagImage(await connectDocker({ dockerHost: host }), imageId, 'tollgate_scan_target', imageId.slice('sha256:'.length));
@@ -281,6 +288,25 @@ describe('a sensor in CI mode on Podman', () => {
     const answer = await completeResult(imageId, requested);
     expect(answer.result.findings.length).toBeGreaterThan(0);
     await waitFor('the mark to be removed', async () => (/tollgate_scan_target/.test(await podman.podman(['image', 'inspect', '--format', '{{json .RepoTags}}', imageId])) ? undefined : true));
+  });
+
+  it('serves the CLI connector (image scan --server --via-sensor on the Podman socket): the standalone verdict and report, no marker left', async () => {
+    const host = `unix://${podman.socket}`;
+    await sensorOnPodman();
+    const out = (name: string): string => path.join(work, `podman-${name}`);
+    const flags = (name: string): string[] => ['--docker-host', host, '--fail-on', 'HIGH', '--format', `json=${out(name)}.json`, '--summary-output', `${out(name)}.verdict.json`];
+    const local = await runTollgate(['image', 'scan', `docker:${imageId}`, '--db', db, '--no-cache', ...flags('local')]);
+    const remote = await runTollgate(['image', 'scan', `docker:${imageId}`, '--server', serverUrl, '--via-sensor', '--poll', '0.5', '--timeout', '3*60', ...flags('remote')], { env: { TOLLGATE_TOKEN: tokens.ci } });
+    expect(local.code, local.stderr).toBe(1);
+    expect(remote.code, `${remote.stderr}\n--- sensor:\n${podmanSensor?.output() ?? ''}`).toBe(local.code);
+    const essence = async (file: string): Promise<unknown> => {
+      const { scannedAt: _scannedAt, database: _database, ...rest } = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      return rest;
+    };
+    expect(await essence(`${out('remote')}.json`)).toEqual(await essence(`${out('local')}.json`));
+    expect(await readFile(`${out('remote')}.verdict.json`, 'utf8')).toBe(await readFile(`${out('local')}.verdict.json`, 'utf8'));
+    await waitFor('the mark to be removed', async () => (/tollgate_scan_target/.test(await podman.podman(['image', 'inspect', '--format', '{{json .RepoTags}}', imageId])) ? undefined : true), 30_000);
+    expect(`${remote.stderr}${remote.stdout}`).not.toContain(tokens.ci);
   });
 });
 
