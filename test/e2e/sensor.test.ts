@@ -7,6 +7,7 @@
  * server restart, general mode's containers/events/runningOn, registry mode, and Podman's names.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -15,6 +16,7 @@ import { tagImage } from '../../src/image/docker/operations.js';
 import type { ScanResult } from '../../src/model/image-scan.js';
 import { CLI, runTollgate } from '../support/cli.js';
 import { startDockerd, type TestDockerd } from '../support/dockerd.js';
+import { writeOciLayout } from '../support/image-builder.js';
 import type { BookwormImage } from '../support/images.js';
 import { startPodman, type TestPodman } from '../support/podman.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
@@ -334,6 +336,26 @@ describe('a sensor in registry mode', () => {
     expect(sortedEssence(answer.result).findings).toEqual(sortedEssence(JSON.parse(archive.stdout) as ScanResult).findings);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(sensor.output().match(/scanning /g)).toHaveLength(1);
+  });
+
+  it('with two registry-mode sensors on one registry, scans a new digest once (they claim it as CI mode does)', async () => {
+    // A digest no other test pushed: a one-layer image with a stamp of its own.
+    const layout = path.join(work, 'claimed-layout');
+    await writeOciLayout(layout, [{ tag: '1', layers: [{ entries: [{ type: 'file', name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }, { type: 'file', name: 'opt/stamp', content: randomBytes(16).toString('hex') }] }] }]);
+    await registry.push(`oci:${layout}:1`, 'test/claimed:1');
+    const requested = new Date(Date.now() - 1000).toISOString();
+    const pair = ['registry-a', 'registry-b'].map((name) => startSensor(name, undefined, ['--mode', 'registry', '--registry', `${registry.host}/test/claimed`, '--registry-insecure', '--registry-interval', '1']));
+    const both = (): string => pair.map((sensor) => sensor.output()).join('\n');
+    const scanned = await waitFor('the claimed digest uploaded', async () => /uploaded scan registry-\S+ of (sha256:[0-9a-f]{64})/.exec(both())?.[1], 180_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the sensors said:\n${both()}`);
+    });
+    await completeResult(scanned, requested);
+    // Several listings later (every second) still one scan, and the other sensor was refused the claim.
+    await waitFor('the other sensor to be refused', async () => (/scanned this image after it was marked; not scanning it again/.test(both()) ? true : undefined), 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(both().match(/scanning 127\.0\.0\.1:\d+\/test\/claimed:1 /g), both()).toHaveLength(1);
+    const stored = await api('GET', `/api/v1/images/${scanned}`, tokens.ci);
+    expect(stored.json.scans).toHaveLength(1);
   });
 });
 
