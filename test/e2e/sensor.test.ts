@@ -339,6 +339,8 @@ describe('a sensor in registry mode', () => {
   });
 
   it('with two registry-mode sensors on one registry, scans a new digest once (they claim it as CI mode does)', async () => {
+    // Only the pair watches the registry (the sensor of the test above lists its whole catalog).
+    await Promise.all(sensors.map((sensor) => sensor.stop()));
     // A digest no other test pushed: a one-layer image with a stamp of its own.
     const layout = path.join(work, 'claimed-layout');
     await writeOciLayout(layout, [{ tag: '1', layers: [{ entries: [{ type: 'file', name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }, { type: 'file', name: 'opt/stamp', content: randomBytes(16).toString('hex') }] }] }]);
