@@ -89,11 +89,27 @@ interface Platform {
   work: string;
 }
 
-/** Starts `tollgate sensor --mode ci` on the dockerd with its own layer cache folder. */
-function startSensor(platform: Platform, cacheDir: string): ChildProcess {
-  return spawn(process.execPath, [platform.cli, 'sensor', '--server', platform.server.url, '--mode', 'ci', '--docker-host', `unix://${platform.dockerd.socket}`, '--spool-dir', path.join(platform.work, 'spool'), '--cache-dir', cacheDir, '--heartbeat', '2'], {
+/**
+ * Starts `tollgate sensor --mode ci` on the dockerd with its own layer cache folder (and `extra`
+ * flags); `onLine` receives each line it logs, when given.
+ */
+function startSensor(platform: Platform, cacheDir: string, extra: readonly string[] = [], onLine?: (line: string) => void): ChildProcess {
+  const child = spawn(process.execPath, [platform.cli, 'sensor', '--server', platform.server.url, '--mode', 'ci', '--docker-host', `unix://${platform.dockerd.socket}`, '--spool-dir', path.join(platform.work, 'spool'), '--cache-dir', cacheDir, '--heartbeat', '2', ...extra], {
     env: { ...process.env, TOLLGATE_TOKEN: platform.sensorToken },
-    stdio: 'ignore',
+    stdio: onLine ? ['ignore', 'ignore', 'pipe'] : 'ignore',
+  });
+  if (onLine) eachLine(child.stderr, onLine);
+  return child;
+}
+
+/** Calls `onLine` with each complete line of `stream` as it arrives. */
+function eachLine(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  let pending = '';
+  stream?.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
   });
 }
 
@@ -156,22 +172,90 @@ async function benchImages(platform: Platform, db: string, rows: Rows, results: 
     rows.push(['connector: standalone image scan, warm layer cache (median of 3)', `${standaloneWarm.toFixed(2)} s`, 'baseline']);
     rows.push(['connector: marker tag -> result, warm sensor layer cache (median of 3)', `${warm.toFixed(2)} s`, `${(warm - standaloneWarm >= 0 ? '+' : '')}${(warm - standaloneWarm).toFixed(2)} s vs standalone (target within 1 s)`]);
 
-    // 20 images, each the fixture plus a small layer of its own, tagged at once by 20 connectors.
-    const images = await buildFanOutImages(platform);
-    const fanOutStart = process.hrtime.bigint();
-    const connectorTimes = await Promise.all(images.map((image) => viaSensor(platform, image)));
-    const fanOut = Number(process.hrtime.bigint() - fanOutStart) / 1e9;
+    // Where a cold result's time goes: one more run with a warmed-up sensor and an empty cache,
+    // every line of the sensor and of the connector stamped as it arrives.
+    await stopChild(sensor);
+    const stamps = await phasesOfOneRun(platform, tiny, (next) => (sensor = next));
+    results.connectorPhases = stamps;
+    for (const [phase, seconds] of Object.entries(stamps)) rows.push([`connector: cold result, phase: ${phase}`, `${seconds.toFixed(2)} s`, 'of the marker tag -> result time above']);
+
+    // 20 images, each the fixture plus a small layer of its own, tagged at once by 20 connectors:
+    // first with a sensor scanning one image at a time (the baseline: the sensor before
+    // --concurrency), then with a sensor at its default concurrency, on 20 new images.
+    const serialCache = path.join(work, 'sensor-cache-fan-out-serial');
+    const parallelCache = path.join(work, 'sensor-cache-fan-out-parallel');
+    const fanOutRound = async (cacheDir: string, extra: string[], round: string): Promise<{ last: number; first: number }> => {
+      await stopChild(sensor);
+      sensor = startSensor(platform, cacheDir, extra);
+      await viaSensor(platform, IMAGE); // untimed: the base layers into this sensor's cache
+      const images = await buildFanOutImages(platform, round);
+      const start = process.hrtime.bigint();
+      const times = await Promise.all(images.map((image) => viaSensor(platform, image)));
+      return { last: Number(process.hrtime.bigint() - start) / 1e9, first: Math.min(...times) };
+    };
+    const serial = await fanOutRound(serialCache, ['--concurrency', '1'], 'serial');
+    const parallel = await fanOutRound(parallelCache, [], 'parallel');
     const fanOutCache = path.join(work, 'standalone-fan-out-cache');
     checked('standalone scan', await timeCli(cli, standaloneArgs(platform, IMAGE, db, fanOutCache)));
     const standaloneStart = process.hrtime.bigint();
-    await Promise.all(images.map(async (image) => checked(`standalone scan ${image}`, await timeCli(cli, standaloneArgs(platform, image, db, fanOutCache)))));
+    await Promise.all(Array.from({ length: FAN_OUT }, (_, i) => `tollgate-bench/app-parallel-${i}:1`).map(async (image) => checked(`standalone scan ${image}`, await timeCli(cli, standaloneArgs(platform, image, db, fanOutCache)))));
     const standaloneFanOut = Number(process.hrtime.bigint() - standaloneStart) / 1e9;
-    results.connectorFanOut = { images: FAN_OUT, viaSensorLastResultSeconds: fanOut, viaSensorFirstResultSeconds: Math.min(...connectorTimes), standaloneAtOnceSeconds: standaloneFanOut };
+    results.connectorFanOut = { images: FAN_OUT, viaSensorSerialLastResultSeconds: serial.last, viaSensorSerialFirstResultSeconds: serial.first, viaSensorLastResultSeconds: parallel.last, viaSensorFirstResultSeconds: parallel.first, standaloneAtOnceSeconds: standaloneFanOut };
     rows.push([`connector: ${FAN_OUT} standalone scans at once (base layers cached)`, `${standaloneFanOut.toFixed(2)} s`, 'baseline']);
-    rows.push([`connector: ${FAN_OUT} images tagged at once, time to the last result (sensor cache warm)`, `${fanOut.toFixed(2)} s`, `${(fanOut / standaloneFanOut).toFixed(2)}x; first result after ${Math.min(...connectorTimes).toFixed(2)} s`]);
+    rows.push([`connector: ${FAN_OUT} images tagged at once, sensor --concurrency 1, time to the last result (sensor cache warm)`, `${serial.last.toFixed(2)} s`, `${(serial.last / standaloneFanOut).toFixed(2)}x; first result after ${serial.first.toFixed(2)} s (baseline: one scan at a time)`]);
+    rows.push([`connector: ${FAN_OUT} images tagged at once, sensor default concurrency (2), time to the last result (sensor cache warm)`, `${parallel.last.toFixed(2)} s`, `${(parallel.last / standaloneFanOut).toFixed(2)}x, ${(parallel.last / serial.last).toFixed(2)}x of --concurrency 1; first result after ${parallel.first.toFixed(2)} s`]);
   } finally {
     await stopChild(sensor);
   }
+}
+
+/**
+ * One cold connector run with its phases: a fresh sensor (empty cache) warmed up on `tiny`, then
+ * `image scan --via-sensor` (not quiet) on the fixture, each line of both stamped on arrival.
+ * Phases: connector start to the tag set (CLI start, name resolution, sensor check); tag to the
+ * sensor's "scanning" (event, claim, processing announcement); the scan to "uploaded" (scan, spool,
+ * upload, claim completion); upload to the connector's result line (server match, poll); result to
+ * exit (gate, reports).
+ */
+async function phasesOfOneRun(platform: Platform, tiny: string, keep: (sensor: ChildProcess) => void): Promise<Record<string, number>> {
+  const origin = process.hrtime.bigint();
+  const now = (): number => Number(process.hrtime.bigint() - origin) / 1e9;
+  const seen: { at: number; line: string }[] = [];
+  const sensor = startSensor(platform, path.join(platform.work, 'sensor-cache-phases'), [], (line) => seen.push({ at: now(), line }));
+  keep(sensor);
+  await viaSensor(platform, tiny);
+  seen.length = 0;
+  const start = now();
+  let exitAt = start;
+  const connectorLines: { at: number; line: string }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [platform.cli, ...viaSensorArgs(platform, IMAGE).filter((arg) => arg !== '--quiet')], { env: { ...process.env, NO_COLOR: '1', TOLLGATE_TOKEN: platform.ciToken }, stdio: ['ignore', 'ignore', 'pipe'] });
+    eachLine(child.stderr, (line) => connectorLines.push({ at: now(), line }));
+    const limit = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_SECONDS * 1000);
+    child.once('exit', (code) => {
+      clearTimeout(limit);
+      exitAt = now();
+      if (code === 0 || code === 1) resolve();
+      else reject(new Error(`the phased connector run exited ${code}: ${connectorLines.map((entry) => entry.line).join('\n')}`));
+    });
+  });
+  const at = (entries: { at: number; line: string }[], pattern: RegExp, what: string): number => {
+    const found = entries.find((entry) => pattern.test(entry.line));
+    if (!found) throw new Error(`no ${what} line: ${entries.map((entry) => entry.line).join('\n')}`);
+    return found.at;
+  };
+  const tagged = at(connectorLines, /: tagged /, 'connector "tagged"');
+  const scanning = at(seen, /scanning sha256:/, 'sensor "scanning"');
+  const uploaded = at(seen, /uploaded scan /, 'sensor "uploaded"');
+  const result = at(connectorLines, /: result \S+ \(scanned /, 'connector "result"');
+  return {
+    'connector start to tag set': tagged - start,
+    'tag to sensor scanning (event, claim, processing)': scanning - tagged,
+    'sensor scan, spool, upload, claim completion': uploaded - scanning,
+    'upload to connector result (server match, poll)': result - uploaded,
+    'result to connector exit (gate, reports)': exitAt - result,
+    total: exitAt - start,
+  };
 }
 
 /** A one-file image imported from a tarball: it shares no layer with the fixture. */
@@ -186,15 +270,15 @@ async function importTinyImage(platform: Platform): Promise<string> {
   return image;
 }
 
-/** FAN_OUT images built on the fixture (legacy builder, COPY only: no container runs). */
-async function buildFanOutImages(platform: Platform): Promise<string[]> {
+/** FAN_OUT images built on the fixture (legacy builder, COPY only: no container runs), named for `round`. */
+async function buildFanOutImages(platform: Platform, round: string): Promise<string[]> {
   const images: string[] = [];
   for (let i = 0; i < FAN_OUT; i++) {
-    const context = path.join(platform.work, `build-${i}`);
+    const context = path.join(platform.work, `build-${round}-${i}`);
     await mkdir(context, { recursive: true });
     await writeFile(path.join(context, 'stamp'), `${i} ${randomBytes(16).toString('hex')}\n`);
     await writeFile(path.join(context, 'Dockerfile'), `FROM ${IMAGE}\nCOPY stamp /opt/stamp-${i}\n`);
-    const image = `tollgate-bench/app-${i}:1`;
+    const image = `tollgate-bench/app-${round}-${i}:1`;
     await run('/usr/bin/docker', ['-H', `unix://${platform.dockerd.socket}`, 'build', '--quiet', '-t', image, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, maxBuffer: 16 * 1024 * 1024 });
     images.push(image);
   }

@@ -5,14 +5,21 @@
  * policies; another pipeline's group is never touched), uploads policy files, ensures the
  * authentication record (a named one, or `tollgate_unix_<job>` created from a credentials file),
  * launches on the scanner label, polls the scan's state and fetches the result. Judging the result
- * is the compliance gate's, exactly as for a standalone scan; nothing here decides pass or fail.
+ * is the compliance gate's, exactly as for a standalone scan. One outcome is decided here, as the
+ * connectors' FAQ has it: a scan the server ended with "no host alive" (a cloud instance that is not
+ * running) fails the build (exit 1); every other error state aborts it (exit 3) with its message.
  *
  * Secrets of a record go only into the body of PUT /auth-records: never into a message or log.
  */
-import { ScanError, UsageError } from '../errors.js';
+import { ExitCode, ScanError, TollgateError, UsageError } from '../errors.js';
 import type { ComplianceResult } from '../model/compliance-result.js';
 import type { Secret } from '../util/secret.js';
 import { describeAnswer, PlatformUnreachableError, refuseBadCredentials, type PlatformAnswer, type PlatformClient } from './platform-client.js';
+
+/** The server found no host alive to scan (code `host_not_alive`): the build fails rather than aborts. */
+export class HostNotAliveError extends TollgateError {
+  readonly exitCode = ExitCode.GateFailed;
+}
 
 /** Names on the server: `^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$`. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
@@ -130,6 +137,7 @@ export async function runComplianceOnServer(client: PlatformClient, scan: Compli
       if (answer.status === 200 && typeof view?.state === 'string') {
         state = view.state;
         if (state === 'Finished') return { kind: 'finished', scanId, result: await fetchResult(client, scanId) };
+        if (state === 'Error' && view.error?.code === 'host_not_alive') throw new HostNotAliveError(`compliance scan ${scanId} failed: ${String(view.error.message ?? 'no host alive')}`);
         if (state === 'Error') throw new ScanError(`compliance scan ${scanId} ended in error: ${String(view.error?.code ?? 'unknown')}: ${String(view.error?.message ?? '')}`);
         if (state === 'Canceled') throw new ScanError(`compliance scan ${scanId} was canceled on the server`);
       } else if (answer.status === 404) throw new ScanError(`the Tollgate server at ${client.shown} no longer knows compliance scan ${scanId}`);

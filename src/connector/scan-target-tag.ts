@@ -1,11 +1,12 @@
 /**
  * The image side of the sensor protocol: resolve what the pipeline names (name, short or full id,
- * digest) to the Docker image id, learn which daemon holds it (the daemon id of GET /info, the key
- * a sensor registers with), and mark it `tollgate_scan_target:<hex>` for a CI-mode sensor there.
+ * digest) to the Docker image id, learn which daemon holds it (its daemon identity, the key a
+ * sensor registers with: see image/docker/daemon-identity.ts), and mark it `tollgate_scan_target:<hex>` for a CI-mode sensor there.
  * It only adds that tag: removing it after the scan is the sensor's job.
  */
 import { ScanError } from '../errors.js';
-import { connectDocker, describeDockerError, dial, type DockerConnection, type DockerConnectionOptions } from '../image/docker/connection.js';
+import { connectDocker, type DockerConnection, type DockerConnectionOptions } from '../image/docker/connection.js';
+import { daemonIdentity } from '../image/docker/daemon-identity.js';
 import { inspectImage, tagImage } from '../image/docker/operations.js';
 
 /** The repository name of the marker tag; the tag is the image id's hex. */
@@ -21,20 +22,13 @@ export interface DockerTarget {
 
 export interface MarkingDaemon {
   connection: DockerConnection;
-  /** The daemon's id (GET /info `ID`), as sensors register it. */
+  /** The daemon's identity, as sensors register it. */
   daemonId: string;
 }
 
 export async function connectMarkingDaemon(options: DockerConnectionOptions): Promise<MarkingDaemon> {
   const connection = await connectDocker(options);
-  let info: { ID?: unknown };
-  try {
-    info = await dial<{ ID?: unknown }>(connection.modem, { path: '/info', method: 'GET', statusCodes: { 200: true, 500: 'server error' } });
-  } catch (error) {
-    throw describeDockerError(error, connection.address);
-  }
-  if (typeof info.ID !== 'string' || info.ID === '') throw new ScanError(`the Docker daemon at ${connection.address.text} reports no daemon id (GET /info), so no sensor can be matched to it`);
-  return { connection, daemonId: info.ID };
+  return { connection, daemonId: (await daemonIdentity(connection)).daemonId };
 }
 
 export async function resolveDockerTarget(daemon: MarkingDaemon, reference: string): Promise<DockerTarget> {

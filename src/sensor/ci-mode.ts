@@ -4,7 +4,9 @@
  * (and whenever the event stream is re-opened), so a mark set while the sensor was down is not
  * lost. For each mark: claim the image (two sensors on one daemon scan it once), announce it as
  * processing, scan it, spool the inventory for upload, and remove the mark unless it is the image's
- * only tag. One image at a time; a mark already queued is not queued twice.
+ * only tag. Up to `concurrency` images at a time (each under its own claim); a mark already queued
+ * is not queued twice. A scan that fails is tried again (`scanAttempts`, with back-off); when every
+ * try failed the mark stays, so the next mark or a restart tries once more.
  */
 import type { DockerConnection } from '../image/docker/connection.js';
 import { inspectImage, listImages, untagImage, watchImageEvents, type ImageEvent } from '../image/docker/operations.js';
@@ -13,6 +15,8 @@ import { PlatformError, type PlatformClient } from './platform-client.js';
 import { sleep, withBackoff } from './backoff.js';
 import type { ImageScanner } from './daemon-scanner.js';
 import { isMarker, markedSha } from './scan-marker.js';
+import { ScanQueue } from './scan-queue.js';
+import { DEFAULT_SCAN_ATTEMPTS, DEFAULT_SCAN_RETRY_DELAY_MS, scanWithRetries } from './scan-retry.js';
 import type { UploadSpool } from './upload-spool.js';
 
 export interface ScanRequest {
@@ -28,26 +32,35 @@ export interface CiModeOptions {
   sensorId: string;
   spool: UploadSpool;
   scan: ImageScanner;
+  /** Images scanned at once (default 2). */
+  concurrency?: number;
+  /** Tries of a failing scan (default 3), the first wait between them (default 2 s, doubling). */
+  scanAttempts?: number;
+  scanRetryDelayMs?: number;
   log(line: string): void;
 }
 
+export const DEFAULT_CI_CONCURRENCY = 2;
+
 export class CiMode {
-  private readonly queue: ScanRequest[] = [];
-  private readonly queued = new Set<string>();
-  private wake: (() => void) | undefined;
+  private readonly queue: ScanQueue<ScanRequest>;
 
-  constructor(private readonly options: CiModeOptions) {}
+  constructor(private readonly options: CiModeOptions) {
+    this.queue = new ScanQueue<ScanRequest>({
+      concurrency: options.concurrency ?? DEFAULT_CI_CONCURRENCY,
+      keyOf: (request) => request.marker,
+      handle: (request, signal) => this.handle(request, signal),
+      onError: (request, error) => options.log(`scanning the image marked ${request.marker} failed: ${messageOf(error)}`),
+    });
+  }
 
-  /** Runs until `signal` aborts: the event watch (re-opened when the stream ends) and the scan worker. */
+  /** Runs until `signal` aborts: the event watch (re-opened when the stream ends) and the scan workers. */
   async run(signal: AbortSignal): Promise<void> {
-    await Promise.all([this.watch(signal), this.work(signal)]);
+    await Promise.all([this.watch(signal), this.queue.run(signal)]);
   }
 
   private enqueue(request: ScanRequest): void {
-    if (this.queued.has(request.marker)) return;
-    this.queued.add(request.marker);
-    this.queue.push(request);
-    this.wake?.();
+    this.queue.add(request);
   }
 
   /** Marks present now: each is queued; one that is its image's only tag and was scanned already is skipped by the claim. */
@@ -82,24 +95,6 @@ export class CiMode {
     }
   }
 
-  private async work(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      const request = this.queue.shift();
-      if (!request) {
-        // Woken by a new mark, or every minute (an abort ends the sleep at once).
-        await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), sleep(60_000, signal)]);
-        continue;
-      }
-      try {
-        await this.handle(request, signal);
-      } catch (error) {
-        this.options.log(`scanning the image marked ${request.marker} failed: ${messageOf(error)}`);
-      } finally {
-        this.queued.delete(request.marker);
-      }
-    }
-  }
-
   private async handle(request: ScanRequest, signal: AbortSignal): Promise<void> {
     const { connection, client, sensorId, log } = this.options;
     const sha = markedSha(request.marker) as string;
@@ -125,7 +120,12 @@ export class CiMode {
     const otherTags = image.repoTags.filter((tag) => !isMarker(tag));
     await withBackoff(() => client.send('POST', `/api/v1/images/${image.id}/processing`, { tags: otherTags }), retry);
     log(`scanning ${image.id} (${request.marker})`);
-    const result = await this.options.scan(`docker:${image.id}`);
+    const result = await scanWithRetries(`${image.id} (${request.marker})`, () => this.options.scan(`docker:${image.id}`), {
+      attempts: this.options.scanAttempts ?? DEFAULT_SCAN_ATTEMPTS,
+      firstDelayMs: this.options.scanRetryDelayMs ?? DEFAULT_SCAN_RETRY_DELAY_MS,
+      signal,
+      log,
+    });
     await this.options.spool.add({ scanId: `sensor-${claimId}`, digest: image.id, claimId, result });
     const removal = await untagImage(connection, request.marker).catch((error: unknown) => `failed: ${messageOf(error)}`);
     if (removal !== 'removed') log(`the mark ${request.marker} stays (${removal === 'kept-only-tag' ? "it is the image's only tag" : removal})`);

@@ -4,7 +4,10 @@
  * every digest not scanned before through the engine's `registry:` source (with the registry
  * client's credential handling: the Docker config and its helpers). Digests already scanned are
  * kept in a state file, and the scan id is made from the digest, so a digest scanned again after
- * the state was lost is stored once.
+ * the state was lost is stored once. Before scanning, the sensor claims the digest on the server as
+ * CI mode does: two registry-mode sensors on one registry scan each new digest once (a digest
+ * another sensor scanned is taken as seen; one another live sensor is scanning is tried again at the
+ * next listing, so a claim left by a sensor that died is taken over).
  */
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -12,8 +15,8 @@ import { messageOf, UsageError } from '../errors.js';
 import { MediaType } from '../image/oci-types.js';
 import { RegistryClient } from '../image/registry/client.js';
 import { parseRegistryReference } from '../image/registry/reference.js';
-import type { PlatformClient } from './platform-client.js';
-import { sleep } from './backoff.js';
+import { PlatformError, type PlatformClient } from './platform-client.js';
+import { sleep, withBackoff } from './backoff.js';
 import type { ImageScanner } from './daemon-scanner.js';
 import type { UploadSpool } from './upload-spool.js';
 
@@ -92,7 +95,7 @@ export class RegistryMode {
           const digest = manifest.digestHeader ?? `sha256:${createHash('sha256').update(manifest.bytes).digest('hex')}`;
           const key = `${target.registry}/${repository}@${digest}`;
           if (this.seen.has(key)) continue;
-          await this.scanDigest(`${target.registry}/${repository}`, tag, digest);
+          if (!(await this.scanDigest(`${target.registry}/${repository}`, tag, digest, signal))) continue;
           this.seen.add(key);
           await this.saveState();
         }
@@ -102,12 +105,28 @@ export class RegistryMode {
     }
   }
 
-  private async scanDigest(repository: string, tag: string, digest: string): Promise<void> {
-    this.options.log(`scanning ${repository}:${tag} (${digest})`);
+  /** Claims and scans a digest; answers false when another live sensor holds its claim (try again later). */
+  private async scanDigest(repository: string, tag: string, digest: string, signal: AbortSignal): Promise<boolean> {
+    const { client, sensorId, log } = this.options;
+    const retry = { signal, retryable: (error: unknown) => error instanceof PlatformError && error.retryable, onRetry: (error: unknown) => log(`server unavailable (${messageOf(error)}); retrying`) };
+    let claimId: string;
+    try {
+      claimId = (await withBackoff(() => client.send<{ claimId: string }>('POST', `/api/v1/images/${digest}/claims`, { sensorId, marker: `${repository}:${tag}` }), retry)).body.claimId;
+    } catch (error) {
+      if (error instanceof PlatformError && error.status === 409) {
+        const held = /is scanning this image/.test(error.message);
+        log(`${repository}:${tag} (${digest}): ${error.message.replace(/^.*HTTP 409 /, '')}; ${held ? 'looking again at the next listing' : 'not scanning it again'}`);
+        return !held;
+      }
+      throw error;
+    }
+    log(`scanning ${repository}:${tag} (${digest})`);
     const result = await this.options.scan(`registry:${repository}@${digest}`);
     const tagged = { ...result, image: { ...result.image, repoTags: [...new Set([...result.image.repoTags, `${repository}:${tag}`])] } };
     const scanId = `registry-${createHash('sha256').update(`${repository}@${digest}`).digest('hex').slice(0, 40)}`;
-    await this.options.spool.add({ scanId, digest: result.image.manifestDigest ?? digest, result: tagged });
+    // The claim is completed for the digest it was made on (the spool does so after the upload).
+    await this.options.spool.add({ scanId, digest, claimId, result: tagged });
+    return true;
   }
 
   private async saveState(): Promise<void> {

@@ -8,12 +8,12 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { LayerCache } from '../engine/layer-cache.js';
 import { connectDocker, type DockerConnection, type DockerConnectionOptions } from '../image/docker/connection.js';
+import { daemonIdentity } from '../image/docker/daemon-identity.js';
 import type { ScanLimits } from '../image/limits.js';
 import { messageOf } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { sleep } from './backoff.js';
 import { CiMode } from './ci-mode.js';
-import { daemonIdentity } from './daemon-identity.js';
 import { imageScanner } from './daemon-scanner.js';
 import { GeneralMode } from './general-mode.js';
 import { PlatformClient } from './platform-client.js';
@@ -33,6 +33,8 @@ export interface SensorOptions {
   /** The layer cache folder (default: `<spool dir>/cache`). */
   cacheDir?: string;
   heartbeatSeconds: number;
+  /** CI mode: images scanned at once (default 2). */
+  concurrency?: number;
   sensorId?: string;
   limits?: Partial<ScanLimits>;
   /** General mode: how often the full inventory is sent (besides after events). */
@@ -83,7 +85,7 @@ export async function startSensor(options: SensorOptions): Promise<RunningSensor
     })(),
   ];
   if (needsScanner) tasks.push(spool.run(signal));
-  if (options.mode === 'ci' && connection) tasks.push(new CiMode({ connection, client, sensorId, spool, scan, log }).run(signal));
+  if (options.mode === 'ci' && connection) tasks.push(new CiMode({ connection, client, sensorId, spool, scan, log, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) }).run(signal));
   if (options.mode === 'general' && connection) tasks.push(new GeneralMode({ connection, client, sensorId, inventoryIntervalMs: (options.inventoryIntervalSeconds ?? 60) * 1000, log }).run(signal));
   if (options.mode === 'registry') {
     tasks.push(new RegistryMode({ client, sensorId, spool, scan, targets: options.registries ?? [], intervalMs: (options.registryIntervalSeconds ?? 300) * 1000, stateFile: path.join(options.spoolDir, 'registry-seen.json'), insecure: Boolean(options.registryInsecure), log }).run(signal));

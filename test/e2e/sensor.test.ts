@@ -7,7 +7,8 @@
  * server restart, general mode's containers/events/runningOn, registry mode, and Podman's names.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectDocker } from '../../src/image/docker/connection.js';
@@ -15,6 +16,7 @@ import { tagImage } from '../../src/image/docker/operations.js';
 import type { ScanResult } from '../../src/model/image-scan.js';
 import { CLI, runTollgate } from '../support/cli.js';
 import { startDockerd, type TestDockerd } from '../support/dockerd.js';
+import { writeOciLayout } from '../support/image-builder.js';
 import type { BookwormImage } from '../support/images.js';
 import { startPodman, type TestPodman } from '../support/podman.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
@@ -271,9 +273,16 @@ describe('a sensor in CI mode on Podman', () => {
     await podman?.stop();
   });
 
+  /** The CI-mode sensor on Podman's service, started by the first test that needs it. */
+  let podmanSensor: Child | undefined;
+  async function sensorOnPodman(): Promise<void> {
+    podmanSensor ??= startSensor('podman-ci', `unix://${podman.socket}`);
+    await live('podman-ci', podmanSensor);
+  }
+
   it('finds the mark under the name Podman gives it, scans the image and removes the mark', async () => {
     const host = `unix://${podman.socket}`;
-    await live('podman-ci', startSensor('podman-ci', host));
+    await sensorOnPodman();
     const requested = new Date().toISOString();
     // As a connector does it: through the Docker-compatible API.
     await tagImage(await connectDocker({ dockerHost: host }), imageId, 'tollgate_scan_target', imageId.slice('sha256:'.length));
@@ -281,6 +290,25 @@ describe('a sensor in CI mode on Podman', () => {
     const answer = await completeResult(imageId, requested);
     expect(answer.result.findings.length).toBeGreaterThan(0);
     await waitFor('the mark to be removed', async () => (/tollgate_scan_target/.test(await podman.podman(['image', 'inspect', '--format', '{{json .RepoTags}}', imageId])) ? undefined : true));
+  });
+
+  it('serves the CLI connector (image scan --server --via-sensor on the Podman socket): the standalone verdict and report, no marker left', async () => {
+    const host = `unix://${podman.socket}`;
+    await sensorOnPodman();
+    const out = (name: string): string => path.join(work, `podman-${name}`);
+    const flags = (name: string): string[] => ['--docker-host', host, '--fail-on', 'HIGH', '--format', `json=${out(name)}.json`, '--summary-output', `${out(name)}.verdict.json`];
+    const local = await runTollgate(['image', 'scan', `docker:${imageId}`, '--db', db, '--no-cache', ...flags('local')]);
+    const remote = await runTollgate(['image', 'scan', `docker:${imageId}`, '--server', serverUrl, '--via-sensor', '--poll', '0.5', '--timeout', '3*60', ...flags('remote')], { env: { TOLLGATE_TOKEN: tokens.ci } });
+    expect(local.code, local.stderr).toBe(1);
+    expect(remote.code, `${remote.stderr}\n--- sensor:\n${podmanSensor?.output() ?? ''}`).toBe(local.code);
+    const essence = async (file: string): Promise<unknown> => {
+      const { scannedAt: _scannedAt, database: _database, ...rest } = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      return rest;
+    };
+    expect(await essence(`${out('remote')}.json`)).toEqual(await essence(`${out('local')}.json`));
+    expect(await readFile(`${out('remote')}.verdict.json`, 'utf8')).toBe(await readFile(`${out('local')}.verdict.json`, 'utf8'));
+    await waitFor('the mark to be removed', async () => (/tollgate_scan_target/.test(await podman.podman(['image', 'inspect', '--format', '{{json .RepoTags}}', imageId])) ? undefined : true), 30_000);
+    expect(`${remote.stderr}${remote.stdout}`).not.toContain(tokens.ci);
   });
 });
 
@@ -308,6 +336,28 @@ describe('a sensor in registry mode', () => {
     expect(sortedEssence(answer.result).findings).toEqual(sortedEssence(JSON.parse(archive.stdout) as ScanResult).findings);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(sensor.output().match(/scanning /g)).toHaveLength(1);
+  });
+
+  it('with two registry-mode sensors on one registry, scans a new digest once (they claim it as CI mode does)', async () => {
+    // Only the pair watches the registry (the sensor of the test above lists its whole catalog).
+    await Promise.all(sensors.map((sensor) => sensor.stop()));
+    // A digest no other test pushed: a one-layer image with a stamp of its own.
+    const layout = path.join(work, 'claimed-layout');
+    await writeOciLayout(layout, [{ tag: '1', layers: [{ entries: [{ type: 'file', name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }, { type: 'file', name: 'opt/stamp', content: randomBytes(16).toString('hex') }] }] }]);
+    await registry.push(`oci:${layout}:1`, 'test/claimed:1');
+    const requested = new Date(Date.now() - 1000).toISOString();
+    const pair = ['registry-a', 'registry-b'].map((name) => startSensor(name, undefined, ['--mode', 'registry', '--registry', `${registry.host}/test/claimed`, '--registry-insecure', '--registry-interval', '1']));
+    const both = (): string => pair.map((sensor) => sensor.output()).join('\n');
+    const scanned = await waitFor('the claimed digest uploaded', async () => /uploaded scan registry-\S+ of (sha256:[0-9a-f]{64})/.exec(both())?.[1], 180_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the sensors said:\n${both()}`);
+    });
+    await completeResult(scanned, requested);
+    // Several listings later (every second) still one scan, and the other sensor was refused the claim.
+    await waitFor('the other sensor to be refused', async () => (/scanned this image after it was marked; not scanning it again/.test(both()) ? true : undefined), 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(both().match(/scanning 127\.0\.0\.1:\d+\/test\/claimed:1 /g), both()).toHaveLength(1);
+    const stored = await api('GET', `/api/v1/images/${scanned}`, tokens.ci);
+    expect(stored.json.scans).toHaveLength(1);
   });
 });
 

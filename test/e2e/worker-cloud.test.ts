@@ -161,4 +161,37 @@ describe.each([{ store: 'SQLite' as const }, { store: 'PostgreSQL' as const }])(
     expect(stub.requests.length).toBe(asked);
     await waitForScanState(server, ci, known.id as string, ['Finished']);
   });
+
+  it('through the CLI connector (compliance scan --server ec2:<id>): scans a running instance via the worker, fails a stopped one, aborts an unknown one and a disabled connector', async () => {
+    // Created here when this test runs alone, replaced otherwise.
+    expect([200, 201]).toContain((await putConnector('aws', { secretAccessKey: ACCESS.secretAccessKey, enabled: true, runConnector: true })).status);
+    const connector = async (instanceId: string, report?: string): Promise<{ code: number | string; output: string }> => {
+      const child = startTollgate(['compliance', 'scan', `ec2:${instanceId}`, '--server', server.url, '--scanner', 'External', '--cloud-connector', 'aws', '--policy', 'ssh-server', '--auth', 'pw', '--poll', '0.005', '--timeout', '3', ...(report ? ['--format', `json=${report}`] : [])], { TOLLGATE_TOKEN: ci, JOB_NAME: `cloud-cli-${store}` });
+      return { code: await child.exited, output: child.output() };
+    };
+    const report = path.join(work, `ec2-cli-${store}.json`);
+    const running = await connector(RUNNING, report);
+    expect([0, 1], running.output).toContain(running.code);
+    expect(running.output).not.toMatch(/WARNING/);
+    const result = JSON.parse(await readFile(report, 'utf8')) as ComplianceResult;
+    expect(result.target.name).toBe(`ssh://${PASSWORD_USER}@127.0.0.1:${sshd.port}`);
+    expect(result.authentication.status).toBe('succeeded');
+    expect(result.policies.map((policy) => policy.id)).toEqual(['ssh-server']);
+    const scanId = /scan (\S+) ".*" queued/.exec(running.output)?.[1] as string;
+    expect(worker.output()).toContain(`scan ${scanId}: uploaded`);
+
+    const stopped = await connector(STOPPED);
+    expect(stopped.code, stopped.output).toBe(1);
+    expect(stopped.output).toContain(`no host alive: instance ${STOPPED} of host ec2:${STOPPED} is stopped, not running`);
+    const missing = await connector(MISSING);
+    expect(missing.code, missing.output).toBe(3);
+    expect(missing.output).toContain(`The instance ID '${MISSING}' does not exist`);
+    expect(missing.output).toMatch(/the scan is aborted/);
+    expect((await putConnector('aws', { enabled: false, runConnector: true })).status).toBe(200);
+    const disabled = await connector(RUNNING);
+    expect(disabled.code, disabled.output).toBe(3);
+    expect(disabled.output).toMatch(/cloud connector aws is disabled; the scan of instance .* is aborted/);
+    for (const outcome of [running, stopped, missing, disabled]) expect(outcome.output).not.toContain(ACCESS.secretAccessKey);
+    expect((await putConnector('aws', { enabled: true, runConnector: true })).status).toBe(200);
+  }, SCAN_TEST_TIMEOUT_MS);
 });

@@ -75,9 +75,13 @@ export interface PlatformServer {
   createToken(name: string, role: string): Promise<string>;
 }
 
-export async function startPlatformServer(options: { dataDir: string; databaseUrl?: string; secretKeyHex: string }): Promise<PlatformServer> {
-  const adminToken = `tg_admin_${randomBytes(32).toString('base64url')}`;
-  const process_ = startTollgate(['server', '--port', '0', '--data-dir', options.dataDir, ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : [])], {
+/**
+ * `extraArgs`: more `tollgate server` flags (e.g. `--db` to match image inventories); `adminToken`:
+ * the bootstrap admin token (nodes sharing one database share it), a new one when absent.
+ */
+export async function startPlatformServer(options: { dataDir: string; databaseUrl?: string; secretKeyHex: string; extraArgs?: readonly string[]; adminToken?: string }): Promise<PlatformServer> {
+  const adminToken = options.adminToken ?? `tg_admin_${randomBytes(32).toString('base64url')}`;
+  const process_ = startTollgate(['server', '--port', '0', '--data-dir', options.dataDir, ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : []), ...(options.extraArgs ?? [])], {
     TOLLGATE_ADMIN_TOKEN: adminToken,
     TOLLGATE_SECRET_KEY: options.secretKeyHex,
   });

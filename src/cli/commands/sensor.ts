@@ -18,6 +18,7 @@ interface SensorFlags {
   spoolDir?: string;
   cacheDir?: string;
   heartbeat: number;
+  concurrency: number;
   sensorId?: string;
   inventoryInterval: number;
   registry: string[];
@@ -29,6 +30,14 @@ function seconds(flag: string): (text: string) => number {
   return (text) => {
     const value = Number(text);
     if (!/^\d+$/.test(text) || value < 1 || value > 86400) throw new UsageError(`${flag} must be a whole number of seconds from 1 to 86400 (got "${text}")`);
+    return value;
+  };
+}
+
+function wholeNumber(flag: string, max: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < 1 || value > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max} (got "${text}")`);
     return value;
   };
 }
@@ -72,6 +81,7 @@ export function registerSensorCommand(program: Command): void {
     .addOption(new Option('--spool-dir <dir>', 'where the sensor keeps its id, its pending uploads and its layer cache').env('TOLLGATE_SENSOR_SPOOL_DIR'))
     .addOption(new Option('--cache-dir <dir>', 'layer cache folder (default: <spool dir>/cache)'))
     .addOption(new Option('--heartbeat <seconds>', 'heartbeat interval; the server shows the sensor live for three of them').default(30).argParser(seconds('--heartbeat')))
+    .addOption(new Option('--concurrency <n>', 'CI mode: marked images scanned at once').default(2).argParser(wholeNumber('--concurrency', 64)))
     .addOption(new Option('--sensor-id <id>', 'the sensor id (default: made once and kept in the spool folder)'))
     .addOption(new Option('--inventory-interval <seconds>', 'general mode: how often the whole inventory is sent').default(60).argParser(seconds('--inventory-interval')))
     .addOption(new Option('--registry <host[/repository]>', 'registry mode: a registry (every repository of its catalog) or one repository (repeatable)').argParser(collect).default([]))
@@ -91,6 +101,7 @@ export function registerSensorCommand(program: Command): void {
         spoolDir: flags.spoolDir ?? path.join(envPaths('tollgate', { suffix: '' }).data, 'sensor'),
         ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
         heartbeatSeconds: flags.heartbeat,
+        concurrency: flags.concurrency,
         ...(flags.sensorId ? { sensorId: flags.sensorId } : {}),
         inventoryIntervalSeconds: flags.inventoryInterval,
         registries: flags.registry.map(parseRegistryTarget),

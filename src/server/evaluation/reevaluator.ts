@@ -154,7 +154,28 @@ export class Reevaluator {
   }
 
   matchPendingSoon(): void {
-    if (this.database) void this.options.jobs.send('match-pending', {}, 'match-pending');
+    if (!this.database) return;
+    void this.options.jobs.send('match-pending', {}, 'match-pending');
+    // pg-boss hands the job to a node at its next poll (up to a second later): this node matches at
+    // once too. Harmless: the store completes each upload once, whichever node matches it first.
+    if (this.options.jobs.kind === 'pg-boss') this.matchPendingHere();
+  }
+
+  private matchingHere: Promise<void> | undefined;
+  private matchAgain = false;
+
+  /** Runs matchPending on this node now; calls while it runs coalesce into one more run after it. */
+  private matchPendingHere(): void {
+    if (this.matchingHere) {
+      this.matchAgain = true;
+      return;
+    }
+    this.matchingHere = (async () => {
+      do {
+        this.matchAgain = false;
+        await this.matchPending().catch((error: unknown) => this.options.log(`matching an upload failed: ${error instanceof Error ? error.message : String(error)}`));
+      } while (this.matchAgain);
+    })().finally(() => (this.matchingHere = undefined));
   }
 
   notifyUpload(digest: string, changes: FindingChanges): void {
@@ -171,6 +192,8 @@ export class Reevaluator {
     if (this.timer) clearInterval(this.timer);
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     await this.options.jobs.stop();
+    this.matchAgain = false;
+    await this.matchingHere;
     await Promise.all([...this.deliveries]);
     this.database?.close();
     this.database = undefined;
