@@ -15,10 +15,8 @@ import { createTestStore, TEST_ADMIN_TOKEN, type TestStore } from '../../../src/
 import { CLI } from '../../../test/support/cli.js';
 import { openScanWorkspace, type ScanWorkspace } from '../../../test/support/scan-workspace.js';
 import { buildExtension } from '../scripts/build.mjs';
+import { CONNECTION, serviceConnection as connection } from './support/service-connection.js';
 import { reportFolder, runTask } from './support/task-run.js';
-
-/** A service connection's id, as the agent names it in ENDPOINT_* variables. */
-const CONNECTION = '5b0c3a9e-8d7f-4e21-9c55-3f1d2e6a7b80';
 
 let workspace: ScanWorkspace;
 let store: TestStore;
@@ -45,15 +43,6 @@ afterAll(async () => {
   await workspace?.remove();
   if (built) rmSync(built, { recursive: true, force: true });
 });
-
-function connection(url: string, token: string): Record<string, string> {
-  return {
-    [`ENDPOINT_URL_${CONNECTION}`]: url,
-    [`ENDPOINT_AUTH_${CONNECTION}`]: JSON.stringify({ scheme: 'Token', parameters: { apitoken: token } }),
-    [`ENDPOINT_AUTH_PARAMETER_${CONNECTION}_APITOKEN`]: token,
-    [`ENDPOINT_AUTH_SCHEME_${CONNECTION}`]: 'Token',
-  };
-}
 
 const serverInputs = (inputs: Record<string, string> = {}) => ({ mode: 'server', tollgateServer: CONNECTION, images: workspace.image.ociReference, databasePath: workspace.db, skipDatabaseUpdate: 'true', tollgatePath: CLI, ...inputs });
 

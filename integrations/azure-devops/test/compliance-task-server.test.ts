@@ -1,0 +1,108 @@
+/**
+ * The built compliance task in server mode, end to end: the task run as the agent runs it, over
+ * the real CLI, against a real `tollgate server` child (SQLite), a real `tollgate worker` and a
+ * real sshd on loopback (test/e2e/compliance-platform.ts). Its `##vso` lines, summary, JUnit and
+ * verdict are those of the standalone task scanning the same host from the agent; a wrong password
+ * passes with a warning or fails with "fail on authentication failure"; neither the passwords nor
+ * the token reach the output (the token only in the setsecret line the agent masks with).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ComplianceVerdict } from '../../../src/model/index.js';
+import { CLI } from '../../../test/support/cli.js';
+import { startCompliancePlatform, type CompliancePlatform } from '../../../test/e2e/compliance-platform.js';
+import { buildExtension } from '../scripts/build.mjs';
+import { CONNECTION, serviceConnection } from './support/service-connection.js';
+import { reportFolder, runTask, TASK_INSTANCE_ID, type TaskRun } from './support/task-run.js';
+
+const POLICIES = 'linux-baseline-debian\nssh-server';
+
+let platform: CompliancePlatform;
+let built: string;
+let task: string;
+
+beforeAll(async () => {
+  built = mkdtempSync(path.join(tmpdir(), 'tollgate-azure-build-'));
+  [platform] = await Promise.all([startCompliancePlatform('azure-compliance-server'), buildExtension(built)]);
+  task = path.join(built, 'tollgate-compliance-scan');
+}, 300_000);
+
+afterAll(async () => {
+  if (built) rmSync(built, { recursive: true, force: true });
+  if (!platform) return;
+  const secrets = platform.secrets();
+  const all = await platform.stop();
+  for (const secret of secrets) expect(all).not.toContain(secret);
+});
+
+/** Runs the task; its output is kept for the secret check, the one setsecret line (what the agent masks with) left out. */
+async function scan(inputs: Record<string, string>, variables: Record<string, string> = {}): Promise<TaskRun> {
+  const run = await runTask(task, { inputs: { tollgatePath: CLI, target: `127.0.0.1:${platform.sshd.port}`, policies: POLICIES, ...inputs }, variables: { ...platform.secretEnv, ...variables } });
+  platform.record(run.stdout.replace(`##vso[task.setsecret]${platform.ciToken}`, ''));
+  return run;
+}
+
+const serverMode = (inputs: Record<string, string>, job: string): Promise<TaskRun> =>
+  scan(
+    { mode: 'server', tollgateServer: CONNECTION, scanner: 'External', pollingFrequency: '0.01', timeout: '2*2', credentialsFile: platform.credentials, createAuthRecord: 'true', ...inputs },
+    { ...serviceConnection(platform.server.url, platform.ciToken), BUILD_DEFINITIONNAME: job, BUILD_BUILDNUMBER: '20261203.7' },
+  );
+
+/** The `##vso` lines with the run's own folder and counts made comparable. */
+function shape(run: TaskRun): string[] {
+  return run.commands.filter((line) => !line.startsWith('##vso[task.setsecret]')).map((line) => line.replaceAll(reportFolder(run), '<folder>').replace(/(variable=(?:controlsEvaluated|controlsFailing);[^\]]*\])\d+$/, '$1<n>').replace(/: \d+ of \d+ controls/, ': <n> of <n> controls'));
+}
+
+const stateKey = (control: { policy: string; cid: string }): string => `${control.policy}/${control.cid}`;
+
+describe('the compliance task in server mode, with a worker scanning the host', () => {
+  it('gives the standalone task’s ##vso lines, summary, JUnit and verdict for the same host', async () => {
+    const remote = await serverMode({ authenticationRecord: 'pw' }, 'azure app');
+    const local = await scan({ credentialsFile: platform.credentials, authenticationRecord: 'pw', sshHostKey: platform.sshd.hostKeyFingerprint });
+    expect(remote.commands[0]).toBe(`##vso[task.setsecret]${platform.ciToken}`);
+    expect(remote.stdout).toContain(`--server ${platform.server.url}`);
+    expect(remote.stdout).not.toMatch(/WARNING/);
+    expect(shape(remote)).toEqual(shape(local));
+    const folder = reportFolder(remote);
+    const name = `${TASK_INSTANCE_ID}.compliance`;
+    expect(remote.commands.slice(1, 3)).toEqual([`##vso[task.uploadsummary]${folder}/tollgate-summary.md`, `##vso[task.addattachment type=tollgate-compliance-scan;name=${name};]${folder}/${name}.json`]);
+    expect(remote.commands).toContain(`##vso[task.setvariable variable=junitFile;isOutput=true;issecret=false;]${folder}/tollgate-junit.xml`);
+
+    const verdictOf = async (run: TaskRun): Promise<ComplianceVerdict> => JSON.parse(await readFile(path.join(reportFolder(run), 'tollgate-verdict.json'), 'utf8')) as ComplianceVerdict;
+    const [viaWorker, alone] = [await verdictOf(remote), await verdictOf(local)];
+    expect(viaWorker.passed).toBe(alone.passed);
+    // The pristine sshd container fails controls of both baselines, so the gate has something to agree on.
+    expect(alone.controlsCausingFailure.length).toBeGreaterThan(0);
+    // Equal, but for a control a run on this shared machine could not evaluate (ERROR: a timed-out command), as in test/e2e/connector-compliance.test.ts.
+    const erred = new Set([...viaWorker.controlsCausingFailure, ...alone.controlsCausingFailure].filter((control) => control.state === 'ERROR').map(stateKey));
+    const failing = (verdict: ComplianceVerdict): string[] => verdict.controlsCausingFailure.map(stateKey).filter((key) => !erred.has(key)).sort();
+    expect(failing(viaWorker)).toEqual(failing(alone));
+    if (erred.size === 0) expect(remote.commands.at(-1)).toBe(local.commands.at(-1));
+
+    const summary = await readFile(path.join(folder, 'tollgate-summary.md'), 'utf8');
+    expect(summary).toContain(viaWorker.controlsCausingFailure[0]?.cid ?? 'no failing control');
+    const junit = await readFile(path.join(folder, 'tollgate-junit.xml'), 'utf8');
+    const localJunit = await readFile(path.join(reportFolder(local), 'tollgate-junit.xml'), 'utf8');
+    const testcases = (xml: string): number => xml.match(/<testcase /g)?.length ?? 0;
+    expect(testcases(junit)).toBeGreaterThan(60);
+    expect(testcases(junit)).toBe(testcases(localJunit));
+    expect(junit.match(/<failure /g)?.length ?? 0).toBeGreaterThanOrEqual(failing(viaWorker).length);
+
+    // The pipeline's record, named for the build definition, was created on the server with the password sealed.
+    const record = await platform.server.api('GET', '/auth-records/tollgate_unix_azure_app', platform.ciToken);
+    expect(record.body).toMatchObject({ hasPassword: true, sudo: true, port: platform.sshd.port });
+  }, 300_000);
+
+  it('a wrong password passes with a warning and no report, and fails with fail on authentication failure', async () => {
+    const passing = await serverMode({ authenticationRecord: 'wrong' }, 'azure auth');
+    expect(passing.commands.filter((line) => /addattachment|setvariable/.test(line))).toEqual([]);
+    expect(passing.commands.find((line) => line.startsWith('##vso[task.issue type=warning'))).toMatch(/authentication/i);
+    expect(passing.commands.at(-1)).toBe('##vso[task.complete result=Succeeded;]Tollgate: the gate passed');
+    const failing = await serverMode({ authenticationRecord: 'wrong', failOnAuthFailure: 'true' }, 'azure auth');
+    expect(failing.commands.at(-1)).toMatch(/^##vso\[task\.complete result=Failed;\]Tollgate: the gate failed: .*authentication/i);
+    expect(failing.commands).toContain('##vso[task.setvariable variable=passed;isOutput=true;issecret=false;]false');
+  }, 300_000);
+});
