@@ -5,11 +5,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from 'helmet';
 import type { ServerContext } from '../context.js';
 import { ApiError, errorBody, handleError } from './api-error.js';
 import { authenticate } from './authenticate.js';
@@ -83,7 +83,9 @@ export async function buildApp(context: ServerContext, options: AppOptions): Pro
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajv.strict : ajv.coercing).compile(schema));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('not_found', 'no such route', 'url')));
-  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  // helmet's headers, its middleware built once: the Fastify plugin builds it anew on every request.
+  const securityHeaders = helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error: unknown) => done(error instanceof Error ? error : undefined)));
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute,
     timeWindow: 60_000,

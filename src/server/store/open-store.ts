@@ -11,6 +11,7 @@ import pg from 'pg';
 import { UsageError } from '../../errors.js';
 import { redactUrl } from '../../util/redact-url.js';
 import { migrateToLatest } from './migrations.js';
+import { CachedStatements } from './sqlite-statements.js';
 import type { Tables } from './tables.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -54,7 +55,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // Statements prepared once per SQL text (sqlite-statements.ts), not once per query.
+    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: new CachedStatements(sqlite) }) });
     store = { db, kind: 'sqlite', location: file, close: () => db.destroy() };
   }
   try {

@@ -4,7 +4,7 @@
  */
 import { ApiError } from '../../api/api-error.js';
 import { inputs, ERROR_SCHEMA, type RouteSpec } from '../../api/route.js';
-import { getAssetGroup, hostsToResolve, listAssetGroups } from '../store/assets.js';
+import { assetGroupsOfHost, getAssetGroup, hostsToResolve } from '../store/assets.js';
 import { applyComplianceExceptions } from '../../exceptions/compliance-exceptions.js';
 import { approvedExceptions } from '../../exceptions/exception-store.js';
 import type { ComplianceResult } from '../../../model/compliance-result.js';
@@ -133,7 +133,7 @@ export const COMPLIANCE_SCAN_ROUTES: readonly RouteSpec[] = [
       // Stored as the worker sent it; the exceptions approved for this host or its asset groups are
       // applied when it is read, so an approval (or an expiry) shows on results already stored.
       const now = new Date().toISOString();
-      const groups = (await listAssetGroups(context.store.db)).filter((group) => group.hosts.includes(row.host)).map((group) => group.name);
+      const groups = await assetGroupsOfHost(context.store.db, row.host);
       if (row.asset_group && !groups.includes(row.asset_group)) groups.push(row.asset_group);
       const result = applyComplianceExceptions(JSON.parse(row.result) as ComplianceResult, { host: row.host, assetGroups: groups }, await approvedExceptions(context.store.db, 'control', now), now);
       return { status: 200, body: result };

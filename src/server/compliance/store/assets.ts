@@ -3,7 +3,7 @@
  * read with each host's latest compliance state per policy. Every write is audited in the same
  * transaction.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { audit } from '../../store/audit.js';
 import type { Tables } from '../../store/tables.js';
 import { parseJsonList, parseJsonObject } from '../names.js';
@@ -135,6 +135,23 @@ export async function getAssetGroup(db: Kysely<Tables>, name: string): Promise<A
 
 export async function listAssetGroups(db: Kysely<Tables>): Promise<AssetGroupView[]> {
   return (await db.selectFrom('asset_groups').selectAll().orderBy('name').execute()).map(groupView);
+}
+
+/**
+ * The names of the asset groups listing `host`, read without the others: the store keeps each
+ * group's hosts as a JSON array, so the query narrows to rows whose text holds the host as a JSON
+ * string (LIKE, wildcards escaped, on both databases) and each candidate's list is then checked
+ * exactly (a name inside another name's text is not a member).
+ */
+export async function assetGroupsOfHost(db: Kysely<Tables>, host: string): Promise<string[]> {
+  const pattern = `%${JSON.stringify(host).replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  const rows = await db
+    .selectFrom('asset_groups')
+    .select(['name', 'hosts'])
+    .where(sql<boolean>`hosts LIKE ${pattern} ESCAPE '\\'`)
+    .orderBy('name')
+    .execute();
+  return rows.filter((row) => parseJsonList(row.hosts).includes(host)).map((row) => row.name);
 }
 
 /** The hosts a scan is launched on, as the address resolution needs them (in the order named; unknown names left out). */
