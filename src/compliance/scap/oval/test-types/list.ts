@@ -20,6 +20,7 @@ import type { OvalTestType } from './test-type.js';
 import { textfilecontent54 } from './textfilecontent54/index.js';
 import { uname } from './uname/index.js';
 import { variable } from './variable/index.js';
+import { xmlfilecontent } from './xmlfilecontent/index.js';
 
 export const OVAL_TEST_TYPES: readonly OvalTestType[] = [
   textfilecontent54,
@@ -38,6 +39,7 @@ export const OVAL_TEST_TYPES: readonly OvalTestType[] = [
   symlink,
   filehash58,
   rpminfo,
+  xmlfilecontent,
 ];
 
 export function testTypeFor(id: string, family: string): OvalTestType | undefined {
