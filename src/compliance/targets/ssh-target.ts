@@ -137,7 +137,7 @@ export class SshTarget implements Target {
   async stat(targetPath: string): Promise<FileInfo | undefined> {
     try {
       const stats = await new Promise<Stats>((resolve, reject) => this.sftp.lstat(targetPath, (error, result) => (error ? reject(error) : resolve(result))));
-      return { type: typeOfMode(stats.mode), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size };
+      return { type: typeOfMode(stats.mode), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size, mtime: stats.mtime };
     } catch (error) {
       const failure = this.sftpError(error as Error & { code?: number }, targetPath);
       if (failure.failure === 'not-found') return undefined;
@@ -147,14 +147,14 @@ export class SshTarget implements Target {
   }
 
   private async privilegedStat(targetPath: string): Promise<FileInfo | undefined> {
-    const result = await this.runBinary(`stat -c '%f %u %g %s' -- ${quote(targetPath)}`, { timeoutMs: 30_000, privileged: true });
+    const result = await this.runBinary(`stat -c '%f %u %g %s %Y' -- ${quote(targetPath)}`, { timeoutMs: 30_000, privileged: true });
     if (result.exitCode !== 0) {
       if (/No such file/.test(result.stderr)) return undefined;
       throw new TargetReadError(targetPath, 'permission-denied', `permission denied, and sudo could not read it (${result.stderr.trim().slice(0, 200)})`);
     }
-    const [mode, uid, gid, size] = result.stdout.toString('utf8').trim().split(' ');
+    const [mode, uid, gid, size, mtime] = result.stdout.toString('utf8').trim().split(' ');
     const numeric = parseInt(mode ?? '0', 16);
-    return { type: typeOfMode(numeric), mode: numeric & 0o7777, uid: Number(uid), gid: Number(gid), size: Number(size) };
+    return { type: typeOfMode(numeric), mode: numeric & 0o7777, uid: Number(uid), gid: Number(gid), size: Number(size), mtime: Number(mtime) };
   }
 
   async readFile(targetPath: string, maxBytes: number): Promise<Buffer> {

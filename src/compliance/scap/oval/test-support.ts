@@ -12,6 +12,11 @@ import type { OvalDefinitionOutcome } from './model.js';
 import { createOvalEvaluation } from './evaluate.js';
 import { parseOvalDefinitions } from './parse-definitions.js';
 import { findElement, parseXml } from './xml.js';
+import { CachedFiles } from './cached-files.js';
+import { TargetFacts } from '../../facts.js';
+import { loadPcre } from '../pcre/index.js';
+import type { Target } from '../../targets/target.js';
+import type { OvalItem, OvalTestType } from './test-types/test-type.js';
 
 export interface TreeFile {
   content?: string;
@@ -119,4 +124,29 @@ export async function evaluateLocally(xml: string): Promise<Map<string, OvalDefi
 /** The definitions whose results differ from OpenSCAP's, each with Tollgate's messages. */
 export function disagreementsWith(oscap: ReadonlyMap<string, string>, ours: ReadonlyMap<string, OvalDefinitionOutcome>): string[] {
   return [...ours].filter(([id, outcome]) => oscap.get(id) !== outcome.result).map(([id, outcome]) => `${id}: tollgate ${outcome.result}, oscap ${oscap.get(id) ?? 'missing'}\n  ${outcome.messages.join('\n  ')}`);
+}
+
+/**
+ * The items one test type collects for one object of a document, with a context of its own whose
+ * entities are literal values compared by `equals` or `pattern match` only: for comparing a
+ * collector's items one by one with an oracle's, which definitions' results cannot show.
+ */
+export async function collectItems(type: OvalTestType, xml: string, objectId: string, target: Target): Promise<OvalItem[]> {
+  const document = parseOvalDefinitions(xml, 'test.xml');
+  const object = document.objects.get(objectId);
+  if (!object) throw new Error(`no object ${objectId}`);
+  const pcre = await loadPcre();
+  const memo = new Map<string, Promise<unknown>>();
+  return type.collect(object, {
+    target,
+    facts: new TargetFacts(target),
+    pcre,
+    files: new CachedFiles(target),
+    once<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      if (!memo.has(key)) memo.set(key, compute());
+      return memo.get(key) as Promise<T>;
+    },
+    entityValues: async (entity) => [entity.value],
+    entityMatches: async (entity, value) => (entity.operation === 'pattern match' ? pcre.compile(entity.value).test(value) : entity.operation === 'equals' ? entity.value === value : Promise.reject(new Error(`operation ${entity.operation} is not supported here`))),
+  });
 }

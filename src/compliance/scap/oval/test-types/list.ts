@@ -11,6 +11,7 @@ import { filehash58 } from './filehash58/index.js';
 import { partition } from './partition/index.js';
 import { password } from './password/index.js';
 import { rpminfo } from './rpminfo/index.js';
+import { rpmverifyfile } from './rpmverifyfile/index.js';
 import { shadow } from './shadow/index.js';
 import { symlink } from './symlink/index.js';
 import { sysctl } from './sysctl/index.js';
@@ -40,6 +41,7 @@ export const OVAL_TEST_TYPES: readonly OvalTestType[] = [
   filehash58,
   rpminfo,
   xmlfilecontent,
+  rpmverifyfile,
 ];
 
 export function testTypeFor(id: string, family: string): OvalTestType | undefined {
