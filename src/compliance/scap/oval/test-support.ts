@@ -12,6 +12,7 @@ import type { OvalDefinitionOutcome } from './model.js';
 import { createOvalEvaluation } from './evaluate.js';
 import { parseOvalDefinitions } from './parse-definitions.js';
 import { findElement, parseXml } from './xml.js';
+import { compareValue } from './datatypes.js';
 import { CachedFiles } from './cached-files.js';
 import { TargetFacts } from '../../facts.js';
 import { loadPcre } from '../pcre/index.js';
@@ -128,7 +129,7 @@ export function disagreementsWith(oscap: ReadonlyMap<string, string>, ours: Read
 
 /**
  * The items one test type collects for one object of a document, with a context of its own whose
- * entities are literal values compared by `equals` or `pattern match` only: for comparing a
+ * entities are literal values (no var_ref), compared as the evaluator compares them: for comparing a
  * collector's items one by one with an oracle's, which definitions' results cannot show.
  */
 export async function collectItems(type: OvalTestType, xml: string, objectId: string, target: Target): Promise<OvalItem[]> {
@@ -147,6 +148,6 @@ export async function collectItems(type: OvalTestType, xml: string, objectId: st
       return memo.get(key) as Promise<T>;
     },
     entityValues: async (entity) => [entity.value],
-    entityMatches: async (entity, value) => (entity.operation === 'pattern match' ? pcre.compile(entity.value).test(value) : entity.operation === 'equals' ? entity.value === value : Promise.reject(new Error(`operation ${entity.operation} is not supported here`))),
+    entityMatches: async (entity, value) => compareValue(entity.datatype, entity.operation, entity.value, value, pcre) === 'true',
   });
 }
