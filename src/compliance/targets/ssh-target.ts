@@ -18,6 +18,8 @@ import { TargetReadError, type FileInfo } from '../../image/fs/fs-view.js';
 import type { AuthenticationRecord } from '../../config/credentials.js';
 import { verifyHostKey } from './host-keys.js';
 import { parseSshAddress } from './ssh-address.js';
+import { depthBelow, treeWalkCommand, unreadableFolders, WalkStreamParser } from './ssh-tree-walk.js';
+import type { TreeWalker, TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js';
 import { AuthenticationError, CommandTimeoutError, MAX_COMMAND_OUTPUT_BYTES, TargetUnavailableError, type CommandResult, type OpenTargetOptions, type RunOptions, type Target } from './target.js';
 
 export interface SshTargetOptions {
@@ -45,7 +47,7 @@ function typeOfMode(mode: number): FileInfo['type'] {
   return 'other';
 }
 
-export class SshTarget implements Target {
+export class SshTarget implements Target, TreeWalker {
   readonly kind = 'ssh' as const;
   readonly live = true;
 
@@ -137,7 +139,7 @@ export class SshTarget implements Target {
   async stat(targetPath: string): Promise<FileInfo | undefined> {
     try {
       const stats = await new Promise<Stats>((resolve, reject) => this.sftp.lstat(targetPath, (error, result) => (error ? reject(error) : resolve(result))));
-      return { type: typeOfMode(stats.mode), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size };
+      return { type: typeOfMode(stats.mode), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size, mtime: stats.mtime };
     } catch (error) {
       const failure = this.sftpError(error as Error & { code?: number }, targetPath);
       if (failure.failure === 'not-found') return undefined;
@@ -147,14 +149,14 @@ export class SshTarget implements Target {
   }
 
   private async privilegedStat(targetPath: string): Promise<FileInfo | undefined> {
-    const result = await this.runBinary(`stat -c '%f %u %g %s' -- ${quote(targetPath)}`, { timeoutMs: 30_000, privileged: true });
+    const result = await this.runBinary(`stat -c '%f %u %g %s %Y' -- ${quote(targetPath)}`, { timeoutMs: 30_000, privileged: true });
     if (result.exitCode !== 0) {
       if (/No such file/.test(result.stderr)) return undefined;
       throw new TargetReadError(targetPath, 'permission-denied', `permission denied, and sudo could not read it (${result.stderr.trim().slice(0, 200)})`);
     }
-    const [mode, uid, gid, size] = result.stdout.toString('utf8').trim().split(' ');
+    const [mode, uid, gid, size, mtime] = result.stdout.toString('utf8').trim().split(' ');
     const numeric = parseInt(mode ?? '0', 16);
-    return { type: typeOfMode(numeric), mode: numeric & 0o7777, uid: Number(uid), gid: Number(gid), size: Number(size) };
+    return { type: typeOfMode(numeric), mode: numeric & 0o7777, uid: Number(uid), gid: Number(gid), size: Number(size), mtime: Number(mtime) };
   }
 
   async readFile(targetPath: string, maxBytes: number): Promise<Buffer> {
@@ -225,31 +227,58 @@ export class SshTarget implements Target {
     return { stdout: result.stdout.toString('utf8'), stderr: result.stderr, exitCode: result.exitCode };
   }
 
-  /** Runs a command; output past `maxOutputBytes` is an error, never a silently shortened result. */
-  private runBinary(command: string, options: RunOptions, maxOutputBytes = MAX_COMMAND_OUTPUT_BYTES): Promise<{ stdout: Buffer; stderr: string; exitCode: number }> {
+  /** The command as the host runs it: under `timeout`, in the C locale, through sudo when privileged. */
+  private wrap(command: string, options: RunOptions): { wrapped: string; sudoPassword: AuthenticationRecord['password'] | undefined } {
     const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
     const inner = `LC_ALL=C timeout -s KILL ${seconds} /bin/sh -c ${quote(command)}`;
     const privileged = options.privileged === true && this.record.username !== 'root';
     const sudoPassword = privileged && this.record.sudo && this.record.sudo !== true ? this.record.sudo : undefined;
     const wrapped = !privileged ? inner : sudoPassword ? `sudo -S -p '' -- /bin/sh -c ${quote(inner)}` : `sudo -n -- /bin/sh -c ${quote(inner)}`;
+    return { wrapped, sudoPassword };
+  }
+
+  /** Runs a command; output past `maxOutputBytes` is an error, never a silently shortened result. */
+  private async runBinary(command: string, options: RunOptions, maxOutputBytes = MAX_COMMAND_OUTPUT_BYTES): Promise<{ stdout: Buffer; stderr: string; exitCode: number }> {
+    const stdout: Buffer[] = [];
+    let size = 0;
+    const result = await this.streamCommand(command, options, (chunk) => {
+      size += chunk.length;
+      if (size <= maxOutputBytes) stdout.push(chunk);
+    });
+    if (size > maxOutputBytes) throw new TargetReadError(command, 'too-large', `printed more than ${maxOutputBytes} bytes`);
+    return { stdout: Buffer.concat(stdout), ...result };
+  }
+
+  /**
+   * Runs a command, handing its output to `onData` as it arrives; `stop` (returned through
+   * `onData`'s caller closing the channel) ends it early. Standard error is kept up to 1 MiB.
+   */
+  private streamCommand(command: string, options: RunOptions & { signal?: AbortSignal }, onData: (chunk: Buffer, stop: (error: Error) => void) => void): Promise<{ stderr: string; exitCode: number }> {
+    const { wrapped, sudoPassword } = this.wrap(command, options);
     return new Promise((resolve, reject) => {
       this.client.exec(wrapped, (error: Error | undefined, channel: ClientChannel) => {
         if (error) {
           reject(new TargetReadError(command, 'failed', `cannot start a command over SSH (${error.message})`));
           return;
         }
-        const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
-        let size = 0;
-        const timer = setTimeout(() => {
+        let stderrSize = 0;
+        let stopped: Error | undefined;
+        const stop = (reason: Error): void => {
+          if (stopped) return;
+          stopped = reason;
           channel.close();
-          reject(new CommandTimeoutError(command, options.timeoutMs));
-        }, options.timeoutMs + 2000);
+        };
+        const onAbort = (): void => stop(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        const timer = setTimeout(() => stop(new CommandTimeoutError(command, options.timeoutMs)), options.timeoutMs + 2000);
         channel.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= maxOutputBytes) stdout.push(chunk);
+          if (!stopped) onData(chunk, stop);
         });
-        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        channel.stderr.on('data', (chunk: Buffer) => {
+          stderrSize += chunk.length;
+          if (stderrSize <= 1024 * 1024) stderr.push(chunk);
+        });
         let code: number | null = null;
         let signal: string | undefined;
         channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
@@ -258,15 +287,58 @@ export class SshTarget implements Target {
         });
         channel.on('close', () => {
           clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
           // `timeout -s KILL` ends by the same signal (some builds exit 137 instead) when it had to kill the command.
-          if (code === 137 || signal === 'KILL' || signal === 'SIGKILL') reject(new CommandTimeoutError(command, options.timeoutMs));
-          else if (size > maxOutputBytes) reject(new TargetReadError(command, 'too-large', `printed more than ${maxOutputBytes} bytes`));
-          else resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code ?? 1 });
+          if (stopped) reject(stopped);
+          else if (code === 137 || signal === 'KILL' || signal === 'SIGKILL') reject(new CommandTimeoutError(command, options.timeoutMs));
+          else resolve({ stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code ?? 1 });
         });
         if (sudoPassword) channel.write(`${sudoPassword.reveal().toString()}\n`);
         channel.end();
       });
     });
+  }
+
+  /**
+   * One remote `find` for every root (ssh-tree-walk.ts), streamed: each entry goes to `visit` as
+   * its record arrives, and past `maxEntries` the walk stops with an error. Runs unprivileged, as
+   * SFTP listing does: a folder it cannot read is left out of `listed`, so the caller lists it
+   * through the privileged path.
+   */
+  async walkTrees(roots: readonly TreeWalkRoot[], prune: readonly string[], visit: (entry: WalkedEntry) => void, options: { maxEntries: number; signal?: AbortSignal }): Promise<TreeWalkResult | undefined> {
+    if (roots.length === 0) return { listed: new Set(), entries: 0 };
+    const folders: { path: string; root: number; depth: number }[] = [];
+    let current = 0;
+    let entries = 0;
+    let malformed = 0;
+    const parser = new WalkStreamParser((entry) => {
+      if (!entry) {
+        malformed++;
+        return;
+      }
+      for (let next = current + 1; next < roots.length; next++) if (entry.path === roots[next]?.root) current = next;
+      entries++;
+      if (entry.info.type === 'directory') folders.push({ path: entry.path, root: current, depth: depthBelow((roots[current] as TreeWalkRoot).root, entry.path) });
+      visit(entry);
+    });
+    const command = treeWalkCommand(roots, prune);
+    const { stderr, exitCode } = await this.streamCommand(command, { timeoutMs: 600_000, ...(options.signal ? { signal: options.signal } : {}) }, (chunk, stop) => {
+      parser.push(chunk);
+      if (entries > options.maxEntries) stop(new TargetReadError(roots.map((root) => root.root).join(' '), 'too-large', `more than ${options.maxEntries} entries`));
+    });
+    // A find without -printf (BusyBox) prints nothing and fails: no walk, the caller lists folders.
+    if (entries === 0 && exitCode !== 0 && /printf|unrecognized|unknown/i.test(stderr)) return undefined;
+    const unreadable = exitCode === 0 ? new Set<string>() : unreadableFolders(stderr);
+    const listed = new Set<string>();
+    if (unreadable !== undefined && malformed === 0 && parser.leftover === 0) {
+      for (const folder of folders) {
+        const { root, maxDepth } = roots[folder.root] as TreeWalkRoot;
+        if (maxDepth >= 0 && folder.depth >= maxDepth) continue;
+        if (folder.path !== root && prune.includes(folder.path)) continue;
+        if (!unreadable.has(folder.path)) listed.add(folder.path);
+      }
+    }
+    return { listed, entries };
   }
 
   async close(): Promise<void> {

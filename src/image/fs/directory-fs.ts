@@ -74,7 +74,7 @@ export class DirectoryFs implements FsView {
       if (failure.failure === 'not-found') return undefined;
       throw failure;
     }
-    return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size };
+    return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size, mtime: Math.floor(stats.mtimeMs / 1000) };
   }
 
   async readFile(viewPath: string, maxBytes: number): Promise<Buffer> {

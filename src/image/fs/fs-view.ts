@@ -17,6 +17,8 @@ export interface FileInfo {
   uid: number;
   gid: number;
   size: number;
+  /** Last modification, whole seconds since the epoch, where the view knows it (folders and SSH do; images do not). */
+  mtime?: number;
 }
 
 export interface FsView {

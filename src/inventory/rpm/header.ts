@@ -30,6 +30,19 @@ export const RPMTAG = {
   baseNames: 1117,
   dirNames: 1118,
   modularityLabel: 5096,
+  // The installed files' metadata, one value per file in BASENAMES order (what `rpm -V` compares).
+  fileSizes: 1028,
+  fileModes: 1030,
+  fileRdevs: 1033,
+  fileMtimes: 1034,
+  fileDigests: 1035,
+  fileLinkTos: 1036,
+  fileFlags: 1037,
+  fileUserName: 1039,
+  fileGroupName: 1040,
+  fileVerifyFlags: 1045,
+  longFileSizes: 5008,
+  fileDigestAlgo: 5011,
 } as const;
 
 const TYPE = { null: 0, char: 1, int8: 2, int16: 3, int32: 4, int64: 5, string: 6, bin: 7, stringArray: 8, i18nString: 9 } as const;
@@ -109,6 +122,26 @@ export class RpmHeader {
     if (entry.offset + entry.count * 4 > this.data.length) throw new RpmHeaderError(`tag ${tag} claims ${entry.count} 32-bit values past the end of the data store`);
     const values = new Array<number>(entry.count);
     for (let index = 0; index < entry.count; index++) values[index] = this.data.readUInt32BE(entry.offset + index * 4);
+    return values;
+  }
+
+  /** An INT16 array tag's values (unsigned); empty when absent. */
+  int16s(tag: number): number[] {
+    return this.numbers(tag, TYPE.int16, 2, (at) => this.data.readUInt16BE(at));
+  }
+
+  /** An INT64 array tag's values (as numbers: file sizes stay far below 2^53); empty when absent. */
+  int64s(tag: number): number[] {
+    return this.numbers(tag, TYPE.int64, 8, (at) => Number(this.data.readBigUInt64BE(at)));
+  }
+
+  private numbers(tag: number, type: number, width: number, read: (at: number) => number): number[] {
+    const entry = this.entries.get(tag);
+    if (!entry) return [];
+    if (entry.type !== type) throw new RpmHeaderError(`tag ${tag} has type ${entry.type}, not ${type}`);
+    if (entry.offset + entry.count * width > this.data.length) throw new RpmHeaderError(`tag ${tag} claims ${entry.count} ${width * 8}-bit values past the end of the data store`);
+    const values = new Array<number>(entry.count);
+    for (let index = 0; index < entry.count; index++) values[index] = read(entry.offset + index * width);
     return values;
   }
 

@@ -10,12 +10,14 @@ import { MAX_CHECKED_FILE_BYTES, TargetReadError, type FileInfo, type FileType, 
 import { OvalCollectionError, entityNamed, type CollectContext } from './test-types/test-type.js';
 import type { OvalEntity, OvalObject } from './model.js';
 import { mayMatch } from './required-literals.js';
+import { prefetchTrees, type ListingCache } from './tree-prefetch.js';
 
 /** Most directory entries one session walks; past this the object is an error, never a silent part. */
 export const MAX_WALKED_ENTRIES = 2_000_000;
 /** Symbolic links to folders followed along one recursion path (Linux stops at 40 in one lookup). */
 export const MAX_LINKS_FOLLOWED = 8;
 const NEVER_WALKED = new Set(['/proc', '/sys', '/dev', '/run']);
+const NEVER_WALKED_LIST = [...NEVER_WALKED];
 /** Filename patterns that match every name without a line break. */
 const ANY_NAME = new Set(['.*', '^.*$', '^.*', '.*$']);
 
@@ -92,7 +94,7 @@ class FolderEntries {
  * The files one scan reads, shared by every OVAL session of the scan (the CPE checks' document and
  * the rules' document): one walk answers every object that walks the same folders.
  */
-export class CachedFiles {
+export class CachedFiles implements ListingCache {
   private readonly stats = new Map<string, Promise<FileInfo | undefined>>();
   private readonly folders = new Map<string, Promise<FolderEntries | undefined>>();
   private readonly contents = new Map<string, Promise<Buffer>>();
@@ -100,7 +102,28 @@ export class CachedFiles {
   private contentBytes = 0;
   private walked = 0;
 
-  constructor(private readonly target: Target) {}
+  constructor(readonly target: Target) {}
+
+  /** A folder's listing that a tree walk (tree-prefetch.ts) made: kept as if listed and stat'ed here. */
+  adoptListing(folder: string, names: string[], infos: FileInfo[]): void {
+    if (this.folders.has(folder)) return;
+    this.walked += names.length;
+    if (this.walked > MAX_WALKED_ENTRIES) throw new OvalCollectionError(`more than ${MAX_WALKED_ENTRIES} directory entries walked`);
+    this.folders.set(folder, Promise.resolve(new FolderEntries(names, infos)));
+  }
+
+  adoptStat(path: string, info: FileInfo): void {
+    if (!this.stats.has(path)) this.stats.set(path, Promise.resolve(info));
+  }
+
+  remainingEntries(): number {
+    return Math.max(0, MAX_WALKED_ENTRIES - this.walked);
+  }
+
+  /** Fetches whole trees in one request where the target can walk them (SSH); elsewhere folders are listed as asked. */
+  prefetch(roots: readonly { root: string; maxDepth: number }[], signal?: AbortSignal): Promise<void> {
+    return prefetchTrees(this, roots, NEVER_WALKED_LIST, signal);
+  }
 
   /** A path's facts (lstat). Answered from its folder's entries when a walk has listed them. */
   async stat(path: string): Promise<FileInfo | undefined> {
@@ -209,6 +232,7 @@ export function literalFolder(pattern: string): string {
 
 /** Every path under `start` (itself included) for which `keep` holds, depth-first; symbolic links are not followed. */
 async function walk(files: CachedFiles, start: string, keep: (path: string, info: FileInfo) => boolean, signal?: AbortSignal): Promise<string[]> {
+  await files.prefetch([{ root: start, maxDepth: -1 }], signal);
   const found: string[] = [];
   const stack = [start];
   while (stack.length > 0) {
@@ -257,6 +281,8 @@ async function recurse(folder: string, object: OvalObject, context: CollectConte
     }
     return folders;
   }
+  // Each folder to max_depth, and its entries: one level deeper.
+  await context.files.prefetch([{ root: folder, maxDepth: maxDepth < 0 ? -1 : maxDepth + 1 }], context.signal);
   // [folder, depth, links followed on the way]: a link loop (a/b -> ..) makes new paths forever,
   // so no more than MAX_LINKS_FOLLOWED links are followed along one path.
   const queue: [string, number, number][] = [[folder, 0, 0]];

@@ -114,12 +114,12 @@ describe('criteria', () => {
   const tests = [
     '<ind:textfilecontent54_test id="oval:t:tst:yes" version="1" check="all" check_existence="at_least_one_exists"><ind:object object_ref="oval:t:obj:yes"/></ind:textfilecontent54_test>',
     '<ind:textfilecontent54_test id="oval:t:tst:no" version="1" check="all" check_existence="at_least_one_exists"><ind:object object_ref="oval:t:obj:no"/></ind:textfilecontent54_test>',
-    '<ind:xmlfilecontent_test id="oval:t:tst:ne" version="1" check="all" check_existence="at_least_one_exists"><ind:object object_ref="oval:t:obj:x"/></ind:xmlfilecontent_test>',
+    '<ind:yamlfilecontent_test id="oval:t:tst:ne" version="1" check="all" check_existence="at_least_one_exists"><ind:object object_ref="oval:t:obj:x"/></ind:yamlfilecontent_test>',
   ].join('');
   const objects = [
     '<ind:textfilecontent54_object id="oval:t:obj:yes" version="1"><ind:filepath>/etc/ssh/sshd_config</ind:filepath><ind:pattern operation="pattern match">^MaxAuthTries</ind:pattern><ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object>',
     '<ind:textfilecontent54_object id="oval:t:obj:no" version="1"><ind:filepath>/etc/ssh/sshd_config</ind:filepath><ind:pattern operation="pattern match">^Nope</ind:pattern><ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object>',
-    '<ind:xmlfilecontent_object id="oval:t:obj:x" version="1"><ind:filepath>/etc/x.xml</ind:filepath><ind:xpath>/a</ind:xpath></ind:xmlfilecontent_object>',
+    '<ind:yamlfilecontent_object id="oval:t:obj:x" version="1"><ind:filepath>/etc/x.yaml</ind:filepath><ind:yamlpath>.a</ind:yamlpath></ind:yamlfilecontent_object>',
   ].join('');
   const y = '<oval-def:criterion test_ref="oval:t:tst:yes"/>';
   const n = '<oval-def:criterion test_ref="oval:t:tst:no"/>';
@@ -154,7 +154,7 @@ describe('criteria', () => {
     const defs = [definition('oval:t:def:1', '<oval-def:criteria><oval-def:criterion test_ref="oval:t:tst:ne"/></oval-def:criteria>'), definition('oval:t:def:2', `<oval-def:criteria>${y}<oval-def:criterion test_ref="oval:t:tst:ne"/></oval-def:criteria>`)].join('');
     const outcomes = await evaluateOnTree(root, ovalDocument({ definitions: defs, tests, objects }));
     expect(outcomes.get('oval:t:def:1')?.result).toBe('not evaluated');
-    expect(outcomes.get('oval:t:def:1')?.messages.join('\n')).toContain('independent:xmlfilecontent_test is not implemented');
+    expect(outcomes.get('oval:t:def:1')?.messages.join('\n')).toContain('independent:yamlfilecontent_test is not implemented');
     expect(outcomes.get('oval:t:def:2')?.result).toBe('not evaluated');
   });
 });

@@ -5,15 +5,11 @@
  * evaluates the `local` target), and every definition's result must be the same.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTarget } from '../../targets/open-target.js';
-import { createOvalEvaluation } from './evaluate.js';
-import { parseOvalDefinitions } from './parse-definitions.js';
-import { definition, makeTree, ovalDocument, removeTree } from './test-support.js';
-import { findElement, parseXml } from './xml.js';
+import { definition, disagreementsWith, evaluateLocally, makeTree, oscapResults, ovalDocument, removeTree } from './test-support.js';
 
 let root: string;
 let work: string;
@@ -96,40 +92,12 @@ function documentFor(base: string): string {
   return ovalDocument({ definitions: defs.join(''), tests: tests.join(''), objects: objects.join(''), states: states.join('') });
 }
 
-/** Runs oscap oval eval on the document; its result per definition id. */
-async function oscapResults(xml: string, name: string): Promise<Map<string, string>> {
-  const file = path.join(work, `${name}.xml`);
-  const results = path.join(work, `${name}-results.xml`);
-  await writeFile(file, xml);
-  try {
-    execFileSync('oscap', ['oval', 'eval', '--results', results, file], { stdio: 'pipe' });
-  } catch (error) {
-    // oscap exits 2 when a definition is false; the results file is what counts.
-    if ((error as { status?: number }).status !== 2) throw error;
-  }
-  const oscapRoot = parseXml(await readFile(results), `${name}-results.xml`);
-  const system = findElement(oscapRoot, 'system');
-  const oscap = new Map<string, string>();
-  for (const element of findElement(system ?? oscapRoot, 'definitions')?.children ?? []) oscap.set(element.attributes.definition_id ?? '', element.attributes.result ?? '');
-  return oscap;
-}
-
-async function tollgateResults(xml: string): Promise<Map<string, { result: string; messages: string[] }>> {
-  const document = parseOvalDefinitions(xml, 'defs.xml');
-  const target = await openTarget('local');
-  try {
-    return await createOvalEvaluation(document, target).evaluate([...document.definitions.keys()], new Map());
-  } finally {
-    await target.close();
-  }
-}
-
 describe('agreement with oscap oval eval', () => {
   it('gives every hand-written definition the result OpenSCAP gives', async () => {
     const xml = documentFor(root);
-    const oscap = await oscapResults(xml, 'defs');
-    const ours = await tollgateResults(xml);
-    const disagreements = [...ours].filter(([id, outcome]) => oscap.get(id) !== outcome.result).map(([id, outcome]) => `${id}: tollgate ${outcome.result}, oscap ${oscap.get(id) ?? 'missing'}\n  ${outcome.messages.join('\n  ')}`);
+    const oscap = await oscapResults(xml, work, 'defs');
+    const ours = await evaluateLocally(xml);
+    const disagreements = disagreementsWith(oscap, ours);
     expect(oscap.size).toBe(ours.size);
     expect(disagreements).toEqual([]);
     // Both kinds of result occur, so agreement is not agreement on a constant.
@@ -151,8 +119,8 @@ describe('agreement with oscap oval eval', () => {
       objects: '<unix:uname_object id="oval:u:obj:1" version="1"/>',
       states: parts.map((part) => part[3]).join(''),
     });
-    const oscap = await oscapResults(xml, 'uname');
-    const ours = await tollgateResults(xml);
+    const oscap = await oscapResults(xml, work, 'uname');
+    const ours = await evaluateLocally(xml);
     expect(Object.fromEntries([...ours].map(([id, outcome]) => [id, outcome.result]))).toEqual(Object.fromEntries(oscap));
     expect(oscap.get('oval:u:def:1')).toBe('true');
   }, 60_000);

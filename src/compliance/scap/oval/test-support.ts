@@ -3,13 +3,21 @@
  * OVAL documents written from their sections, and one call that evaluates definitions on a
  * `dir:` target of that tree. Used by tests only.
  */
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openTarget } from '../../targets/open-target.js';
 import type { OvalDefinitionOutcome } from './model.js';
 import { createOvalEvaluation } from './evaluate.js';
 import { parseOvalDefinitions } from './parse-definitions.js';
+import { findElement, parseXml } from './xml.js';
+import { compareValue } from './datatypes.js';
+import { CachedFiles } from './cached-files.js';
+import { TargetFacts } from '../../facts.js';
+import { loadPcre } from '../pcre/index.js';
+import type { Target } from '../../targets/target.js';
+import type { OvalItem, OvalTestType } from './test-types/test-type.js';
 
 export interface TreeFile {
   content?: string;
@@ -80,4 +88,66 @@ export async function evaluateOnTree(root: string, xml: string, externals: Reado
 /** The results by definition id, for compact assertions. */
 export function resultsOf(outcomes: Map<string, OvalDefinitionOutcome>): Record<string, string> {
   return Object.fromEntries([...outcomes].map(([id, outcome]) => [id, outcome.result]));
+}
+
+/**
+ * OpenSCAP as the oracle: runs `oscap oval eval` on the document (written into `work` as
+ * `<name>.xml`) and returns its result per definition id.
+ */
+export async function oscapResults(xml: string, work: string, name: string): Promise<Map<string, string>> {
+  const file = path.join(work, `${name}.xml`);
+  const results = path.join(work, `${name}-results.xml`);
+  await writeFile(file, xml);
+  try {
+    execFileSync('oscap', ['oval', 'eval', '--results', results, file], { stdio: 'pipe' });
+  } catch (error) {
+    // oscap exits 2 when a definition is false; the results file is what counts.
+    if ((error as { status?: number }).status !== 2) throw error;
+  }
+  const oscapRoot = parseXml(await readFile(results), `${name}-results.xml`);
+  const system = findElement(oscapRoot, 'system');
+  const oscap = new Map<string, string>();
+  for (const element of findElement(system ?? oscapRoot, 'definitions')?.children ?? []) oscap.set(element.attributes.definition_id ?? '', element.attributes.result ?? '');
+  return oscap;
+}
+
+/** Evaluates every definition of the document on the `local` target (the files OpenSCAP probes). */
+export async function evaluateLocally(xml: string): Promise<Map<string, OvalDefinitionOutcome>> {
+  const document = parseOvalDefinitions(xml, 'defs.xml');
+  const target = await openTarget('local');
+  try {
+    return await createOvalEvaluation(document, target).evaluate([...document.definitions.keys()], new Map());
+  } finally {
+    await target.close();
+  }
+}
+
+/** The definitions whose results differ from OpenSCAP's, each with Tollgate's messages. */
+export function disagreementsWith(oscap: ReadonlyMap<string, string>, ours: ReadonlyMap<string, OvalDefinitionOutcome>): string[] {
+  return [...ours].filter(([id, outcome]) => oscap.get(id) !== outcome.result).map(([id, outcome]) => `${id}: tollgate ${outcome.result}, oscap ${oscap.get(id) ?? 'missing'}\n  ${outcome.messages.join('\n  ')}`);
+}
+
+/**
+ * The items one test type collects for one object of a document, with a context of its own whose
+ * entities are literal values (no var_ref), compared as the evaluator compares them: for comparing a
+ * collector's items one by one with an oracle's, which definitions' results cannot show.
+ */
+export async function collectItems(type: OvalTestType, xml: string, objectId: string, target: Target): Promise<OvalItem[]> {
+  const document = parseOvalDefinitions(xml, 'test.xml');
+  const object = document.objects.get(objectId);
+  if (!object) throw new Error(`no object ${objectId}`);
+  const pcre = await loadPcre();
+  const memo = new Map<string, Promise<unknown>>();
+  return type.collect(object, {
+    target,
+    facts: new TargetFacts(target),
+    pcre,
+    files: new CachedFiles(target),
+    once<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      if (!memo.has(key)) memo.set(key, compute());
+      return memo.get(key) as Promise<T>;
+    },
+    entityValues: async (entity) => [entity.value],
+    entityMatches: async (entity, value) => compareValue(entity.datatype, entity.operation, entity.value, value, pcre) === 'true',
+  });
 }

@@ -57,8 +57,11 @@ function lineAt(text: string, index: number): number {
   return line;
 }
 
-/** Refuses DTDs and measures nesting depth before the parser sees the text. */
-function precheck(text: string, origin: string): void {
+/**
+ * Refuses DTDs and measures nesting depth before the parser sees the text; exported for the other
+ * XML readers of SCAP evaluation (xmlfilecontent's XPath documents), so every one has the same guards.
+ */
+export function precheck(text: string, origin: string): void {
   const doctype = /<!DOCTYPE|<!ENTITY/i.exec(text);
   if (doctype) throw new XmlContentError(origin, lineAt(text, doctype.index), 'a document type declaration (DTD) is not accepted in SCAP content');
   let depth = 0;

@@ -11,6 +11,7 @@ import { filehash58 } from './filehash58/index.js';
 import { partition } from './partition/index.js';
 import { password } from './password/index.js';
 import { rpminfo } from './rpminfo/index.js';
+import { rpmverifyfile } from './rpmverifyfile/index.js';
 import { shadow } from './shadow/index.js';
 import { symlink } from './symlink/index.js';
 import { sysctl } from './sysctl/index.js';
@@ -20,6 +21,7 @@ import type { OvalTestType } from './test-type.js';
 import { textfilecontent54 } from './textfilecontent54/index.js';
 import { uname } from './uname/index.js';
 import { variable } from './variable/index.js';
+import { xmlfilecontent } from './xmlfilecontent/index.js';
 
 export const OVAL_TEST_TYPES: readonly OvalTestType[] = [
   textfilecontent54,
@@ -38,6 +40,8 @@ export const OVAL_TEST_TYPES: readonly OvalTestType[] = [
   symlink,
   filehash58,
   rpminfo,
+  xmlfilecontent,
+  rpmverifyfile,
 ];
 
 export function testTypeFor(id: string, family: string): OvalTestType | undefined {

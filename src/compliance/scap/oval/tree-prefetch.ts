@@ -1,0 +1,103 @@
+/**
+ * Whole trees fetched in one request from a target that can walk them (targets/tree-walker.ts: SSH
+ * runs one remote `find`), put into the session's file cache as if each folder had been listed and
+ * its entries stat'ed one by one; a folder the walk did not list whole is listed the usual way when
+ * asked for. Each tree is walked once per scan: a root inside a tree already walked deep enough is
+ * not walked again, and all the roots of one call go in one request.
+ */
+import { canWalkTrees, type TreeWalkRoot } from '../../targets/tree-walker.js';
+import type { FileInfo, Target } from '../../targets/target.js';
+
+/** What the cache offers the prefetch: adopting a folder's listing, and the bound on entries. */
+export interface ListingCache {
+  readonly target: Target;
+  adoptListing(folder: string, names: string[], infos: FileInfo[]): void;
+  adoptStat(path: string, info: FileInfo): void;
+  remainingEntries(): number;
+}
+
+const walked = new WeakMap<ListingCache, { root: string; maxDepth: number; done: Promise<void> }[]>();
+
+function depthBelow(ancestor: string, path: string): number | undefined {
+  if (path === ancestor) return 0;
+  const prefix = ancestor === '/' ? '/' : `${ancestor}/`;
+  if (!path.startsWith(prefix)) return undefined;
+  return path.slice(prefix.length).split('/').length;
+}
+
+/** Whether a walk of `by` reaches every entry a walk of `root` would. */
+function covers(by: TreeWalkRoot, root: TreeWalkRoot): boolean {
+  const below = depthBelow(by.root, root.root);
+  if (below === undefined) return false;
+  if (by.maxDepth < 0) return true;
+  return root.maxDepth >= 0 && below + root.maxDepth <= by.maxDepth;
+}
+
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
+/**
+ * Walks the roots no earlier walk covers, in one request, when the target can; otherwise does
+ * nothing (the cache lists folder by folder). Resolves when every given root is in the cache.
+ */
+export async function prefetchTrees(cache: ListingCache, roots: readonly TreeWalkRoot[], prune: readonly string[], signal?: AbortSignal): Promise<void> {
+  const target = cache.target;
+  if (!canWalkTrees(target)) return;
+  let done = walked.get(cache);
+  if (!done) {
+    done = [];
+    walked.set(cache, done);
+  }
+  const waits: Promise<void>[] = [];
+  const needed: TreeWalkRoot[] = [];
+  for (const root of roots) {
+    const earlier = done.find((walk) => covers(walk, root));
+    if (earlier) waits.push(earlier.done);
+    else if (!needed.some((other) => covers(other, root))) needed.push(root);
+  }
+  // A root another needed root covers is not walked twice.
+  const distinct = needed.filter((root, index) => !needed.some((other, otherIndex) => otherIndex !== index && covers(other, root) && !(covers(root, other) && otherIndex > index)));
+  if (distinct.length > 0) {
+    const run = walkInto(cache, distinct, prune, signal);
+    for (const root of distinct) done.push({ ...root, done: run });
+    waits.push(run);
+  }
+  await Promise.all(waits);
+}
+
+async function walkInto(cache: ListingCache, roots: TreeWalkRoot[], prune: readonly string[], signal: AbortSignal | undefined): Promise<void> {
+  const target = cache.target;
+  if (!canWalkTrees(target)) return;
+  const byFolder = new Map<string, { names: string[]; infos: FileInfo[] }>();
+  const rootSet = new Set(roots.map((root) => root.root));
+  const result = await target.walkTrees(
+    roots,
+    prune,
+    (entry) => {
+      if (rootSet.has(entry.path)) cache.adoptStat(entry.path, entry.info);
+      if (entry.path === '/') return;
+      const folder = parentOf(entry.path);
+      let listing = byFolder.get(folder);
+      if (!listing) {
+        listing = { names: [], infos: [] };
+        byFolder.set(folder, listing);
+      }
+      listing.names.push(entry.path.slice(folder === '/' ? 1 : folder.length + 1));
+      listing.infos.push(entry.info);
+    },
+    { maxEntries: cache.remainingEntries(), ...(signal ? { signal } : {}) },
+  );
+  if (!result) return;
+  for (const folder of result.listed) {
+    const listing = byFolder.get(folder) ?? { names: [], infos: [] };
+    // Sorted as the views list names, so the cache finds a child by binary search.
+    const order = listing.names.map((_, index) => index).sort((a, b) => ((listing.names[a] as string) < (listing.names[b] as string) ? -1 : (listing.names[a] as string) > (listing.names[b] as string) ? 1 : 0));
+    cache.adoptListing(
+      folder,
+      order.map((index) => listing.names[index] as string),
+      order.map((index) => listing.infos[index] as FileInfo),
+    );
+  }
+}
