@@ -12,7 +12,7 @@ import type { AuthenticationRecord } from '../../config/credentials.js';
 import type { TargetKind } from '../../model/compliance-result.js';
 
 // A target's read errors are its filesystem view's; named here too for code that only knows targets.
-export { TargetReadError, type FileInfo, type FileType, type ReadFailure } from '../../image/fs/fs-view.js';
+export { TargetReadError, listWithInfo, type FileInfo, type FileType, type FolderListing, type ReadFailure } from '../../image/fs/fs-view.js';
 
 export interface CommandResult {
   stdout: string;

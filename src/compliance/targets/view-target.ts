@@ -3,7 +3,7 @@
  * target adds only what it knows about itself (kind, name, live, commands) and never reads on its
  * own behind the view's root confinement.
  */
-import type { FileInfo, FsView } from '../../image/fs/fs-view.js';
+import { listWithInfo, type FileInfo, type FolderListing, type FsView } from '../../image/fs/fs-view.js';
 
 export abstract class ViewTarget implements FsView {
   constructor(protected readonly view: FsView) {}
@@ -22,5 +22,10 @@ export abstract class ViewTarget implements FsView {
 
   listDir(path: string): Promise<string[] | undefined> {
     return this.view.listDir(path);
+  }
+
+  /** The view's listing with facts when it has one, else a listing and a stat per entry. */
+  listDirInfo(path: string): Promise<FolderListing | undefined> {
+    return listWithInfo(this.view, path);
   }
 }

@@ -8,18 +8,22 @@
  *
  * The root `/` is the live system itself: there the kernel resolves links, as the system does.
  */
-import { constants, readlinkSync } from 'node:fs';
+import { constants, readlinkSync, type Stats } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HostileInputError } from '../../errors.js';
 import { resolveInRoot } from '../paths.js';
-import { TargetReadError, type FileInfo, type FileType, type FsView } from './fs-view.js';
+import { TargetReadError, type FileInfo, type FileType, type FolderListing, type FsView } from './fs-view.js';
 
 function typeOf(stats: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileType {
   if (stats.isFile()) return 'file';
   if (stats.isDirectory()) return 'directory';
   if (stats.isSymbolicLink()) return 'symlink';
   return 'other';
+}
+
+function infoOf(stats: Stats): FileInfo {
+  return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size };
 }
 
 function failureOf(error: NodeJS.ErrnoException, shown: string): TargetReadError {
@@ -75,6 +79,7 @@ export class DirectoryFs implements FsView {
       throw failure;
     }
     return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size, mtime: Math.floor(stats.mtimeMs / 1000) };
+    return infoOf(stats);
   }
 
   async readFile(viewPath: string, maxBytes: number): Promise<Buffer> {
@@ -126,6 +131,32 @@ export class DirectoryFs implements FsView {
       if (code === 'EINVAL' || code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       throw failureOf(error as NodeJS.ErrnoException, viewPath);
     }
+  }
+
+  async listDirInfo(viewPath: string): Promise<FolderListing | undefined> {
+    let folder: string;
+    let names: string[];
+    try {
+      folder = this.hostPath(viewPath, true);
+      names = (await readdir(folder)).sort();
+    } catch (error) {
+      if (error instanceof TargetReadError) throw error;
+      const failure = failureOf(error as NodeJS.ErrnoException, viewPath);
+      if (failure.failure === 'not-found') return undefined;
+      throw failure;
+    }
+    // The folder is resolved inside the root once; each entry is lstat'ed in it (never followed),
+    // as stat() does after resolving the entry's parent, without resolving that parent again.
+    const infos = await Promise.all(
+      names.map(async (name) => {
+        try {
+          return infoOf(await lstat(path.join(folder, name)));
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    return { names, infos };
   }
 
   async listDir(viewPath: string): Promise<string[] | undefined> {

@@ -30,6 +30,17 @@ export interface FsView {
   readLink(path: string): Promise<string | undefined>;
   /** Names in a folder, sorted; undefined when the folder does not exist. */
   listDir(path: string): Promise<string[] | undefined>;
+  /**
+   * Optional: a folder's names (sorted) with each entry's facts (lstat; undefined for an entry
+   * that vanished meanwhile), the folder resolved once rather than once per entry. The same
+   * answer as listDir and a stat per name; a walk of a whole tree calls this once per folder.
+   */
+  listDirInfo?(path: string): Promise<FolderListing | undefined>;
+}
+
+export interface FolderListing {
+  names: string[];
+  infos: (FileInfo | undefined)[];
 }
 
 export type ReadFailure = 'not-found' | 'permission-denied' | 'too-large' | 'not-a-file' | 'symlink-loop' | 'outside-root' | 'failed';
@@ -44,6 +55,15 @@ export class TargetReadError extends Error {
     super(`${path}: ${detail}`);
     this.name = 'TargetReadError';
   }
+}
+
+/** A folder's names and facts: from the view's listDirInfo, or a listing and a stat per name (an entry that vanished meanwhile has none). */
+export async function listWithInfo(view: FsView, path: string): Promise<FolderListing | undefined> {
+  if (view.listDirInfo) return view.listDirInfo(path);
+  const names = await view.listDir(path);
+  if (!names) return undefined;
+  const infos = await Promise.all(names.map((name) => view.stat(path === '/' ? `/${name}` : `${path}/${name}`).catch(() => undefined)));
+  return { names, infos };
 }
 
 /** A file's bytes, or undefined when it does not exist; every other failure is thrown. */

@@ -25,12 +25,14 @@ afterAll(async () => {
   await removeTree(root);
 });
 
-/** The target with every listDir and stat counted by path. */
+/** The target with every listing (listDir, listDirInfo) and stat counted by path. */
 function counted(target: Target): { target: Target; listings: Map<string, number>; stats: Map<string, number> } {
   const listings = new Map<string, number>();
   const stats = new Map<string, number>();
   const wrapped = Object.create(target) as Target;
   Object.defineProperty(wrapped, 'listDir', { value: (path: string) => (listings.set(path, (listings.get(path) ?? 0) + 1), target.listDir(path)) });
+  // A listing with the entries' facts is a listing too (and the stats it saves are not counted as stats).
+  Object.defineProperty(wrapped, 'listDirInfo', { value: (path: string) => (listings.set(path, (listings.get(path) ?? 0) + 1), target.listDirInfo?.(path)) });
   Object.defineProperty(wrapped, 'stat', { value: (path: string) => (stats.set(path, (stats.get(path) ?? 0) + 1), target.stat(path)) });
   return { target: wrapped, listings, stats };
 }

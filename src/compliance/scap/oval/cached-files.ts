@@ -6,7 +6,7 @@
  * Paths are the target's; nothing is read outside the target's view, /proc and /sys are never
  * walked (a pattern is searched from its literal prefix, as OpenSCAP does).
  */
-import { MAX_CHECKED_FILE_BYTES, TargetReadError, type FileInfo, type FileType, type Target } from '../../targets/target.js';
+import { MAX_CHECKED_FILE_BYTES, TargetReadError, listWithInfo, type FileInfo, type FileType, type FolderListing, type Target } from '../../targets/target.js';
 import { OvalCollectionError, entityNamed, type CollectContext } from './test-types/test-type.js';
 import type { OvalEntity, OvalObject } from './model.js';
 import { mayMatch } from './required-literals.js';
@@ -101,6 +101,8 @@ export class CachedFiles implements ListingCache {
   private readonly patternWalks = new Map<string, Promise<string[]>>();
   private contentBytes = 0;
   private walked = 0;
+  /** Folders listed from the target so far (each at most once per scan). */
+  folderReads = 0;
 
   constructor(readonly target: Target) {}
 
@@ -152,17 +154,21 @@ export class CachedFiles implements ListingCache {
   entries(path: string): Promise<FolderEntries | undefined> {
     let value = this.folders.get(path);
     if (!value) {
-      value = this.target.listDir(path).then(async (names) => {
-        if (!names) return undefined;
-        this.walked += names.length;
+      value = this.list(path).then((listing) => {
+        if (!listing) return undefined;
+        this.walked += listing.names.length;
         if (this.walked > MAX_WALKED_ENTRIES) throw new OvalCollectionError(`more than ${MAX_WALKED_ENTRIES} directory entries walked`);
-        // The view answers several stats at once; an entry that vanished meanwhile is left out.
-        const infos = await Promise.all(names.map((name) => this.target.stat(joinPath(path, name)).catch(() => undefined)));
-        return new FolderEntries(names, infos);
+        return new FolderEntries(listing.names, listing.infos);
       });
       this.folders.set(path, value);
     }
     return value;
+  }
+
+  /** A folder's names and facts: in one call when the target can (resolving the folder once), else a stat per name. */
+  private list(path: string): Promise<FolderListing | undefined> {
+    this.folderReads++;
+    return listWithInfo(this.target, path);
   }
 
   /** The paths a pattern search found, computed once per pattern for every object of the scan. */

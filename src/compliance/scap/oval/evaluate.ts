@@ -1,8 +1,9 @@
 /**
  * The OVAL evaluator: definitions → criteria → tests → objects (collected through the test-type
  * list) and states. One session per target: file, package and command facts are read once and
- * shared by every object and every evaluate() call; objects, variables and test results are
- * computed once per evaluate() call (external variables may differ between calls). Evaluation
+ * shared by every object and every evaluate() call; objects, variables, tests and definitions are
+ * computed once per session and set of values of the external variables they depend on (a scan's
+ * batches differ in a few exported values; the rest is shared across batches). Evaluation
  * over collected items is pure. Nothing here writes to the target.
  *
  * Evidence for a non-true result names the tests and shows a few of the items seen; a shadow or
@@ -18,6 +19,7 @@ import type { OvalCriteriaNode, OvalDefinitionOutcome, OvalDefinitionsDocument, 
 import { testTypeFor } from './test-types/list.js';
 import { OvalNotApplicableError, OvalUnknownError, type CollectContext, type OvalItem } from './test-types/test-type.js';
 import { componentValues } from './variables.js';
+import { ExternalDependencies } from './external-dependencies.js';
 
 interface Collected {
   flag: 'complete' | 'error' | 'not collected' | 'not applicable' | 'unknown';
@@ -72,12 +74,12 @@ function membershipKey(datatype: string, value: string): string | undefined {
 
 /** One evaluate() call: its external variables and everything computed from them. */
 class EvaluationRun {
-  private readonly variables = new Map<string, Promise<string[]>>();
-  private readonly objects = new Map<string, Promise<Collected>>();
-  private readonly tests = new Map<string, Promise<TestOutcome>>();
-  private readonly definitions = new Map<string, Promise<OvalDefinitionOutcome>>();
   private readonly memberships = new Map<OvalEntity, Set<string> | undefined>();
   readonly context: CollectContext;
+  private readonly variables: Map<string, Promise<string[]>>;
+  private readonly objects: Map<string, Promise<Collected>>;
+  private readonly tests: Map<string, Promise<TestOutcome>>;
+  private readonly definitions: Map<string, Promise<OvalDefinitionOutcome>>;
 
   constructor(
     private readonly document: OvalDefinitionsDocument,
@@ -85,6 +87,7 @@ class EvaluationRun {
     private readonly externals: ReadonlyMap<string, readonly string[]>,
     private readonly pcre: Pcre,
   ) {
+    ({ variables: this.variables, objects: this.objects, tests: this.tests, definitions: this.definitions } = session.results);
     this.context = {
       target: session.target,
       facts: session.facts,
@@ -109,11 +112,17 @@ class EvaluationRun {
     return entity.varRef === undefined ? Promise.resolve([entity.value]) : this.variableValues(entity.varRef);
   }
 
+  /** A node's key in the session's caches: shared by every evaluate() call that gives its externals the same values. */
+  private key(kind: 'definition' | 'test' | 'object' | 'variable', id: string): string {
+    return this.session.dependencies.keyOf(kind, id, this.externals);
+  }
+
   variableValues(id: string): Promise<string[]> {
-    let values = this.variables.get(id);
+    const key = this.key('variable', id);
+    let values = this.variables.get(key);
     if (!values) {
       values = this.computeVariable(id);
-      this.variables.set(id, values);
+      this.variables.set(key, values);
     }
     return values;
   }
@@ -136,10 +145,11 @@ class EvaluationRun {
   }
 
   collect(objectId: string): Promise<Collected> {
-    let collected = this.objects.get(objectId);
+    const key = this.key('object', objectId);
+    let collected = this.objects.get(key);
     if (!collected) {
       collected = this.computeObject(objectId);
-      this.objects.set(objectId, collected);
+      this.objects.set(key, collected);
     }
     return collected;
   }
@@ -253,10 +263,11 @@ class EvaluationRun {
   }
 
   test(testId: string): Promise<TestOutcome> {
-    let outcome = this.tests.get(testId);
+    const key = this.key('test', testId);
+    let outcome = this.tests.get(key);
     if (!outcome) {
       outcome = this.computeTest(testId);
-      this.tests.set(testId, outcome);
+      this.tests.set(key, outcome);
     }
     return outcome;
   }
@@ -301,10 +312,11 @@ class EvaluationRun {
 
   definition(id: string, stack: readonly string[] = []): Promise<OvalDefinitionOutcome> {
     if (stack.includes(id)) return Promise.resolve({ result: 'error', messages: [`definition ${id} extends itself (${[...stack, id].join(' → ')})`] });
-    let outcome = this.definitions.get(id);
+    const key = this.key('definition', id);
+    let outcome = this.definitions.get(key);
     if (!outcome) {
       outcome = this.computeDefinition(id, stack);
-      this.definitions.set(id, outcome);
+      this.definitions.set(key, outcome);
     }
     return outcome;
   }
@@ -362,16 +374,30 @@ export class OvalTargetCache {
   }
 }
 
-/** What every evaluate() call of one session shares: the target's cache and the session's abort signal. */
+/**
+ * What every evaluate() call of one session shares: the target's cache, the session's abort signal,
+ * and the variables, objects, tests and definitions computed so far, keyed by id and the values of
+ * the external variables each depends on (ExternalDependencies): a later call with other values
+ * for some externals recomputes only what depends on them.
+ */
 class OvalSession {
   readonly target: Target;
   readonly facts: TargetFacts;
   readonly files: CachedFiles;
+  readonly dependencies: ExternalDependencies;
+  readonly results = {
+    variables: new Map<string, Promise<string[]>>(),
+    objects: new Map<string, Promise<Collected>>(),
+    tests: new Map<string, Promise<TestOutcome>>(),
+    definitions: new Map<string, Promise<OvalDefinitionOutcome>>(),
+  };
 
   constructor(
+    document: OvalDefinitionsDocument,
     private readonly cache: OvalTargetCache,
     readonly signal: AbortSignal | undefined,
   ) {
+    this.dependencies = new ExternalDependencies(document);
     this.target = cache.target;
     this.facts = cache.facts;
     this.files = cache.files;
@@ -387,7 +413,7 @@ class OvalSession {
  * items. `cache`: the target's cache shared with the scan's other sessions (a new one by default).
  */
 export function createOvalEvaluation(document: OvalDefinitionsDocument, target: Target, options: { signal?: AbortSignal; cache?: OvalTargetCache } = {}): OvalEvaluation {
-  const session = new OvalSession(options.cache ?? new OvalTargetCache(target), options.signal);
+  const session = new OvalSession(document, options.cache ?? new OvalTargetCache(target), options.signal);
   return {
     async evaluate(definitionIds, externalVariables) {
       const pcre = await loadPcre();
