@@ -23,7 +23,7 @@ function typeOf(stats: { isFile(): boolean; isDirectory(): boolean; isSymbolicLi
 }
 
 function infoOf(stats: Stats): FileInfo {
-  return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size };
+  return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size, mtime: Math.floor(stats.mtimeMs / 1000) };
 }
 
 function failureOf(error: NodeJS.ErrnoException, shown: string): TargetReadError {
@@ -78,7 +78,6 @@ export class DirectoryFs implements FsView {
       if (failure.failure === 'not-found') return undefined;
       throw failure;
     }
-    return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size, mtime: Math.floor(stats.mtimeMs / 1000) };
     return infoOf(stats);
   }
 
