@@ -136,6 +136,8 @@ beforeAll(async () => {
     // The names before the first release, refused with the name to use instead of guessed.
     { name: 'image old token parameter', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com', credentialsId: 'tollgate-token' }, shStatus: 0, verdict: PASSED },
     { name: 'compliance old records parameter', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', recordsCredentialsId: 'tollgate-auth-records', authRecord: 'deploy', createAuthRecord: true }, shStatus: 0, verdict: PASSED },
+    { name: 'compliance server records without createAuthRecord', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', credentialsId: 'tollgate-auth-records', authRecord: 'deploy' }, shStatus: 0, verdict: PASSED },
+    { name: 'compliance server createAuthRecord without records', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', authRecord: 'deploy', createAuthRecord: true }, shStatus: 0, verdict: PASSED },
     { name: 'compliance server token as credentialsId', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', serverUrl: 'https://tollgate.example.com', credentialsId: 'tollgate-token', authRecord: 'deploy' }, shStatus: 0, verdict: PASSED },
     { name: 'image server bad poll', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', viaSensor: true, poll: '$(reboot)' }, shStatus: 0, verdict: PASSED },
     {
@@ -365,5 +367,9 @@ describe('server mode (serverUrl, serverCredentialsId)', () => {
     expect(stubbed.get('image old token parameter')?.message).toContain('serverCredentialsId');
     expectRefusedBeforeRunning('tollgateComplianceScan', [['compliance old records parameter', 'recordsCredentialsId'], ['compliance server token as credentialsId', 'serverCredentialsId']]);
     expect(stubbed.get('compliance old records parameter')?.message).toContain('the records file is credentialsId');
+  });
+
+  it('in server mode reads the records file only to create the pipeline’s record: each without the other is refused before running', () => {
+    expectRefusedBeforeRunning('tollgateComplianceScan', [['compliance server records without createAuthRecord', 'credentialsId'], ['compliance server createAuthRecord without records', 'createAuthRecord']]);
   });
 });

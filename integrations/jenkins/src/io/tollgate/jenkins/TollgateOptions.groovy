@@ -355,7 +355,16 @@ class TollgateOptions implements Serializable {
                 args.addAll(['--option-profile', String.valueOf(config.optionProfile)])
             }
             args.addAll(['--poll', interval(config, 'pollingInterval', '2')])
-            if (flag(config, 'createAuthRecord', false)) {
+            boolean createAuthRecord = flag(config, 'createAuthRecord', false)
+            // The CLI would refuse either mismatch as a usage error; said here with the step's names.
+            if (config.credentialsId && !createAuthRecord) {
+                throw new IllegalArgumentException('credentialsId: with serverUrl the records file is read only with createAuthRecord: true ' +
+                    '(without it, authRecord names a record stored on the server)')
+            }
+            if (createAuthRecord && !config.credentialsId) {
+                throw new IllegalArgumentException('createAuthRecord: needs credentialsId, the Secret file credential of the records file holding authRecord')
+            }
+            if (createAuthRecord) {
                 args.addAll(['--create-auth-record', 'unix'])
             }
         }
