@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComplianceVerdict } from '../../../src/model/index.js';
 import { CLI } from '../../../test/support/cli.js';
 import { comparableFailures, startCompliancePlatform, type CompliancePlatform } from '../../../test/e2e/compliance-platform.js';
+import { SENSOR_IMAGE, startSensorPlatform, type SensorPlatform } from '../../../test/e2e/sensor-platform.js';
 import { requireGroovy, runHarness, stepsOf, type Outcome, type Scenario } from './step-harness.js';
 
 const POLICIES = ['linux-baseline-debian', 'ssh-server'];
@@ -106,5 +107,52 @@ describe('tollgateComplianceScan with serverUrl, a worker scanning the host', ()
     expect(failing.result).toBe('FAILURE');
     expect(failing.message).toMatch(/^tollgateComplianceScan: .*authentication/i);
     expect(stepsOf(failing)).toEqual(['withCredentials', 'sh', 'readJSON', 'junit', 'recordIssues', 'archiveArtifacts', 'error']);
+  });
+});
+
+describe('tollgateImageScan with serverUrl and viaSensor, a sensor scanning the image', () => {
+  let sensor: SensorPlatform;
+  let images: Map<string, Outcome>;
+  const folders: Record<string, string> = {};
+
+  beforeAll(async () => {
+    sensor = await startSensorPlatform('jenkins-image-sensor');
+    const wrapper = path.join(sensor.workspace.work, 'tollgate');
+    await writeFile(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    await chmod(wrapper, 0o755);
+    const image = { imageIds: `docker:${SENSOR_IMAGE}`, dockerUrl: `unix://${sensor.dockerd.socket}`, tollgate: wrapper, isFailOnSevereVulns: true, isSev5Vulns: true, isSev4Vulns: true };
+    const scenarios: Scenario[] = [];
+    for (const [name, config] of [
+      ['via sensor', { ...image, serverUrl: sensor.server.url, serverCredentialsId: TOKEN_CREDENTIAL, viaSensor: true, poll: '0.5', timeout: '2*60' }],
+      ['standalone', { ...image, db: sensor.workspace.db, skipDbUpdate: true }],
+    ] as const) {
+      folders[name] = path.join(sensor.workspace.work, `step-${name.replace(/\s/g, '-')}`);
+      await mkdir(folders[name] as string);
+      scenarios.push({ name, step: 'tollgateImageScan', config, workspace: folders[name], env: { JOB_NAME: 'app', BUILD_NUMBER: '3' }, credentials: { [TOKEN_CREDENTIAL]: sensor.ciToken } });
+    }
+    await sensor.waitForLiveSensor();
+    images = await runHarness(sensor.workspace.work, scenarios);
+  }, 600_000);
+
+  afterAll(async () => {
+    await sensor?.stop();
+  });
+
+  it('binds the token, and leaves the standalone step’s build result, calls and published files; no marker tag left', async () => {
+    const remote = images.get('via sensor');
+    const local = images.get('standalone');
+    expect(remote?.calls[0]?.args).toEqual([{ binding: 'string', credentialsId: TOKEN_CREDENTIAL, variable: 'TOLLGATE_TOKEN' }]);
+    expect(String(remote?.calls[1]?.args.script)).toContain("'--via-sensor'");
+    expect(remote?.result, `${remote?.message}\n${remote?.log}\n--- sensor:\n${sensor.sensorLog()}`).toBe('FAILURE');
+    expect(local?.result).toBe('FAILURE');
+    expect(remote?.message).toBe(local?.message);
+    expect(stepsOf(remote)).toEqual(['withCredentials', 'sh', 'readJSON', 'junit', 'recordIssues', 'archiveArtifacts', 'error']);
+    expect(remote?.calls.slice(2)).toEqual(local?.calls.slice(1));
+    const published = (name: string, file: string): Promise<string> => readFile(path.join(folders[name] as string, 'tollgate-reports', file), 'utf8');
+    expect(await published('via sensor', 'tollgate-image-verdict.json')).toBe(await published('standalone', 'tollgate-image-verdict.json'));
+    expect(await published('via sensor', 'tollgate-image-issues.json')).toBe(await published('standalone', 'tollgate-image-issues.json'));
+    await expect.poll(async () => sensor.tagsOf(sensor.imageId), { timeout: 30_000, interval: 200 }).toEqual([SENSOR_IMAGE]);
+    expect(remote?.log).not.toContain(sensor.ciToken);
+    expect(sensor.sensorLog()).not.toContain(sensor.ciToken);
   });
 });
