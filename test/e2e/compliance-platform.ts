@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ComplianceVerdict } from '../../src/model/index.js';
 import { PASSWORD_USER, startSshd, type TestSshd } from '../support/sshd.js';
 import { startPlatformServer, startTollgate, type PlatformServer, type TollgateProcess } from './worker-platform.js';
 
@@ -91,4 +92,17 @@ async function startOnSshd(sshd: TestSshd, work: string): Promise<CompliancePlat
       return all;
     },
   };
+}
+
+/**
+ * The failing controls of two verdicts on the same host (one through the server, one standalone),
+ * as sorted `policy/cid` lists to compare, leaving out any control either run could not evaluate:
+ * on this shared 2-core machine a run has shown ERROR (a timed-out command) for a few controls.
+ * `erred` says how many were left out, so a test can compare whole messages only when none was.
+ */
+export function comparableFailures(first: ComplianceVerdict, second: ComplianceVerdict): { first: string[]; second: string[]; erred: number } {
+  const key = (control: { policy: string; cid: string }): string => `${control.policy}/${control.cid}`;
+  const erred = new Set([...first.controlsCausingFailure, ...second.controlsCausingFailure].filter((control) => control.state === 'ERROR').map(key));
+  const failing = (verdict: ComplianceVerdict): string[] => verdict.controlsCausingFailure.map(key).filter((each) => !erred.has(each)).sort();
+  return { first: failing(first), second: failing(second), erred: erred.size };
 }

@@ -6,59 +6,21 @@
  * and SARIF agree with the JSON report; no condition passes; a bad input fails with the CLI's
  * usage error; a compliance scan reports its control counts.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/image-scan.js';
-import { CLI, runTollgate } from '../support/cli.js';
+import { runTollgate } from '../support/cli.js';
 import { REPO_ROOT } from '../support/fixture-cache.js';
 import { ensureBookwormImage, type BookwormImage } from '../support/images.js';
-
-const ACTION = path.join(REPO_ROOT, 'integrations', 'github', 'dist', 'index.cjs');
+import { runAction as runActionIn, type ActionRun } from './github-action-run.js';
 
 let image: BookwormImage;
 let work: string;
 let db: string;
-let runs = 0;
 
-interface ActionRun {
-  code: number;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-/** GITHUB_OUTPUT's format: `name<<DELIMITER`, the value's lines, `DELIMITER`. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let index = 0; index < lines.length; index += 1) {
-    const match = /^([^<]+)<<(.+)$/.exec(lines[index] ?? '');
-    if (!match) continue;
-    const [, name = '', delimiter] = match;
-    const value: string[] = [];
-    for (index += 1; index < lines.length && lines[index] !== delimiter; index += 1) value.push(lines[index] ?? '');
-    outputs[name] = value.join('\n');
-  }
-  return outputs;
-}
-
-async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
-  runs += 1;
-  const folder = path.join(work, `run-${runs}`);
-  const outputFile = path.join(work, `output-${runs}`);
-  const summaryFile = path.join(work, `summary-${runs}`);
-  await writeFile(outputFile, '');
-  await writeFile(summaryFile, '');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TOLLGATE_DB_REPOSITORY: process.env.TOLLGATE_DB_REPOSITORY, GITHUB_ACTIONS: 'true', RUNNER_TEMP: work, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, NO_COLOR: '1', 'INPUT_OUTPUT-DIR': folder, INPUT_CLI: CLI };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-    execFile(process.execPath, [ACTION], { env, maxBuffer: 64 * 1024 * 1024 }, (error, out) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: out }));
-  });
-  return { code, stdout, outputs: parseOutputs(await readFile(outputFile, 'utf8')), summary: await readFile(summaryFile, 'utf8') };
-}
+const runAction = (inputs: Record<string, string>): Promise<ActionRun> => runActionIn(work, inputs);
 
 beforeAll(async () => {
   image = await ensureBookwormImage();

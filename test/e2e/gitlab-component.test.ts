@@ -6,53 +6,24 @@
  * gl-container-scanning-report.json, valid against GitLab's published schema and declared under
  * `artifacts: reports: container_scanning`; a scan with no condition passes.
  */
-import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runTollgate } from '../support/cli.js';
 import { REPO_ROOT } from '../support/fixture-cache.js';
 import { ensureBookwormImage, type BookwormImage } from '../support/images.js';
+import { runPipeline as runPipelineIn, snippetArgs } from './gitlab-pipeline.js';
 
-const GITLAB_CI_LOCAL = path.join(REPO_ROOT, 'node_modules', '.bin', 'gitlab-ci-local');
 const SCHEMA = path.join(REPO_ROOT, 'src', 'report', 'gitlab', 'testdata', 'container-scanning-report-format.json');
 
 let image: BookwormImage;
 let work: string;
 let db: string;
-let projects = 0;
 
-function run(command: string, args: readonly string[], cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(command, [...args], { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` }));
-  });
-}
-
-/** A git project that includes the component with `inputs`, run by gitlab-ci-local; returns its folder and the run. */
-async function runPipeline(inputs: Record<string, string>, variables: readonly string[] = []): Promise<{ project: string; code: number; output: string }> {
-  projects += 1;
-  const project = path.join(work, `project-${projects}`);
-  await mkdir(path.join(project, 'templates'), { recursive: true });
-  await cp(path.join(REPO_ROOT, 'integrations', 'gitlab', 'templates', 'tollgate.yml'), path.join(project, 'templates', 'tollgate.yml'));
-  await writeFile(path.join(project, '.gitlab-ci.yml'), stringify({ include: [{ local: 'templates/tollgate.yml', inputs }] }));
-  for (const args of [['init', '-q'], ['add', '-A'], ['-c', 'user.email=ci@example.invalid', '-c', 'user.name=ci', 'commit', '-qm', 'pipeline']]) {
-    const git = await run('git', args, project);
-    expect(git.code, git.output).toBe(0);
-  }
-  const pipeline = await run(GITLAB_CI_LOCAL, ['--shell-executor-no-image', '--shell-isolation', ...variables.flatMap((variable) => ['--variable', variable])], project);
-  return { project, ...pipeline };
-}
-
-/** The args input exactly as `tollgate pipeline snippet --ci gitlab` prints it for this scan. */
-async function snippetArgs(scan: string[]): Promise<string> {
-  const snippet = await runTollgate(['pipeline', 'snippet', '--ci', 'gitlab', ...scan]);
-  expect(snippet.code, snippet.stderr).toBe(0);
-  const document = parse(snippet.stdout) as { include: { inputs: { args: string } }[] };
-  return document.include[0]?.inputs.args ?? '';
-}
+const runPipeline = (inputs: Record<string, string>, variables: readonly string[] = []): ReturnType<typeof runPipelineIn> => runPipelineIn(work, inputs, variables);
 
 beforeAll(async () => {
   image = await ensureBookwormImage();

@@ -27,6 +27,8 @@ export interface SensorPlatform {
   sensorLog(): string;
   /** The tags of an image, sorted: a marker tag left behind shows here. */
   tagsOf(id: string): Promise<string[]>;
+  /** Resolves once the server lists the CI-mode sensor as live (it registers with its first heartbeat). */
+  waitForLiveSensor(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,16 @@ export async function startSensorPlatform(name: string): Promise<SensorPlatform>
       ciToken,
       imageId,
       sensorLog: () => sensorLog,
+      async waitForLiveSensor(timeoutMs = 60_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const response = await fetch(`${server.url}/api/v1/sensors?mode=ci`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+          const { sensors = [] } = (await response.json()) as { sensors?: { live?: boolean }[] };
+          if (sensors.some((sensor) => sensor.live === true)) return;
+          if (Date.now() > deadline) throw new Error(`no live CI-mode sensor after ${timeoutMs} ms; sensor log:\n${sensorLog}`);
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      },
       tagsOf: async (id) => (await dockerd.docker(['image', 'inspect', '--format', '{{join .RepoTags "\\n"}}', id])).split('\n').filter(Boolean).sort(),
       stop,
     };

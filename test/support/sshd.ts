@@ -5,8 +5,11 @@
  *   tollgate-key   key authentication (an ed25519 key with a passphrase), `sudo -n` allowed
  *   tollgate-pw    password authentication, sudo only with its password
  *
- * Passwords are random per run. The accounts and their sudoers files are created when missing
- * and left in place (the test host is a disposable CI machine or a developer's sandbox).
+ * Passwords are random. The accounts and their sudoers files are created when missing and left in
+ * place (the test host is a disposable CI machine or a developer's sandbox). The accounts are the
+ * host's, shared by every sshd the test files start at once (vitest runs files in parallel), so
+ * tollgate-pw's password is one per host, made once and kept in a file only root reads: a
+ * password drawn per sshd would let one file's start change the password another file is using.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -52,9 +55,26 @@ async function ensureUser(name: string, password: string, sudoers: string): Prom
   await writeFile(`/etc/sudoers.d/${name}`, `${sudoers}\n`, { mode: 0o440 });
 }
 
+const PASSWORD_FILE = path.join(tmpdir(), 'tollgate-sshd-pw-password');
+
+/** tollgate-pw's password: made by the first start on this host (exclusive create), read by every other. */
+async function hostPassword(): Promise<string> {
+  try {
+    await writeFile(PASSWORD_FILE, randomBytes(12).toString('base64url'), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  // A start racing the first one may read before its write lands: wait for the whole value.
+  for (let attempt = 0; ; attempt++) {
+    const password = (await readFile(PASSWORD_FILE, 'utf8')).trim();
+    if (password.length === 16 || attempt > 50) return password;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export async function startSshd(): Promise<TestSshd> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-sshd-'));
-  const password = randomBytes(12).toString('base64url');
+  const password = await hostPassword();
   const passphrase = randomBytes(9).toString('base64url');
   await ensureUser(KEY_USER, randomBytes(12).toString('base64url'), `${KEY_USER} ALL=(ALL) NOPASSWD: ALL`);
   await ensureUser(PASSWORD_USER, password, `${PASSWORD_USER} ALL=(ALL) ALL`);

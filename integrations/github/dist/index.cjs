@@ -19739,10 +19739,10 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       (0, command_1.issueCommand)("error", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
     exports2.error = error;
-    function warning(message, properties = {}) {
+    function warning2(message, properties = {}) {
       (0, command_1.issueCommand)("warning", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
-    exports2.warning = warning;
+    exports2.warning = warning2;
     function notice(message, properties = {}) {
       (0, command_1.issueCommand)("notice", (0, utils_1.toCommandProperties)(properties), message instanceof Error ? message.toString() : message);
     }
@@ -20548,6 +20548,15 @@ async function run() {
   core.info(`tollgate ${args.join(" ")}`);
   const { code, stderrTail } = await runCli(cli, args, token);
   core.setOutput("exit-code", String(code));
+  if (code === 0 && !(0, import_node_fs2.existsSync)(reports.verdict)) {
+    const cause = stderrTail.split("\n").slice(-3).join(" ");
+    core.warning(`Tollgate: passed without a verdict${cause ? `: ${cause}` : ""}`);
+    core.setOutput("passed", "true");
+    for (const name of ["verdict", "json", "markdown", "sarif"]) core.setOutput(name, "");
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`Tollgate: passed without a verdict, no report${cause ? `: ${cause}` : ""}
+`).write();
+    return;
+  }
   if (code === 0 || code === 1) {
     core.setOutput("verdict", reports.verdict);
     core.setOutput("json", reports.json);

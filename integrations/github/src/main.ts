@@ -65,6 +65,16 @@ async function run(): Promise<void> {
   const { code, stderrTail } = await runCli(cli, args, token);
   core.setOutput('exit-code', String(code));
 
+  if (code === 0 && !existsSync(reports.verdict)) {
+    // Passed with nothing to judge: an authentication failure without fail-on-auth-failure passes
+    // with the CLI's warning and no report, as the connectors do.
+    const cause = stderrTail.split('\n').slice(-3).join(' ');
+    core.warning(`Tollgate: passed without a verdict${cause ? `: ${cause}` : ''}`);
+    core.setOutput('passed', 'true');
+    for (const name of ['verdict', 'json', 'markdown', 'sarif']) core.setOutput(name, '');
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`Tollgate: passed without a verdict, no report${cause ? `: ${cause}` : ''}\n`).write();
+    return;
+  }
   if (code === 0 || code === 1) {
     core.setOutput('verdict', reports.verdict);
     core.setOutput('json', reports.json);

@@ -1,16 +1,21 @@
 /**
  * Step harness: runs the library's steps (vars/*.groovy) under Debian's Groovy 2.4 — the Groovy
  * line Jenkins runs — with the pipeline steps they call replaced by recording stubs: sh, readJSON,
- * junit, recordIssues, issues, archiveArtifacts, error, unstable, withCredentials, file, string, echo.
+ * junit, recordIssues, issues, archiveArtifacts, error, unstable, withCredentials, file, string, echo,
+ * fileExists.
  * `error` throws (as Jenkins' AbortException does, leaving the build FAILURE), `unstable` marks
  * the build UNSTABLE. Not Jenkins and not CPS: it proves what the steps call, with which
  * arguments, and the build result they leave.
  *
  * Usage: groovy -cp <library src>:<stubs> StepHarness.groovy <library root> <scenarios.json>
  * Each scenario: { name, step, config, shStatus, verdict (what readJSON returns), env } or, in
- * run mode, { name, step, config, workspace, env }: then `sh` really runs its script in the
- * workspace and `readJSON` reads the file the CLI wrote there.
- * Prints a JSON list: { name, result, message, calls: [{ step, args }], returned }.
+ * run mode, { name, step, config, workspace, env, credentials }: then `sh` really runs its script
+ * in the workspace with the environment the step built (env plus the variables withCredentials
+ * bound), `readJSON` and `fileExists` read what the CLI wrote there. `credentials` maps a credential
+ * id to what Jenkins would bind: a Secret text's value, or the path of a Secret file's file; an id
+ * not in it fails as Jenkins does.
+ * Prints a JSON list: { name, result, message, calls: [{ step, args }], returned, log } where log is
+ * what the scripts `sh` ran wrote (run mode).
  */
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
@@ -29,18 +34,31 @@ for (Map scenario : scenarios) {
     String message = null
     Binding binding = new Binding()
     Closure record = { String step, Object arguments -> calls.add([step: step, args: arguments]) }
+    // Run mode: the variables withCredentials binds while its body runs, and what sh's scripts wrote.
+    Map<String, String> bound = [:]
+    StringBuffer log = new StringBuffer()
     binding.setVariable('env', scenario.env ?: [:])
     binding.setVariable('sh', { Map arguments ->
         record('sh', arguments)
         if (scenario.workspace) {
             // Run mode: the script runs for real in the scenario's workspace, as an agent would run it.
-            List<String> environment = System.getenv().collect { key, value -> "${key}=${value}".toString() }
-            (scenario.env ?: [:]).each { key, value -> environment.add("${key}=${value}".toString()) }
+            Map<String, String> variables = [:]
+            variables.putAll(System.getenv())
+            (scenario.env ?: [:]).each { key, value -> variables.put(key as String, value as String) }
+            variables.putAll(bound)
+            List<String> environment = variables.collect { key, value -> "${key}=${value}".toString() }
             Process process = ['/bin/sh', '-c', arguments.script].execute(environment, new File(scenario.workspace as String))
-            process.consumeProcessOutput(System.err, System.err)
-            return process.waitFor()
+            process.waitForProcessOutput(log, log)
+            return process.exitValue()
         }
         return arguments.returnStatus ? (scenario.shStatus ?: 0) : ''
+    })
+    binding.setVariable('fileExists', { String file ->
+        record('fileExists', file)
+        if (scenario.workspace) {
+            return new File(scenario.workspace as String, file).isFile()
+        }
+        return scenario.verdict != null
     })
     binding.setVariable('readJSON', { Map arguments ->
         record('readJSON', arguments)
@@ -65,7 +83,21 @@ for (Map scenario : scenarios) {
     binding.setVariable('string', { Map arguments -> [binding: 'string'] + arguments })
     binding.setVariable('withCredentials', { List bindings, Closure body ->
         record('withCredentials', bindings)
-        return body.call()
+        if (!scenario.workspace) {
+            return body.call()
+        }
+        Map credentials = scenario.credentials ?: [:]
+        for (Map credential : bindings) {
+            if (!credentials.containsKey(credential.credentialsId)) {
+                throw new HarnessAbort("Could not find credentials entry with ID '${credential.credentialsId}'")
+            }
+            bound.put(credential.variable as String, credentials[credential.credentialsId] as String)
+        }
+        try {
+            return body.call()
+        } finally {
+            bindings.each { Map credential -> bound.remove(credential.variable) }
+        }
     })
     binding.setVariable('unstable', { String text ->
         record('unstable', text)
@@ -89,7 +121,7 @@ for (Map scenario : scenarios) {
         result = 'FAILURE'
         message = abort.message
     }
-    results.add([name: scenario.name, result: result, message: message, calls: calls, returned: returned])
+    results.add([name: scenario.name, result: result, message: message, calls: calls, returned: returned, log: log.toString()])
 }
 
 println JsonOutput.toJson(results)

@@ -6,52 +6,22 @@
  * bookworm test image, so the verdict they read and the files they publish are the CLI's own.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../../../test/support/cli.js';
 import type { BookwormImage } from '../../../test/support/images.js';
 import { openScanWorkspace } from '../../../test/support/scan-workspace.js';
 import { ensureComplianceRootfs } from '../../../test/support/compliance-rootfs.js';
+import { requireGroovy, runHarness, stepsOf as steps, type Outcome, type Scenario } from './step-harness.js';
 
 const run = promisify(execFile);
-const LIBRARY = fileURLToPath(new URL('..', import.meta.url));
-const JAVA_HOME = path.dirname(path.dirname(realpathSync('/usr/bin/java')));
-
-interface Call {
-  step: string;
-  args: Record<string, unknown> & { script?: string };
-}
-interface Outcome {
-  name: string;
-  result: 'SUCCESS' | 'UNSTABLE' | 'FAILURE';
-  message: string | null;
-  calls: Call[];
-  returned: Record<string, unknown> | null;
-}
-interface Scenario {
-  name: string;
-  step: 'tollgateImageScan' | 'tollgateComplianceScan';
-  config: Record<string, unknown>;
-  shStatus?: number;
-  verdict?: unknown;
-  workspace?: string;
-  env?: Record<string, string>;
-}
 
 let work: string;
 
-/** Runs scenarios in one Groovy process (its start-up is most of the cost). */
-async function harness(scenarios: Scenario[]): Promise<Map<string, Outcome>> {
-  const file = path.join(work, `scenarios-${Math.random().toString(36).slice(2)}.json`);
-  await writeFile(file, JSON.stringify(scenarios));
-  const { stdout } = await run('groovy', ['-cp', `${path.join(LIBRARY, 'src')}:${path.join(LIBRARY, 'test/stubs')}`, path.join(LIBRARY, 'test/StepHarness.groovy'), LIBRARY, file], { env: { ...process.env, JAVA_HOME }, maxBuffer: 64 * 1024 * 1024 });
-  return new Map((JSON.parse(stdout) as Outcome[]).map((outcome) => [outcome.name, outcome]));
-}
+const harness = (scenarios: Scenario[]): Promise<Map<string, Outcome>> => runHarness(work, scenarios);
 
 /** The argv the CLI would receive: the step's sh script run by /bin/sh with `tollgate` replaced by a recorder. */
 async function argvOf(script: string): Promise<string[]> {
@@ -63,7 +33,6 @@ async function argvOf(script: string): Promise<string[]> {
   return (await readFile(path.join(dir, 'argv'), 'utf8')).split('\0').slice(0, -1);
 }
 
-const steps = (outcome: Outcome | undefined) => outcome?.calls.map((call) => call.step);
 const PASSED = { passed: true, reasons: [] };
 const FAILED = { passed: false, reasons: ['3 findings at or above HIGH', 'CVE-2023-0001 is on the fail list'] };
 
@@ -80,7 +49,7 @@ function expectRefusedBeforeRunning(step: string, cases: readonly (readonly [sce
 }
 
 beforeAll(async () => {
-  if (!existsSync('/usr/bin/groovy')) throw new Error("Debian's groovy is missing: apt-get install groovy (.ci/run does)");
+  requireGroovy();
   work = await mkdtemp(path.join(tmpdir(), 'tollgate-jenkins-'));
   const image = { imageIds: 'registry.example/app:1' };
   stubbed = await harness([
@@ -88,6 +57,7 @@ beforeAll(async () => {
     { name: 'image fails', step: 'tollgateImageScan', config: image, shStatus: 1, verdict: FAILED },
     { name: 'image unstable', step: 'tollgateImageScan', config: { ...image, failureResult: 'UNSTABLE' }, shStatus: 1, verdict: FAILED },
     { name: 'image cannot scan', step: 'tollgateImageScan', config: image, shStatus: 3 },
+    { name: 'compliance passed without a verdict', step: 'tollgateComplianceScan', config: { host: '10.0.0.5' }, shStatus: 0 },
     { name: 'image usage error', step: 'tollgateImageScan', config: image, shStatus: 2 },
     { name: 'image verdict disagrees', step: 'tollgateImageScan', config: image, shStatus: 0, verdict: FAILED },
     { name: 'image bad docker url', step: 'tollgateImageScan', config: { ...image, dockerUrl: 'http://docker:2375' }, shStatus: 0, verdict: PASSED },
@@ -159,15 +129,21 @@ beforeAll(async () => {
     { name: 'compliance bad polling', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', pollingInterval: 'two minutes' }, shStatus: 0, verdict: PASSED },
     { name: 'compliance bad host', step: 'tollgateComplianceScan', config: { host: 'x; reboot' }, shStatus: 0, verdict: PASSED },
     { name: 'compliance no host', step: 'tollgateComplianceScan', config: {}, shStatus: 0, verdict: PASSED },
-    { name: 'image server via sensor', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com', credentialsId: 'tollgate-token', viaSensor: true, poll: '2*15', timeout: '10*60', dockerUrl: 'tcp://docker.internal:2376' }, shStatus: 0, verdict: PASSED },
+    { name: 'image server via sensor', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', viaSensor: true, poll: '2*15', timeout: '10*60', dockerUrl: 'tcp://docker.internal:2376' }, shStatus: 0, verdict: PASSED },
     { name: 'image server no credential', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com' }, shStatus: 0, verdict: PASSED },
-    { name: 'image server url with password', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://ci:s3cret-pw@tollgate.example.com', credentialsId: 'tollgate-token' }, shStatus: 0, verdict: PASSED },
+    { name: 'image server url with password', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://ci:s3cret-pw@tollgate.example.com', serverCredentialsId: 'tollgate-token' }, shStatus: 0, verdict: PASSED },
     { name: 'image sensor without server', step: 'tollgateImageScan', config: { ...image, viaSensor: true }, shStatus: 0, verdict: PASSED },
-    { name: 'image server bad poll', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com', credentialsId: 'tollgate-token', viaSensor: true, poll: '$(reboot)' }, shStatus: 0, verdict: PASSED },
+    // The names before the first release, refused with the name to use instead of guessed.
+    { name: 'image old token parameter', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com', credentialsId: 'tollgate-token' }, shStatus: 0, verdict: PASSED },
+    { name: 'compliance old records parameter', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', recordsCredentialsId: 'tollgate-auth-records', authRecord: 'deploy', createAuthRecord: true }, shStatus: 0, verdict: PASSED },
+    { name: 'compliance server records without createAuthRecord', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', credentialsId: 'tollgate-auth-records', authRecord: 'deploy' }, shStatus: 0, verdict: PASSED },
+    { name: 'compliance server createAuthRecord without records', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', authRecord: 'deploy', createAuthRecord: true }, shStatus: 0, verdict: PASSED },
+    { name: 'compliance server token as credentialsId', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', serverUrl: 'https://tollgate.example.com', credentialsId: 'tollgate-token', authRecord: 'deploy' }, shStatus: 0, verdict: PASSED },
+    { name: 'image server bad poll', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', viaSensor: true, poll: '$(reboot)' }, shStatus: 0, verdict: PASSED },
     {
       name: 'compliance server',
       step: 'tollgateComplianceScan',
-      config: { host: '10.0.0.5', port: 22, serverUrl: 'https://tollgate.example.com/', credentialsId: 'tollgate-token', recordsCredentialsId: 'tollgate-auth-records', authRecord: 'deploy', createAuthRecord: true, scanner: 'External', optionProfile: 'quick', pollingInterval: '0.5', policies: 'linux-baseline-debian' },
+      config: { host: '10.0.0.5', port: 22, serverUrl: 'https://tollgate.example.com/', serverCredentialsId: 'tollgate-token', credentialsId: 'tollgate-auth-records', authRecord: 'deploy', createAuthRecord: true, scanner: 'External', optionProfile: 'quick', pollingInterval: '0.5', policies: 'linux-baseline-debian' },
       shStatus: 0,
       verdict: PASSED,
     },
@@ -182,8 +158,9 @@ describe('tollgateImageScan', () => {
   it('on a passed gate: runs the CLI, reads the verdict, publishes JUnit, issues and the HTML report, and leaves SUCCESS', () => {
     const outcome = stubbed.get('image passes');
     expect(outcome?.result).toBe('SUCCESS');
-    expect(steps(outcome)).toEqual(['sh', 'readJSON', 'junit', 'recordIssues', 'archiveArtifacts']);
-    const [sh, readJson, junit, recordIssues, archive] = outcome?.calls ?? [];
+    expect(steps(outcome)).toEqual(['sh', 'fileExists', 'readJSON', 'junit', 'recordIssues', 'archiveArtifacts']);
+    const [sh, fileExists, readJson, junit, recordIssues, archive] = outcome?.calls ?? [];
+    expect(fileExists?.args).toBe('tollgate-reports/tollgate-image-verdict.json');
     expect(sh?.args).toMatchObject({ returnStatus: true, label: 'tollgateImageScan' });
     expect(readJson?.args).toEqual({ file: 'tollgate-reports/tollgate-image-verdict.json' });
     expect(junit?.args).toEqual({ testResults: 'tollgate-reports/tollgate-image-junit.xml', allowEmptyResults: false, skipMarkingBuildUnstable: true });
@@ -213,6 +190,14 @@ describe('tollgateImageScan', () => {
       expect(steps(outcome), name).toEqual(['sh', 'error']);
       expect(outcome?.message).toContain(cause);
     }
+  });
+
+  it('exit 0 without a verdict (an authentication failure without failByAuth): passes, publishes nothing, says so', () => {
+    const outcome = stubbed.get('compliance passed without a verdict');
+    expect(outcome?.result).toBe('SUCCESS');
+    expect(steps(outcome)).toEqual(['sh', 'fileExists', 'echo']);
+    expect(outcome?.calls[2]?.args).toMatch(/^tollgateComplianceScan: passed without a verdict/);
+    expect(outcome?.returned).toMatchObject({ passed: true, exitCode: 0, verdictFile: null });
   });
 
   it('refuses to guess when the exit status and the verdict disagree', () => {
@@ -350,11 +335,11 @@ describe('the steps driving the real CLI (run mode)', () => {
   });
 });
 
-describe('server mode (serverUrl, credentialsId)', () => {
+describe('server mode (serverUrl, serverCredentialsId)', () => {
   it('image: the token credential bound to TOLLGATE_TOKEN around the CLI, which gets --server, --via-sensor, --poll and --timeout', async () => {
     const outcome = stubbed.get('image server via sensor');
     expect(outcome?.result).toBe('SUCCESS');
-    expect(steps(outcome)).toEqual(['withCredentials', 'sh', 'readJSON', 'junit', 'recordIssues', 'archiveArtifacts']);
+    expect(steps(outcome)).toEqual(['withCredentials', 'sh', 'fileExists', 'readJSON', 'junit', 'recordIssues', 'archiveArtifacts']);
     expect(outcome?.calls[0]?.args).toEqual([{ binding: 'string', credentialsId: 'tollgate-token', variable: 'TOLLGATE_TOKEN' }]);
     const argv = await argvOf(String(outcome?.calls[1]?.args.script ?? ''));
     expect(argv.slice(0, 11)).toEqual(['image', 'scan', 'registry.example/app:1', '--docker-host', 'tcp://docker.internal:2376', '--server', 'https://tollgate.example.com', '--via-sensor', '--poll', '2*15', '--timeout']);
@@ -373,7 +358,18 @@ describe('server mode (serverUrl, credentialsId)', () => {
   });
 
   it('refuses a server without a credential, a URL with a password (never echoed), a sensor without a server and a bad poll', () => {
-    expectRefusedBeforeRunning('tollgateImageScan', [['image server no credential', 'credentialsId'], ['image server url with password', 'serverUrl'], ['image sensor without server', 'viaSensor'], ['image server bad poll', 'poll']]);
+    expectRefusedBeforeRunning('tollgateImageScan', [['image server no credential', 'serverCredentialsId'], ['image server url with password', 'serverUrl'], ['image sensor without server', 'viaSensor'], ['image server bad poll', 'poll']]);
     expect(stubbed.get('image server url with password')?.message).not.toContain('s3cret-pw');
+  });
+
+  it('refuses the parameter names used before the first release, naming the one to use: the token is serverCredentialsId, the records file credentialsId', () => {
+    expectRefusedBeforeRunning('tollgateImageScan', [['image old token parameter', 'credentialsId']]);
+    expect(stubbed.get('image old token parameter')?.message).toContain('serverCredentialsId');
+    expectRefusedBeforeRunning('tollgateComplianceScan', [['compliance old records parameter', 'recordsCredentialsId'], ['compliance server token as credentialsId', 'serverCredentialsId']]);
+    expect(stubbed.get('compliance old records parameter')?.message).toContain('the records file is credentialsId');
+  });
+
+  it('in server mode reads the records file only to create the pipeline’s record: each without the other is refused before running', () => {
+    expectRefusedBeforeRunning('tollgateComplianceScan', [['compliance server records without createAuthRecord', 'credentialsId'], ['compliance server createAuthRecord without records', 'createAuthRecord']]);
   });
 });

@@ -15,17 +15,15 @@ def call(Map config = [:]) {
         error("tollgateComplianceScan: ${problem.message}")
     }
     TollgateRun run = new TollgateRun(this, 'tollgateComplianceScan', config)
-    // Standalone: credentialsId is a "secret file" credential holding the authentication records.
-    // Server mode: credentialsId is the "Secret text" credential of the token (TOLLGATE_TOKEN), and
-    // recordsCredentialsId the records file for createAuthRecord. The CLI reads TOLLGATE_TOKEN and
-    // TOLLGATE_CREDENTIALS, so neither a token nor a path appears on its command line.
+    // credentialsId is the "secret file" credential of the authentication records in both modes
+    // (server mode reads it for createAuthRecord); serverCredentialsId the "Secret text" credential
+    // of the server's token. The CLI reads TOLLGATE_TOKEN and TOLLGATE_CREDENTIALS, so neither a
+    // token nor a path appears on its command line.
     List bindings = []
     if (config.serverUrl) {
-        bindings.add(string(credentialsId: String.valueOf(config.credentialsId), variable: 'TOLLGATE_TOKEN'))
-        if (config.recordsCredentialsId) {
-            bindings.add(file(credentialsId: String.valueOf(config.recordsCredentialsId), variable: 'TOLLGATE_CREDENTIALS'))
-        }
-    } else if (config.credentialsId) {
+        bindings.add(string(credentialsId: String.valueOf(config.serverCredentialsId), variable: 'TOLLGATE_TOKEN'))
+    }
+    if (config.credentialsId) {
         bindings.add(file(credentialsId: String.valueOf(config.credentialsId), variable: 'TOLLGATE_CREDENTIALS'))
     }
     if (bindings.isEmpty()) {

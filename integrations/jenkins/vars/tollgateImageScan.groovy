@@ -15,10 +15,10 @@ def call(Map config = [:]) {
     }
     TollgateRun run = new TollgateRun(this, 'tollgateImageScan', config)
     if (config.serverUrl) {
-        // Server mode: a "Secret text" credential bound to TOLLGATE_TOKEN, which the CLI reads, so
+        // Server mode: the "Secret text" credential serverCredentialsId bound to TOLLGATE_TOKEN, which the CLI reads, so
         // the token is never on its command line and Jenkins masks it in the log.
         Map result = null
-        withCredentials([string(credentialsId: String.valueOf(config.credentialsId), variable: 'TOLLGATE_TOKEN')]) {
+        withCredentials([string(credentialsId: String.valueOf(config.serverCredentialsId), variable: 'TOLLGATE_TOKEN')]) {
             result = run.run(arguments, 'tollgate-image')
         }
         return result

@@ -200,12 +200,23 @@ describe('server-mode snippets', () => {
     expect((parse(compliance) as { inputs: Record<string, string | boolean> }[])[0]?.inputs).toMatchObject({ mode: 'server', tollgateServer: 'tollgate-server', scanner: 'External', optionProfile: 'quick', pollingFrequency: '0.5', timeout: '2*60', authenticationRecord: 'ops', target: '10.0.0.5:22' });
   });
 
-  it('Jenkins: serverUrl and the Secret text credential the step binds to TOLLGATE_TOKEN', async () => {
+  it('Jenkins: serverUrl and the Secret text credential the step binds to TOLLGATE_TOKEN (serverCredentialsId)', async () => {
     const image = SNIPPET_GENERATORS.jenkins(await readScanInvocation(SERVER_IMAGE), {});
     expect(image).toMatch(/^\/\/ tollgate-token: a "Secret text" credential holding a ci token of https:\/\/tollgate\.example\.com\ntollgateImageScan\(/);
-    expect(image).toContain("  serverUrl: 'https://tollgate.example.com',\n  credentialsId: 'tollgate-token',\n  viaSensor: true,\n  poll: '30',\n  timeout: '10*60',");
+    expect(image).toContain("  serverUrl: 'https://tollgate.example.com',\n  serverCredentialsId: 'tollgate-token',\n  viaSensor: true,\n  poll: '30',\n  timeout: '10*60',");
+    expect(image).not.toMatch(/^ {2}credentialsId:/m);
     const compliance = SNIPPET_GENERATORS.jenkins(await readScanInvocation(SERVER_COMPLIANCE), {});
-    expect(compliance).toContain("  serverUrl: 'https://tollgate.example.com',\n  credentialsId: 'tollgate-token',\n  scanner: 'External',\n  optionProfile: 'quick',\n  pollingInterval: '0.5',");
+    expect(compliance).toContain("  serverUrl: 'https://tollgate.example.com',\n  serverCredentialsId: 'tollgate-token',\n  scanner: 'External',\n  optionProfile: 'quick',\n  pollingInterval: '0.5',");
+  });
+
+  it('Jenkins: --credentials becomes credentialsId, the Secret file credential of records, in both modes', async () => {
+    const withRecords = SNIPPET_GENERATORS.jenkins(await readScanInvocation([...SERVER_COMPLIANCE, '--create-auth-record', 'unix', '--credentials', '/secure/records.yaml']), {});
+    expect(withRecords).toMatch(/^\/\/ tollgate-token: .*\n\/\/ tollgate-auth-records: a "Secret file" credential holding the authentication records file\ntollgateComplianceScan\(/);
+    expect(runJenkinsStep(withRecords)).toMatchObject({ serverCredentialsId: 'tollgate-token', credentialsId: 'tollgate-auth-records', createAuthRecord: true, authRecord: 'ops' });
+    expect(withRecords).not.toContain('/secure/records.yaml');
+    const standalone = runJenkinsStep(SNIPPET_GENERATORS.jenkins(await readScanInvocation(['compliance', 'scan', '10.0.0.5', '--credentials', 'records.yaml', '--auth', 'ops']), {}));
+    expect(standalone).toMatchObject({ credentialsId: 'tollgate-auth-records', authRecord: 'ops' });
+    expect(standalone).not.toHaveProperty('serverCredentialsId');
   });
 
   it('never carries a token: --token and a URL with credentials are refused for every CI system', async () => {

@@ -20,7 +20,7 @@ import { stringify } from 'yaml';
 import { UsageError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { GivenFlag, ScanInvocation } from './pipeline-scan.js';
-import { AZURE_SERVICE_CONNECTION, azureComplianceParameters, azureImageParameters, JENKINS_TOKEN_CREDENTIAL, jenkinsComplianceParameters, jenkinsImageParameters } from './pipeline-step-parameters.js';
+import { AZURE_SERVICE_CONNECTION, azureComplianceParameters, azureImageParameters, JENKINS_RECORDS_CREDENTIAL, JENKINS_TOKEN_CREDENTIAL, jenkinsComplianceParameters, jenkinsImageParameters } from './pipeline-step-parameters.js';
 
 export const CI_SYSTEMS = ['github', 'gitlab', 'azure', 'jenkins'] as const;
 export type CiSystem = (typeof CI_SYSTEMS)[number];
@@ -135,7 +135,8 @@ function jenkinsSnippet(scan: ScanInvocation): string {
   const server = serverOf(scan);
   const parameters = scan.command === 'image' ? jenkinsImageParameters(scan) : jenkinsComplianceParameters(scan);
   const lines = parameters.map(([name, value], index) => `  ${name}: ${groovyValue(value)}${index < parameters.length - 1 ? ',' : ''}`);
-  return `${secretNote(server, `// ${JENKINS_TOKEN_CREDENTIAL}: a "Secret text" credential holding a ci token of ${server}`)}${JENKINS_STEPS[scan.command]}(\n${lines.join('\n')}\n)\n`;
+  const records = scan.command === 'compliance' && parameters.some(([name]) => name === 'credentialsId') ? `// ${JENKINS_RECORDS_CREDENTIAL}: a "Secret file" credential holding the authentication records file\n` : '';
+  return `${secretNote(server, `// ${JENKINS_TOKEN_CREDENTIAL}: a "Secret text" credential holding a ci token of ${server}`)}${records}${JENKINS_STEPS[scan.command]}(\n${lines.join('\n')}\n)\n`;
 }
 
 export const SNIPPET_GENERATORS: Readonly<Record<CiSystem, (scan: ScanInvocation, options: SnippetOptions) => string>> = {

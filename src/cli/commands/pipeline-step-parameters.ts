@@ -98,13 +98,15 @@ function list(reader: FlagReader, flag: string, name: string, split = false): St
 
 /** The service connection an Azure DevOps snippet names: a "Tollgate server" connection holding the URL and the token. */
 export const AZURE_SERVICE_CONNECTION = 'tollgate-server';
-/** The Jenkins credential a snippet names: a "Secret text" credential holding the token. */
+/** The Jenkins credential a snippet names for the token: a "Secret text" credential (the steps' serverCredentialsId). */
 export const JENKINS_TOKEN_CREDENTIAL = 'tollgate-token';
+/** The Jenkins credential a snippet names for --credentials: a "Secret file" credential of records (tollgateComplianceScan's credentialsId). */
+export const JENKINS_RECORDS_CREDENTIAL = 'tollgate-auth-records';
 
 /** Jenkins: the server and the credential its token comes from (bound to TOLLGATE_TOKEN by the step). */
 function jenkinsServer(reader: FlagReader): StepParameters {
   const server = reader.last('--server');
-  return server === undefined ? [] : [['serverUrl', server], ['credentialsId', JENKINS_TOKEN_CREDENTIAL]];
+  return server === undefined ? [] : [['serverUrl', server], ['serverCredentialsId', JENKINS_TOKEN_CREDENTIAL]];
 }
 
 export function jenkinsImageParameters(scan: ScanInvocation): StepParameters {
@@ -139,6 +141,8 @@ export function jenkinsImageParameters(scan: ScanInvocation): StepParameters {
 export function jenkinsComplianceParameters(scan: ScanInvocation): StepParameters {
   const reader = new FlagReader(scan, 'tollgateComplianceScan');
   const parameters: StepParameters = [['target', scan.subjects[0] ?? 'local'], ...jenkinsServer(reader), ...optional('scanner', reader.last('--scanner')), ...optional('optionProfile', reader.last('--option-profile')), ...optional('pollingInterval', reader.last('--poll')), ...switchParameter(reader, '--create-auth-record', 'createAuthRecord'), ...list(reader, '--policy', 'policies', true)];
+  // The records file is a Jenkins credential, not a path: the step binds it to TOLLGATE_CREDENTIALS.
+  if (reader.last('--credentials') !== undefined) parameters.push(['credentialsId', JENKINS_RECORDS_CREDENTIAL]);
   parameters.push(...optional('authRecord', reader.last('--auth')), ...optional('hostKey', reader.last('--ssh-host-key')), ...optional('exceptionsFile', reader.last('--exceptions')), ...optional('vulnsTimeout', reader.last('--timeout')), ...optional('scanName', reader.last('--scan-name')));
   parameters.push(...stateAndCriticality(reader, { FAIL: 'stateFail', ERROR: 'stateError', EXCEPTION: 'stateExceptions' }));
   parameters.push(...switchParameter(reader, '--fail-on-auth-failure', 'failByAuth'), ...list(reader, '--exclude-cid', 'excludedCids', true));

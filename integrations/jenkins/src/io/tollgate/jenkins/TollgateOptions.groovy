@@ -113,8 +113,9 @@ class TollgateOptions implements Serializable {
 
     /**
      * `--server URL` for server mode (docs/connector.md). The token never goes on the command line:
-     * the step binds the "Secret text" credential `credentialsId` to TOLLGATE_TOKEN, which the CLI
-     * reads. The URL is not quoted in the error, in case it carries a password.
+     * the step binds the "Secret text" credential `serverCredentialsId` to TOLLGATE_TOKEN, which the
+     * CLI reads. (`credentialsId` is the compliance step's records file, in both modes.) The URL is
+     * not quoted in the error, in case it carries a password.
      */
     @NonCPS
     static List<String> serverArguments(Map config) {
@@ -125,8 +126,8 @@ class TollgateOptions implements Serializable {
         if (!(url ==~ /https?:\/\/[A-Za-z0-9.\[\]:-]+(\/[A-Za-z0-9._~\/-]*)?/)) {
             throw new IllegalArgumentException('serverUrl: must be an http:// or https:// address with no credentials in it')
         }
-        if (!config.credentialsId) {
-            throw new IllegalArgumentException('credentialsId: serverUrl needs the id of a Secret text credential holding a Tollgate ci token')
+        if (!config.serverCredentialsId) {
+            throw new IllegalArgumentException('serverCredentialsId: serverUrl needs the id of a Secret text credential holding a Tollgate ci token')
         }
         return ['--server', url]
     }
@@ -186,6 +187,10 @@ class TollgateOptions implements Serializable {
     /** The arguments of `tollgate image scan` for the connector-style parameters of tollgateImageScan. */
     @NonCPS
     static List<String> imageArguments(Map config) {
+        if (config.credentialsId) {
+            // Before the first release credentialsId was the server token here; refused, never guessed.
+            throw new IllegalArgumentException('credentialsId: tollgateImageScan takes no records file; the server token\'s Secret text credential is serverCredentialsId')
+        }
         List<String> images = listOf(config.imageIds)
         if (images.isEmpty()) {
             throw new IllegalArgumentException('imageIds: name at least one image (an id, a sha256 digest or repo:tag)')
@@ -331,6 +336,9 @@ class TollgateOptions implements Serializable {
     /** The arguments of `tollgate compliance scan` for the connector-style parameters of tollgateComplianceScan. */
     @NonCPS
     static List<String> complianceArguments(Map config, String credentialsFile) {
+        if (config.recordsCredentialsId) {
+            throw new IllegalArgumentException('recordsCredentialsId: the records file is credentialsId, in both modes; the server token is serverCredentialsId')
+        }
         List<String> args = ['compliance', 'scan', complianceTarget(config)]
         String scanName = String.valueOf(config.scanName ?: '[job_name]_jenkins_build_[build_number]')
         args.addAll(['--scan-name', scanName])
@@ -347,7 +355,16 @@ class TollgateOptions implements Serializable {
                 args.addAll(['--option-profile', String.valueOf(config.optionProfile)])
             }
             args.addAll(['--poll', interval(config, 'pollingInterval', '2')])
-            if (flag(config, 'createAuthRecord', false)) {
+            boolean createAuthRecord = flag(config, 'createAuthRecord', false)
+            // The CLI would refuse either mismatch as a usage error; said here with the step's names.
+            if (config.credentialsId && !createAuthRecord) {
+                throw new IllegalArgumentException('credentialsId: with serverUrl the records file is read only with createAuthRecord: true ' +
+                    '(without it, authRecord names a record stored on the server)')
+            }
+            if (createAuthRecord && !config.credentialsId) {
+                throw new IllegalArgumentException('createAuthRecord: needs credentialsId, the Secret file credential of the records file holding authRecord')
+            }
+            if (createAuthRecord) {
                 args.addAll(['--create-auth-record', 'unix'])
             }
         }

@@ -2,7 +2,7 @@ package io.tollgate.jenkins
 
 /**
  * The sequence both Tollgate steps share, run inside the calling pipeline through its `steps`
- * (the vars script): the CLI with `sh`, its verdict with `readJSON`, JUnit with `junit`, issues
+ * (the vars script): the CLI with `sh`, its verdict with `fileExists` and `readJSON`, JUnit with `junit`, issues
  * for Warnings NG with `recordIssues`, the CSP-safe HTML report with `archiveArtifacts`, and the
  * build result with `error` (FAILURE) or `unstable` (UNSTABLE). Every decision is the CLI's: this
  * class only reads the verdict the CLI wrote. Its methods call pipeline steps, so none is
@@ -42,6 +42,12 @@ class TollgateRun implements Serializable {
         if (status != 0 && status != 1) {
             String cause = status == 2 ? 'a usage or configuration error' : 'the scan could not be completed'
             steps.error("${stepName}: Tollgate exited with ${status} (${cause}); its message is in the log above")
+        }
+        if (status == 0 && !steps.fileExists(out.verdict)) {
+            // Passed with nothing to judge: an authentication failure without failByAuth passes the
+            // build with the CLI's warning in the log and no report, as the connector does.
+            steps.echo("${stepName}: passed without a verdict (the CLI's warning above says why); nothing to publish")
+            return [passed: true, exitCode: status, verdictFile: null, reportFile: null, issuesFile: null, junitFile: null]
         }
         def verdict = steps.readJSON(file: out.verdict)
         boolean passed = verdict.passed == true
