@@ -60,9 +60,11 @@ export async function scanViaSensor(client: PlatformClient, references: readonly
 
 /**
  * The sensor's result as the pipeline named the image: its reference, and the image's tags without
- * the marker (a protocol artefact the sensor may have seen while it was set).
+ * the marker, and its repo digests without one under the marker's name (Podman lists it while the
+ * mark is set): protocol artefacts the sensor may have seen.
  */
 function asNamedByPipeline(result: ScanResult, target: DockerTarget): ScanResult {
   const isMarker = (tag: string): boolean => tag.replace(/^docker\.io\/library\//, '').startsWith(`${SCAN_TARGET_REPOSITORY}:`);
-  return { ...result, image: { ...result.image, reference: target.reference, repoTags: result.image.repoTags.filter((tag) => !isMarker(tag)) } };
+  const isMarkerDigest = (digest: string): boolean => digest.replace(/^docker\.io\/library\//, '').startsWith(`${SCAN_TARGET_REPOSITORY}@`);
+  return { ...result, image: { ...result.image, reference: target.reference, repoTags: result.image.repoTags.filter((tag) => !isMarker(tag)), repoDigests: result.image.repoDigests.filter((digest) => !isMarkerDigest(digest)) } };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isMarker, markedSha } from './scan-marker.js';
+import { isMarker, isMarkerDigest, markedSha } from './scan-marker.js';
 
 const SHA = 'a'.repeat(64);
 
@@ -16,5 +16,12 @@ describe('the scan marker tag', () => {
     expect(isMarker('tollgate_scan_target:latest')).toBe(false);
     expect(isMarker(`tollgate_scan_target:${SHA.slice(1)}`)).toBe(false);
     expect(isMarker(`tollgate_scan_target:${SHA.toUpperCase()}`)).toBe(false);
+  });
+
+  it("has repo digests under its repository (Podman's), which are the marker's too", () => {
+    expect(isMarkerDigest(`docker.io/library/tollgate_scan_target@sha256:${SHA}`)).toBe(true);
+    expect(isMarkerDigest(`tollgate_scan_target@sha256:${SHA}`)).toBe(true);
+    expect(isMarkerDigest(`docker.io/tollgate-test/bookworm@sha256:${SHA}`)).toBe(false);
+    expect(isMarkerDigest(`evil.example/tollgate_scan_target@sha256:${SHA}`)).toBe(false);
   });
 });

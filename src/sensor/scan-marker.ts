@@ -16,3 +16,10 @@ export function markedSha(tag: string): string | undefined {
 export function isMarker(tag: string): boolean {
   return markedSha(tag) !== undefined;
 }
+
+const MARKER_DIGEST = /^(?:docker\.io\/library\/|localhost\/)?tollgate_scan_target@sha256:[0-9a-f]{64}$/;
+
+/** A repo digest under the marker's repository (Podman lists one while the mark is set): a protocol artefact. */
+export function isMarkerDigest(repoDigest: string): boolean {
+  return MARKER_DIGEST.test(repoDigest);
+}

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ScanQueue } from './scan-queue.js';
 
 const tick = (ms = 5): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -64,5 +64,25 @@ describe('the CI mode scan queue', () => {
     controller.abort();
     await done;
     expect(() => new ScanQueue<string>({ concurrency: 0, keyOf: (item) => item, handle: async () => undefined, onError: () => undefined })).toThrow(RangeError);
+  });
+});
+
+describe('the CI mode scan queue, with its timers faked', () => {
+  it('hands an item added after an idle minute to a runner at once (no stale waker)', async () => {
+    vi.useFakeTimers();
+    try {
+      const controller = new AbortController();
+      const handled: string[] = [];
+      const queue = new ScanQueue<string>({ concurrency: 1, keyOf: (item) => item, handle: async (item) => void handled.push(item), onError: () => undefined });
+      const done = queue.run(controller.signal);
+      await vi.advanceTimersByTimeAsync(61_000);
+      queue.add('late');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(handled).toEqual(['late']);
+      controller.abort();
+      await done;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

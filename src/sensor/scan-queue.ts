@@ -58,8 +58,13 @@ export class ScanQueue<T> {
     while (!signal.aborted) {
       const item = this.items.shift();
       if (item === undefined) {
-        // Woken by a new item, or every minute (an abort ends the wait at once).
-        await Promise.race([new Promise<void>((resolve) => this.sleepers.add(resolve)), sleep(60_000, signal)]);
+        // Woken by a new item, or every minute (an abort ends the wait at once). The waker is
+        // removed either way, so a later item wakes a runner that is really waiting.
+        let wake: () => void = () => undefined;
+        const woken = new Promise<void>((resolve) => (wake = resolve));
+        this.sleepers.add(wake);
+        await Promise.race([woken, sleep(60_000, signal)]);
+        this.sleepers.delete(wake);
         continue;
       }
       try {

@@ -353,7 +353,7 @@ describe('a sensor in registry mode', () => {
     });
     await completeResult(scanned, requested);
     // Several listings later (every second) still one scan, and the other sensor was refused the claim.
-    await waitFor('the other sensor to be refused', async () => (/scanned this image after it was marked; not scanning it again/.test(both()) ? true : undefined), 60_000);
+    await waitFor('the other sensor to be refused', async () => (/scanned this image after it was marked.*; not scanning it again/.test(both()) ? true : undefined), 60_000);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(both().match(/scanning 127\.0\.0\.1:\d+\/test\/claimed:1 /g), both()).toHaveLength(1);
     const stored = await api('GET', `/api/v1/images/${scanned}`, tokens.ci);
