@@ -13,6 +13,8 @@ export interface ListingCache {
   readonly target: Target;
   adoptListing(folder: string, names: string[], infos: FileInfo[]): void;
   adoptStat(path: string, info: FileInfo): void;
+  /** A path known not to be a folder (a link to a file): asked to list it, the cache answers without a request. */
+  adoptNotFolder(path: string): void;
   remainingEntries(): number;
 }
 
@@ -77,6 +79,7 @@ async function walkInto(cache: ListingCache, roots: TreeWalkRoot[], prune: reado
     prune,
     (entry) => {
       if (rootSet.has(entry.path)) cache.adoptStat(entry.path, entry.info);
+      if (entry.linksToFolder === false) cache.adoptNotFolder(entry.path);
       if (entry.path === '/') return;
       const folder = parentOf(entry.path);
       let listing = byFolder.get(folder);
