@@ -43,3 +43,21 @@ describe('the trees definitions walk', () => {
     expect(walkRootsOf(document, ['oval:r:def:404'])).toEqual([]);
   });
 });
+
+describe('a tree walk that fails', () => {
+  it('covers nothing afterwards: a smaller tree under it is walked again on its own', async () => {
+    const { prefetchTrees } = await import('./tree-prefetch.js');
+    const asked: string[][] = [];
+    const target = {
+      walkTrees: (roots: readonly { root: string }[]) => {
+        asked.push(roots.map((root) => root.root));
+        return roots.some((root) => root.root === '/') ? Promise.reject(new Error('more than 2000000 entries')) : Promise.resolve({ listed: new Set<string>(), entries: 0 });
+      },
+    };
+    const cache = { target: target as never, adoptListing: () => undefined, adoptStat: () => undefined, adoptNotFolder: () => undefined, remainingEntries: () => 2_000_000 };
+    await expect(prefetchTrees(cache, [{ root: '/', maxDepth: -1 }], [])).rejects.toThrow(/entries/);
+    await prefetchTrees(cache, [{ root: '/etc/cron.d', maxDepth: 1 }], []);
+    await prefetchTrees(cache, [{ root: '/etc/cron.d', maxDepth: 1 }], []);
+    expect(asked).toEqual([['/'], ['/etc/cron.d']]);
+  });
+});
