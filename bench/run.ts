@@ -48,8 +48,10 @@
  * - connector: marker tag -> result through a CI sensor (cold and warm layer cache), 20 images
  *   tagged at once, and a compliance job run by a worker over SSH, each against the standalone
  *   scan of the same target (bench/connector.ts).
+ * - ssh-walk: recursive OVAL file objects over ssh:// with one remote find per tree, against the
+ *   same connection listing folder by folder, and local (bench/ssh-walk.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci harbor connector` picks parts; no argument runs all.
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci harbor connector ssh-walk` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -75,6 +77,7 @@ import { startDockerd } from '../test/support/dockerd.js';
 import { startThrottledLink } from './throttled-link.js';
 import { benchCompliance } from './compliance.js';
 import { benchScap } from './scap.js';
+import { benchSshWalk } from './ssh-walk.js';
 import { benchRender } from './render.js';
 import { benchServer } from './server.js';
 import { benchHarbor } from './harbor.js';
@@ -317,6 +320,7 @@ try {
   if (runs('azure-task')) await benchAzureTask(CLI, db, work, bookworm.ociReference, rows, results);
   if (runs('ci')) await benchCi(CLI, db, bookworm.ociReference, work, rows, results);
   if (runs('connector')) await benchConnector(CLI, db, work, rows, results);
+  if (runs('ssh-walk')) await benchSshWalk(rows, results);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

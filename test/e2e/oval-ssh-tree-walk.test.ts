@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuthenticationRecord } from '../../src/config/credentials.js';
-import { collectItems, makeTree, ovalDocument, removeTree } from '../../src/compliance/scap/oval/test-support.js';
+import { createOvalEvaluation, parseOvalDefinitions } from '../../src/compliance/scap/oval/index.js';
+import { collectItems, definition, makeTree, ovalDocument, removeTree, resultsOf } from '../../src/compliance/scap/oval/test-support.js';
 import { file } from '../../src/compliance/scap/oval/test-types/file/index.js';
 import { textfilecontent54 } from '../../src/compliance/scap/oval/test-types/textfilecontent54/index.js';
 import type { OvalItem, OvalTestType } from '../../src/compliance/scap/oval/test-types/test-type.js';
@@ -73,19 +74,35 @@ async function itemsOn(target: Target): Promise<OvalItem[][]> {
   return all;
 }
 
-describe('recursive file objects over ssh://', () => {
-  it('give the items they give locally, with one remote walk instead of a request per folder', async () => {
-    const credentials = path.join(work, 'credentials.yaml');
+async function remoteTarget(): Promise<Target> {
+  const credentials = path.join(work, 'credentials.yaml');
     await writeFile(credentials, ['records:', '  - name: key', `    username: ${KEY_USER}`, `    privateKey: { file: ${sshd.privateKeyFile} }`, '    passphrase: { env: TG_KEY_PASSPHRASE }', '    sudo: true', ''].join('\n'));
     const knownHosts = path.join(work, 'known_hosts');
     await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
-    const record = loadAuthenticationRecord(credentials, 'key', { ...process.env, TG_KEY_PASSPHRASE: sshd.passphrase });
+  const record = loadAuthenticationRecord(credentials, 'key', { ...process.env, TG_KEY_PASSPHRASE: sshd.passphrase });
+  return openTarget(`ssh://127.0.0.1:${sshd.port}`, { record, knownHostsFiles: [knownHosts], connectTimeoutMs: 10_000 });
+}
 
+/** Every object as a definition of one document: a file_test or textfilecontent54_test that its items exist. */
+function documentOfAll(): string {
+  const all = objects(tree);
+  return ovalDocument({
+    definitions: all.map((_, index) => definition(`oval:w:def:${index}`, `<oval-def:criteria><oval-def:criterion test_ref="oval:w:tst:${index}"/></oval-def:criteria>`)).join(''),
+    tests: all
+      .map((object, index) => (object.type === file ? `<unix:file_test id="oval:w:tst:${index}" version="1" check="all" check_existence="at_least_one_exists"><unix:object object_ref="oval:w:obj:${index}"/><unix:state state_ref="oval:w:ste:1"/></unix:file_test>` : `<ind:textfilecontent54_test id="oval:w:tst:${index}" version="1" check="all" check_existence="at_least_one_exists"><ind:object object_ref="oval:w:obj:${index}"/></ind:textfilecontent54_test>`))
+      .join(''),
+    objects: all.map((object, index) => object.xml.replace('id="oval:w:obj:1"', `id="oval:w:obj:${index}"`)).join(''),
+    states: '<unix:file_state id="oval:w:ste:1" version="1"><unix:owrite datatype="boolean">false</unix:owrite></unix:file_state>',
+  });
+}
+
+describe('recursive file objects over ssh://', () => {
+  it('give the items they give locally, with one remote walk instead of a request per folder', async () => {
     const local = await openTarget('local');
     const direct = await itemsOn(local);
     await local.close();
 
-    const remote = await openTarget(`ssh://127.0.0.1:${sshd.port}`, { record, knownHostsFiles: [knownHosts], connectTimeoutMs: 10_000 });
+    const remote = await remoteTarget();
     try {
       const walking = countingTarget(remote, { walks: true });
       const listing = countingTarget(remote, { walks: false });
@@ -107,5 +124,24 @@ describe('recursive file objects over ssh://', () => {
     } finally {
       await remote.close();
     }
+  }, 180_000);
+
+  it('walk every tree of the evaluated definitions in one request before evaluating them, with the results local gives', async () => {
+    const document = parseOvalDefinitions(documentOfAll(), 'walk.xml');
+    const ids = [...document.definitions.keys()];
+    const local = await openTarget('local');
+    const direct = resultsOf(await createOvalEvaluation(document, local).evaluate(ids, new Map()));
+    await local.close();
+    const remote = await remoteTarget();
+    try {
+      const walking = countingTarget(remote, { walks: true });
+      expect(resultsOf(await createOvalEvaluation(document, walking.target).evaluate(ids, new Map()))).toEqual(direct);
+      expect(walking.counts.walkTrees).toBe(1);
+      // Listed one by one: the locked folder (through sudo), and the folders reached through the link a/link -> b (a/link, a/link/c, a/link/c/d).
+      expect(walking.counts.listDir).toBe(4);
+    } finally {
+      await remote.close();
+    }
+    expect(new Set(Object.values(direct))).toEqual(new Set(['true', 'false']));
   }, 180_000);
 });

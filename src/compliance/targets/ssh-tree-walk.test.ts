@@ -50,7 +50,9 @@ describe('the SSH tree walk command', () => {
   it('reads find\'s messages about folders it cannot enter, and refuses messages it does not know', () => {
     expect(unreadableFolders("find: '/root/x': Permission denied\nfind: '/gone': No such file or directory\n")).toEqual(new Set(['/root/x', '/gone']));
     expect(unreadableFolders('find: something else\n')).toBeUndefined();
-    expect(parseWalkRecord('d 755 0 0 4096 1700000000.5 relative')).toBeUndefined();
-    expect(parseWalkRecord('p 644 0 0 0 1700000000.0000000000 /run/fifo')?.info.type).toBe('other');
+    expect(parseWalkRecord('d d 755 0 0 4096 1700000000.5 relative')).toBeUndefined();
+    expect(parseWalkRecord('p p 644 0 0 0 1700000000.0000000000 /run/fifo')?.info.type).toBe('other');
+    expect(parseWalkRecord('l d 777 0 0 1 1700000000.0000000000 /lib')).toMatchObject({ info: { type: 'symlink' }, linksToFolder: true });
+    expect(parseWalkRecord('l N 777 0 0 1 1700000000.0000000000 /dangling')).toMatchObject({ info: { type: 'symlink' }, linksToFolder: false });
   });
 });

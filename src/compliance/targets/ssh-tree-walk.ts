@@ -1,6 +1,8 @@
 /**
  * The remote side of an SSH tree walk: one shell command running `find -P` (links not followed)
- * once per root, each entry printed as `type mode uid gid size mtime path` and ended by a NUL, so
+ * once per root, each entry printed as `type target-type mode uid gid size mtime path` (the
+ * target type is what a link leads to: a link to a folder is listed on its own when a recursion
+ * follows it, a link to anything else never is) and ended by a NUL, so
  * any byte of a name (a newline too) survives; and the parser of that stream, fed chunk by chunk.
  * Needs only findutils' `find` (`-printf`, `-maxdepth`), present on every GNU/Linux system; a
  * `find` without `-printf` (BusyBox) makes the walk unavailable and the caller lists folders.
@@ -8,7 +10,7 @@
 import type { FileInfo } from './target.js';
 import type { TreeWalkRoot, WalkedEntry } from './tree-walker.js';
 
-const FORMAT = '%y %m %U %G %s %T@ %p\\0';
+const FORMAT = '%y %Y %m %U %G %s %T@ %p\\0';
 
 function quote(argument: string): string {
   return `'${argument.replace(/'/g, `'\\''`)}'`;
@@ -30,10 +32,11 @@ const TYPES: Record<string, FileInfo['type']> = { f: 'file', d: 'directory', l: 
 
 /** One record (without its NUL) as an entry; undefined when it is not in the walk's format. */
 export function parseWalkRecord(record: string): WalkedEntry | undefined {
-  const match = /^([a-zA-Z]) ([0-7]+) (\d+) (\d+) (\d+) (\d+)(?:\.\d+)? (\/.*)$/s.exec(record);
+  const match = /^([a-zA-Z]) ([a-zA-Z]) ([0-7]+) (\d+) (\d+) (\d+) (\d+)(?:\.\d+)? (\/.*)$/s.exec(record);
   if (!match) return undefined;
-  const [, type, mode, uid, gid, size, mtime, path] = match as unknown as [string, string, string, string, string, string, string, string];
-  return { path, info: { type: TYPES[type] ?? 'other', mode: parseInt(mode, 8) & 0o7777, uid: Number(uid), gid: Number(gid), size: Number(size), mtime: Number(mtime) } };
+  const [, type, targetType, mode, uid, gid, size, mtime, path] = match as unknown as [string, string, string, string, string, string, string, string, string];
+  const info: FileInfo = { type: TYPES[type] ?? 'other', mode: parseInt(mode, 8) & 0o7777, uid: Number(uid), gid: Number(gid), size: Number(size), mtime: Number(mtime) };
+  return info.type === 'symlink' ? { path, info, linksToFolder: targetType === 'd' } : { path, info };
 }
 
 /** Splits a byte stream into NUL-ended records across chunk boundaries; names are bytes, read as UTF-8 as SFTP's are. */

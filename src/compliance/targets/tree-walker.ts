@@ -18,6 +18,8 @@ export interface TreeWalkRoot {
 export interface WalkedEntry {
   path: string;
   info: FileInfo;
+  /** For a symbolic link: whether it leads to a folder (a dangling link or a loop does not). */
+  linksToFolder?: boolean;
 }
 
 export interface TreeWalkResult {

@@ -118,6 +118,10 @@ export class CachedFiles implements ListingCache {
     if (!this.stats.has(path)) this.stats.set(path, Promise.resolve(info));
   }
 
+  adoptNotFolder(path: string): void {
+    if (!this.folders.has(path)) this.folders.set(path, Promise.resolve(undefined));
+  }
+
   remainingEntries(): number {
     return Math.max(0, MAX_WALKED_ENTRIES - this.walked);
   }

@@ -17,6 +17,7 @@ import { safeCompare } from './datatypes.js';
 import { applyCheck, combine, existence, negate } from './logic.js';
 import type { OvalCriteriaNode, OvalDefinitionOutcome, OvalDefinitionsDocument, OvalEntity, OvalEvaluation, OvalObject, OvalResult, OvalSet, OvalState, OvalTest } from './model.js';
 import { testTypeFor } from './test-types/list.js';
+import { walkRootsOf } from './walk-roots.js';
 import { OvalNotApplicableError, OvalUnknownError, type CollectContext, type OvalItem } from './test-types/test-type.js';
 import { componentValues } from './variables.js';
 import { ExternalDependencies } from './external-dependencies.js';
@@ -418,6 +419,9 @@ export function createOvalEvaluation(document: OvalDefinitionsDocument, target: 
     async evaluate(definitionIds, externalVariables) {
       const pcre = await loadPcre();
       const run = new EvaluationRun(document, session, externalVariables, pcre);
+      // Every tree the definitions' file objects walk, in one request where the target can (SSH);
+      // a walk that fails leaves each object to list its folders itself, and to report the failure.
+      await session.files.prefetch(walkRootsOf(document, definitionIds), options.signal).catch(() => undefined);
       // Several definitions in flight at once: while one waits for the target, another computes.
       // Every cache holds promises, so two definitions needing one object still collect it once.
       const computed = new Map<string, OvalDefinitionOutcome>();

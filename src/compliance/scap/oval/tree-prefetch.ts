@@ -13,6 +13,8 @@ export interface ListingCache {
   readonly target: Target;
   adoptListing(folder: string, names: string[], infos: FileInfo[]): void;
   adoptStat(path: string, info: FileInfo): void;
+  /** A path known not to be a folder (a link to a file): asked to list it, the cache answers without a request. */
+  adoptNotFolder(path: string): void;
   remainingEntries(): number;
 }
 
@@ -50,6 +52,7 @@ export async function prefetchTrees(cache: ListingCache, roots: readonly TreeWal
     done = [];
     walked.set(cache, done);
   }
+  const list = done;
   const waits: Promise<void>[] = [];
   const needed: TreeWalkRoot[] = [];
   for (const root of roots) {
@@ -61,7 +64,13 @@ export async function prefetchTrees(cache: ListingCache, roots: readonly TreeWal
   const distinct = needed.filter((root, index) => !needed.some((other, otherIndex) => otherIndex !== index && covers(other, root) && !(covers(root, other) && otherIndex > index)));
   if (distinct.length > 0) {
     const run = walkInto(cache, distinct, prune, signal);
-    for (const root of distinct) done.push({ ...root, done: run });
+    const entries = distinct.map((root) => ({ ...root, done: run }));
+    list.push(...entries);
+    // A failed walk covers nothing: a later object walks its own, smaller tree again (a walk of /
+    // past the entry bound must not fail every object under it), and reports its own failure.
+    run.catch(() => {
+      for (const entry of entries) list.splice(list.indexOf(entry), 1);
+    });
     waits.push(run);
   }
   await Promise.all(waits);
@@ -77,6 +86,7 @@ async function walkInto(cache: ListingCache, roots: TreeWalkRoot[], prune: reado
     prune,
     (entry) => {
       if (rootSet.has(entry.path)) cache.adoptStat(entry.path, entry.info);
+      if (entry.linksToFolder === false) cache.adoptNotFolder(entry.path);
       if (entry.path === '/') return;
       const folder = parentOf(entry.path);
       let listing = byFolder.get(folder);

@@ -5,11 +5,12 @@
  * says. OpenSCAP's rpmverifyfile probe reads only the host's database, so rpm itself is the oracle.
  */
 import { execFile } from 'node:child_process';
-import { appendFile, chmod, chown, cp, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, cp, lstat, mkdtemp, readdir, readFile, readlink, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOciLayout, type TestEntry } from '../../../../../../test/support/image-builder.js';
 import { rpmFixture } from '../../../../../../test/support/rpm-fixtures.js';
 import { openTarget } from '../../../../targets/open-target.js';
 import { collectItems, definition, evaluateOnTree, ovalDocument, resultsOf } from '../../test-support.js';
@@ -121,5 +122,42 @@ describe('rpmverifyfile against rpm -V on a changed copy of a real rpm root', ()
     // documentation files are marked
     expect(await evaluate(verifyDoc(`${pkg('tollgate-base')}<linux:filepath>/usr/share/doc/tollgate-base/README</linux:filepath>`, '<linux:documentation_file datatype="boolean">true</linux:documentation_file><linux:ownership_differs>fail</linux:ownership_differs>'))).toBe('true');
     expect(await evaluate(verifyDoc(`${pkg('no-such-package')}${binaries}`, '', 'none_exist'))).toBe('true');
+  }, 120_000);
+
+  it('reads the database and files of an image: what the image keeps is verified, what it does not is not performed', async () => {
+    // The changed copy as one image layer (tar keeps modes and sizes; owners are root, times the epoch).
+    const entries: TestEntry[] = [];
+    const add = async (dir: string): Promise<void> => {
+      for (const name of (await readdir(path.join(root, dir))).sort()) {
+        const relative = dir ? `${dir}/${name}` : name;
+        const stats = await lstat(path.join(root, relative));
+        if (stats.isDirectory()) {
+          entries.push({ type: 'directory', name: relative });
+          await add(relative);
+        } else if (stats.isSymbolicLink()) entries.push({ type: 'symlink', name: relative, target: await readlink(path.join(root, relative)) });
+        else entries.push({ type: 'file', name: relative, content: await readFile(path.join(root, relative)), mode: stats.mode & 0o7777 });
+      }
+    };
+    await add('');
+    const layout = path.join(work, 'layout');
+    await writeOciLayout(layout, [{ tag: 'rpm', layers: [{ entries }] }]);
+    const target = await openTarget(`image:oci:${layout}:rpm`);
+    let items: OvalItem[];
+    try {
+      items = await collectItems(rpmverifyfile, verifyDoc(`${ANY_PACKAGE}<linux:filepath operation="pattern match">^/.*</linux:filepath>`), 'oval:t:obj:1', target);
+    } finally {
+      await target.close();
+    }
+    const byPath = new Map(items.map((item) => [item.filepath?.[0] as string, item]));
+    const field = (file: string, name: string): string | undefined => byPath.get(file)?.[name]?.[0];
+    expect(byPath.size).toBe((await rpmVerify()).size);
+    expect(field('/usr/bin/bash', 'mode_differs')).toBe('fail');
+    expect(field('/usr/bin/node', 'size_differs')).toBe('fail');
+    expect(field('/usr/bin/openssl', 'size_differs')).toBe('fail');
+    // /etc is kept: its digests are compared; elsewhere the image keeps no content, and no times.
+    expect(field('/etc/tollgate-base.conf', 'filedigest_differs')).toBe('fail');
+    expect(field('/usr/lib64/libssl.so.3', 'filedigest_differs')).toBe('not performed');
+    expect(field('/usr/lib64/libssl.so.3', 'mtime_differs')).toBe('not performed');
+    expect(field('/usr/lib64/libssl.so.3', 'size_differs')).toBe('pass');
   }, 120_000);
 });
