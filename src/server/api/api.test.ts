@@ -94,6 +94,19 @@ describe.each(KINDS)('the API on %s', (kind) => {
     expect((await server.call('GET', `/api/v1/images/${digestFor('another')}`, { token: tokens.viewer })).status).toBe(404);
   });
 
+  it('stores text that spells \\u0000 without holding a NUL as sent, and refuses a real NUL naming its field', async () => {
+    const digest = digestFor(`${kind}-nul-spelling`);
+    const result = inventoryResult({ digest, packages: 3, namePool: 200, seed: 4 });
+    result.warnings = ['a path with \\u0000 in its text'];
+    expect((await server.call('PUT', '/api/v1/scans/nul-spelled', { token: tokens.sensor, body: { result } })).status).toBe(201);
+    const stored = await server.call('GET', `/api/v1/images/${digest}/scan`, { token: tokens.ci });
+    expect(stored.json.result.warnings).toEqual(['a path with \\u0000 in its text']);
+    const broken = structuredClone(result);
+    (broken.packages[2] as { version: string }).version = '1.0\u0000';
+    const refused = await server.call('PUT', '/api/v1/scans/nul-real', { token: tokens.sensor, body: { result: { ...broken, warnings: [] } } });
+    expect([refused.status, refused.json.error.field]).toEqual([400, 'body.result.packages.2.version']);
+  });
+
   it('answers partial for an unmatched inventory and completes it with its own database', async () => {
     const digest = digestFor(`${kind}-partial`);
     const inventory = inventoryResult({ digest, packages: 50, namePool: 200, seed: 4 });

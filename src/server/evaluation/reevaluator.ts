@@ -62,6 +62,8 @@ interface Rematched {
   scanId: string;
   digest: string;
   result: ScanResult;
+  /** The stored package names (scans.package_names): matching again keeps the packages, so they are kept; NULL (stored before migration 0006) is filled in. */
+  packageNames: string | null;
 }
 
 const BATCH = 50;
@@ -246,8 +248,8 @@ export class Reevaluator {
         else toMatch.push(scan.scan_id);
       }
       if (untouched.length > 0) await this.options.db.updateTable('scans').set({ database_built_at: databaseBuiltAt }).where('scan_id', 'in', untouched).execute();
-      const stored = toMatch.length === 0 ? [] : await this.options.db.selectFrom('scans').select(['scan_id', 'digest', 'result']).where('scan_id', 'in', toMatch).execute();
-      const rematched = stored.map((scan) => ({ scanId: scan.scan_id, digest: scan.digest, result: rematchScan(JSON.parse(scan.result) as ScanResult, view) }));
+      const stored = toMatch.length === 0 ? [] : await this.options.db.selectFrom('scans').select(['scan_id', 'digest', 'result', 'package_names']).where('scan_id', 'in', toMatch).execute();
+      const rematched = stored.map((scan) => ({ scanId: scan.scan_id, digest: scan.digest, result: rematchScan(JSON.parse(scan.result) as ScanResult, view), packageNames: scan.package_names }));
       summary.matched += rematched.length;
       const tagsOf = new Map(images.map((image) => [image.digest, image.tags]));
       for (const [item, changes] of await this.storeRematched(rematched, 'reevaluation')) {
@@ -289,9 +291,9 @@ export class Reevaluator {
     const view = new CachedMatchDatabase(database);
     let matched = 0;
     for (;;) {
-      const pending = await this.options.db.selectFrom('scans').select(['scan_id', 'digest', 'result']).where('status', '=', 'partial').orderBy('received_at').limit(BATCH).execute();
+      const pending = await this.options.db.selectFrom('scans').select(['scan_id', 'digest', 'result', 'package_names']).where('status', '=', 'partial').orderBy('received_at').limit(BATCH).execute();
       if (pending.length === 0) return matched;
-      const rematched = pending.map((scan) => ({ scanId: scan.scan_id, digest: scan.digest, result: rematchScan(JSON.parse(scan.result) as ScanResult, view) }));
+      const rematched = pending.map((scan) => ({ scanId: scan.scan_id, digest: scan.digest, result: rematchScan(JSON.parse(scan.result) as ScanResult, view), packageNames: scan.package_names }));
       for (const [item, changes] of await this.storeRematched(rematched, 'scan')) {
         if (changes) matched += 1;
         if (changes && changes.appeared.length > 0) this.notifyUpload(item.digest, changes);
@@ -310,7 +312,7 @@ export class Reevaluator {
       const outcomes: [Rematched, FindingChanges | undefined][] = [];
       for (const item of items) {
         const { result } = item;
-        let update = trx.updateTable('scans').set({ result: JSON.stringify(result), status: 'complete', database_built_at: result.database?.builtAt ?? null, package_names: encodePackageNames(packageNamesOf(result)) }).where('scan_id', '=', item.scanId);
+        let update = trx.updateTable('scans').set({ result: JSON.stringify(result), status: 'complete', database_built_at: result.database?.builtAt ?? null, package_names: item.packageNames ?? encodePackageNames(packageNamesOf(result)) }).where('scan_id', '=', item.scanId);
         // Matching an upload completes it once, whichever node gets there first.
         if (cause === 'scan') update = update.where('status', '=', 'partial');
         const updated = await update.executeTakeFirst();

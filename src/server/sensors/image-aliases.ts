@@ -18,13 +18,15 @@ export async function recordAlias(db: Kysely<Tables>, imageId: string | undefine
 
 /** The digest an image is filed under: `digest` itself when an image has it, else the one it is an alias of. */
 export async function resolveDigest(db: Kysely<Tables>, digest: string): Promise<string> {
-  const image = await db.selectFrom('images').select('digest').where('digest', '=', digest).executeTakeFirst();
-  const alias = await db.selectFrom('image_aliases').select('digest').where('alias', '=', digest).executeTakeFirst();
-  if (!alias) return digest;
+  // Both lookups in one statement: the result endpoint asks this on every poll.
+  const found = await db
+    .selectNoFrom((eb) => [eb.selectFrom('images').select('digest').where('digest', '=', digest).as('image'), eb.selectFrom('image_aliases').select('digest').where('alias', '=', digest).as('alias')])
+    .executeTakeFirstOrThrow();
+  if (found.alias === null) return digest;
   // An image id marked processing before its manifest digest was known: the aliased image wins once it has scans.
-  if (image) {
+  if (found.image !== null) {
     const scans = await db.selectFrom('scans').select('scan_id').where('digest', '=', digest).limit(1).executeTakeFirst();
     if (scans) return digest;
   }
-  return alias.digest;
+  return found.alias;
 }

@@ -47,6 +47,8 @@ export interface IngestRequest {
   tokenName: string;
   /** The pipeline the scan was made for (history/pipeline-record.ts), stored in the same transaction. */
   pipeline?: PipelineMetadata;
+  /** `JSON.stringify(result)` when the caller has made it already (the upload route checks it for NUL): stored as it is. */
+  resultText?: string;
 }
 
 function mergeTags(stored: string, reported: readonly string[]): string {
@@ -72,7 +74,7 @@ export async function ingestScan(db: Kysely<Tables>, request: IngestRequest, now
     }
     await trx
       .insertInto('scans')
-      .values({ scan_id: request.scanId, digest, scanned_at: new Date(request.result.scannedAt).toISOString(), received_at: now, status, result: JSON.stringify(request.result), database_built_at: request.result.database?.builtAt ?? null, package_names: encodePackageNames(packageNamesOf(request.result)) })
+      .values({ scan_id: request.scanId, digest, scanned_at: new Date(request.result.scannedAt).toISOString(), received_at: now, status, result: request.resultText ?? JSON.stringify(request.result), database_built_at: request.result.database?.builtAt ?? null, package_names: encodePackageNames(packageNamesOf(request.result)) })
       .execute();
     if (request.pipeline) await recordPipeline(trx, { scanId: request.scanId, digest, scannedAt: new Date(request.result.scannedAt).toISOString(), receivedAt: now }, request.pipeline);
     let changes: FindingChanges | undefined;

@@ -47,11 +47,14 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
     async handler(context, request, caller) {
       const { params, body } = inputs<{ scanId: string }, unknown, { result: ScanResult; matched: boolean; pipeline?: PipelineMetadata }>(request);
       try {
-        const nul = nulPath(body.result, 'body.result');
+        // The document is serialised once, for storing; JSON writes U+0000 as \u0000 (in keys too),
+        // so only a text holding that escape is walked to name where the NUL is.
+        const resultText = JSON.stringify(body.result);
+        const nul = resultText.includes('\\u0000') ? nulPath(body.result, 'body.result') : undefined;
         if (nul) throw new ApiError(400, 'invalid_request', 'a text field holds a NUL character', nul);
         digestOf(body.result);
         storedTime(body.result.scannedAt, 'body.result.scannedAt');
-        const outcome = await ingestScan(context.store.db, { scanId: params.scanId, result: body.result, matched: body.matched, tokenName: caller?.name ?? 'unknown', ...(body.pipeline ? { pipeline: body.pipeline } : {}) });
+        const outcome = await ingestScan(context.store.db, { scanId: params.scanId, result: body.result, resultText, matched: body.matched, tokenName: caller?.name ?? 'unknown', ...(body.pipeline ? { pipeline: body.pipeline } : {}) });
         // Connectors poll by image id: it finds an image filed under its manifest digest too.
         await recordAlias(context.store.db, body.result.image.id, outcome.digest);
         if (outcome.created && outcome.status === 'partial') context.reevaluator.matchPendingSoon();
