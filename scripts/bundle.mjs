@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 // Earlier builds' files (a bundle of another shape) must not linger next to this one.
 rmSync('dist/bin', { recursive: true, force: true });
 
-const EXTERNAL = ['better-sqlite3', 'zstd-napi', 'proper-lockfile', 'ssh2', 'dockerode', 'undici', 'yaml', 'ajv', 'ajv-formats', '@cyclonedx/cyclonedx-library', 'fastify', '@fastify/helmet', '@fastify/rate-limit', 'kysely', 'pg', 'pg-boss', '@aws-sdk/client-ec2'];
+const EXTERNAL = ['better-sqlite3', 'zstd-napi', 'proper-lockfile', 'ssh2', 'dockerode', 'undici', 'yaml', 'ajv', 'ajv-formats', '@cyclonedx/cyclonedx-library', 'fastify', 'helmet', '@fastify/rate-limit', 'kysely', 'pg', 'pg-boss', '@aws-sdk/client-ec2'];
 
 // docker-modem loads its ssh:// transport, and with it all of ssh2, when it is loaded: a fifth of a
 // warm daemon scan. Tollgate accepts only unix:// and tcp:// daemons, so the transport is loaded
