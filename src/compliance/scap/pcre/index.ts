@@ -14,6 +14,7 @@
  * fit is a PcreLimitError, never a crash.
  */
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 
 export interface PcreFlags {
   /** `^`/`$` at line breaks (OpenSCAP's textfilecontent54 `multiline`, its default true). */
@@ -92,6 +93,12 @@ function loadModule(): Promise<Pcre2Module> {
     // The emscripten loader prefers fetch() whenever it exists, and fetch() cannot read a file
     // path: hide it for the synchronous load so the loader reads the .wasm from disk.
     const savedFetch = globalThis.fetch;
+    // V8 compiles the module with its baseline compiler (Liftoff) and then, in the background, with
+    // its optimizing one; Node waits at exit for that background work, which took 5-10 s of every
+    // scan on a loaded 2-core machine after its report was written (most of a small profile's
+    // time). Baseline code only: the process exits when the scan is done, and PCRE matching
+    // measured faster too (no optimizing compile competing for the cores).
+    setFlagsFromString('--liftoff-only');
     let module: Pcre2Module;
     try {
       (globalThis as { fetch?: unknown }).fetch = undefined;
