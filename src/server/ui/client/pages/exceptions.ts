@@ -62,8 +62,10 @@ export async function showExceptions(context: PageContext<Extract<Route, { page:
         context.api
           .post(`/api/v1/exceptions/${segment(id)}/${action}`, body)
           .then(async () => {
-            setStatus(`Exception for ${form.closest('tr')?.dataset.subject ?? id} ${action === 'approve' ? 'approved' : 'rejected'}.`);
+            // Named from the row before the list is drawn again, announced after it is.
+            const message = `Exception for ${form.closest('tr')?.dataset.subject ?? id} ${action === 'approve' ? 'approved' : 'rejected'}.`;
             await showExceptions(context);
+            setStatus(message);
           })
           .catch((error: unknown) => {
             form.insertAdjacentHTML('beforeend', errorMarkup(error));

@@ -59,8 +59,10 @@ export async function showTokens(context: PageContext, created?: { name: string;
         context.api
           .delete(`/api/v1/tokens/${segment(name)}`)
           .then(async () => {
-            setStatus(`Token ${name} revoked.`);
+            // The list is drawn again first, so the announcement never describes a list that
+            // still shows the revoked token.
             await showTokens(context);
+            setStatus(`Token ${name} revoked.`);
           })
           .catch((error: unknown) => setStatus(errorText(error)));
       }),
