@@ -25,6 +25,12 @@ export const RPM_DATABASE_FILES = ['rpmdb.sqlite', 'Packages', 'Packages.db'] as
 
 const MAX_WARNINGS = 20;
 
+/**
+ * The largest rpm database read. A database of several thousand packages with their file lists is
+ * tens of megabytes; 256 MiB is far beyond any real one and still bounded.
+ */
+export const MAX_RPM_DATABASE_BYTES = 256 * 1024 * 1024;
+
 export type RpmDatabaseFormat = 'sqlite' | 'bdb' | 'ndb';
 
 /** The format of an rpm database file, from its first bytes; undefined when it is none of the three. */
@@ -71,9 +77,7 @@ export const rpmAnalyzer: Analyzer = {
   version: 1,
   packageKind: 'os',
   patterns: RPM_DATABASE_FOLDERS.flatMap((folder) => RPM_DATABASE_FILES.map((file) => `${folder}/${file}`)),
-  // A database of several thousand packages with their file lists is tens of megabytes; 256 MiB is
-  // far beyond any real one and still bounded.
-  maxFileSize: 256 * 1024 * 1024,
+  maxFileSize: MAX_RPM_DATABASE_BYTES,
   analyze({ path, content }) {
     return readRpmDatabase(content, path);
   },

@@ -6,7 +6,7 @@
  * parser, never by running rpm; every per-file array must have one value per file, or the header is
  * skipped with a warning, as the inventory skips a header that lies.
  */
-import { RPM_DATABASE_FILES, RPM_DATABASE_FOLDERS, rpmHeaderBlobs } from '../../../../../inventory/rpm/index.js';
+import { MAX_RPM_DATABASE_BYTES, RPM_DATABASE_FILES, RPM_DATABASE_FOLDERS, rpmHeaderBlobs } from '../../../../../inventory/rpm/index.js';
 import { RpmHeader, RpmHeaderError, RPMTAG } from '../../../../../inventory/rpm/header.js';
 import { TargetReadError, type Target } from '../../../../targets/target.js';
 
@@ -19,9 +19,6 @@ const VERIFY_ALL = 0xffffffff;
 
 /** PGP hash algorithm numbers rpm stores in FILEDIGESTALGO, as Node's hash names. */
 const DIGEST_ALGORITHMS: Record<number, string> = { 1: 'md5', 2: 'sha1', 8: 'sha256', 9: 'sha384', 10: 'sha512', 11: 'sha224' };
-
-/** The largest rpm database read (the inventory's own bound). */
-const MAX_DATABASE_BYTES = 256 * 1024 * 1024;
 
 export interface RpmFileRecord {
   path: string;
@@ -121,7 +118,7 @@ export async function readRpmFileRecords(target: Target): Promise<RpmDatabaseFil
       const path = `/${folder}/${file}`;
       let content: Buffer;
       try {
-        content = await target.readFile(path, MAX_DATABASE_BYTES);
+        content = await target.readFile(path, MAX_RPM_DATABASE_BYTES);
       } catch (error) {
         if (error instanceof TargetReadError && (error.failure === 'not-found' || error.failure === 'not-a-file')) continue;
         throw error;
