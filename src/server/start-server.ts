@@ -21,6 +21,7 @@ import { openStore } from './store/open-store.js';
 import type { RetentionPolicy } from './store/retention.js';
 import { registerWebUi } from './ui/serve-web-ui.js';
 import { loadSecretKey } from './compliance/secrets/secret-key.js';
+import { closeDraining } from '../util/close-draining.js';
 
 export interface ServerOptions {
   host: string;
@@ -105,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger: options.requestLog ? { redact: ['req.headers.authorization'] } : false,
       ...(https ? { https } : {}),
     });
-    closers.push(() => app.close());
+    closers.push(() => closeDraining(app));
     registerWebUi(app);
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { UsageError, messageOf } from '../../errors.js';
 import { Secret } from '../../util/secret.js';
+import { closeDraining } from '../../util/close-draining.js';
 import { ensureDatabase } from '../database-access.js';
 import { addScanDatabaseOptions, type ScanDatabaseFlags } from '../db-options.js';
 import { cacheDirOption, cacheMaxSizeOption, dbOption } from '../options.js';
@@ -106,7 +107,7 @@ async function runHarborAdapter(flags: HarborAdapterFlags): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await app.close();
+  await closeDraining(app);
   await app.scanQueue.idle();
   database.close();
   layerCache?.close();
