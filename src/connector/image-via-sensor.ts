@@ -2,8 +2,10 @@
  * `tollgate image scan --server … --via-sensor`: the pipeline does not read the image; a sensor on
  * the Docker host does. For each reference: resolve it to the image id through the daemon, make
  * sure a live CI-mode sensor serves that daemon, record the time, tag the image for the sensor and
- * poll the platform for a complete result scanned after that time. Returns the sensors' raw
- * results; judging them (filters, gate) is the image job's, exactly as for a scan made here.
+ * poll the platform for a complete result scanned after that time (or the sensor's failure, which
+ * ends the polling of every image). Returns the sensors' raw results, the images that timed out
+ * and those whose scan failed; judging them (filters, gate) is the image job's, exactly as for a
+ * scan made here.
  */
 import type { DockerConnectionOptions } from '../image/docker/connection.js';
 import type { ScanResult } from '../model/image-scan.js';
@@ -27,6 +29,8 @@ export interface ViaSensorOutcome {
   duplicates: AggregateVerdict['duplicates'];
   /** Images without a complete result at the timeout. */
   timedOut: { reference: string; imageId: string; lastState: string }[];
+  /** Images whose sensor gave up on them after the mark (the polling of the others stops at the first). */
+  failed: { reference: string; imageId: string; sensorId: string; failedAt: string; reason: string }[];
 }
 
 export async function scanViaSensor(client: PlatformClient, references: readonly string[], options: ViaSensorOptions): Promise<ViaSensorOutcome> {
@@ -45,17 +49,27 @@ export async function scanViaSensor(client: PlatformClient, references: readonly
   const scannedAfter = new Date().toISOString();
   for (const target of targets) options.log(`${target.reference}: tagged ${await markForScan(daemon, target)}`);
   const deadline = Date.now() + options.timeoutMs;
-  const outcomes = await Promise.all(targets.map((target) => pollImageResult(client, target.imageId, scannedAfter, { intervalMs: options.pollIntervalMs, deadline }, options.log)));
+  // One image whose scan failed fails the build: the others' polling stops there.
+  const stop = new AbortController();
+  const outcomes = await Promise.all(
+    targets.map(async (target) => {
+      const outcome = await pollImageResult(client, target.imageId, scannedAfter, { intervalMs: options.pollIntervalMs, deadline, signal: stop.signal }, options.log);
+      if (outcome.kind === 'failed') stop.abort();
+      return outcome;
+    }),
+  );
   const results: ScanResult[] = [];
   const timedOut: ViaSensorOutcome['timedOut'] = [];
+  const failed: ViaSensorOutcome['failed'] = [];
   for (const [index, outcome] of outcomes.entries()) {
     const target = targets[index] as DockerTarget;
     if (outcome.kind === 'complete') {
       options.log(`${target.reference}: result ${outcome.scanId} (scanned ${outcome.scannedAt})`);
       results.push(asNamedByPipeline(outcome.result, target));
-    } else timedOut.push({ reference: target.reference, imageId: target.imageId, lastState: outcome.lastState });
+    } else if (outcome.kind === 'failed') failed.push({ reference: target.reference, imageId: target.imageId, sensorId: outcome.sensorId, failedAt: outcome.failedAt, reason: outcome.reason });
+    else if (outcome.kind === 'timeout') timedOut.push({ reference: target.reference, imageId: target.imageId, lastState: outcome.lastState });
   }
-  return { results, duplicates, timedOut };
+  return { results, duplicates, timedOut, failed };
 }
 
 /**

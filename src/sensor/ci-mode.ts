@@ -6,7 +6,8 @@
  * processing, scan it, spool the inventory for upload, and remove the mark unless it is the image's
  * only tag. Up to `concurrency` images at a time (each under its own claim); a mark already queued
  * is not queued twice. A scan that fails is tried again (`scanAttempts`, with back-off); when every
- * try failed the mark stays, so the next mark or a restart tries once more.
+ * try failed the sensor records the failure on its claim (the polling pipeline stops waiting and
+ * fails with the reason) and the mark stays, so the next mark or a restart tries once more.
  */
 import type { DockerConnection } from '../image/docker/connection.js';
 import { inspectImage, listImages, untagImage, watchImageEvents, type ImageEvent } from '../image/docker/operations.js';
@@ -17,6 +18,7 @@ import type { ImageScanner } from './daemon-scanner.js';
 import { isMarker, markedSha } from './scan-marker.js';
 import { ScanQueue } from './scan-queue.js';
 import { DEFAULT_SCAN_ATTEMPTS, DEFAULT_SCAN_RETRY_DELAY_MS, scanWithRetries } from './scan-retry.js';
+import { reportScanFailure } from './scan-failure-report.js';
 import type { UploadSpool } from './upload-spool.js';
 
 export interface ScanRequest {
@@ -120,12 +122,19 @@ export class CiMode {
     const otherTags = image.repoTags.filter((tag) => !isMarker(tag));
     await withBackoff(() => client.send('POST', `/api/v1/images/${image.id}/processing`, { tags: otherTags }), retry);
     log(`scanning ${image.id} (${request.marker})`);
-    const result = await scanWithRetries(`${image.id} (${request.marker})`, () => this.options.scan(`docker:${image.id}`), {
-      attempts: this.options.scanAttempts ?? DEFAULT_SCAN_ATTEMPTS,
-      firstDelayMs: this.options.scanRetryDelayMs ?? DEFAULT_SCAN_RETRY_DELAY_MS,
-      signal,
-      log,
-    });
+    let result;
+    try {
+      result = await scanWithRetries(`${image.id} (${request.marker})`, () => this.options.scan(`docker:${image.id}`), {
+        attempts: this.options.scanAttempts ?? DEFAULT_SCAN_ATTEMPTS,
+        firstDelayMs: this.options.scanRetryDelayMs ?? DEFAULT_SCAN_RETRY_DELAY_MS,
+        signal,
+        log,
+      });
+    } catch (error) {
+      // Given up (not stopped): the pipeline polling for this image hears why instead of waiting for its timeout.
+      if (!signal.aborted) await reportScanFailure(client, { digest: image.id, claimId }, error, retry, log);
+      throw error;
+    }
     await this.options.spool.add({ scanId: `sensor-${claimId}`, digest: image.id, claimId, result });
     const removal = await untagImage(connection, request.marker).catch((error: unknown) => `failed: ${messageOf(error)}`);
     if (removal !== 'removed') log(`the mark ${request.marker} stays (${removal === 'kept-only-tag' ? "it is the image's only tag" : removal})`);

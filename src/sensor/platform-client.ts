@@ -37,6 +37,11 @@ export class PlatformClient {
     return redactUrl(this.base);
   }
 
+  /** `text` with any occurrence of the sensor's token replaced (for text that leaves the sensor). */
+  withoutToken(text: string): string {
+    return this.token === '' ? text : text.split(this.token).join('[redacted]');
+  }
+
   /** Sends a request; answers 2xx and the statuses listed in `accept`, throws a PlatformError otherwise. */
   async send<T = Record<string, unknown>>(method: string, path: string, body?: unknown, accept: readonly number[] = []): Promise<PlatformAnswer<T>> {
     let response: Response;

@@ -15,6 +15,7 @@ import { messageOf, UsageError } from '../errors.js';
 import { MediaType } from '../image/oci-types.js';
 import { RegistryClient } from '../image/registry/client.js';
 import { parseRegistryReference } from '../image/registry/reference.js';
+import { reportScanFailure } from './scan-failure-report.js';
 import { PlatformError, type PlatformClient } from './platform-client.js';
 import { sleep, withBackoff } from './backoff.js';
 import type { ImageScanner } from './daemon-scanner.js';
@@ -121,7 +122,14 @@ export class RegistryMode {
       throw error;
     }
     log(`scanning ${repository}:${tag} (${digest})`);
-    const result = await this.options.scan(`registry:${repository}@${digest}`);
+    let result;
+    try {
+      result = await this.options.scan(`registry:${repository}@${digest}`);
+    } catch (error) {
+      // The claim holds nothing once given up: another sensor, or this one at the next listing, may try.
+      if (!signal.aborted) await reportScanFailure(client, { digest, claimId }, error, retry, log);
+      throw error;
+    }
     const tagged = { ...result, image: { ...result.image, repoTags: [...new Set([...result.image.repoTags, `${repository}:${tag}`])] } };
     const scanId = `registry-${createHash('sha256').update(`${repository}@${digest}`).digest('hex').slice(0, 40)}`;
     // The claim is completed for the digest it was made on (the spool does so after the upload).

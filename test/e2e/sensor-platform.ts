@@ -32,7 +32,12 @@ export interface SensorPlatform {
   stop(): Promise<void>;
 }
 
-export async function startSensorPlatform(name: string): Promise<SensorPlatform> {
+export interface SensorPlatformOptions {
+  /** The address the sensor is given for the daemon (default: the daemon's socket), e.g. a relay that injects faults. */
+  sensorDockerHost?(dockerd: TestDockerd): Promise<string>;
+}
+
+export async function startSensorPlatform(name: string, options: SensorPlatformOptions = {}): Promise<SensorPlatform> {
   const stack: (() => Promise<unknown>)[] = [];
   const stop = async (): Promise<void> => {
     for (const step of stack.reverse()) await step();
@@ -55,7 +60,8 @@ export async function startSensorPlatform(name: string): Promise<SensorPlatform>
     };
     const ciToken = await createToken('pipeline', 'ci');
     const sensorToken = await createToken('sensor-1', 'sensor');
-    const sensor: ChildProcess = spawn(process.execPath, [CLI, 'sensor', '--server', server.url, '--mode', 'ci', '--docker-host', `unix://${dockerd.socket}`, '--spool-dir', path.join(workspace.work, 'spool'), '--heartbeat', '2'], { env: { ...process.env, TOLLGATE_TOKEN: sensorToken }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const sensorDockerHost = options.sensorDockerHost ? await options.sensorDockerHost(dockerd) : `unix://${dockerd.socket}`;
+    const sensor: ChildProcess = spawn(process.execPath, [CLI, 'sensor', '--server', server.url, '--mode', 'ci', '--docker-host', sensorDockerHost, '--spool-dir', path.join(workspace.work, 'spool'), '--heartbeat', '2'], { env: { ...process.env, TOLLGATE_TOKEN: sensorToken }, stdio: ['ignore', 'pipe', 'pipe'] });
     let sensorLog = '';
     sensor.stdout?.on('data', (chunk: Buffer) => (sensorLog += chunk.toString()));
     sensor.stderr?.on('data', (chunk: Buffer) => (sensorLog += chunk.toString()));

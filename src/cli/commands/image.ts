@@ -106,6 +106,11 @@ async function runImageScan(references: string[], options: ImageScanOptions): Pr
     } finally {
       await client.close();
     }
+    if (outcome.failed.length > 0) {
+      // A scan that could not run fails the build whatever the conditions (exit 3), with the sensor's reason.
+      const which = outcome.failed.map((image) => `${image.reference} (${image.imageId}): sensor ${image.sensorId} gave up on it at ${image.failedAt}: ${image.reason}`).join('; ');
+      throw new ScanError(`the sensor could not scan ${which}`, { hint: "running the scan again marks the image again and the sensor retries; the sensor's log has each attempt" });
+    }
     if (outcome.timedOut.length > 0) {
       const which = outcome.timedOut.map((image) => `${image.reference} (${image.lastState})`).join(', ');
       if (hasFailureConditions(gate)) throw new ScanError(`no complete result within ${serverMode.timeoutText} seconds (--timeout) for ${which}; failure conditions are configured, so the build fails`);

@@ -9,6 +9,8 @@ import { nulPath } from '../api/nul-text.js';
 import { ERROR_SCHEMA, inputs, type RouteSpec } from '../api/route.js';
 import { claimImage, completeClaim, DEFAULT_HEARTBEAT_SECONDS, listEvents, listSensors, recordEvents, recordHeartbeat, recordInventory, SENSOR_MODES, sensorExists, type DaemonEvent, type Heartbeat, type ReportedContainer, type ReportedImage, type SensorMode } from './sensor-store.js';
 import { resolveDigest } from './image-aliases.js';
+import { failClaim } from './claim-failure.js';
+import { MAX_FAILURE_REASON_CHARS } from '../../util/failure-reason.js';
 
 export const SENSOR_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
 export const EVENT_TYPES = ['pull', 'push', 'tag', 'untag', 'delete', 'create', 'start', 'die'] as const;
@@ -18,6 +20,7 @@ const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, p
 const labelsSchema = { type: 'object', maxProperties: 64, propertyNames: { maxLength: 128, pattern: '^[^\\u0000-\\u001f]+$' }, additionalProperties: { type: 'string', maxLength: 1024, pattern: '^[^\\u0000-\\u001f]*$' } };
 const sensorParams = { type: 'object', required: ['sensorId'], additionalProperties: false, properties: { sensorId: { type: 'string', pattern: SENSOR_ID_PATTERN } } };
 const digestParams = { type: 'object', required: ['digest'], additionalProperties: false, properties: { digest: { type: 'string', pattern: DIGEST_PATTERN } } };
+const claimParams = { type: 'object', required: ['digest', 'claimId'], additionalProperties: false, properties: { digest: { type: 'string', pattern: DIGEST_PATTERN }, claimId: { type: 'string', pattern: '^[0-9a-f-]{36}$' } } };
 const sensorSchema = {
   type: 'object',
   properties: { id: { type: 'string' }, daemonId: { type: 'string' }, hostname: { type: 'string' }, version: { type: 'string' }, mode: { enum: SENSOR_MODES }, labels: { type: 'object' }, intervalSeconds: { type: 'integer' }, firstSeen: { type: 'string' }, lastSeen: { type: 'string' }, live: { type: 'boolean' } },
@@ -110,13 +113,40 @@ export const SENSOR_ROUTES: readonly RouteSpec[] = [
     operationId: 'completeClaim',
     summary: 'The claiming sensor has uploaded its scan: the claim is done, and sensors that see the same mark later skip the image.',
     permission: 'reportSensors',
-    params: { type: 'object', required: ['digest', 'claimId'], additionalProperties: false, properties: { digest: { type: 'string', pattern: DIGEST_PATTERN }, claimId: { type: 'string', pattern: '^[0-9a-f-]{36}$' } } },
+    params: claimParams,
     responses: { 200: { description: 'done' }, 404: { description: 'no such claim', schema: ERROR_SCHEMA } },
     async handler(context, request, caller) {
       const { params } = inputs<{ digest: string; claimId: string }>(request);
       const digest = await resolveDigest(context.store.db, params.digest);
       if (!(await completeClaim(context.store.db, digest, params.claimId, caller?.name ?? 'unknown'))) throw new ApiError(404, 'not_found', 'no such claim on this image (another sensor took it over)', 'params.claimId');
       return { status: 200, body: { digest, claimId: params.claimId, completed: true } };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/images/:digest/claims/:claimId/failure',
+    operationId: 'failClaim',
+    summary: "The claiming sensor gave up on its scan (every attempt failed), with a short reason: the result endpoint answers 422 `scan_failed` to a poller that marked the image before this report, until the image is claimed again or a scan arrives.",
+    permission: 'reportSensors',
+    params: claimParams,
+    body: {
+      type: 'object',
+      required: ['reason'],
+      additionalProperties: false,
+      properties: { reason: { ...text(MAX_FAILURE_REASON_CHARS), description: 'one line, no secrets: what made the scan fail (the last attempt\'s error)' } },
+    },
+    responses: {
+      200: { description: 'recorded', schema: { type: 'object', properties: { digest: { type: 'string' }, claimId: { type: 'string' }, failed: { const: true } } } },
+      404: { description: 'no such claim (another sensor took it over)', schema: ERROR_SCHEMA },
+      409: { description: 'the claim is completed: its scan was uploaded', schema: ERROR_SCHEMA },
+    },
+    async handler(context, request, caller) {
+      const { params, body } = inputs<{ digest: string; claimId: string }, unknown, { reason: string }>(request);
+      const digest = await resolveDigest(context.store.db, params.digest);
+      const answer = await failClaim(context.store.db, digest, params.claimId, body.reason, caller?.name ?? 'unknown');
+      if (answer === 'no-claim') throw new ApiError(404, 'not_found', 'no such claim on this image (another sensor took it over)', 'params.claimId');
+      if (answer === 'completed') throw new ApiError(409, 'completed', 'this claim is completed: its scan was uploaded', 'params.claimId');
+      return { status: 200, body: { digest, claimId: params.claimId, failed: true } };
     },
   },
   {

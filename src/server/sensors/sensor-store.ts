@@ -98,8 +98,10 @@ export type ClaimAnswer =
 
 /**
  * Claims `digest` for `sensorId`. Granted when nobody holds it, when the caller already holds it
- * (the same claim id, so a restarted sensor uploads under the same scan id), when the holder is no
- * longer live, or when the last claim completed before `requestedAt` (the image was marked again).
+ * (the same claim id, so a restarted sensor uploads under the same scan id), when the holder gave
+ * up on its scan (a failed claim holds nothing), when the holder is no longer live, or when the
+ * last claim completed before `requestedAt` (the image was marked again). Granting clears a
+ * recorded failure: the image is being tried again.
  */
 export async function claimImage(db: Kysely<Tables>, digest: string, request: { sensorId: string; marker: string; requestedAt?: string }, tokenName: string): Promise<ClaimAnswer> {
   return db.transaction().execute(async (trx) => {
@@ -107,7 +109,7 @@ export async function claimImage(db: Kysely<Tables>, digest: string, request: { 
     const current = await trx.selectFrom('image_claims').selectAll().where('digest', '=', digest).executeTakeFirst();
     const grant = async (): Promise<ClaimAnswer> => {
       const claimId = randomUUID();
-      const row = { claim_id: claimId, sensor_id: request.sensorId, marker: request.marker, claimed_at: now, completed_at: null };
+      const row = { claim_id: claimId, sensor_id: request.sensorId, marker: request.marker, claimed_at: now, completed_at: null, failed_at: null, failure_reason: null };
       if (current) await trx.updateTable('image_claims').set(row).where('digest', '=', digest).where('claim_id', '=', current.claim_id).execute();
       else await trx.insertInto('image_claims').values({ digest, ...row }).execute();
       await audit(trx, { tokenName, action: 'image.claim', target: `${digest} ${request.sensorId}` });
@@ -118,7 +120,11 @@ export async function claimImage(db: Kysely<Tables>, digest: string, request: { 
       if (request.requestedAt !== undefined && request.requestedAt > current.completed_at) return grant();
       return { claimed: false, reason: 'done', heldBy: current.sensor_id, claimId: current.claim_id };
     }
-    if (current.sensor_id === request.sensorId) return { claimed: true, claimId: current.claim_id, renewed: true };
+    if (current.sensor_id === request.sensorId) {
+      if (current.failed_at !== null) await trx.updateTable('image_claims').set({ failed_at: null, failure_reason: null, marker: request.marker, claimed_at: now }).where('digest', '=', digest).where('claim_id', '=', current.claim_id).execute();
+      return { claimed: true, claimId: current.claim_id, renewed: true };
+    }
+    if (current.failed_at !== null) return grant();
     const holder = await trx.selectFrom('sensors').select(['last_seen', 'interval_seconds']).where('sensor_id', '=', current.sensor_id).executeTakeFirst();
     if (!holder || !isLive(holder)) return grant();
     return { claimed: false, reason: 'held', heldBy: current.sensor_id, claimId: current.claim_id };
@@ -127,7 +133,7 @@ export async function claimImage(db: Kysely<Tables>, digest: string, request: { 
 
 /** The holder reports its scan uploaded: the claim stays (so the other sensors skip the image) but is done. */
 export async function completeClaim(db: Kysely<Tables>, digest: string, claimId: string, tokenName: string): Promise<boolean> {
-  const result = await db.updateTable('image_claims').set({ completed_at: new Date().toISOString() }).where('digest', '=', digest).where('claim_id', '=', claimId).where('completed_at', 'is', null).executeTakeFirst();
+  const result = await db.updateTable('image_claims').set({ completed_at: new Date().toISOString(), failed_at: null, failure_reason: null }).where('digest', '=', digest).where('claim_id', '=', claimId).where('completed_at', 'is', null).executeTakeFirst();
   if (Number(result.numUpdatedRows) > 0) await audit(db, { tokenName, action: 'image.claim.complete', target: `${digest} ${claimId}` });
   const claim = await db.selectFrom('image_claims').select('claim_id').where('digest', '=', digest).where('claim_id', '=', claimId).executeTakeFirst();
   return claim !== undefined;

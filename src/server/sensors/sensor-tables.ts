@@ -29,6 +29,10 @@ export interface ImageClaimTable {
   claimed_at: string;
   /** Set when the claiming sensor has uploaded the scan. */
   completed_at: string | null;
+  /** Set when the claiming sensor gave up on the scan (migration 0007); cleared by a new claim or the completion. */
+  failed_at: string | null;
+  /** The sensor's reason, one line, bounded (see claim-failure.ts). */
+  failure_reason: string | null;
 }
 
 export interface ImageAliasTable {

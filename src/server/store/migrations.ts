@@ -10,6 +10,7 @@ import { exceptionsAndPipelines } from './migrations/0003-exceptions-and-pipelin
 import { SENSORS_MIGRATION } from './migrations/0004-sensors.js';
 import { scanPackageNames } from './migrations/0006-scan-package-names.js';
 import { CLOUD_CONNECTORS_MIGRATION } from './migrations/0005-cloud-connectors.js';
+import { CLAIM_FAILURES_MIGRATION } from './migrations/0007-claim-failures.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': {
@@ -93,6 +94,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-sensors': SENSORS_MIGRATION,
   '0005-cloud-connectors': CLOUD_CONNECTORS_MIGRATION,
   '0006-scan-package-names': scanPackageNames,
+  '0007-claim-failures': CLAIM_FAILURES_MIGRATION,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -1,7 +1,8 @@
 /**
  * Scan results in and out: a sensor or worker uploads a result (idempotent by scan id), announces
  * a scan in progress, and pipelines poll the latest result of a digest with the connectors'
- * semantics: 204 known and processing, 200 partial or complete, 404 unknown.
+ * semantics: 204 known and processing, 200 partial or complete, 404 unknown; and 422 `scan_failed`
+ * when the sensor that claimed the image gave up on it after the poller's mark.
  */
 import type { ScanResult } from '../../../model/image-scan.js';
 import { PIPELINE_SCHEMA, type PipelineMetadata } from '../../history/pipeline-record.js';
@@ -10,9 +11,11 @@ import { latestResult } from '../../store/result-query.js';
 import { ApiError } from '../api-error.js';
 import { nulPath } from '../nul-text.js';
 import { storedTime } from '../time-input.js';
-import { ERROR_SCHEMA, inputs, type RouteSpec } from '../route.js';
+import { ERROR_SCHEMA, inputs, type RouteReply, type RouteSpec } from '../route.js';
 import { SCAN_RESULT_REF } from '../schemas.js';
+import { MAX_FAILURE_REASON_CHARS } from '../../../util/failure-reason.js';
 import { recordAlias, resolveDigest } from '../../sensors/image-aliases.js';
+import { claimFailure } from '../../sensors/claim-failure.js';
 
 export const MAX_SCAN_BYTES = 64 * 1024 * 1024;
 const MAX_TAGS = 256;
@@ -87,7 +90,7 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     url: '/api/v1/images/:digest/scan',
     operationId: 'latestScan',
-    summary: 'The latest scan of an image, optionally only one scanned after a time.',
+    summary: 'The latest scan of an image, optionally only one scanned after a time; 422 `scan_failed` when there is none and the sensor that claimed the image gave up on it (after that time).',
     permission: 'pollResults',
     params: digestParams,
     querystring: { type: 'object', additionalProperties: false, properties: { scannedAfter: { type: 'string', format: 'date-time' } } },
@@ -96,12 +99,35 @@ export const SCAN_ROUTES: readonly RouteSpec[] = [
       204: { description: 'the image is known and still being processed' },
       304: { description: 'the latest result is the version named in If-None-Match (its ETag): nothing to send' },
       404: { description: 'the image is not known', schema: ERROR_SCHEMA },
+      422: {
+        description: 'no scan (after scannedAfter) and the sensor that claimed the image gave up on it after that time: `error.code` is `scan_failed`, `failure` says which sensor, when and why. Marking the image again lets a sensor try again.',
+        schema: {
+          type: 'object',
+          required: ['error', 'failure'],
+          properties: {
+            error: { type: 'object', required: ['code', 'message'], properties: { code: { const: 'scan_failed' }, message: { type: 'string' } } },
+            failure: { type: 'object', required: ['sensorId', 'failedAt', 'reason'], properties: { sensorId: { type: 'string' }, marker: { type: 'string' }, failedAt: { type: 'string', format: 'date-time' }, reason: { type: 'string', maxLength: MAX_FAILURE_REASON_CHARS } } },
+          },
+        },
+      },
     },
-    async handler(context, request) {
+    async handler(context, request): Promise<RouteReply> {
       const { params, query } = inputs<{ digest: string }, { scannedAfter?: string }>(request);
       const after = query.scannedAfter !== undefined ? storedTime(query.scannedAfter, 'querystring.scannedAfter') : undefined;
       const ifNoneMatch = request.headers['if-none-match'];
-      const answer = await latestResult(context.store.db, await resolveDigest(context.store.db, params.digest), after, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
+      const digest = await resolveDigest(context.store.db, params.digest);
+      const answer = await latestResult(context.store.db, digest, after, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
+      if (answer.kind === 'unknown' || answer.kind === 'processing') {
+        // No qualifying scan: a sensor that gave up on this image after the mark says so (a scan, when there is one, wins).
+        const failure = await claimFailure(context.store.db, [digest, params.digest], after);
+        if (failure) {
+          return {
+            status: 422,
+            headers: { 'cache-control': 'no-cache' },
+            body: { error: { code: 'scan_failed', message: `sensor ${failure.sensorId} could not scan this image: ${failure.reason}` }, failure: { sensorId: failure.sensorId, marker: failure.marker, failedAt: failure.failedAt, reason: failure.reason } },
+          };
+        }
+      }
       if (answer.kind === 'unknown') throw new ApiError(404, 'not_found', 'no image with this digest is known', 'params.digest');
       if (answer.kind === 'processing') return { status: 204 };
       // A poller that has this version already: no body (RFC 9110 If-None-Match).
