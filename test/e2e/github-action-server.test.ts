@@ -2,7 +2,9 @@
  * The bundled GitHub Action with its server inputs, end to end: run as a runner runs it
  * (github-action-run.ts) over the built CLI. An image scanned through a real `tollgate sensor
  * --mode ci` serving a real dockerd (sensor-platform.ts) gives the standalone action's outputs and
- * job summary, and leaves no marker tag; a compliance scan by a real `tollgate worker` of a real
+ * job summary, and leaves no marker tag; an image scanned on the runner and uploaded (server without
+ * via-sensor) gives the standalone action's outputs, summary, SARIF and verdict, marks nothing for
+ * the sensor, and is listed by the server under the scan id the CLI logged; a compliance scan by a real `tollgate worker` of a real
  * sshd (compliance-platform.ts) gives the standalone action's verdict, and a wrong password passes
  * with a warning or fails with fail-on-auth-failure. The token is only in the runner's add-mask
  * line; no password is anywhere.
@@ -15,6 +17,7 @@ import type { ComplianceVerdict } from '../../src/model/index.js';
 import { comparableFailures, startCompliancePlatform, type CompliancePlatform } from './compliance-platform.js';
 import { runAction, type ActionRun } from './github-action-run.js';
 import { SENSOR_IMAGE, startSensorPlatform, type SensorPlatform } from './sensor-platform.js';
+import { TEST_ADMIN_TOKEN } from '../../src/server/test-support/harness.js';
 
 /** The outputs without the report paths, which differ by run. */
 const values = (run: ActionRun): Record<string, string> => Object.fromEntries(Object.entries(run.outputs).filter(([name]) => !['verdict', 'json', 'markdown', 'sarif'].includes(name)));
@@ -56,6 +59,66 @@ describe('the action with server and via-sensor, a sensor scanning the image', (
     expect(remote.stdout.split(platform.ciToken).length - 1).toBe(1);
     expect(remote.stdout).toContain(`::add-mask::${platform.ciToken}`);
     expect(platform.sensorLog()).not.toContain(platform.ciToken);
+  }, 300_000);
+});
+
+describe('the action with server and no via-sensor, the runner scanning and uploading', () => {
+  let platform: SensorPlatform;
+  let work: string;
+
+  beforeAll(async () => {
+    // A live CI-mode sensor serves the daemon too: the upload path must not mark the image for it.
+    platform = await startSensorPlatform('github-action-upload');
+    await platform.waitForLiveSensor();
+    work = await mkdtemp(path.join(tmpdir(), 'tollgate-action-upload-'));
+  }, 300_000);
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+    await platform?.stop();
+  });
+
+  const asAdmin = async (url: string): Promise<unknown> => {
+    const response = await fetch(`${platform.server.url}${url}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(response.status, url).toBe(200);
+    return response.json();
+  };
+
+  it('gives the standalone action’s outputs, summary, SARIF and verdict, and the server lists the uploaded scan', async () => {
+    const image = { images: `docker:${SENSOR_IMAGE}`, 'docker-host': `unix://${platform.dockerd.socket}`, 'fail-on': 'HIGH', db: platform.workspace.db, 'skip-db-update': 'true' };
+    const local = await runAction(work, image);
+    const uploaded = await runAction(work, { ...image, server: platform.server.url, token: platform.ciToken });
+    expect(uploaded.code, `${uploaded.stdout}\n${uploaded.stderr}`).toBe(1);
+    expect(local.code).toBe(1);
+    expect(uploaded.stdout).toMatch(/^::error::Tollgate: the gate failed: /m);
+    expect(uploaded.stdout).toMatch(/^tollgate image scan /m);
+    expect(uploaded.stdout).toContain(` --server ${platform.server.url} `);
+    expect(uploaded.stdout).not.toContain('--via-sensor');
+    expect(values(uploaded)).toEqual(values(local));
+    expect(Number(uploaded.outputs.findings)).toBeGreaterThan(0);
+    expect(uploaded.summary).toContain('❌ failed');
+    expect(uploaded.summary).toBe(local.summary);
+    expect(await readFile(uploaded.outputs.verdict ?? '', 'utf8')).toBe(await readFile(local.outputs.verdict ?? '', 'utf8'));
+    expect(uploaded.outputs.sarif).not.toBe('');
+    expect(await readFile(uploaded.outputs.sarif ?? '', 'utf8')).toBe(await readFile(local.outputs.sarif ?? '', 'utf8'));
+
+    // The token is on the runner's add-mask line and nowhere else: not on the command line, not in the CLI's log.
+    expect(uploaded.stdout.split(platform.ciToken).length - 1).toBe(1);
+    expect(uploaded.stdout).toContain(`::add-mask::${platform.ciToken}`);
+    expect(uploaded.stderr).not.toContain(platform.ciToken);
+    expect(uploaded.summary).not.toContain(platform.ciToken);
+
+    // The server holds the scan the CLI logged, as the image's only scan: the sensor was never asked to scan it.
+    const scanId = /result stored on \S+ as (cli-[0-9a-f-]+)/.exec(uploaded.stderr)?.[1];
+    expect(scanId, uploaded.stderr).toBeDefined();
+    const { images } = (await asAdmin('/api/v1/images')) as { images: { digest: string }[] };
+    expect(images).toHaveLength(1);
+    const stored = (await asAdmin(`/api/v1/images/${images[0]?.digest ?? ''}`)) as { scans: { scanId: string; status: string }[] };
+    expect(stored.scans).toEqual([expect.objectContaining({ scanId, status: 'complete' })]);
+    const result = (await asAdmin(`/api/v1/images/${platform.imageId}/scan`)) as { scanId: string; result: { findings: unknown[] } };
+    expect(result.scanId).toBe(scanId);
+    expect(result.result.findings).toEqual((JSON.parse(await readFile(uploaded.outputs.json ?? '', 'utf8')) as { findings: unknown[] }).findings);
+    expect(await platform.tagsOf(platform.imageId)).toEqual([SENSOR_IMAGE]);
   }, 300_000);
 });
 

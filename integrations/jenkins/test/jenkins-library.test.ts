@@ -140,6 +140,7 @@ beforeAll(async () => {
     { name: 'compliance server createAuthRecord without records', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', authRecord: 'deploy', createAuthRecord: true }, shStatus: 0, verdict: PASSED },
     { name: 'compliance server token as credentialsId', step: 'tollgateComplianceScan', config: { host: '10.0.0.5', serverUrl: 'https://tollgate.example.com', credentialsId: 'tollgate-token', authRecord: 'deploy' }, shStatus: 0, verdict: PASSED },
     { name: 'image server bad poll', step: 'tollgateImageScan', config: { ...image, serverUrl: 'https://tollgate.example.com', serverCredentialsId: 'tollgate-token', viaSensor: true, poll: '$(reboot)' }, shStatus: 0, verdict: PASSED },
+    { name: 'compliance server cloud instance', step: 'tollgateComplianceScan', config: { target: 'ec2:i-0abc123def4567890', serverUrl: 'https://tollgate.example.com/', serverCredentialsId: 'tollgate-token', cloudConnector: 'aws-prod', authRecord: 'ops-record' }, shStatus: 0, verdict: PASSED },
     {
       name: 'compliance server',
       step: 'tollgateComplianceScan',
@@ -355,6 +356,14 @@ describe('server mode (serverUrl, serverCredentialsId)', () => {
       'compliance', 'scan', 'ssh://10.0.0.5:22', '--scan-name', '[job_name]_jenkins_build_[build_number]', '--policy', 'linux-baseline-debian',
       '--server', 'https://tollgate.example.com/', '--scanner', 'External', '--option-profile', 'quick', '--poll', '0.5', '--create-auth-record', 'unix', '--auth', 'deploy', '--timeout', '60*2',
     ]);
+  });
+
+  it('compliance of a cloud instance: the ec2: target and the server’s cloud connector that resolves it', async () => {
+    const outcome = stubbed.get('compliance server cloud instance');
+    expect(outcome?.result).toBe('SUCCESS');
+    expect(outcome?.calls[0]?.args).toEqual([{ binding: 'string', credentialsId: 'tollgate-token', variable: 'TOLLGATE_TOKEN' }]);
+    const argv = await argvOf(String(outcome?.calls[1]?.args.script ?? ''));
+    expect(argv.slice(0, 14)).toEqual(['compliance', 'scan', 'ec2:i-0abc123def4567890', '--scan-name', '[job_name]_jenkins_build_[build_number]', '--server', 'https://tollgate.example.com/', '--cloud-connector', 'aws-prod', '--poll', '2', '--auth', 'ops-record', '--timeout']);
   });
 
   it('refuses a server without a credential, a URL with a password (never echoed), a sensor without a server and a bad poll', () => {

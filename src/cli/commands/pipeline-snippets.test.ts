@@ -209,6 +209,12 @@ describe('server-mode snippets', () => {
     expect(compliance).toContain("  serverUrl: 'https://tollgate.example.com',\n  serverCredentialsId: 'tollgate-token',\n  scanner: 'External',\n  optionProfile: 'quick',\n  pollingInterval: '0.5',");
   });
 
+  it('Azure DevOps and Jenkins: --cloud-connector of an ec2: target becomes the cloudConnector parameter', async () => {
+    const cloud = await readScanInvocation(['compliance', 'scan', 'ec2:i-0abc123def4567890', '--server', 'https://tollgate.example.com', '--cloud-connector', 'aws-prod', '--policy', 'linux-baseline-debian', '--auth', 'ops']);
+    expect((parse(SNIPPET_GENERATORS.azure(cloud, {})) as { inputs: Record<string, string | boolean> }[])[0]?.inputs).toMatchObject({ mode: 'server', cloudConnector: 'aws-prod', target: 'ec2:i-0abc123def4567890' });
+    expect(SNIPPET_GENERATORS.jenkins(cloud, {})).toContain("  target: 'ec2:i-0abc123def4567890',\n  serverUrl: 'https://tollgate.example.com',\n  serverCredentialsId: 'tollgate-token',\n  cloudConnector: 'aws-prod',");
+  });
+
   it('Jenkins: --credentials becomes credentialsId, the Secret file credential of records, in both modes', async () => {
     const withRecords = SNIPPET_GENERATORS.jenkins(await readScanInvocation([...SERVER_COMPLIANCE, '--create-auth-record', 'unix', '--credentials', '/secure/records.yaml']), {});
     expect(withRecords).toMatch(/^\/\/ tollgate-token: .*\n\/\/ tollgate-auth-records: a "Secret file" credential holding the authentication records file\ntollgateComplianceScan\(/);

@@ -140,7 +140,7 @@ export function jenkinsImageParameters(scan: ScanInvocation): StepParameters {
 
 export function jenkinsComplianceParameters(scan: ScanInvocation): StepParameters {
   const reader = new FlagReader(scan, 'tollgateComplianceScan');
-  const parameters: StepParameters = [['target', scan.subjects[0] ?? 'local'], ...jenkinsServer(reader), ...optional('scanner', reader.last('--scanner')), ...optional('optionProfile', reader.last('--option-profile')), ...optional('pollingInterval', reader.last('--poll')), ...switchParameter(reader, '--create-auth-record', 'createAuthRecord'), ...list(reader, '--policy', 'policies', true)];
+  const parameters: StepParameters = [['target', scan.subjects[0] ?? 'local'], ...jenkinsServer(reader), ...optional('scanner', reader.last('--scanner')), ...optional('optionProfile', reader.last('--option-profile')), ...optional('cloudConnector', reader.last('--cloud-connector')), ...optional('pollingInterval', reader.last('--poll')), ...switchParameter(reader, '--create-auth-record', 'createAuthRecord'), ...list(reader, '--policy', 'policies', true)];
   // The records file is a Jenkins credential, not a path: the step binds it to TOLLGATE_CREDENTIALS.
   if (reader.last('--credentials') !== undefined) parameters.push(['credentialsId', JENKINS_RECORDS_CREDENTIAL]);
   parameters.push(...optional('authRecord', reader.last('--auth')), ...optional('hostKey', reader.last('--ssh-host-key')), ...optional('exceptionsFile', reader.last('--exceptions')), ...optional('vulnsTimeout', reader.last('--timeout')), ...optional('scanName', reader.last('--scan-name')));
@@ -191,7 +191,7 @@ export function azureComplianceParameters(scan: ScanInvocation): StepParameters 
   const reader = new FlagReader(scan, 'TollgateComplianceScan');
   const policies = reader.values('--policy', true);
   const cids = reader.values('--exclude-cid', true);
-  const parameters: StepParameters = [...azureMode(reader), ...optional('scanner', reader.last('--scanner')), ...optional('optionProfile', reader.last('--option-profile')), ...optional('pollingFrequency', reader.last('--poll')), ...switchParameter(reader, '--create-auth-record', 'createAuthRecord'), ['target', scan.subjects[0] ?? 'local']];
+  const parameters: StepParameters = [...azureMode(reader), ...optional('scanner', reader.last('--scanner')), ...optional('optionProfile', reader.last('--option-profile')), ...optional('cloudConnector', reader.last('--cloud-connector')), ...optional('pollingFrequency', reader.last('--poll')), ...switchParameter(reader, '--create-auth-record', 'createAuthRecord'), ['target', scan.subjects[0] ?? 'local']];
   parameters.push(...optional('credentialsFile', reader.last('--credentials')), ...optional('authenticationRecord', reader.last('--auth')), ...optional('sshHostKey', reader.last('--ssh-host-key')), ...(policies.length > 0 ? ([['policies', policies.join('\n')]] as StepParameters) : []));
   parameters.push(...stateAndCriticality(reader, { FAIL: 'stateFail', ERROR: 'stateError', EXCEPTION: 'stateException' }));
   parameters.push(...switchParameter(reader, '--fail-on-auth-failure', 'failOnAuthFailure'), ...switchParameter(reader, '--fail-on-no-data', 'failOnNoData'), ...(cids.length > 0 ? ([['excludeCids', cids.join('\n')]] as StepParameters) : []), ...optional('timeout', reader.last('--timeout')), ...optional('exceptionsFile', reader.last('--exceptions')), ...optional('scanName', reader.last('--scan-name')));

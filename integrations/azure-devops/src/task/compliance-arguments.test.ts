@@ -52,9 +52,16 @@ describe('pass/fail criteria as CLI arguments', () => {
     expect(gateArgs(stored).slice(0, 10)).toEqual(['--server', 'https://tollgate.example.com', '--scanner', 'External', '--option-profile', 'quick', '--poll', '0.5', '--auth', 'ops-record']);
   });
 
+  it('server mode, an ec2: target: the instance id as the target and the cloud connector that resolves it', () => {
+    const args = complianceScanArguments({ ...base, target: 'ec2:i-0abc123def4567890', cloudConnector: 'aws-prod', authenticationRecord: 'ops-record' }, files, 'https://tollgate.example.com');
+    expect(args.slice(0, 3)).toEqual(['compliance', 'scan', 'ec2:i-0abc123def4567890']);
+    expect(gateArgs(args).slice(0, 6)).toEqual(['--server', 'https://tollgate.example.com', '--cloud-connector', 'aws-prod', '--auth', 'ops-record']);
+  });
+
   it('standalone: the server-only inputs (shown only in server mode) are not passed', () => {
-    const args = complianceScanArguments({ ...base, scanner: 'External', pollingFrequency: '2', createAuthRecord: true }, files);
+    const args = complianceScanArguments({ ...base, scanner: 'External', pollingFrequency: '2', createAuthRecord: true, cloudConnector: 'aws-prod' }, files);
     expect(args).not.toContain('--scanner');
+    expect(args).not.toContain('--cloud-connector');
     expect(args).not.toContain('--poll');
     expect(args).not.toContain('--create-auth-record');
   });

@@ -41,6 +41,8 @@ export interface ComplianceTaskInputs {
   scanner?: string;
   /** Server mode: the server's option profile. */
   optionProfile?: string;
+  /** Server mode, an `ec2:` target: the server's cloud connector that resolves the instance. */
+  cloudConnector?: string;
   /** Server mode: minutes between two polls (a number or an expression). */
   pollingFrequency?: string;
   /** Server mode: create or update the pipeline's unix record from the credentials file's record. */
@@ -74,6 +76,7 @@ function serverArguments(inputs: ComplianceTaskInputs, serverUrl: string): strin
   const args = ['--server', serverUrl];
   if (present(inputs.scanner)) args.push('--scanner', inputs.scanner.trim());
   if (present(inputs.optionProfile)) args.push('--option-profile', inputs.optionProfile.trim());
+  if (present(inputs.cloudConnector)) args.push('--cloud-connector', inputs.cloudConnector.trim());
   if (present(inputs.pollingFrequency)) args.push('--poll', inputs.pollingFrequency.trim());
   if (inputs.createAuthRecord) args.push('--create-auth-record', 'unix');
   if (present(inputs.credentialsFile)) args.push('--credentials', inputs.credentialsFile.trim());

@@ -30,6 +30,7 @@ function readInputs(): ComplianceTaskInputs {
     scanName: text('scanName'),
     scanner: text('scanner'),
     optionProfile: text('optionProfile'),
+    cloudConnector: text('cloudConnector'),
     pollingFrequency: text('pollingFrequency'),
     createAuthRecord: tl.getBoolInput('createAuthRecord', false),
   };

@@ -354,6 +354,9 @@ class TollgateOptions implements Serializable {
             if (config.optionProfile) {
                 args.addAll(['--option-profile', String.valueOf(config.optionProfile)])
             }
+            if (config.cloudConnector) {
+                args.addAll(['--cloud-connector', String.valueOf(config.cloudConnector)])
+            }
             args.addAll(['--poll', interval(config, 'pollingInterval', '2')])
             boolean createAuthRecord = flag(config, 'createAuthRecord', false)
             // The CLI would refuse either mismatch as a usage error; said here with the step's names.
