@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTarget } from '../../targets/open-target.js';
 import type { Target } from '../../targets/target.js';
+import { canWalkTrees, type TreeWalker } from '../../targets/tree-walker.js';
 import { createOvalEvaluation, OvalTargetCache } from './evaluate.js';
 import { parseOvalDefinitions } from './parse-definitions.js';
 import { definition, makeTree, ovalDocument, removeTree, resultsOf } from './test-support.js';
@@ -34,6 +35,16 @@ function counted(target: Target): { target: Target; listings: Map<string, number
   // A listing with the entries' facts is a listing too (and the stats it saves are not counted as stats).
   Object.defineProperty(wrapped, 'listDirInfo', { value: (path: string) => (listings.set(path, (listings.get(path) ?? 0) + 1), target.listDirInfo?.(path)) });
   Object.defineProperty(wrapped, 'stat', { value: (path: string) => (stats.set(path, (stats.get(path) ?? 0) + 1), target.stat(path)) });
+  // A tree walk (local-tree-walk.ts) lists every folder it reports as listed whole.
+  if (canWalkTrees(target)) {
+    Object.defineProperty(wrapped, 'walkTrees', {
+      value: async (...args: Parameters<TreeWalker['walkTrees']>) => {
+        const result = await target.walkTrees(...args);
+        for (const folder of result?.listed ?? []) listings.set(folder, (listings.get(folder) ?? 0) + 1);
+        return result;
+      },
+    });
+  }
   return { target: wrapped, listings, stats };
 }
 

@@ -101,7 +101,7 @@ export class CachedFiles implements ListingCache {
   private readonly patternWalks = new Map<string, Promise<string[]>>();
   private contentBytes = 0;
   private walked = 0;
-  /** Folders listed from the target so far (each at most once per scan). */
+  /** Folders listed from the target so far, one by one or by a tree walk (each at most once per scan). */
   folderReads = 0;
 
   constructor(readonly target: Target) {}
@@ -109,6 +109,7 @@ export class CachedFiles implements ListingCache {
   /** A folder's listing that a tree walk (tree-prefetch.ts) made: kept as if listed and stat'ed here. */
   adoptListing(folder: string, names: string[], infos: FileInfo[]): void {
     if (this.folders.has(folder)) return;
+    this.folderReads++;
     this.walked += names.length;
     if (this.walked > MAX_WALKED_ENTRIES) throw new OvalCollectionError(`more than ${MAX_WALKED_ENTRIES} directory entries walked`);
     this.folders.set(folder, Promise.resolve(new FolderEntries(names, infos)));

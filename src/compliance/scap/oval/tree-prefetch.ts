@@ -102,8 +102,10 @@ async function walkInto(cache: ListingCache, roots: TreeWalkRoot[], prune: reado
   if (!result) return;
   for (const folder of result.listed) {
     const listing = byFolder.get(folder) ?? { names: [], infos: [] };
-    // Sorted as the views list names, so the cache finds a child by binary search.
-    const order = listing.names.map((_, index) => index).sort((a, b) => ((listing.names[a] as string) < (listing.names[b] as string) ? -1 : (listing.names[a] as string) > (listing.names[b] as string) ? 1 : 0));
+    // Sorted as the views list names, so the cache finds a child by binary search; once each (two
+    // roots whose trees overlap, /t to depth 2 and /t/a to any depth, both report /t/a/x).
+    const sorted = listing.names.map((_, index) => index).sort((a, b) => ((listing.names[a] as string) < (listing.names[b] as string) ? -1 : (listing.names[a] as string) > (listing.names[b] as string) ? 1 : 0));
+    const order = sorted.filter((index, at) => at === 0 || listing.names[index] !== listing.names[sorted[at - 1] as number]);
     cache.adoptListing(
       folder,
       order.map((index) => listing.names[index] as string),
