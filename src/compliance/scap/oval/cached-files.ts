@@ -241,20 +241,30 @@ export function literalFolder(pattern: string): string {
   return slash <= 0 ? '/' : prefix.slice(0, slash);
 }
 
-/** Every path under `start` (itself included) for which `keep` holds, depth-first; symbolic links are not followed. */
+/**
+ * Every path under `start` (itself included) for which `keep` holds; symbolic links are not
+ * followed. Each folder's entries are judged from its listing, without a lookup per path.
+ */
 async function walk(files: CachedFiles, start: string, keep: (path: string, info: FileInfo) => boolean, signal?: AbortSignal): Promise<string[]> {
   await files.prefetch([{ root: start, maxDepth: -1 }], signal);
   const found: string[] = [];
+  const startInfo = await files.stat(start);
+  if (!startInfo) return found;
+  if (keep(start, startInfo)) found.push(start);
+  if (startInfo.type !== 'directory') return found;
   const stack = [start];
   while (stack.length > 0) {
     signal?.throwIfAborted();
-    const path = stack.pop() as string;
-    const info = await files.stat(path);
-    if (!info) continue;
-    if (keep(path, info)) found.push(path);
-    if (info.type !== 'directory' || (NEVER_WALKED.has(path) && path !== start)) continue;
-    const names = (await files.listDir(path)) ?? [];
-    for (let i = names.length - 1; i >= 0; i--) stack.push(joinPath(path, names[i] as string));
+    const folder = stack.pop() as string;
+    const entries = await files.entries(folder);
+    if (!entries) continue;
+    for (let index = 0; index < entries.names.length; index++) {
+      const info = entries.info(index);
+      if (!info) continue;
+      const path = joinPath(folder, entries.names[index] as string);
+      if (keep(path, info)) found.push(path);
+      if (info.type === 'directory' && !NEVER_WALKED.has(path)) stack.push(path);
+    }
   }
   return found;
 }
