@@ -26,6 +26,8 @@ export class FilesystemTarget extends ViewTarget implements Target, TreeWalker {
     this.directory = directory;
   }
 
+  readonly followsRootLinks = true;
+
   /** One pass over each root in this process (local-tree-walk.ts), never leaving the root. */
   walkTrees(roots: readonly TreeWalkRoot[], prune: readonly string[], visit: (entry: WalkedEntry) => void, options: { maxEntries: number; signal?: AbortSignal }): Promise<TreeWalkResult> {
     return walkLocalTrees(this.directory, roots, prune, visit, options);

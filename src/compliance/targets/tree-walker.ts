@@ -34,6 +34,8 @@ export interface TreeWalkResult {
 }
 
 export interface TreeWalker {
+  /** The walk of a root that is a symbolic link walks the folder it leads to (inside the view). */
+  readonly followsRootLinks?: boolean;
   /**
    * Walks every root, handing each entry to `visit` as it arrives; folders in `prune` are reported
    * but not entered (below a root, not the root itself). Undefined when the target cannot walk
