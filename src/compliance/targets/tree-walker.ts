@@ -2,8 +2,8 @@
  * A target that can walk whole trees in one request: every entry under a set of roots (lstat facts,
  * links not followed), streamed to the caller, instead of one listing and one stat per folder. SSH
  * implements it with one remote `find` for all roots (ssh-tree-walk.ts): over a network each
- * request costs a round trip, and a recursive file object visits thousands of folders. A local
- * walk can implement the same interface; the OVAL cache (cached-files.ts) uses it when present and
+ * request costs a round trip, and a recursive file object visits thousands of folders. Local and
+ * `dir:` targets walk in-process (local-tree-walk.ts); the OVAL cache (cached-files.ts) uses it when present and
  * falls back to per-folder listing otherwise, and for any folder a walk did not list whole.
  */
 import type { FileInfo, Target } from './target.js';
