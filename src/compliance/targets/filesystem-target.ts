@@ -7,17 +7,30 @@
 import { realpath, stat } from 'node:fs/promises';
 import { DirectoryFs } from '../../image/fs/directory-fs.js';
 import { runLocalCommand } from './local-command.js';
+import { walkLocalTrees } from './local-tree-walk.js';
 import { TargetUnavailableError, type CommandResult, type RunOptions, type Target, type TargetKind } from './target.js';
+import type { TreeWalker, TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js';
 import { ViewTarget } from './view-target.js';
 
-export class FilesystemTarget extends ViewTarget implements Target {
+export class FilesystemTarget extends ViewTarget implements Target, TreeWalker {
+  private readonly directory: DirectoryFs;
+
   constructor(
     readonly kind: TargetKind,
     readonly name: string,
     root: string,
     readonly live: boolean,
   ) {
-    super(new DirectoryFs(root));
+    const directory = new DirectoryFs(root);
+    super(directory);
+    this.directory = directory;
+  }
+
+  readonly followsRootLinks = true;
+
+  /** One pass over each root in this process (local-tree-walk.ts), never leaving the root. */
+  walkTrees(roots: readonly TreeWalkRoot[], prune: readonly string[], visit: (entry: WalkedEntry) => void, options: { maxEntries: number; signal?: AbortSignal }): Promise<TreeWalkResult> {
+    return walkLocalTrees(this.directory, roots, prune, visit, options);
   }
 
   /** `local`: this host, live. */

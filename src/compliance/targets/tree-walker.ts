@@ -2,8 +2,8 @@
  * A target that can walk whole trees in one request: every entry under a set of roots (lstat facts,
  * links not followed), streamed to the caller, instead of one listing and one stat per folder. SSH
  * implements it with one remote `find` for all roots (ssh-tree-walk.ts): over a network each
- * request costs a round trip, and a recursive file object visits thousands of folders. A local
- * walk can implement the same interface; the OVAL cache (cached-files.ts) uses it when present and
+ * request costs a round trip, and a recursive file object visits thousands of folders. Local and
+ * `dir:` targets walk in-process (local-tree-walk.ts); the OVAL cache (cached-files.ts) uses it when present and
  * falls back to per-folder listing otherwise, and for any folder a walk did not list whole.
  */
 import type { FileInfo, Target } from './target.js';
@@ -34,6 +34,8 @@ export interface TreeWalkResult {
 }
 
 export interface TreeWalker {
+  /** The walk of a root that is a symbolic link walks the folder it leads to (inside the view). */
+  readonly followsRootLinks?: boolean;
   /**
    * Walks every root, handing each entry to `visit` as it arrives; folders in `prune` are reported
    * but not entered (below a root, not the root itself). Undefined when the target cannot walk

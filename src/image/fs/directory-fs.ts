@@ -22,7 +22,8 @@ function typeOf(stats: { isFile(): boolean; isDirectory(): boolean; isSymbolicLi
   return 'other';
 }
 
-function infoOf(stats: Stats): FileInfo {
+/** A path's facts as every view gives them, from Node's lstat. */
+export function infoOf(stats: Stats): FileInfo {
   return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size, mtime: Math.floor(stats.mtimeMs / 1000) };
 }
 
@@ -66,6 +67,14 @@ export class DirectoryFs implements FsView {
       }
       throw error;
     }
+  }
+
+  /**
+   * The host path a listing of `viewPath` reads: every symlink on the way, the last one too,
+   * resolved inside the root (a link out of the root is refused with a TargetReadError).
+   */
+  hostFolder(viewPath: string): string {
+    return this.hostPath(viewPath, true);
   }
 
   async stat(viewPath: string): Promise<FileInfo | undefined> {

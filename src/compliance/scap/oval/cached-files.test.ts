@@ -6,9 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTarget } from '../../targets/open-target.js';
 import type { Target } from '../../targets/target.js';
+import { canWalkTrees, type TreeWalker } from '../../targets/tree-walker.js';
 import { createOvalEvaluation, OvalTargetCache } from './evaluate.js';
 import { parseOvalDefinitions } from './parse-definitions.js';
-import { definition, makeTree, ovalDocument, removeTree, resultsOf } from './test-support.js';
+import { collectItems, definition, makeTree, ovalDocument, removeTree, resultsOf } from './test-support.js';
+import { file } from './test-types/file/index.js';
 
 let root: string;
 
@@ -34,6 +36,16 @@ function counted(target: Target): { target: Target; listings: Map<string, number
   // A listing with the entries' facts is a listing too (and the stats it saves are not counted as stats).
   Object.defineProperty(wrapped, 'listDirInfo', { value: (path: string) => (listings.set(path, (listings.get(path) ?? 0) + 1), target.listDirInfo?.(path)) });
   Object.defineProperty(wrapped, 'stat', { value: (path: string) => (stats.set(path, (stats.get(path) ?? 0) + 1), target.stat(path)) });
+  // A tree walk (local-tree-walk.ts) lists every folder it reports as listed whole.
+  if (canWalkTrees(target)) {
+    Object.defineProperty(wrapped, 'walkTrees', {
+      value: async (...args: Parameters<TreeWalker['walkTrees']>) => {
+        const result = await target.walkTrees(...args);
+        for (const folder of result?.listed ?? []) listings.set(folder, (listings.get(folder) ?? 0) + 1);
+        return result;
+      },
+    });
+  }
   return { target: wrapped, listings, stats };
 }
 
@@ -84,6 +96,42 @@ describe('the target cache of a scan', () => {
       expect(listings.get('/opt/a')).toBe(2);
     } finally {
       await opened.close();
+    }
+  });
+});
+
+describe('a walked tree with a link to a folder (/lib -> usr/lib)', () => {
+  it('walks the link on its own with the tree above it, so nothing below it is listed folder by folder', async () => {
+    const tree = await makeTree({ 'usr/lib/x/y/z.so': 'z', 'usr/lib/top.so': 't', lib: { link: 'usr/lib' } });
+    try {
+      const opened = await openTarget(`dir:${tree}`);
+      const { target: countedTarget, listings } = counted(opened);
+      // Listings one by one, past the walk.
+      const direct: string[] = [];
+      const target = Object.create(countedTarget) as Target;
+      Object.defineProperty(target, 'listDir', { value: (path: string) => (direct.push(path), countedTarget.listDir(path)) });
+      Object.defineProperty(target, 'listDirInfo', { value: (path: string) => (direct.push(path), countedTarget.listDirInfo?.(path)) });
+      const cache = new OvalTargetCache(target);
+      const xml = ovalDocument({
+        definitions: definition('oval:l:def:1', '<oval-def:criteria><oval-def:criterion test_ref="oval:l:tst:1"/><oval-def:criterion test_ref="oval:l:tst:2"/></oval-def:criteria>'),
+        tests:
+          '<unix:file_test id="oval:l:tst:1" version="1" check="all" check_existence="at_least_one_exists"><unix:object object_ref="oval:l:obj:1"/></unix:file_test>' +
+          '<unix:file_test id="oval:l:tst:2" version="1" check="all" check_existence="at_least_one_exists"><unix:object object_ref="oval:l:obj:2"/></unix:file_test>',
+        objects:
+          '<unix:file_object id="oval:l:obj:1" version="1"><unix:behaviors recurse="directories" recurse_direction="down" max_depth="-1"/><unix:path>/</unix:path><unix:filename xsi:nil="true"/></unix:file_object>' +
+          '<unix:file_object id="oval:l:obj:2" version="1"><unix:behaviors recurse="directories" recurse_direction="down" max_depth="-1"/><unix:path>/lib</unix:path><unix:filename operation="pattern match">\\.so$</unix:filename></unix:file_object>',
+      });
+      const document = parseOvalDefinitions(xml, 'lib.xml');
+      const items = await collectItems(file, xml, 'oval:l:obj:2', opened);
+      expect(items.map((item) => item.filepath?.[0]).sort()).toEqual(['/lib/top.so', '/lib/x/y/z.so']);
+      const outcomes = await createOvalEvaluation(document, target, { cache }).evaluate(['oval:l:def:1'], new Map());
+      expect(resultsOf(outcomes)).toEqual({ 'oval:l:def:1': 'true' });
+      // Every folder came from one walk: none was listed again through listDir/listDirInfo.
+      for (const folder of ['/', '/usr', '/usr/lib', '/usr/lib/x', '/lib', '/lib/x', '/lib/x/y']) expect(listings.get(folder), folder).toBe(1);
+      expect(direct).toEqual([]);
+      expect(cache.files.folderReads).toBe(listings.size);
+    } finally {
+      await removeTree(tree);
     }
   });
 });

@@ -101,7 +101,7 @@ export class CachedFiles implements ListingCache {
   private readonly patternWalks = new Map<string, Promise<string[]>>();
   private contentBytes = 0;
   private walked = 0;
-  /** Folders listed from the target so far (each at most once per scan). */
+  /** Folders listed from the target so far, one by one or by a tree walk (each at most once per scan). */
   folderReads = 0;
 
   constructor(readonly target: Target) {}
@@ -109,6 +109,7 @@ export class CachedFiles implements ListingCache {
   /** A folder's listing that a tree walk (tree-prefetch.ts) made: kept as if listed and stat'ed here. */
   adoptListing(folder: string, names: string[], infos: FileInfo[]): void {
     if (this.folders.has(folder)) return;
+    this.folderReads++;
     this.walked += names.length;
     if (this.walked > MAX_WALKED_ENTRIES) throw new OvalCollectionError(`more than ${MAX_WALKED_ENTRIES} directory entries walked`);
     this.folders.set(folder, Promise.resolve(new FolderEntries(names, infos)));
@@ -240,20 +241,30 @@ export function literalFolder(pattern: string): string {
   return slash <= 0 ? '/' : prefix.slice(0, slash);
 }
 
-/** Every path under `start` (itself included) for which `keep` holds, depth-first; symbolic links are not followed. */
+/**
+ * Every path under `start` (itself included) for which `keep` holds; symbolic links are not
+ * followed. Each folder's entries are judged from its listing, without a lookup per path.
+ */
 async function walk(files: CachedFiles, start: string, keep: (path: string, info: FileInfo) => boolean, signal?: AbortSignal): Promise<string[]> {
   await files.prefetch([{ root: start, maxDepth: -1 }], signal);
   const found: string[] = [];
+  const startInfo = await files.stat(start);
+  if (!startInfo) return found;
+  if (keep(start, startInfo)) found.push(start);
+  if (startInfo.type !== 'directory') return found;
   const stack = [start];
   while (stack.length > 0) {
     signal?.throwIfAborted();
-    const path = stack.pop() as string;
-    const info = await files.stat(path);
-    if (!info) continue;
-    if (keep(path, info)) found.push(path);
-    if (info.type !== 'directory' || (NEVER_WALKED.has(path) && path !== start)) continue;
-    const names = (await files.listDir(path)) ?? [];
-    for (let i = names.length - 1; i >= 0; i--) stack.push(joinPath(path, names[i] as string));
+    const folder = stack.pop() as string;
+    const entries = await files.entries(folder);
+    if (!entries) continue;
+    for (let index = 0; index < entries.names.length; index++) {
+      const info = entries.info(index);
+      if (!info) continue;
+      const path = joinPath(folder, entries.names[index] as string);
+      if (keep(path, info)) found.push(path);
+      if (info.type === 'directory' && !NEVER_WALKED.has(path)) stack.push(path);
+    }
   }
   return found;
 }

@@ -18,7 +18,7 @@ import { applyCheck, combine, existence, negate } from './logic.js';
 import type { OvalCriteriaNode, OvalDefinitionOutcome, OvalDefinitionsDocument, OvalEntity, OvalEvaluation, OvalObject, OvalResult, OvalSet, OvalState, OvalTest } from './model.js';
 import { testTypeFor } from './test-types/list.js';
 import { walkRootsOf } from './walk-roots.js';
-import { OvalNotApplicableError, OvalUnknownError, type CollectContext, type OvalItem } from './test-types/test-type.js';
+import { OvalNotApplicableError, OvalUnknownError, type CollectContext, type ItemFilter, type OvalItem } from './test-types/test-type.js';
 import { componentValues } from './variables.js';
 import { ExternalDependencies } from './external-dependencies.js';
 
@@ -163,7 +163,7 @@ class EvaluationRun {
       const type = testTypeFor(object.type, object.family);
       if (!type) return { flag: 'not collected', items: [], messages: [`object type ${object.family}:${object.type}_object is not implemented`] };
       // The filters go to the collector too, so a large object never holds the items they drop.
-      const keep = object.filters.length === 0 ? undefined : async (item: OvalItem): Promise<boolean> => (await this.applyFilters(object.type, object.filters, [item])).length === 1;
+      const keep = object.filters.length === 0 ? undefined : this.filterOf(object);
       const items = await type.collect(object, this.context, keep);
       return { flag: 'complete', items: await this.applyFilters(object.type, object.filters, items), messages: [] };
     } catch (error) {
@@ -171,6 +171,13 @@ class EvaluationRun {
       const flag = error instanceof OvalNotApplicableError ? 'not applicable' : error instanceof OvalUnknownError ? 'unknown' : 'error';
       return { flag, items: [], messages: [`${objectId}: ${message(error)}`] };
     }
+  }
+
+  /** The object's filters over one item, with the item fields their states read. */
+  private filterOf(object: OvalObject): ItemFilter {
+    const fields = new Set<string>();
+    for (const filter of object.filters) for (const entity of this.document.states.get(filter.stateRef)?.entities ?? []) fields.add(entity.name);
+    return Object.assign(async (item: OvalItem): Promise<boolean> => (await this.applyFilters(object.type, object.filters, [item])).length === 1, { fields });
   }
 
   private async collectSet(set: OvalSet): Promise<OvalItem[]> {

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTarget } from '../../targets/open-target.js';
 import type { Target } from '../../targets/target.js';
+import { canWalkTrees, type TreeWalker } from '../../targets/tree-walker.js';
 import { createOvalEvaluation, OvalTargetCache } from './evaluate.js';
 import { parseOvalDefinitions } from './parse-definitions.js';
 import { textfilecontent54 } from './test-types/textfilecontent54/index.js';
@@ -22,6 +23,16 @@ function counted(target: Target): { target: Target; listings: Map<string, number
   Object.defineProperty(wrapped, 'listDir', { value: (path: string) => (listed(path), target.listDir(path)) });
   Object.defineProperty(wrapped, 'listDirInfo', { value: (path: string) => (listed(path), target.listDirInfo?.(path)) });
   Object.defineProperty(wrapped, 'stat', { value: (path: string) => (stats++, target.stat(path)) });
+  // A tree walk (local-tree-walk.ts) lists every folder it reports as listed whole.
+  if (canWalkTrees(target)) {
+    Object.defineProperty(wrapped, 'walkTrees', {
+      value: async (...args: Parameters<TreeWalker['walkTrees']>) => {
+        const result = await target.walkTrees(...args);
+        for (const folder of result?.listed ?? []) listed(folder);
+        return result;
+      },
+    });
+  }
   return { target: wrapped, listings, stats: () => stats };
 }
 
@@ -151,23 +162,27 @@ function objectXml(id: string, object: RandomObject): string {
   return `<${family}:${object.type}_object id="${id}" version="1">${where}${content}</${family}:${object.type}_object>`;
 }
 
+/** One definition per object; none_exist fails whenever there are items, so every outcome lists them as evidence. */
+function randomDocument(objects: readonly RandomObject[], prefix: string): string {
+  return ovalDocument({
+    definitions: objects.map((_, index) => criterion(`oval:${prefix}:def:${index}`, `oval:${prefix}:tst:${index}`)).join(''),
+    tests: objects
+      .map((object, index) => {
+        const family = object.type === 'file' ? 'unix' : 'ind';
+        return `<${family}:${object.type}_test id="oval:${prefix}:tst:${index}" version="1" check="all" check_existence="none_exist"><${family}:object object_ref="oval:${prefix}:obj:${index}"/></${family}:${object.type}_test>`;
+      })
+      .join(''),
+    objects: objects.map((object, index) => objectXml(`oval:${prefix}:obj:${index}`, object)).join(''),
+  });
+}
+
 describe('a shared session collects what a session of its own collects', () => {
   it('gives every object the same items (shown as evidence) together as alone, over random trees and objects', async () => {
     await fc.assert(
       fc.asyncProperty(treeArbitrary, fc.array(objectArbitrary, { minLength: 1, maxLength: 6 }), async (files, objects) => {
         const root = await makeTree(files);
         try {
-          // none_exist fails whenever there are items, so every outcome lists them as evidence.
-          const xml = ovalDocument({
-            definitions: objects.map((_, index) => criterion(`oval:p:def:${index}`, `oval:p:tst:${index}`)).join(''),
-            tests: objects
-              .map((object, index) => {
-                const family = object.type === 'file' ? 'unix' : 'ind';
-                return `<${family}:${object.type}_test id="oval:p:tst:${index}" version="1" check="all" check_existence="none_exist"><${family}:object object_ref="oval:p:obj:${index}"/></${family}:${object.type}_test>`;
-              })
-              .join(''),
-            objects: objects.map((object, index) => objectXml(`oval:p:obj:${index}`, object)).join(''),
-          });
+          const xml = randomDocument(objects, 'p');
           const document = parseOvalDefinitions(xml, 'random.xml');
           const ids = [...document.definitions.keys()];
           const together = await (async () => {
@@ -192,6 +207,40 @@ describe('a shared session collects what a session of its own collects', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+/** The target as a target without a tree walk sees it: every folder listed one by one through the view. */
+function withoutTreeWalk(target: Target): Target {
+  const wrapped = Object.create(target) as Target;
+  Object.defineProperty(wrapped, 'walkTrees', { value: undefined });
+  return wrapped;
+}
+
+describe('a tree walk collects what listing folder by folder collects', () => {
+  it('gives every object the same items (shown as evidence) with the local tree walk as without it, over random trees and objects', async () => {
+    await fc.assert(
+      fc.asyncProperty(treeArbitrary, fc.array(objectArbitrary, { minLength: 1, maxLength: 6 }), async (files, objects) => {
+        const root = await makeTree(files);
+        try {
+          const xml = randomDocument(objects, 'w');
+          const document = parseOvalDefinitions(xml, 'random.xml');
+          const ids = [...document.definitions.keys()];
+          const target = await openTarget(`dir:${root}`);
+          try {
+            expect(canWalkTrees(target)).toBe(true);
+            const walked = await createOvalEvaluation(document, target).evaluate(ids, new Map());
+            const listed = await createOvalEvaluation(document, withoutTreeWalk(target)).evaluate(ids, new Map());
+            expect(walked).toEqual(listed);
+          } finally {
+            await target.close();
+          }
+        } finally {
+          await removeTree(root);
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -16,6 +16,8 @@ export interface ListingCache {
   /** A path known not to be a folder (a link to a file): asked to list it, the cache answers without a request. */
   adoptNotFolder(path: string): void;
   remainingEntries(): number;
+  /** A path's facts (lstat), from the cache when known. */
+  stat(path: string): Promise<FileInfo | undefined>;
 }
 
 const walked = new WeakMap<ListingCache, { root: string; maxDepth: number; done: Promise<void> }[]>();
@@ -27,8 +29,12 @@ function depthBelow(ancestor: string, path: string): number | undefined {
   return path.slice(prefix.length).split('/').length;
 }
 
-/** Whether a walk of `by` reaches every entry a walk of `root` would. */
-function covers(by: TreeWalkRoot, root: TreeWalkRoot): boolean {
+/**
+ * Whether a walk of `by` reaches every entry a walk of `root` would. A root that is a link (in
+ * `linked`) is covered only by a walk of itself: a walk below it reports the link, not its folder.
+ */
+function covers(by: TreeWalkRoot, root: TreeWalkRoot, linked: ReadonlySet<string>): boolean {
+  if (linked.has(root.root) && by.root !== root.root) return false;
   const below = depthBelow(by.root, root.root);
   if (below === undefined) return false;
   if (by.maxDepth < 0) return true;
@@ -53,15 +59,22 @@ export async function prefetchTrees(cache: ListingCache, roots: readonly TreeWal
     walked.set(cache, done);
   }
   const list = done;
+  // A target whose walk follows a root that is a link (the local walk: /lib -> usr/lib) walks such
+  // a root on its own; for others a link root is listed folder by folder, as before.
+  const linked = new Set<string>();
+  if (target.followsRootLinks) {
+    const infos = await Promise.all(roots.map((root) => cache.stat(root.root).catch(() => undefined)));
+    roots.forEach((root, index) => infos[index]?.type === 'symlink' && linked.add(root.root));
+  }
   const waits: Promise<void>[] = [];
   const needed: TreeWalkRoot[] = [];
   for (const root of roots) {
-    const earlier = done.find((walk) => covers(walk, root));
+    const earlier = done.find((walk) => covers(walk, root, linked));
     if (earlier) waits.push(earlier.done);
-    else if (!needed.some((other) => covers(other, root))) needed.push(root);
+    else if (!needed.some((other) => covers(other, root, linked))) needed.push(root);
   }
   // A root another needed root covers is not walked twice.
-  const distinct = needed.filter((root, index) => !needed.some((other, otherIndex) => otherIndex !== index && covers(other, root) && !(covers(root, other) && otherIndex > index)));
+  const distinct = needed.filter((root, index) => !needed.some((other, otherIndex) => otherIndex !== index && covers(other, root, linked) && !(covers(root, other, linked) && otherIndex > index)));
   if (distinct.length > 0) {
     const run = walkInto(cache, distinct, prune, signal);
     const entries = distinct.map((root) => ({ ...root, done: run }));
@@ -102,8 +115,10 @@ async function walkInto(cache: ListingCache, roots: TreeWalkRoot[], prune: reado
   if (!result) return;
   for (const folder of result.listed) {
     const listing = byFolder.get(folder) ?? { names: [], infos: [] };
-    // Sorted as the views list names, so the cache finds a child by binary search.
-    const order = listing.names.map((_, index) => index).sort((a, b) => ((listing.names[a] as string) < (listing.names[b] as string) ? -1 : (listing.names[a] as string) > (listing.names[b] as string) ? 1 : 0));
+    // Sorted as the views list names, so the cache finds a child by binary search; once each (two
+    // roots whose trees overlap, /t to depth 2 and /t/a to any depth, both report /t/a/x).
+    const sorted = listing.names.map((_, index) => index).sort((a, b) => ((listing.names[a] as string) < (listing.names[b] as string) ? -1 : (listing.names[a] as string) > (listing.names[b] as string) ? 1 : 0));
+    const order = sorted.filter((index, at) => at === 0 || listing.names[index] !== listing.names[sorted[at - 1] as number]);
     cache.adoptListing(
       folder,
       order.map((index) => listing.names[index] as string),

@@ -54,7 +54,7 @@ describe('a tree walk that fails', () => {
         return roots.some((root) => root.root === '/') ? Promise.reject(new Error('more than 2000000 entries')) : Promise.resolve({ listed: new Set<string>(), entries: 0 });
       },
     };
-    const cache = { target: target as never, adoptListing: () => undefined, adoptStat: () => undefined, adoptNotFolder: () => undefined, remainingEntries: () => 2_000_000 };
+    const cache = { target: target as never, adoptListing: () => undefined, adoptStat: () => undefined, adoptNotFolder: () => undefined, remainingEntries: () => 2_000_000, stat: () => Promise.resolve(undefined) };
     await expect(prefetchTrees(cache, [{ root: '/', maxDepth: -1 }], [])).rejects.toThrow(/entries/);
     await prefetchTrees(cache, [{ root: '/etc/cron.d', maxDepth: 1 }], []);
     await prefetchTrees(cache, [{ root: '/etc/cron.d', maxDepth: 1 }], []);

@@ -65,6 +65,12 @@ export function requireLive(context: CollectContext, what: string): void {
   if (!context.target.live) throw new OvalUnknownError(`${what}: ${context.target.name} is not a running system; its runtime value cannot be observed`);
 }
 
+/**
+ * An object's filters as a predicate over one item. `fields`: the only item fields the filters
+ * read; a collector may judge an item built with just those, and build the whole item only when kept.
+ */
+export type ItemFilter = ((item: OvalItem) => Promise<boolean>) & { readonly fields?: ReadonlySet<string> };
+
 export interface OvalTestType {
   /** The element name without `_test`/`_object`/`_state`: `textfilecontent54`, `dpkginfo`. */
   readonly id: string;
@@ -75,7 +81,7 @@ export interface OvalTestType {
    * many items (a file object recursing from /) applies it to each item as it is made, so items
    * the filters drop are never held; a collector may ignore it (the evaluator filters afterwards).
    */
-  collect(object: OvalObject, context: CollectContext, keep?: (item: OvalItem) => Promise<boolean>): Promise<OvalItem[]>;
+  collect(object: OvalObject, context: CollectContext, keep?: ItemFilter): Promise<OvalItem[]>;
 }
 
 /** The object's entity by name, or undefined. */
