@@ -16,17 +16,32 @@ export interface FindingChanges {
   resolved: number;
 }
 
+/** What the current findings keep of a finding: its identity (finding-identity.ts) and what is listed. */
+export interface CurrentFinding {
+  key: string;
+  id: string;
+  packageName: string;
+  packageVersion: string;
+  severity: string;
+}
+
 export async function updateCurrentFindings(trx: Transaction<Tables>, digest: string, findings: readonly Finding[], cause: 'scan' | 'reevaluation', now: string): Promise<FindingChanges> {
+  const current = findings.map((finding) => ({ key: findingIdentity(finding), id: finding.id, packageName: finding.package.name, packageVersion: finding.package.version, severity: finding.severity }));
+  return updateCurrentFindingsOf(trx, digest, current, cause, now);
+}
+
+/** The same from findings already reduced to what is kept (a re-evaluation's, from its workers). */
+export async function updateCurrentFindingsOf(trx: Transaction<Tables>, digest: string, findings: readonly CurrentFinding[], cause: 'scan' | 'reevaluation', now: string): Promise<FindingChanges> {
   const existing = await trx.selectFrom('image_findings').select(['finding_key', 'resolved_at']).where('digest', '=', digest).execute();
   const known = new Map(existing.map((row) => [row.finding_key, row.resolved_at]));
-  const current = new Map<string, Finding>();
-  for (const finding of findings) current.set(findingIdentity(finding), finding);
+  const current = new Map<string, CurrentFinding>();
+  for (const finding of findings) current.set(finding.key, finding);
   const appeared: FindingChanges['appeared'] = [];
   const inserts: Tables['image_findings'][] = [];
   const reopened: string[] = [];
   for (const [key, finding] of current) {
     if (!known.has(key)) {
-      inserts.push({ digest, finding_key: key, finding_id: finding.id, package_name: finding.package.name, package_version: finding.package.version, severity: finding.severity, first_seen: now, resolved_at: null });
+      inserts.push({ digest, finding_key: key, finding_id: finding.id, package_name: finding.packageName, package_version: finding.packageVersion, severity: finding.severity, first_seen: now, resolved_at: null });
     } else if (known.get(key) !== null) {
       reopened.push(key);
     } else continue;
