@@ -291,7 +291,9 @@ export class Reevaluator {
         const stored: StoredScan[] = rows.map((row) => ({ scanId: row.scan_id, digest: row.digest, result: row.result, packageNames: row.package_names }));
         summary.matched += stored.length;
         const pool = await this.matchPool(databaseBuiltAt);
+        const matchedAt = process.hrtime.bigint();
         const rematching = pool ? pool.match(stored) : this.matchHere(stored, view);
+        if (!pool) lap('match', matchedAt);
         // Awaited when its turn to be stored comes; a failure meanwhile is not an unhandled one.
         rematching.catch(() => undefined);
         inFlight.push({ rematching, tagsOf: new Map(images.map((image) => [image.digest, image.tags])) });
