@@ -64,12 +64,15 @@ export class MatchPool {
     return this.members.length;
   }
 
-  /** Starts `size` workers on the database at `vulndbPath`; rejects unless each opened the build `builtAt`. */
-  static async start(options: { size: number; vulndbPath: string; builtAt: string }): Promise<MatchPool> {
+  /**
+   * Starts `size` workers on the database at `vulndbPath`; rejects unless each opened the build
+   * `builtAt`. `heapLimitMb` bounds each worker's heap (a worker past it dies, and fails the job).
+   */
+  static async start(options: { size: number; vulndbPath: string; builtAt: string; heapLimitMb?: number }): Promise<MatchPool> {
     const entry = workerEntry();
     const data: MatchWorkerData = { role: MATCH_WORKER_ROLE, vulndbPath: options.vulndbPath };
     const members: Member[] = Array.from({ length: options.size }, (_, index) => ({
-      worker: new Worker(entry.entry, { workerData: data, eval: entry.eval }),
+      worker: new Worker(entry.entry, { workerData: data, eval: entry.eval, ...(options.heapLimitMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: options.heapLimitMb } } : {}) }),
       index,
       load: 0,
       pending: new Map(),

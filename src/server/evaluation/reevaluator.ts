@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { Kysely, Transaction } from 'kysely';
 import { openVulnDatabase, type VulnDatabase } from '../../vulndb/database.js';
-import { updateCurrentFindingsOf, type FindingChanges } from '../store/current-findings.js';
+import { updateCurrentFindingsOfMany, type FindingChanges } from '../store/current-findings.js';
 import { applyRetention, type RetentionPolicy } from '../store/retention.js';
 import type { Tables } from '../store/tables.js';
 import { DatabaseFingerprint, type AdvisoryChanges } from './advisory-changes.js';
@@ -398,8 +398,10 @@ export class Reevaluator {
         const best = newest.get(row.digest);
         if (!best || row.scanned_at > best.scanned_at || (row.scanned_at === best.scanned_at && row.received_at > best.received_at)) newest.set(row.digest, row);
       }
-      const now = new Date().toISOString();
-      for (const item of updated) outcomes.push([item, newest.get(item.digest)?.scan_id !== item.scanId ? { appeared: [], resolved: 0 } : await updateCurrentFindingsOf(trx, item.digest, item.findings, cause, now)]);
+      const current = updated.filter((item) => newest.get(item.digest)?.scan_id === item.scanId);
+      const changes = await updateCurrentFindingsOfMany(trx, current, cause, new Date().toISOString());
+      const changesOf = new Map(current.map((item, index) => [item, changes[index] as FindingChanges]));
+      for (const item of updated) outcomes.push([item, changesOf.get(item) ?? { appeared: [], resolved: 0 }]);
       return outcomes;
     });
   }
