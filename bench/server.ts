@@ -16,7 +16,11 @@
  *   holding one are matched again). Baseline: the engine's matcher over the same inventories in
  *   this process, with no store.
  * Targets: p99 < 50 ms at 200 pollers, >= 50 ingests/s, 1,000 re-evaluations < 60 s.
- * TOLLGATE_BENCH_SERVER_RESULTS sets N (default 1,000).
+ * TOLLGATE_BENCH_SERVER_RESULTS sets N (default 1,000). TOLLGATE_BENCH_SERVER_PHASES=reevaluation
+ * runs only the ingest and the re-evaluations (no pollers); TOLLGATE_BENCH_SERVER_STORES=sqlite (or
+ * postgres) only that store; TOLLGATE_BENCH_SERVER_MATCH_WORKERS sets the server's
+ * --match-workers (default: the server's own). TOLLGATE_SERVER_CPU_PROF_DIR profiles the server
+ * (child-server.ts).
  */
 import { createServer } from 'node:http';
 import { copyFile, rename, stat, readdir } from 'node:fs/promises';
@@ -127,15 +131,15 @@ async function changeSomeAdvisories(file: string, names: readonly string[]): Pro
   await rename(next, file);
 }
 
-/** Asks the server to look at its database, and waits for the re-evaluation's log line: seconds, and the line. */
-async function timedReevaluation(node: { url: string; output: () => string }): Promise<{ seconds: number; line: string }> {
+/** Asks the server to look at its database, and waits for the re-evaluation's log line: seconds, the line, and its phases' timings. */
+async function timedReevaluation(node: { url: string; output: () => string }): Promise<{ seconds: number; line: string; timings: string }> {
   const finishedBefore = (node.output().match(/re-evaluated \d+ images[^\n]*/g) ?? []).length;
   const started = process.hrtime.bigint();
   const requested = await request(`${node.url}/api/v1/reevaluations`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
   await requested.body.arrayBuffer();
   for (;;) {
     const lines = node.output().match(/re-evaluated \d+ images[^\n]*/g) ?? [];
-    if (lines.length > finishedBefore) return { seconds: Number(process.hrtime.bigint() - started) / 1e9, line: lines.at(-1) as string };
+    if (lines.length > finishedBefore) return { seconds: Number(process.hrtime.bigint() - started) / 1e9, line: lines.at(-1) as string, timings: (node.output().match(/re-evaluation timings: ([^\n]*)/g) ?? []).at(-1) ?? '' };
     await new Promise((resolve) => setTimeout(resolve, 200));
     if (Number(process.hrtime.bigint() - started) / 1e9 > 900) throw new Error(`re-evaluation did not finish: ${node.output().slice(-2000)}`);
   }
@@ -205,16 +209,22 @@ export async function benchServer(rows: Rows, results: Record<string, unknown>):
   const meanBody = bodies.reduce((sum, body) => sum + body.length, 0) / bodies.length;
   const figures: Record<string, unknown> = { results: count, packagesPerResult: 500, findingsPerResult: 50, meanUploadBytes: Math.round(meanBody) };
 
+  const polling = process.env.TOLLGATE_BENCH_SERVER_PHASES !== 'reevaluation';
+  const kinds = (['sqlite', 'postgres'] as StoreKind[]).filter((kind) => (process.env.TOLLGATE_BENCH_SERVER_STORES ?? kind) === kind);
+  const workersOverride = process.env.TOLLGATE_BENCH_SERVER_MATCH_WORKERS;
+  const matchWorkers = workersOverride === undefined ? {} : { matchWorkers: Number(workersOverride) };
+  figures.matchWorkers = workersOverride ?? 'default';
+
   // Baselines: the same load on a bare HTTP server.
   const small = Buffer.from(JSON.stringify({ status: 'complete', result: inventoryResult({ digest: digestFor('poll'), packages: 50, namePool: NAME_POOL, seed: 5 }) }));
-  for (const status of [204, 200]) {
+  for (const status of polling ? [204, 200] : []) {
     const bare = await bareServer(small, status);
     const load = await pollLoad(`${bare.url}/poll`, 'x');
     await bare.close();
     figures[`bare${status}`] = load;
     rows.push([`server baseline: bare node:http, ${POLLERS} pollers, ${status}`, `${load.p99Ms.toFixed(1)} ms`, `p50 ${load.p50Ms.toFixed(1)} ms, ${load.perSecond.toFixed(0)} req/s (floor)`]);
   }
-  {
+  if (polling) {
     const bare = await bareServer(small, 200);
     for (const cadence of CADENCES) {
       const load = await cadenceLoad(`${bare.url}/poll`, 'x', cadence.intervalMs, cadence.seconds);
@@ -229,11 +239,11 @@ export async function benchServer(rows: Rows, results: Record<string, unknown>):
   figures.bareIngestPerSecond = count / bareUpload.seconds;
   rows.push([`server baseline: ${count} uploads to a bare server, 8 at a time`, `${(count / bareUpload.seconds).toFixed(0)}/s`, `mean body ${(meanBody / 1024).toFixed(0)} KiB`]);
 
-  for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
+  for (const kind of kinds) {
     const store = await createTestStore(kind);
     const vulndb = path.join(store.dir, 'vulndb.sqlite');
     generateDatabase(vulndb, 2000, NAME_POOL, 71);
-    const node = await startChildServer({ host: '127.0.0.1', port: 0, ...store.options(), retention: {}, rateLimitPerMinute: 100_000_000, watchIntervalMs: 0, adminToken: TEST_ADMIN_TOKEN, vulndbPath: vulndb });
+    const node = await startChildServer({ host: '127.0.0.1', port: 0, ...store.options(), retention: {}, rateLimitPerMinute: 100_000_000, watchIntervalMs: 0, adminToken: TEST_ADMIN_TOKEN, vulndbPath: vulndb, ...matchWorkers });
     try {
       const kindFigures: Record<string, unknown> = {};
       const ingest = await uploadAll(node.url, bodies, 8, (i) => `/api/v1/scans/bench-${i}`);
@@ -248,21 +258,23 @@ export async function benchServer(rows: Rows, results: Record<string, unknown>):
       kindFigures.ingest = { seconds: ingest.seconds, perSecond: count / ingest.seconds, failures: ingest.failures, storeBytes: size };
       rows.push([`server ${kind}: ingest ${count} results (500 packages, 50 findings), 8 at a time`, `${(count / ingest.seconds).toFixed(0)}/s`, `target >= 50/s; store ${(size / 1024 / 1024).toFixed(0)} MiB; ${ingest.failures} failed`]);
 
-      const processing = digestFor('bench-processing');
-      await request(`${node.url}/api/v1/images/${processing}/processing`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.body.arrayBuffer());
-      const polledDigest = digestFor('bench-polled');
-      await uploadAll(node.url, [JSON.stringify({ result: inventoryResult({ digest: polledDigest, packages: 50, namePool: NAME_POOL, seed: 5 }) })], 1, () => '/api/v1/scans/bench-polled');
-      const polledUrl = `${node.url}/api/v1/images/${polledDigest}/scan`;
-      const etag = (await request(polledUrl, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }).then(async (r) => (await r.body.arrayBuffer(), r.headers.etag))) as string;
-      for (const [label, digest, headers] of [['204', processing, {}], ['200', polledDigest, {}], ['304 (If-None-Match)', polledDigest, { 'if-none-match': etag }]] as const) {
-        const load = await pollLoad(`${node.url}/api/v1/images/${digest}/scan`, TEST_ADMIN_TOKEN, headers);
-        kindFigures[`poll${label.slice(0, 3)}`] = load;
-        rows.push([`server ${kind}: ${POLLERS} pollers x ${POLLS_PER_POLLER} (saturation), result endpoint ${label}`, `${load.p99Ms.toFixed(1)} ms`, `p99 (target < 50 ms); p50 ${load.p50Ms.toFixed(1)} ms, ${load.perSecond.toFixed(0)} req/s; ${JSON.stringify(load.statuses)}`]);
-      }
-      for (const cadence of CADENCES) {
-        const load = await cadenceLoad(polledUrl, TEST_ADMIN_TOKEN, cadence.intervalMs, cadence.seconds);
-        kindFigures[`cadence${cadence.intervalMs}`] = load;
-        rows.push([`server ${kind}: ${POLLERS} pollers every ${cadence.intervalMs / 1000} s, result endpoint 200`, `${load.p99Ms.toFixed(1)} ms`, `p99 (target < 50 ms); p50 ${load.p50Ms.toFixed(1)} ms, ${load.perSecond.toFixed(0)} req/s over ${cadence.seconds} s; ${JSON.stringify(load.statuses)}`]);
+      if (polling) {
+        const processing = digestFor('bench-processing');
+        await request(`${node.url}/api/v1/images/${processing}/processing`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.body.arrayBuffer());
+        const polledDigest = digestFor('bench-polled');
+        await uploadAll(node.url, [JSON.stringify({ result: inventoryResult({ digest: polledDigest, packages: 50, namePool: NAME_POOL, seed: 5 }) })], 1, () => '/api/v1/scans/bench-polled');
+        const polledUrl = `${node.url}/api/v1/images/${polledDigest}/scan`;
+        const etag = (await request(polledUrl, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }).then(async (r) => (await r.body.arrayBuffer(), r.headers.etag))) as string;
+        for (const [label, digest, headers] of [['204', processing, {}], ['200', polledDigest, {}], ['304 (If-None-Match)', polledDigest, { 'if-none-match': etag }]] as const) {
+          const load = await pollLoad(`${node.url}/api/v1/images/${digest}/scan`, TEST_ADMIN_TOKEN, headers);
+          kindFigures[`poll${label.slice(0, 3)}`] = load;
+          rows.push([`server ${kind}: ${POLLERS} pollers x ${POLLS_PER_POLLER} (saturation), result endpoint ${label}`, `${load.p99Ms.toFixed(1)} ms`, `p99 (target < 50 ms); p50 ${load.p50Ms.toFixed(1)} ms, ${load.perSecond.toFixed(0)} req/s; ${JSON.stringify(load.statuses)}`]);
+        }
+        for (const cadence of CADENCES) {
+          const load = await cadenceLoad(polledUrl, TEST_ADMIN_TOKEN, cadence.intervalMs, cadence.seconds);
+          kindFigures[`cadence${cadence.intervalMs}`] = load;
+          rows.push([`server ${kind}: ${POLLERS} pollers every ${cadence.intervalMs / 1000} s, result endpoint 200`, `${load.p99Ms.toFixed(1)} ms`, `p99 (target < 50 ms); p50 ${load.p50Ms.toFixed(1)} ms, ${load.perSecond.toFixed(0)} req/s over ${cadence.seconds} s; ${JSON.stringify(load.statuses)}`]);
+        }
       }
 
       // A new database that changes every name's advisories: every stored inventory is matched again.
@@ -270,14 +282,15 @@ export async function benchServer(rows: Rows, results: Record<string, unknown>):
       generateDatabase(next, 20_000, NAME_POOL, 72);
       await rename(next, vulndb);
       const full = await timedReevaluation(node);
-      kindFigures.reevaluation = { images: count + 2, seconds: full.seconds, log: full.line };
-      rows.push([`server ${kind}: re-evaluate ${count + 2} stored inventories, every name's advisories changed`, `${full.seconds.toFixed(1)} s`, `target 1,000 < 60 s; ${full.line.replace(/^.*\((.*)\).*$/, '$1')}`]);
+      const images = count + (polling ? 2 : 0);
+      kindFigures.reevaluation = { images, seconds: full.seconds, log: full.line, timings: full.timings };
+      rows.push([`server ${kind}: re-evaluate ${images} stored inventories, every name's advisories changed`, `${full.seconds.toFixed(1)} s`, `target 1,000 < 60 s; ${full.line.replace(/^.*\((.*)\).*$/, '$1')}; ${full.timings}`]);
 
       // A small change (a fixed version moved for 5 of the 5,000 names): incremental.
       await changeSomeAdvisories(vulndb, Array.from({ length: CHANGED_NAMES }, (_, i) => packageName(i * Math.floor(NAME_POOL / CHANGED_NAMES))));
       const incremental = await timedReevaluation(node);
-      kindFigures.incrementalReevaluation = { images: count + 2, changedNames: CHANGED_NAMES, seconds: incremental.seconds, log: incremental.line };
-      rows.push([`server ${kind}: re-evaluate ${count + 2} stored inventories, ${CHANGED_NAMES} of ${NAME_POOL} names' advisories changed`, `${incremental.seconds.toFixed(1)} s`, `incremental; ${incremental.line.replace(/^.*\((.*)\).*$/, '$1')}`]);
+      kindFigures.incrementalReevaluation = { images, changedNames: CHANGED_NAMES, seconds: incremental.seconds, log: incremental.line, timings: incremental.timings };
+      rows.push([`server ${kind}: re-evaluate ${images} stored inventories, ${CHANGED_NAMES} of ${NAME_POOL} names' advisories changed`, `${incremental.seconds.toFixed(1)} s`, `incremental; ${incremental.line.replace(/^.*\((.*)\).*$/, '$1')}`]);
       (figures as Record<string, unknown>)[kind] = kindFigures;
     } finally {
       await node.kill();

@@ -15,6 +15,7 @@ import { buildApp } from './api/build-app.js';
 import { ensureAdminToken } from './auth/tokens.js';
 import type { ServerContext } from './context.js';
 import { InProcessJobs, PgBossJobs, type JobRunner } from './evaluation/job-runner.js';
+import { defaultMatchWorkers } from './evaluation/match-pool.js';
 import { Reevaluator } from './evaluation/reevaluator.js';
 import { Mirror } from './mirror/mirror.js';
 import { openStore } from './store/open-store.js';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   retention: RetentionPolicy;
   rateLimitPerMinute: number;
   watchIntervalMs: number;
+  /** `--match-workers`: worker threads a re-evaluation matches on (default: one per core but one; 0: the main thread). */
+  matchWorkers?: number;
   /** From TOLLGATE_ADMIN_TOKEN: the first admin token, instead of a generated one. */
   adminToken?: string;
   /** Where the generated first admin token is written (once). */
@@ -95,6 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(options.webhookUrl !== undefined ? { webhook: { url: options.webhookUrl, ...(options.webhookSecret ? { secret: options.webhookSecret } : {}) } } : {}),
       retention: options.retention,
       watchIntervalMs: options.watchIntervalMs,
+      matchWorkers: options.matchWorkers ?? defaultMatchWorkers(),
       node: `${hostname()}:${process.pid}`,
       log: options.log,
     });

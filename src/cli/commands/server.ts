@@ -24,6 +24,7 @@ interface ServerFlags extends StoreFlags {
   keepDays?: number;
   rateLimit: number;
   watchInterval: number;
+  matchWorkers?: number;
   requestLog?: boolean;
   secretKeyFile?: string;
 }
@@ -34,6 +35,13 @@ function positiveInteger(flag: string, max: number): (text: string) => number {
     if (!/^\d+$/.test(text) || value < 1 || value > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max} (got "${text}")`);
     return value;
   };
+}
+
+/** --match-workers: 0 (match on the main thread) up to 64; the bound is match-pool.ts's MAX_MATCH_WORKERS, not imported so the CLI loads no server module. */
+function matchWorkers(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 64) throw new UsageError(`--match-workers must be a whole number from 0 to 64 (got "${text}")`);
+  return value;
 }
 
 function port(text: string): number {
@@ -61,6 +69,7 @@ export function registerServerCommand(program: Command): void {
     .addOption(new Option('--keep-days <n>', 'scans older than this are deleted (the newest is always kept)').argParser(positiveInteger('--keep-days', 36500)))
     .addOption(new Option('--rate-limit <n>', 'requests per minute per token').default(6000).argParser(positiveInteger('--rate-limit', 10_000_000)))
     .addOption(new Option('--watch-interval <seconds>', 'how often the vulnerability database is checked for a change').default(60).argParser(positiveInteger('--watch-interval', 86400)))
+    .addOption(new Option('--match-workers <n>', 'worker threads a re-evaluation matches stored inventories on (default: one per CPU core but one; 0: the main thread)').argParser(matchWorkers))
     .addOption(new Option('--request-log', 'log every request (JSON, tokens redacted) on stdout'))
     .addOption(new Option('--secret-key-file <file>', 'key sealing authentication record secrets (32 bytes: hex, base64 or raw); else TOLLGATE_SECRET_KEY'))
     .action(async (flags: ServerFlags) => {
@@ -80,6 +89,7 @@ export function registerServerCommand(program: Command): void {
         retention: { ...(flags.keepScans !== undefined ? { keepPerImage: flags.keepScans } : {}), ...(flags.keepDays !== undefined ? { maxAgeDays: flags.keepDays } : {}) },
         rateLimitPerMinute: flags.rateLimit,
         watchIntervalMs: flags.watchInterval * 1000,
+        ...(flags.matchWorkers !== undefined ? { matchWorkers: flags.matchWorkers } : {}),
         requestLog: flags.requestLog === true,
         ...(flags.secretKeyFile !== undefined ? { secretKeyFile: flags.secretKeyFile } : {}),
         ...(process.env.TOLLGATE_SECRET_KEY ? { secretKey: process.env.TOLLGATE_SECRET_KEY } : {}),

@@ -18,16 +18,16 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { Kysely, Transaction } from 'kysely';
-import { rematchScan } from '../../jobs/rematch.js';
-import type { ScanResult } from '../../model/image-scan.js';
 import { openVulnDatabase, type VulnDatabase } from '../../vulndb/database.js';
-import { updateCurrentFindings, type FindingChanges } from '../store/current-findings.js';
+import { updateCurrentFindingsOfMany, type FindingChanges } from '../store/current-findings.js';
 import { applyRetention, type RetentionPolicy } from '../store/retention.js';
 import type { Tables } from '../store/tables.js';
 import { DatabaseFingerprint, type AdvisoryChanges } from './advisory-changes.js';
 import { CachedMatchDatabase } from './cached-database.js';
 import type { JobRunner } from './job-runner.js';
-import { decodePackageNames, encodePackageNames, packageNamesOf } from './package-names.js';
+import { MatchPool } from './match-pool.js';
+import { decodePackageNames } from './package-names.js';
+import { rematchStored, type RematchedScan, type StoredScan } from './rematch-stored.js';
 import { sendWebhook, type AppearedNotice, type WebhookOptions } from './webhook.js';
 
 export interface ReevaluatorOptions {
@@ -41,6 +41,8 @@ export interface ReevaluatorOptions {
   watchIntervalMs: number;
   node: string;
   log: (message: string) => void;
+  /** Worker threads a re-evaluation matches on (match-pool.ts); 0 matches on the main thread. */
+  matchWorkers: number;
 }
 
 export interface ReevaluationOutcome {
@@ -57,15 +59,6 @@ export interface ReevaluationSummary {
   resolved: number;
 }
 
-/** A scan matched again, to be stored. */
-interface Rematched {
-  scanId: string;
-  digest: string;
-  result: ScanResult;
-  /** The stored package names (scans.package_names): matching again keeps the packages, so they are kept; NULL (stored before migration 0006) is filled in. */
-  packageNames: string | null;
-}
-
 const BATCH = 50;
 const RETENTION_INTERVAL_MS = 3_600_000;
 
@@ -79,6 +72,9 @@ export class Reevaluator {
   private timer: NodeJS.Timeout | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
   private readonly deliveries = new Set<Promise<boolean>>();
+  /** The match workers of the re-evaluation running now: terminated by stop(). */
+  private pool: MatchPool | undefined;
+  private stopping = false;
   /** Summaries of the re-evaluations this process ran, for tests and the log. */
   readonly ran: { jobKey: string; summary: ReevaluationSummary }[] = [];
 
@@ -193,6 +189,10 @@ export class Reevaluator {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.stopping = true;
+    // A re-evaluation in flight fails at once (its claim released for the next start) rather than
+    // holding the close until it is done.
+    await this.pool?.close();
     await this.options.jobs.stop();
     this.matchAgain = false;
     await this.matchingHere;
@@ -230,40 +230,112 @@ export class Reevaluator {
       .onConflict((conflict) => conflict.doNothing())
       .executeTakeFirst();
     if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 0) return undefined;
+    try {
+      return await this.reevaluateClaimed(jobKey, database, databaseBuiltAt, options);
+    } catch (error) {
+      // Released, so that the job's retry (or the next start) does the work instead of finding it claimed.
+      await this.options.db.deleteFrom('job_runs').where('job_key', '=', jobKey).where('finished_at', 'is', null).execute();
+      throw error;
+    } finally {
+      const pool = this.pool;
+      this.pool = undefined;
+      await pool?.close();
+    }
+  }
+
+  private async reevaluateClaimed(jobKey: string, database: VulnDatabase, databaseBuiltAt: string, options: { full?: boolean }): Promise<ReevaluationSummary> {
     const incremental = options.full ? undefined : this.changesSincePrevious();
     const view = new CachedMatchDatabase(database);
     const summary: ReevaluationSummary = { images: 0, matched: 0, appeared: 0, resolved: 0 };
     const notice: AppearedNotice = { event: 'findings.appeared', cause: 'reevaluation', database: databaseBuiltAt, images: [] };
-    let after = '';
-    for (;;) {
-      const images = await this.options.db.selectFrom('images').select(['digest', 'tags']).where('digest', '>', after).orderBy('digest').limit(BATCH).execute();
-      if (images.length === 0) break;
-      after = (images.at(-1) as { digest: string }).digest;
-      const latest = await this.latestScans(images.map((image) => image.digest));
-      const untouched: string[] = [];
-      const toMatch: string[] = [];
-      for (const scan of latest.values()) {
-        summary.images += 1;
-        if (incremental && scan.status === 'complete' && this.untouched(scan, incremental)) untouched.push(scan.scan_id);
-        else toMatch.push(scan.scan_id);
-      }
-      if (untouched.length > 0) await this.options.db.updateTable('scans').set({ database_built_at: databaseBuiltAt }).where('scan_id', 'in', untouched).execute();
-      const stored = toMatch.length === 0 ? [] : await this.options.db.selectFrom('scans').select(['scan_id', 'digest', 'result', 'package_names']).where('scan_id', 'in', toMatch).execute();
-      const rematched = stored.map((scan) => ({ scanId: scan.scan_id, digest: scan.digest, result: rematchScan(JSON.parse(scan.result) as ScanResult, view), packageNames: scan.package_names }));
-      summary.matched += rematched.length;
-      const tagsOf = new Map(images.map((image) => [image.digest, image.tags]));
+    const timings = { read: 0, match: 0, store: 0 };
+    const lap = (phase: keyof typeof timings, since: bigint): void => void (timings[phase] += Number(process.hrtime.bigint() - since) / 1e9);
+    const began = process.hrtime.bigint();
+    // Batches read and sent to the workers, not yet stored: while the workers match, the main
+    // thread reads the next batch and stores the previous one.
+    const inFlight: { rematching: Promise<RematchedScan[]>; tagsOf: Map<string, string> }[] = [];
+    const storeNext = async (): Promise<void> => {
+      const batch = inFlight.shift();
+      if (!batch) return;
+      let since = process.hrtime.bigint();
+      const rematched = await batch.rematching;
+      lap('match', since);
+      since = process.hrtime.bigint();
       for (const [item, changes] of await this.storeRematched(rematched, 'reevaluation')) {
         summary.appeared += changes?.appeared.length ?? 0;
         summary.resolved += changes?.resolved ?? 0;
-        if (changes && changes.appeared.length > 0) notice.images.push({ digest: item.digest, tags: JSON.parse(tagsOf.get(item.digest) ?? '[]') as string[], findings: changes.appeared.map(({ id, severity }) => ({ id, severity })) });
+        if (changes && changes.appeared.length > 0) notice.images.push({ digest: item.digest, tags: JSON.parse(batch.tagsOf.get(item.digest) ?? '[]') as string[], findings: changes.appeared.map(({ id, severity }) => ({ id, severity })) });
       }
+      lap('store', since);
+    };
+    try {
+      let after = '';
+      for (;;) {
+        if (this.stopping) throw new Error('the server is closing');
+        const since = process.hrtime.bigint();
+        const images = await this.options.db.selectFrom('images').select(['digest', 'tags']).where('digest', '>', after).orderBy('digest').limit(BATCH).execute();
+        if (images.length === 0) break;
+        after = (images.at(-1) as { digest: string }).digest;
+        const latest = await this.latestScans(images.map((image) => image.digest));
+        const untouched: string[] = [];
+        const toMatch: string[] = [];
+        for (const scan of latest.values()) {
+          summary.images += 1;
+          if (incremental && scan.status === 'complete' && this.untouched(scan, incremental)) untouched.push(scan.scan_id);
+          else toMatch.push(scan.scan_id);
+        }
+        if (untouched.length > 0) await this.options.db.updateTable('scans').set({ database_built_at: databaseBuiltAt }).where('scan_id', 'in', untouched).execute();
+        const rows = toMatch.length === 0 ? [] : await this.options.db.selectFrom('scans').select(['scan_id', 'digest', 'result', 'package_names']).where('scan_id', 'in', toMatch).execute();
+        lap('read', since);
+        if (rows.length === 0) continue;
+        const stored: StoredScan[] = rows.map((row) => ({ scanId: row.scan_id, digest: row.digest, result: row.result, packageNames: row.package_names }));
+        summary.matched += stored.length;
+        const pool = await this.matchPool(databaseBuiltAt);
+        const matchedAt = process.hrtime.bigint();
+        const rematching = pool ? pool.match(stored) : this.matchHere(stored, view);
+        if (!pool) lap('match', matchedAt);
+        // Awaited when its turn to be stored comes; a failure meanwhile is not an unhandled one.
+        rematching.catch(() => undefined);
+        inFlight.push({ rematching, tagsOf: new Map(images.map((image) => [image.digest, image.tags])) });
+        while (inFlight.length > (pool ? pool.size + 1 : 0)) await storeNext();
+      }
+      while (inFlight.length > 0) await storeNext();
+    } finally {
+      // A failed batch leaves the others in flight: nothing waits for them any more.
+      for (const batch of inFlight.splice(0)) batch.rematching.catch(() => undefined);
     }
     await this.options.db.updateTable('job_runs').set({ finished_at: new Date().toISOString(), detail: JSON.stringify(summary) }).where('job_key', '=', jobKey).execute();
     this.ran.push({ jobKey, summary });
     const how = incremental ? `incrementally since ${incremental.since}: ${summary.matched} matched again, ${summary.images - summary.matched} untouched by the change` : `${summary.matched} matched again`;
+    const seconds = (value: number): string => `${value.toFixed(1)} s`;
+    this.options.log(`re-evaluation timings: ${seconds(Number(process.hrtime.bigint() - began) / 1e9)} in all; reading ${seconds(timings.read)}, ${this.pool ? `waiting for ${this.pool.size} match workers` : 'matching'} ${seconds(timings.match)}, storing ${seconds(timings.store)}`);
     this.options.log(`re-evaluated ${summary.images} images against the database of ${notice.database} (${how}): ${summary.appeared} findings appeared, ${summary.resolved} resolved`);
     if (notice.images.length > 0) this.notify(notice);
     return summary;
+  }
+
+  /** The job's match workers, started at its first batch to match (none when configured so). */
+  private async matchPool(builtAt: string): Promise<MatchPool | undefined> {
+    const file = this.options.vulndbPath;
+    if (this.options.matchWorkers <= 0 || file === undefined) return undefined;
+    if (!this.pool) {
+      const pool = await MatchPool.start({ size: this.options.matchWorkers, vulndbPath: file, builtAt });
+      if (this.stopping) {
+        await pool.close();
+        throw new Error('the server is closing');
+      }
+      this.pool = pool;
+    }
+    return this.pool;
+  }
+
+  /** Matching on the main thread: the same function the workers run. */
+  private matchHere(stored: readonly StoredScan[], view: CachedMatchDatabase): Promise<RematchedScan[]> {
+    try {
+      return Promise.resolve(stored.map((scan) => rematchStored(scan, view)));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   /** Whether no advisory change can reach this scan: matched with the previous database, and none of its names changed. */
@@ -293,7 +365,7 @@ export class Reevaluator {
     for (;;) {
       const pending = await this.options.db.selectFrom('scans').select(['scan_id', 'digest', 'result', 'package_names']).where('status', '=', 'partial').orderBy('received_at').limit(BATCH).execute();
       if (pending.length === 0) return matched;
-      const rematched = pending.map((scan) => ({ scanId: scan.scan_id, digest: scan.digest, result: rematchScan(JSON.parse(scan.result) as ScanResult, view), packageNames: scan.package_names }));
+      const rematched = pending.map((scan) => rematchStored({ scanId: scan.scan_id, digest: scan.digest, result: scan.result, packageNames: scan.package_names }, view));
       for (const [item, changes] of await this.storeRematched(rematched, 'scan')) {
         if (changes) matched += 1;
         if (changes && changes.appeared.length > 0) this.notifyUpload(item.digest, changes);
@@ -306,23 +378,30 @@ export class Reevaluator {
    * each that is its image's newest scan. The changes are undefined for a scan another node
    * completed first.
    */
-  private async storeRematched(items: readonly Rematched[], cause: 'scan' | 'reevaluation'): Promise<[Rematched, FindingChanges | undefined][]> {
+  private async storeRematched(items: readonly RematchedScan[], cause: 'scan' | 'reevaluation'): Promise<[RematchedScan, FindingChanges | undefined][]> {
     if (items.length === 0) return [];
     return this.options.db.transaction().execute(async (trx: Transaction<Tables>) => {
-      const outcomes: [Rematched, FindingChanges | undefined][] = [];
+      const outcomes: [RematchedScan, FindingChanges | undefined][] = [];
+      const updated: RematchedScan[] = [];
       for (const item of items) {
-        const { result } = item;
-        let update = trx.updateTable('scans').set({ result: JSON.stringify(result), status: 'complete', database_built_at: result.database?.builtAt ?? null, package_names: item.packageNames ?? encodePackageNames(packageNamesOf(result)) }).where('scan_id', '=', item.scanId);
+        let update = trx.updateTable('scans').set({ result: item.result, status: 'complete', database_built_at: item.databaseBuiltAt, package_names: item.packageNames }).where('scan_id', '=', item.scanId);
         // Matching an upload completes it once, whichever node gets there first.
         if (cause === 'scan') update = update.where('status', '=', 'partial');
-        const updated = await update.executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 0) {
-          outcomes.push([item, undefined]);
-          continue;
-        }
-        const newest = await trx.selectFrom('scans').select('scan_id').where('digest', '=', item.digest).orderBy('scanned_at', 'desc').orderBy('received_at', 'desc').limit(1).executeTakeFirst();
-        outcomes.push([item, newest?.scan_id !== item.scanId ? { appeared: [], resolved: 0 } : await updateCurrentFindings(trx, item.digest, result.findings, cause, new Date().toISOString())]);
+        if (Number((await update.executeTakeFirst()).numUpdatedRows) === 0) outcomes.push([item, undefined]);
+        else updated.push(item);
       }
+      if (updated.length === 0) return outcomes;
+      // Which of them is its image's newest scan, in one query for the batch.
+      const newest = new Map<string, { scan_id: string; scanned_at: string; received_at: string }>();
+      const rows = await trx.selectFrom('scans').select(['scan_id', 'digest', 'scanned_at', 'received_at']).where('digest', 'in', [...new Set(updated.map((item) => item.digest))]).execute();
+      for (const row of rows) {
+        const best = newest.get(row.digest);
+        if (!best || row.scanned_at > best.scanned_at || (row.scanned_at === best.scanned_at && row.received_at > best.received_at)) newest.set(row.digest, row);
+      }
+      const current = updated.filter((item) => newest.get(item.digest)?.scan_id === item.scanId);
+      const changes = await updateCurrentFindingsOfMany(trx, current, cause, new Date().toISOString());
+      const changesOf = new Map(current.map((item, index) => [item, changes[index] as FindingChanges]));
+      for (const item of updated) outcomes.push([item, changesOf.get(item) ?? { appeared: [], resolved: 0 }]);
       return outcomes;
     });
   }

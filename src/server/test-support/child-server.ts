@@ -1,6 +1,7 @@
 /**
  * Starting serve-process.ts as a child (through tsx, so tests need no build) and waiting until it
- * listens.
+ * listens. TOLLGATE_SERVER_CPU_PROF_DIR=<dir> profiles the child (node --cpu-prof, one profile per
+ * thread, written when it exits): NODE_OPTIONS refuses --cpu-prof.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -17,7 +18,9 @@ export interface ChildServer {
 }
 
 export async function startChildServer(options: Omit<ServerOptions, 'announce' | 'log'>): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'serve-process.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const profileDir = process.env.TOLLGATE_SERVER_CPU_PROF_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(HERE, 'serve-process.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,4 @@
+/** The file a match worker thread starts from (outside the bundled CLI, whose entry dispatches itself). */
+import { runMatchWorker } from './match-worker.js';
+
+runMatchWorker();
