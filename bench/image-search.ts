@@ -155,7 +155,7 @@ export async function benchImageSearch(rows: Rows, results: Record<string, unkno
       else await sql`ANALYZE`.execute(bench.db);
       await measure(bench, 'without 0008 indexes (baseline)', rows, out, plans);
       await bench.db.schema.dropIndex('scans_digest_scanned').execute();
-      await bench.db.schema.createIndex('images_last_seen').on('images').columns(['last_seen desc', 'digest']).execute();
+      await bench.db.schema.createIndex('images_last_seen').on('images').columns(['last_seen desc', 'digest', 'tag_search']).execute();
       await bench.db.schema.createIndex('scans_latest').on('scans').columns(['digest', 'scanned_at', 'received_at', 'scan_id', 'status', 'database_built_at']).execute();
       if (kind === 'postgres') await sql`VACUUM ANALYZE`.execute(bench.db);
       else await sql`ANALYZE`.execute(bench.db);
