@@ -104,7 +104,8 @@ describe('finding an image and reading its report', () => {
 
     await page.getByLabel('Tag or digest').fill(BASE_DIGEST.slice(0, 20));
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByText(/1 image matching/).waitFor();
+    // Its own summary, not the one of the search before it (still on screen until the answer).
+    await page.getByText(`1 image matching “${BASE_DIGEST.slice(0, 20)}”`).waitFor();
     expect(await page.locator('#image-results tbody').innerText()).toContain('example/base:12');
 
     // The severity filter: of the 1,102 images, one has a CRITICAL finding.
