@@ -38,6 +38,8 @@
  *
  * - server: the platform server on SQLite and PostgreSQL: 200 pollers on the result endpoint,
  *   ingest of 1,000 results, re-evaluation of 1,000 inventories (bench/server.ts).
+ * - image-search: the images list's search and the latest-scan query in the store, SQLite and
+ *   PostgreSQL, with migration 0008's indexes against the store without them (bench/image-search.ts).
  * - scap: Debian's SCAP content evaluated by Tollgate and by OpenSCAP, same content and targets (bench/scap.ts).
  * - oval: every OVAL definition of Debian's SSG content on a dir: root filesystem, against
  *   `oscap oval eval` in its offline mode (bench/oval.ts).
@@ -51,7 +53,7 @@
  * - ssh-walk: recursive OVAL file objects over ssh:// with one remote find per tree, against the
  *   same connection listing folder by folder, and local (bench/ssh-walk.ts).
  *
- * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci harbor connector ssh-walk` picks parts; no argument runs all.
+ * `npm run bench -- startup image remote matching render sbom compliance db rpm java go-binary lockfiles analyzers server scap oval azure-task ci harbor connector ssh-walk image-search` picks parts; no argument runs all.
  *
  * Results print as a table and are written to bench/results/latest.json.
  */
@@ -80,6 +82,7 @@ import { benchScap } from './scap.js';
 import { benchSshWalk } from './ssh-walk.js';
 import { benchRender } from './render.js';
 import { benchServer } from './server.js';
+import { benchImageSearch } from './image-search.js';
 import { benchHarbor } from './harbor.js';
 import { benchStartup } from './startup.js';
 import { benchDatabase } from './vulndb.js';
@@ -317,6 +320,7 @@ try {
   if (runs('go-binary')) await benchGoBinary(CLI, db, work, rows, results);
   if (runs('analyzers')) await benchAnalyzerCost(rows, results);
   if (runs('server')) await benchServer(rows, results);
+  if (runs('image-search')) await benchImageSearch(rows, results);
   if (runs('azure-task')) await benchAzureTask(CLI, db, work, bookworm.ociReference, rows, results);
   if (runs('ci')) await benchCi(CLI, db, bookworm.ociReference, work, rows, results);
   if (runs('connector')) await benchConnector(CLI, db, work, rows, results);

@@ -1,18 +1,24 @@
 /**
  * The web UI in Debian's Chromium (playwright-core) against a real `tollgate server` on loopback:
  * log in with a token (a wrong one is refused), the dashboard by severity and what changed since
- * yesterday, find an image by tag and by digest, open each of the image report's five tabs, and
+ * yesterday, find an image by tag and by digest among more than a thousand (the server searches:
+ * the image was seen before the newest 1,000), page through results, open each of the image
+ * report's five tabs, and
  * log out (the token leaves the tab's storage). No page logs a console error: a blocked inline
  * script or style under the UI's Content-Security-Policy would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_DIGEST, BASE_DIGEST, logIn, screenshot, startUiSession, storedValues, type UiSession } from '../../src/server/ui/test-support/ui-session.js';
+import { APP_DIGEST, BASE_DIGEST, logIn, screenshot, seedManyImages, startUiSession, storedValues, type UiSession } from '../../src/server/ui/test-support/ui-session.js';
+
+/** Images seen after the two scanned ones: more than the newest 1,000 a client-side search would have read. */
+const FILLER_IMAGES = 1_100;
 
 let session: UiSession;
 
 beforeAll(async () => {
   session = await startUiSession();
-}, 180_000);
+  await seedManyImages(session, FILLER_IMAGES);
+}, 300_000);
 
 afterAll(async () => {
   await session?.close();
@@ -76,21 +82,52 @@ describe('logging in', () => {
 });
 
 describe('finding an image and reading its report', () => {
-  it('finds an image by tag and by digest, and opens each of the five tabs', async () => {
+  it('finds an image by tag and by digest among more than a thousand, and opens each of the five tabs', async () => {
+    // The scanned images are older than the newest 1,000: only a search by the server finds them.
+    const newest = await session.api('GET', '/api/v1/images?limit=1000', undefined, session.viewerToken);
+    const newestDigests = (newest.json as { images: { digest: string }[] }).images.map((image) => image.digest);
+    expect(newestDigests).toHaveLength(1000);
+    expect(newestDigests).not.toContain(APP_DIGEST);
+    expect(newestDigests).not.toContain(BASE_DIGEST);
+
     const { page, problems } = await session.newPage();
     await logIn(page, session.server.url, session.viewerToken);
     await page.getByRole('link', { name: 'Images' }).click();
     await page.getByRole('heading', { level: 1, name: 'Images' }).waitFor();
-    await page.getByLabel('Tag or digest').fill('example/app');
-    await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByText('1 image matching “example/app”').waitFor();
+    await page.locator('#image-summary').getByText('Images 1–50').waitFor();
+    // Typing searches on its own after a pause; no button pressed.
+    await page.getByLabel('Tag or digest').fill('EXAMPLE/app');
+    await page.getByText('1 image matching “EXAMPLE/app”').waitFor();
     await screenshot(page, 'images');
     expect(await page.locator('#image-results tbody tr').count()).toBe(1);
+    expect(page.url()).toContain('#/images?q=EXAMPLE%2Fapp');
 
     await page.getByLabel('Tag or digest').fill(BASE_DIGEST.slice(0, 20));
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByText(/1 image matching/).waitFor();
+    // Its own summary, not the one of the search before it (still on screen until the answer).
+    await page.getByText(`1 image matching “${BASE_DIGEST.slice(0, 20)}”`).waitFor();
     expect(await page.locator('#image-results tbody').innerText()).toContain('example/base:12');
+
+    // The severity filter: of the 1,102 images, one has a CRITICAL finding.
+    await page.getByLabel('Tag or digest').fill('');
+    await page.getByLabel('Findings of at least').selectOption('CRITICAL');
+    await page.getByText('1 image with findings of CRITICAL or above').waitFor();
+    expect(await page.locator('#image-results tbody').innerText()).toContain('example/app:1');
+    await page.getByLabel('Findings of at least').selectOption('');
+
+    // Pages of a search with many results, forward and back.
+    await page.getByLabel('Tag or digest').fill('filler/image-');
+    await page.getByText('Images 1–50 matching “filler/image-”').waitFor();
+    expect(await page.locator('#image-results tbody tr').first().innerText()).toContain(`filler/image-${FILLER_IMAGES}:1`);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Images 51–100 matching “filler/image-”').waitFor();
+    expect(await page.locator('#image-results tbody tr').first().innerText()).toContain(`filler/image-${FILLER_IMAGES - 50}:1`);
+    expect(page.url()).toContain('offset=50');
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Images 1–50 matching “filler/image-”').waitFor();
+    await expect(page.getByRole('button', { name: 'Previous' }).isDisabled()).resolves.toBe(true);
+    await page.getByLabel('Tag or digest').fill('filler/image-0001');
+    await page.getByText('1 image matching “filler/image-0001”').waitFor();
 
     await page.getByLabel('Tag or digest').fill('app:1');
     await page.getByRole('button', { name: 'Search' }).click();

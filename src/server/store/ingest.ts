@@ -10,6 +10,7 @@ import { recordPipeline, type PipelineMetadata } from '../history/pipeline-recor
 import { encodePackageNames, packageNamesOf } from '../evaluation/package-names.js';
 import { audit } from './audit.js';
 import { updateCurrentFindings, type FindingChanges } from './current-findings.js';
+import { tagSearchText } from './image-search.js';
 import type { Tables } from './tables.js';
 
 export const DIGEST_PATTERN = '^sha256:[0-9a-f]{64}$';
@@ -51,10 +52,12 @@ export interface IngestRequest {
   resultText?: string;
 }
 
-function mergeTags(stored: string, reported: readonly string[]): string {
+/** The image's tags with the reported ones added, and their search text (store/image-search.ts). */
+function mergeTags(stored: string, reported: readonly string[]): { tags: string; tag_search: string } {
   const tags = new Set<string>(JSON.parse(stored) as string[]);
   for (const tag of reported) tags.add(tag);
-  return JSON.stringify([...tags].sort());
+  const sorted = [...tags].sort();
+  return { tags: JSON.stringify(sorted), tag_search: tagSearchText(sorted) };
 }
 
 export async function ingestScan(db: Kysely<Tables>, request: IngestRequest, now: string = new Date().toISOString()): Promise<IngestOutcome> {
@@ -68,9 +71,9 @@ export async function ingestScan(db: Kysely<Tables>, request: IngestRequest, now
     }
     const image = await trx.selectFrom('images').select(['tags']).where('digest', '=', digest).executeTakeFirst();
     if (image) {
-      await trx.updateTable('images').set({ tags: mergeTags(image.tags, request.result.image.repoTags), last_seen: now, processing_since: null }).where('digest', '=', digest).execute();
+      await trx.updateTable('images').set({ ...mergeTags(image.tags, request.result.image.repoTags), last_seen: now, processing_since: null }).where('digest', '=', digest).execute();
     } else {
-      await trx.insertInto('images').values({ digest, tags: mergeTags('[]', request.result.image.repoTags), first_seen: now, last_seen: now, processing_since: null }).execute();
+      await trx.insertInto('images').values({ digest, ...mergeTags('[]', request.result.image.repoTags), first_seen: now, last_seen: now, processing_since: null }).execute();
     }
     await trx
       .insertInto('scans')
@@ -90,8 +93,8 @@ export async function ingestScan(db: Kysely<Tables>, request: IngestRequest, now
 export async function markProcessing(db: Kysely<Tables>, digest: string, tags: readonly string[], tokenName: string, now: string = new Date().toISOString()): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const image = await trx.selectFrom('images').select(['tags']).where('digest', '=', digest).executeTakeFirst();
-    if (image) await trx.updateTable('images').set({ tags: mergeTags(image.tags, tags), last_seen: now, processing_since: now }).where('digest', '=', digest).execute();
-    else await trx.insertInto('images').values({ digest, tags: mergeTags('[]', tags), first_seen: now, last_seen: now, processing_since: now }).execute();
+    if (image) await trx.updateTable('images').set({ ...mergeTags(image.tags, tags), last_seen: now, processing_since: now }).where('digest', '=', digest).execute();
+    else await trx.insertInto('images').values({ digest, ...mergeTags('[]', tags), first_seen: now, last_seen: now, processing_since: now }).execute();
     await audit(trx, { tokenName, action: 'image.processing', target: digest });
   });
 }

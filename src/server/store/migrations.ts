@@ -11,6 +11,7 @@ import { SENSORS_MIGRATION } from './migrations/0004-sensors.js';
 import { scanPackageNames } from './migrations/0006-scan-package-names.js';
 import { CLOUD_CONNECTORS_MIGRATION } from './migrations/0005-cloud-connectors.js';
 import { CLAIM_FAILURES_MIGRATION } from './migrations/0007-claim-failures.js';
+import { IMAGE_SEARCH_MIGRATION } from './migrations/0008-image-search.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': {
@@ -95,12 +96,19 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-cloud-connectors': CLOUD_CONNECTORS_MIGRATION,
   '0006-scan-package-names': scanPackageNames,
   '0007-claim-failures': CLAIM_FAILURES_MIGRATION,
+  '0008-image-search': IMAGE_SEARCH_MIGRATION,
 };
 
 class ListedMigrations implements MigrationProvider {
   getMigrations(): Promise<Record<string, Migration>> {
     return Promise.resolve(MIGRATIONS);
   }
+}
+
+/** Brings the store to the named migration (tests of a migration over data stored before it). */
+export async function migrateUpTo(db: Kysely<unknown>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider: new ListedMigrations() }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 /** Brings the store to the newest version; throws (naming the migration) when one fails. */

@@ -29,6 +29,8 @@ export interface ImageTable {
   digest: string;
   /** JSON array of `repo:tag`, every tag ever reported for the digest. */
   tags: string;
+  /** The tags lower-cased, one a line (store/image-search.ts): what the images list searches. */
+  tag_search: string;
   first_seen: string;
   last_seen: string;
   /** Set while a sensor has announced a scan that has not arrived: the result endpoint answers 204. */

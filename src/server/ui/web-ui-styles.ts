@@ -30,4 +30,6 @@ input, select, textarea { padding: .35rem .5rem; border: 1px solid #888; border-
 .ui-report .panels > section.active { display: block; }
 .ui-report nav.tabs a[aria-current="true"] { background: #fff; font-weight: 700; }
 .state-EXCEPTED { color: #6a3fb5; font-weight: 600; }
+nav.pager { display: flex; gap: .6rem; margin: .6rem 0; }
+button:disabled { opacity: .5; cursor: default; }
 `;

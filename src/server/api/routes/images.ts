@@ -1,9 +1,12 @@
 /**
- * What the platform knows of images: the list (digest, tags, first/last seen), one image with its
- * current findings and when each first appeared, and what became vulnerable since a time.
+ * What the platform knows of images: the list (digest, tags, first/last seen; searched by tag or
+ * digest in the store, store/image-search.ts), one image with its current findings and when each
+ * first appeared, and what became vulnerable since a time.
  */
 import { exceptedCurrentFindings } from '../../exceptions/image-exceptions.js';
+import { SEVERITIES, type Severity } from '../../../model/severity.js';
 import { DIGEST_PATTERN } from '../../store/ingest.js';
+import { searchImages } from '../../store/image-search.js';
 import { ApiError } from '../api-error.js';
 import { storedTime } from '../time-input.js';
 import { inputs, type RouteSpec } from '../route.js';
@@ -22,14 +25,27 @@ export const IMAGE_ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     url: '/api/v1/images',
     operationId: 'listImages',
-    summary: 'Images known to the platform, most recently seen first.',
+    summary: 'Images known to the platform, most recently seen first; searched by tag or digest and filtered by the severity of their current findings.',
     permission: 'read',
-    querystring: { type: 'object', additionalProperties: false, properties: page },
-    responses: { 200: { description: 'a page of images', schema: { type: 'object', properties: { images: { type: 'array', items: imageSchema } } } } },
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        q: { type: 'string', maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]*$', description: 'Any part of a tag (`repository:tag`, any case) or the start of the digest, with or without `sha256:`. `%`, `_` and `\\` are matched as themselves.' },
+        minSeverity: { enum: [...SEVERITIES], description: 'Only images with a current finding of this severity or above (`UNKNOWN`: any current finding).' },
+        ...page,
+      },
+    },
+    responses: {
+      200: {
+        description: 'a page of images; `nextOffset` is the offset of the next page, null on the last',
+        schema: { type: 'object', required: ['images', 'nextOffset'], properties: { images: { type: 'array', items: imageSchema }, nextOffset: { type: ['integer', 'null'] } } },
+      },
+    },
     async handler(context, request) {
-      const { query } = inputs<unknown, { limit: number; offset: number }>(request);
-      const rows = await context.store.db.selectFrom('images').selectAll().orderBy('last_seen', 'desc').orderBy('digest').limit(query.limit).offset(query.offset).execute();
-      return { status: 200, body: { images: rows.map(imageOf) } };
+      const { query } = inputs<unknown, { q?: string; minSeverity?: Severity; limit: number; offset: number }>(request);
+      const { rows, more } = await searchImages(context.store.db, { ...(query.q !== undefined ? { query: query.q } : {}), ...(query.minSeverity !== undefined ? { minSeverity: query.minSeverity } : {}), limit: query.limit, offset: query.offset });
+      return { status: 200, body: { images: rows.map(imageOf), nextOffset: more ? query.offset + query.limit : null } };
     },
   },
   {

@@ -4,7 +4,7 @@
  * its API, Debian's Chromium driven by playwright-core, and a page that records every console
  * error and uncaught exception (a Content-Security-Policy violation is a console error).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,6 +103,28 @@ export async function startUiSession(): Promise<UiSession> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Many more images than a page holds, announced after everything seeded before them (so those are
+ * no longer among the most recently seen): `filler/image-0001:1`, ... through the sensors'
+ * processing route, a few at a time. Returns their digests, newest last.
+ */
+export async function seedManyImages(session: UiSession, count: number): Promise<string[]> {
+  const sensorToken = ((await session.api('POST', '/api/v1/tokens', { name: 'ui-test-bulk-sensor', role: 'sensor' })).json as { token: string }).token;
+  const digests: string[] = [];
+  for (let start = 0; start < count; start += 10) {
+    const batch = Array.from({ length: Math.min(10, count - start) }, (_, index) => start + index + 1);
+    await Promise.all(
+      batch.map(async (n) => {
+        const digest = `sha256:${createHash('sha256').update(`filler-${n}`).digest('hex')}`;
+        const answer = await session.api('POST', `/api/v1/images/${digest}/processing`, { tags: [`filler/image-${String(n).padStart(4, '0')}:1`] }, sensorToken);
+        if (answer.status !== 202) throw new Error(`cannot seed image ${n}: ${answer.status} ${JSON.stringify(answer.json)}`);
+      }),
+    );
+    for (const n of batch) digests.push(`sha256:${createHash('sha256').update(`filler-${n}`).digest('hex')}`);
+  }
+  return digests;
 }
 
 /** Logs in through the form, as a user would. */
