@@ -92,7 +92,7 @@ export class MatchPool {
     const name = `match worker ${member.index + 1}`;
     return new Promise<void>((resolve, reject) => {
       let ready = false;
-      const timer = setTimeout(() => this.fail(new Error(`${name} did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+      const timer = setTimeout(() => settleStart(this.fail(new Error(`${name} did not start within ${READY_TIMEOUT_MS / 1000} s`))), READY_TIMEOUT_MS);
       const settleStart = (error?: Error): void => {
         if (ready) return;
         ready = true;
