@@ -112,7 +112,8 @@ export class MatchPool {
           member.pending.delete(message.id);
           member.load -= request.size;
           if (message.type === 'matched') request.resolve(message.scans);
-          else this.fail(new Error(`${name} failed to match a stored inventory: ${message.message}`));
+          // Taken out of `pending` above, so fail() does not reach it: rejected here, or a batch whose other parts were answered waits for ever.
+          else request.reject(this.fail(new Error(`${name} failed to match a stored inventory: ${message.message}`)));
         }
       });
       member.worker.on('error', (error) => settleStart(this.fail(new Error(`${name} crashed: ${error.message}`))));

@@ -126,6 +126,26 @@ describe('match pool', () => {
     }
   }, 300_000);
 
+  it('fails a batch whose failing part is answered after its other parts', async () => {
+    const pool = await MatchPool.start({ size: 2, vulndbPath: vulndbFile, builtAt });
+    try {
+      const scan = (name: string, packages: number, seed: number): { scanId: string; digest: string; result: string; packageNames: null } => ({ scanId: name, digest: digestFor(name), result: JSON.stringify(inventoryResult({ digest: digestFor(name), packages, namePool: 100, seed })), packageNames: null });
+      // Split in two parts: the first worker gets two small inventories and answers first; the
+      // second matches a large one, then fails on an unreadable one.
+      const scans = [scan('quick-1', 5, 11), scan('quick-2', 5, 12), scan('slow', 5_000, 13), { ...scan('unreadable', 5, 14), result: '{"packages": not json' }];
+      const outcome = await Promise.race([
+        pool.match(scans).then(
+          () => 'matched',
+          (error: Error) => error.message,
+        ),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 60 s'), 60_000).unref()),
+      ]);
+      expect(outcome).toMatch(/match worker \d failed to match a stored inventory: .*JSON/);
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+
   it('refuses a database file that is not the build the job is for', async () => {
     await expect(MatchPool.start({ size: 1, vulndbPath: vulndbFile, builtAt: '1999-01-01T00:00:00.000Z' })).rejects.toThrow(/opened the database of .*, not 1999-01-01T00:00:00.000Z: the database changed during the re-evaluation/);
   });
