@@ -11,7 +11,7 @@
  */
 import { TargetFacts } from '../../facts.js';
 import type { Target } from '../../targets/target.js';
-import { loadPcre, type Pcre } from '../pcre/index.js';
+import { loadPcre, type Pcre, type PcrePattern } from '../pcre/index.js';
 import { CachedFiles } from './cached-files.js';
 import { safeCompare } from './datatypes.js';
 import { applyCheck, combine, existence, negate } from './logic.js';
@@ -27,6 +27,9 @@ interface Collected {
   items: OvalItem[];
   messages: string[];
 }
+
+/** What an entity compares with: its values, or the result every comparison gives when they cannot be had. */
+type Expected = { values: string[] } | { result: OvalResult; message: string };
 
 interface TestOutcome {
   result: OvalResult;
@@ -97,15 +100,36 @@ class EvaluationRun {
       ...(session.signal ? { signal: session.signal } : {}),
       once: (key, compute) => session.once(key, compute),
       entityValues: (entity) => this.entityValues(entity),
-      entityMatches: async (entity, value) => {
-        for (const expected of await this.entityValues(entity)) {
-          const errors: string[] = [];
-          const result = safeCompare(entity.datatype, entity.operation, expected, value, this.pcre, errors);
-          if (errors.length > 0) throw new Error(`${entity.name}: ${errors[0]}`);
-          if (result === 'true') return true;
+      entityMatches: async (entity, value) => (await this.entityMatcher(entity))(value),
+      entityMatcher: (entity) => this.entityMatcher(entity),
+    };
+  }
+
+  /** Whether a value satisfies an object entity (any of its values), synchronously once the values are resolved. */
+  private async entityMatcher(entity: OvalEntity): Promise<(value: string) => boolean> {
+    const values = await this.entityValues(entity);
+    // A pattern is compiled once here, not looked up per value judged (a walk judges every file name).
+    let patterns: PcrePattern[] | undefined;
+    try {
+      patterns = entity.operation === 'pattern match' ? values.map((expected) => this.pcre.compile(expected)) : undefined;
+    } catch (error) {
+      throw new Error(`${entity.name}: ${message(error)}`);
+    }
+    return (value) => {
+      if (patterns) {
+        try {
+          return patterns.some((pattern) => pattern.test(value));
+        } catch (error) {
+          throw new Error(`${entity.name}: ${message(error)}`);
         }
-        return false;
-      },
+      }
+      for (const expected of values) {
+        const errors: string[] = [];
+        const result = safeCompare(entity.datatype, entity.operation, expected, value, this.pcre, errors);
+        if (errors.length > 0) throw new Error(`${entity.name}: ${errors[0]}`);
+        if (result === 'true') return true;
+      }
+      return false;
     };
   }
 
@@ -163,7 +187,7 @@ class EvaluationRun {
       const type = testTypeFor(object.type, object.family);
       if (!type) return { flag: 'not collected', items: [], messages: [`object type ${object.family}:${object.type}_object is not implemented`] };
       // The filters go to the collector too, so a large object never holds the items they drop.
-      const keep = object.filters.length === 0 ? undefined : this.filterOf(object);
+      const keep = object.filters.length === 0 ? undefined : await this.filterOf(object);
       const items = await type.collect(object, this.context, keep);
       return { flag: 'complete', items: await this.applyFilters(object.type, object.filters, items), messages: [] };
     } catch (error) {
@@ -173,11 +197,16 @@ class EvaluationRun {
     }
   }
 
-  /** The object's filters over one item, with the item fields their states read. */
-  private filterOf(object: OvalObject): ItemFilter {
+  /**
+   * The object's filters over one item, with the item fields their states read. Synchronous: the
+   * states' values are resolved first, so a walk of a host's ~650k files judges each without a
+   * promise.
+   */
+  private async filterOf(object: OvalObject): Promise<ItemFilter> {
     const fields = new Set<string>();
     for (const filter of object.filters) for (const entity of this.document.states.get(filter.stateRef)?.entities ?? []) fields.add(entity.name);
-    return Object.assign(async (item: OvalItem): Promise<boolean> => (await this.applyFilters(object.type, object.filters, [item])).length === 1, { fields });
+    const judge = await this.filtersJudge(object.type, object.filters);
+    return Object.assign((item: OvalItem): boolean => judge(item), { fields });
   }
 
   private async collectSet(set: OvalSet): Promise<OvalItem[]> {
@@ -205,35 +234,61 @@ class EvaluationRun {
   }
 
   private async applyFilters(type: string, filters: OvalObject['filters'], items: OvalItem[]): Promise<OvalItem[]> {
-    let kept = items;
+    if (filters.length === 0) return items;
+    const judge = await this.filtersJudge(type, filters);
+    return items.filter(judge);
+  }
+
+  /** Every filter over one item, synchronously (the states' values resolved here); throws when a filter cannot be judged. */
+  private async filtersJudge(type: string, filters: OvalObject['filters']): Promise<(item: OvalItem) => boolean> {
+    const judges: { include: boolean; stateRef: string; result: (item: OvalItem) => OvalResult }[] = [];
     for (const filter of filters) {
       const state = this.document.states.get(filter.stateRef);
       if (!state) throw new Error(`filter state ${filter.stateRef} is not defined`);
-      const next: OvalItem[] = [];
-      for (const item of kept) {
-        const result = await this.stateResult(state, item, []);
-        if (result === 'error') throw new Error(`filter ${filter.stateRef} could not be evaluated on ${describeItem(type, item)}`);
-        if ((result === 'true') === (filter.action === 'include')) next.push(item);
-      }
-      kept = next;
+      const result = await this.stateJudge(state);
+      judges.push({ include: filter.action === 'include', stateRef: filter.stateRef, result: (item) => result(item, []) });
     }
-    return kept;
+    return (item) => {
+      for (const judge of judges) {
+        const result = judge.result(item);
+        if (result === 'error') throw new Error(`filter ${judge.stateRef} could not be evaluated on ${describeItem(type, item)}`);
+        if ((result === 'true') !== judge.include) return false;
+      }
+      return true;
+    };
   }
 
-  private async entityResult(entity: OvalEntity, item: OvalItem, messages: string[]): Promise<OvalResult> {
+  /** A state over one item, synchronously: the values its entities compare with are resolved first. */
+  private async stateJudge(state: OvalState): Promise<(item: OvalItem, messages: string[]) => OvalResult> {
+    const expected = await Promise.all(state.entities.map((entity) => this.expectedOf(entity)));
+    return (item, messages) => {
+      if (state.entities.length === 0) return 'true';
+      const results = state.entities.map((entity, index) => this.entityResultWith(entity, item, messages, expected[index] as Expected));
+      return combine(state.operator, results);
+    };
+  }
+
+  /** The values an entity compares with, or why it has none (kept as the result every comparison gives). */
+  private async expectedOf(entity: OvalEntity): Promise<Expected> {
+    try {
+      return { values: await this.entityValues(entity) };
+    } catch (error) {
+      return { result: error instanceof OvalUnknownError ? 'unknown' : 'error', message: message(error) };
+    }
+  }
+
+  private entityResultWith(entity: OvalEntity, item: OvalItem, messages: string[], resolved: Expected): OvalResult {
     if (entity.fields) {
       messages.push(`${entity.name}: record entities are not supported`);
       return 'error';
     }
     const actual = item[entity.name];
     if (actual === undefined || actual.length === 0) return 'false';
-    let expected: string[];
-    try {
-      expected = await this.entityValues(entity);
-    } catch (error) {
-      messages.push(message(error));
-      return error instanceof OvalUnknownError ? 'unknown' : 'error';
+    if ('result' in resolved) {
+      messages.push(resolved.message);
+      return resolved.result;
     }
+    const expected = resolved.values;
     if (expected.length === 0) {
       messages.push(`${entity.name}: variable ${entity.varRef ?? ''} has no values`);
       return 'error';
@@ -264,11 +319,6 @@ class EvaluationRun {
     return members;
   }
 
-  async stateResult(state: OvalState, item: OvalItem, messages: string[]): Promise<OvalResult> {
-    const results: OvalResult[] = [];
-    for (const entity of state.entities) results.push(await this.entityResult(entity, item, messages));
-    return results.length === 0 ? 'true' : combine(state.operator, results);
-  }
 
   test(testId: string): Promise<TestOutcome> {
     const key = this.key('test', testId);
@@ -308,11 +358,12 @@ class EvaluationRun {
       if (!state) return { result: 'error', messages: [`state ${ref} is not defined`] };
       states.push(state);
     }
+    const judges = await Promise.all(states.map((state) => this.stateJudge(state)));
     const messages: string[] = [];
     const perItem: OvalResult[] = [];
     for (const item of items) {
       const stateResults: OvalResult[] = [];
-      for (const state of states) stateResults.push(await this.stateResult(state, item, messages));
+      for (const judge of judges) stateResults.push(judge(item, messages));
       perItem.push(combine(test.stateOperator, stateResults));
     }
     return { result: applyCheck(test.check, perItem), messages: [...new Set(messages)] };

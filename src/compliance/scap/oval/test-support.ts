@@ -149,5 +149,6 @@ export async function collectItems(type: OvalTestType, xml: string, objectId: st
     },
     entityValues: async (entity) => [entity.value],
     entityMatches: async (entity, value) => compareValue(entity.datatype, entity.operation, entity.value, value, pcre) === 'true',
+    entityMatcher: async (entity) => (value) => compareValue(entity.datatype, entity.operation, entity.value, value, pcre) === 'true',
   });
 }

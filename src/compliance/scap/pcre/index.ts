@@ -131,8 +131,30 @@ function readUtf16(module: Pcre2Module, pointer: number, length: number): string
   return text;
 }
 
+/** Subjects shorter than this (names and paths) go through the one shared buffer. */
+const SHARED_SUBJECT_CHARS = 16 * 1024;
+/** One subject buffer in the module's heap for test()'s short subjects. */
+const subjectBuffers = new WeakMap<Pcre2Module, { pointer: number }>();
+
+function sharedSubject(module: Pcre2Module, text: string): number {
+  let buffer = subjectBuffers.get(module);
+  if (!buffer) {
+    const pointer = module._malloc(SHARED_SUBJECT_CHARS * 2);
+    if (pointer === 0) throw new PcreLimitError(`the regular expression engine has no memory for a ${text.length}-character subject`);
+    buffer = { pointer };
+    subjectBuffers.set(module, buffer);
+  }
+  const base = buffer.pointer >>> 1;
+  const heap = module.HEAPU16;
+  for (let i = 0; i < text.length; i++) heap[base + i] = text.charCodeAt(i);
+  heap[base + text.length] = 0;
+  return buffer.pointer;
+}
+
 class WasmPattern implements PcrePattern {
   readonly captureCount: number;
+  /** The match data test() reuses (0 until first used). */
+  private matchData = 0;
 
   constructor(
     private readonly module: Pcre2Module,
@@ -142,8 +164,23 @@ class WasmPattern implements PcrePattern {
     this.captureCount = module._getCaptureCount(code);
   }
 
+  /**
+   * Whether the pattern matches: the hot path of a walk (a file name judged per entry of a host's
+   * ~650k), so no group is read, the match data is the pattern's own and the subject goes into one
+   * buffer kept for every pattern (no allocation per call). Synchronous, so nothing else touches
+   * the buffer or the match data between writing and matching.
+   */
   test(subject: string): boolean {
-    return this.search(subject, 0, 1).length > 0;
+    // A long subject (a file's text) is rare: it gets its own allocation, so the heap never keeps a large buffer.
+    if (subject.length >= SHARED_SUBJECT_CHARS) return this.search(subject, 0, 1).length > 0;
+    const { module } = this;
+    this.matchData ||= module._createMatchData(this.code);
+    if (this.matchData === 0) throw new PcreLimitError('the regular expression engine has no memory for match data');
+    const subjectPointer = sharedSubject(module, subject);
+    const rc = module._match(this.code, subjectPointer, subject.length, 0, this.matchData) | 0;
+    if (rc === PCRE2_ERROR_NOMATCH) return false;
+    if (rc < 0) throw new PcreLimitError(`matching ${JSON.stringify(this.source)} failed: ${this.errorText(rc)}`);
+    return true;
   }
 
   exec(subject: string, start = 0): PcreMatch | undefined {
@@ -192,6 +229,7 @@ class WasmPattern implements PcrePattern {
   }
 
   dispose(): void {
+    if (this.matchData !== 0) this.module._destroyMatchData(this.matchData);
     this.module._destroyCode(this.code);
   }
 }

@@ -57,6 +57,22 @@ describe('PCRE through WebAssembly', () => {
     );
   });
 
+  it('test() agrees with exec() on every subject, short or long, one after the other (property)', async () => {
+    const pcre = await loadPcre();
+    const patterns = ['^\\w+', 'a$', '^[^.].*', '(?i)AB', 'b{2,}', '^$'].map((source) => pcre.compile(source));
+    const longSubject = (unit: string): fc.Arbitrary<string> => fc.tuple(fc.string({ unit: fc.constantFrom(unit), minLength: 16 * 1024, maxLength: 16 * 1024 + 8 }), fc.string({ unit: fc.constantFrom('a', 'b', '.', '\n'), maxLength: 4 })).map(([head, tail]) => head + tail);
+    const subject = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'b', 'A', '.', '_', ' ', '\n'), maxLength: 12 }), longSubject('x'), longSubject('b'));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(patterns.length - 1), subject), { minLength: 1, maxLength: 8 }), (cases) => {
+        for (const [which, text] of cases) {
+          const pattern = patterns[which] as (typeof patterns)[number];
+          expect(pattern.test(text)).toBe(pattern.exec(text) !== undefined);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('a subject too large for the engine is a clear error, not a crash', async () => {
     const pcre = await loadPcre();
     expect(() => pcre.compile('x').test('a'.repeat(20 * 1024 * 1024))).toThrow(/no memory/);

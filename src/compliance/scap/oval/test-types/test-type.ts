@@ -27,6 +27,8 @@ export interface CollectContext {
   entityValues(entity: OvalEntity): Promise<string[]>;
   /** Whether an item value satisfies an object entity (any of its variable's values). */
   entityMatches(entity: OvalEntity, value: string): Promise<boolean>;
+  /** entityMatches as a synchronous predicate, for judging many values (every file name of a walk). */
+  entityMatcher(entity: OvalEntity): Promise<(value: string) => boolean>;
 }
 
 export class OvalCollectionError extends Error {
@@ -69,7 +71,7 @@ export function requireLive(context: CollectContext, what: string): void {
  * An object's filters as a predicate over one item. `fields`: the only item fields the filters
  * read; a collector may judge an item built with just those, and build the whole item only when kept.
  */
-export type ItemFilter = ((item: OvalItem) => Promise<boolean>) & { readonly fields?: ReadonlySet<string> };
+export type ItemFilter = ((item: OvalItem) => boolean) & { readonly fields?: ReadonlySet<string> };
 
 export interface OvalTestType {
   /** The element name without `_test`/`_object`/`_state`: `textfilecontent54`, `dpkginfo`. */

@@ -45,8 +45,8 @@ export const file: OvalTestType = {
     const items: OvalItem[] = [];
     // Items are made and filtered one at a time: only those the object's filters keep are held, and
     // a file the filters drop is judged on the few fields they read (a walk of / makes ~650k).
-    await forEachResolvedFile(object, context, async (found) => {
-      if (keep && !(await keep(fileItem(found, keep.fields)))) return;
+    await forEachResolvedFile(object, context, (found) => {
+      if (keep && !keep(fileItem(found, keep.fields))) return;
       items.push(fileItem(found));
     });
     return items;

@@ -44,7 +44,7 @@ export const rpmverifyfile: OvalTestType = {
           license_file: [String((record.flags & RPMFILE.license) !== 0)],
           readme_file: [String((record.flags & RPMFILE.readme) !== 0)],
         };
-        if (!keep || (await keep(item))) items.push(item);
+        if (!keep || keep(item)) items.push(item);
       }
     }
     return items;
