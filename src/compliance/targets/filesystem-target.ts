@@ -7,6 +7,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { DirectoryFs } from '../../image/fs/directory-fs.js';
 import { runLocalCommand } from './local-command.js';
+import { findLocalTrees, findUsable } from './local-find-walk.js';
 import { walkLocalTrees } from './local-tree-walk.js';
 import { TargetUnavailableError, type CommandResult, type RunOptions, type Target, type TargetKind } from './target.js';
 import type { TreeWalker, TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js';
@@ -28,9 +29,14 @@ export class FilesystemTarget extends ViewTarget implements Target, TreeWalker {
 
   readonly followsRootLinks = true;
 
-  /** One pass over each root in this process (local-tree-walk.ts), never leaving the root. */
+  /**
+   * How trees are walked: `find` beside the scan (local-find-walk.ts) where this machine's `find`
+   * can, else in this process (local-tree-walk.ts). Both report the same and never leave the root.
+   */
+  walker: 'find' | 'in-process' = findUsable() ? 'find' : 'in-process';
+
   walkTrees(roots: readonly TreeWalkRoot[], prune: readonly string[], visit: (entry: WalkedEntry) => void, options: { maxEntries: number; signal?: AbortSignal }): Promise<TreeWalkResult> {
-    return walkLocalTrees(this.directory, roots, prune, visit, options);
+    return this.walker === 'find' ? findLocalTrees(this.directory, roots, prune, visit, options) : walkLocalTrees(this.directory, roots, prune, visit, options);
   }
 
   /** `local`: this host, live. */

@@ -1,5 +1,5 @@
 /**
- * The local tree walk reports exactly what listing folder by folder through the view reports (every
+ * The local tree walk (through `find`, and in this process) reports exactly what listing folder by folder through the view reports (every
  * entry's lstat facts, the same folders listed whole), over random trees with hostile entries
  * (links looping, links out of the root, a link as the walk's root, names with a line break), and
  * never reports a path outside its root.
@@ -54,6 +54,13 @@ async function walked(target: FilesystemTarget, roots: readonly TreeWalkRoot[], 
   return { reported, listed: result.listed };
 }
 
+/** A `dir:` target walking with `find` or in this process (both must report the same). */
+async function openWith(walker: FilesystemTarget['walker'], spec: string): Promise<FilesystemTarget> {
+  const target = await FilesystemTarget.openDirectory(spec);
+  target.walker = walker;
+  return target;
+}
+
 const NAMES = ['a', 'b', 'x.conf', 'line\nbreak', ' space'];
 
 /** Random trees under /t: files, folders, and links that loop, climb out of the root, or lead to a folder. */
@@ -72,7 +79,7 @@ const rootsArbitrary = fc.array(
   { minLength: 1, maxLength: 3 },
 );
 
-describe('the local tree walk', () => {
+describe.each(['find', 'in-process'] as const)('the local tree walk (%s)', (walker) => {
   it('reports what a listing of each folder through the view reports, over random trees with loops, escaping links and odd names', async () => {
     await fc.assert(
       fc.asyncProperty(treeArbitrary, rootsArbitrary, fc.subarray(['/t/a', '/t/b', '/t/a/b']), async (files, roots, prune) => {
@@ -80,7 +87,7 @@ describe('the local tree walk', () => {
         const root = await makeTree(files).catch(() => undefined);
         fc.pre(root !== undefined);
         try {
-          const target = await FilesystemTarget.openDirectory(`dir:${root as string}`);
+          const target = await openWith(walker, `dir:${root as string}`);
           const { reported, listed } = await walked(target, roots, prune);
           const expected = await listedFolderByFolder(target, roots, prune);
           const byPath = new Map(reported.map((entry) => [entry.path, entry.info]));
@@ -98,7 +105,7 @@ describe('the local tree walk', () => {
   it('walks a root that is a link to a folder as the folder a listing through the view reads, and never follows a link out of the root', async () => {
     const root = await makeTree({ 'usr/lib/x/y.so': 'y', 'lib': { link: 'usr/lib' }, 'usr/lib/up': { link: '../../..' }, 'usr/lib/out': { link: '/../../../../etc' } });
     try {
-      const target = await FilesystemTarget.openDirectory(`dir:${root}`);
+      const target = await openWith(walker, `dir:${root}`);
       const { reported, listed } = await walked(target, [{ root: '/lib', maxDepth: -1 }], []);
       expect(reported.map((entry) => [entry.path, entry.info.type])).toEqual(
         expect.arrayContaining([
@@ -119,7 +126,7 @@ describe('the local tree walk', () => {
   it('gives up on a root whose link climbs out of the root, reporting only the link', async () => {
     const root = await makeTree({ 'escape': { link: '../../../../../../../../tmp' } });
     try {
-      const target = await FilesystemTarget.openDirectory(`dir:${root}`);
+      const target = await openWith(walker, `dir:${root}`);
       const { reported, listed } = await walked(target, [{ root: '/escape', maxDepth: -1 }], []);
       expect(reported.map((entry) => entry.path)).toEqual(['/escape']);
       expect(listed.size).toBe(0);
@@ -128,10 +135,23 @@ describe('the local tree walk', () => {
     }
   });
 
+  it('prunes exactly the folders named, in a root whose own path has glob characters', async () => {
+    const base = await makeTree({ 'we[i]rd*?\\': { directory: true } });
+    const root = await makeTree({ 't/a/x': 'x', 't/ab/y': 'y', 't/b/z': 'z' }, path.join(base, 'we[i]rd*?\\'));
+    try {
+      const target = await openWith(walker, `dir:${root}`);
+      const { reported, listed } = await walked(target, [{ root: '/', maxDepth: -1 }], ['/t/a', '/t/b']);
+      expect(reported.map((entry) => entry.path).sort()).toEqual(['/', '/t', '/t/a', '/t/ab', '/t/ab/y', '/t/b']);
+      expect([...listed].sort()).toEqual(['/', '/t', '/t/ab']);
+    } finally {
+      await removeTree(base);
+    }
+  });
+
   it('stops with an error past the bound on entries', async () => {
     const root = await makeTree(Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`t/${index}`, 'x'])));
     try {
-      const target = await FilesystemTarget.openDirectory(`dir:${root}`);
+      const target = await openWith(walker, `dir:${root}`);
       await expect(walked(target, [{ root: '/t', maxDepth: -1 }], [], 10)).rejects.toThrow(/more than 10 entries/);
     } finally {
       await removeTree(root);
@@ -143,7 +163,7 @@ describe('the local tree walk', () => {
     try {
       await mkdir(path.join(root, 't'));
       await Promise.all(Array.from({ length: 5000 }, (_, index) => mkdir(path.join(root, 't', String(index)))));
-      const target = await FilesystemTarget.openDirectory(`dir:${root}`);
+      const target = await openWith(walker, `dir:${root}`);
       const controller = new AbortController();
       let seen = 0;
       const walk = target.walkTrees([{ root: '/t', maxDepth: -1 }], [], () => void (++seen === 100 && controller.abort(new Error('stopped'))), { maxEntries: 1_000_000, signal: controller.signal });
@@ -159,7 +179,7 @@ describe('the local tree walk', () => {
     const root = await makeTree({ 't/open/x': 'x', 't/closed/y': 'y' });
     try {
       await chmod(path.join(root, 't', 'closed'), 0o000);
-      const target = await FilesystemTarget.openDirectory(`dir:${root}`);
+      const target = await openWith(walker, `dir:${root}`);
       const { reported, listed } = await walked(target, [{ root: '/t', maxDepth: -1 }], []);
       expect(reported.map((entry) => entry.path)).toContain('/t/closed');
       expect(listed.has('/t/closed')).toBe(false);

@@ -22,17 +22,43 @@ const NEVER_WALKED_LIST = [...NEVER_WALKED];
 const ANY_NAME = new Set(['.*', '^.*$', '^.*', '.*$']);
 
 export interface ResolvedFile {
-  filepath: string;
-  path: string;
+  readonly filepath: string;
+  readonly path: string;
   /** Undefined for a directory item (filename xsi:nil). */
-  filename?: string;
-  info: FileInfo;
+  readonly filename?: string;
+  readonly info: FileInfo;
+}
+
+/**
+ * A file found in a folder's listing, its path and facts made only when asked: a file object over
+ * / judges ~650k of them and its filters usually read a field or two.
+ */
+class ListedFile implements ResolvedFile {
+  private madePath: string | undefined;
+  private madeInfo: FileInfo | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly filename: string,
+    private readonly entries: FolderEntries,
+    private readonly index: number,
+  ) {}
+
+  get filepath(): string {
+    return (this.madePath ??= joinPath(this.path, this.filename));
+  }
+
+  get info(): FileInfo {
+    return (this.madeInfo ??= this.entries.info(this.index) as FileInfo);
+  }
 }
 
 /** Most bytes of file content one session keeps for re-reading; past this a file is read again when asked again. */
 export const MAX_CACHED_CONTENT_BYTES = 64 * 1024 * 1024;
 
 const TYPE_CODES: readonly FileType[] = ['file', 'directory', 'symlink', 'other'];
+const DIRECTORY = 1;
+const SYMLINK = 2;
 
 /**
  * A folder's entries with their facts, kept compactly (typed arrays, no object per entry): a walk
@@ -71,6 +97,11 @@ class FolderEntries {
     }
   }
 
+  /** The entry's type code (TYPE_CODES), or -1 when it vanished between the listing and its stat. */
+  typeAt(index: number): number {
+    return this.present[index] === 1 ? (this.types[index] as number) : -1;
+  }
+
   info(index: number): FileInfo | undefined {
     if (this.present[index] !== 1) return undefined;
     return { type: TYPE_CODES[this.types[index] as number] as FileType, mode: this.modes[index] as number, uid: this.uids[index] as number, gid: this.gids[index] as number, size: this.sizes[index] as number };
@@ -97,6 +128,8 @@ class FolderEntries {
 export class CachedFiles implements ListingCache {
   private readonly stats = new Map<string, Promise<FileInfo | undefined>>();
   private readonly folders = new Map<string, Promise<FolderEntries | undefined>>();
+  /** The folders whose listing has arrived (null: not a folder), for the synchronous paths of a walk. */
+  private readonly settledFolders = new Map<string, FolderEntries | null>();
   private readonly contents = new Map<string, Promise<Buffer>>();
   private readonly patternWalks = new Map<string, Promise<string[]>>();
   private contentBytes = 0;
@@ -112,7 +145,9 @@ export class CachedFiles implements ListingCache {
     this.folderReads++;
     this.walked += names.length;
     if (this.walked > MAX_WALKED_ENTRIES) throw new OvalCollectionError(`more than ${MAX_WALKED_ENTRIES} directory entries walked`);
-    this.folders.set(folder, Promise.resolve(new FolderEntries(names, infos)));
+    const entries = new FolderEntries(names, infos);
+    this.settledFolders.set(folder, entries);
+    this.folders.set(folder, Promise.resolve(entries));
   }
 
   adoptStat(path: string, info: FileInfo): void {
@@ -120,7 +155,9 @@ export class CachedFiles implements ListingCache {
   }
 
   adoptNotFolder(path: string): void {
-    if (!this.folders.has(path)) this.folders.set(path, Promise.resolve(undefined));
+    if (this.folders.has(path)) return;
+    this.settledFolders.set(path, null);
+    this.folders.set(path, Promise.resolve(undefined));
   }
 
   remainingEntries(): number {
@@ -160,14 +197,39 @@ export class CachedFiles implements ListingCache {
     let value = this.folders.get(path);
     if (!value) {
       value = this.list(path).then((listing) => {
-        if (!listing) return undefined;
+        if (!listing) {
+          this.settledFolders.set(path, null);
+          return undefined;
+        }
         this.walked += listing.names.length;
         if (this.walked > MAX_WALKED_ENTRIES) throw new OvalCollectionError(`more than ${MAX_WALKED_ENTRIES} directory entries walked`);
-        return new FolderEntries(listing.names, listing.infos);
+        const entries = new FolderEntries(listing.names, listing.infos);
+        this.settledFolders.set(path, entries);
+        return entries;
       });
       this.folders.set(path, value);
     }
     return value;
+  }
+
+  /** entries() without a promise when the listing has already arrived (a walk's folders): a walk of / visits ~66k. */
+  entriesNow(path: string): FolderEntries | undefined | Promise<FolderEntries | undefined> {
+    const settled = this.settledFolders.get(path);
+    if (settled !== undefined) return settled ?? undefined;
+    return this.entries(path);
+  }
+
+  /** stat() without a promise when the path's folder has been listed (or the path itself stat'ed before the walk, asynchronously). */
+  statNow(path: string): FileInfo | undefined | Promise<FileInfo | undefined> {
+    if (path !== '/' && !this.stats.has(path)) {
+      const [folder, name] = splitPath(path);
+      const listed = this.settledFolders.get(folder);
+      if (listed) {
+        const index = listed.indexOf(name);
+        return index >= 0 ? listed.info(index) : undefined;
+      }
+    }
+    return this.stat(path);
   }
 
   /** A folder's names and facts: in one call when the target can (resolving the folder once), else a stat per name. */
@@ -245,25 +307,31 @@ export function literalFolder(pattern: string): string {
  * Every path under `start` (itself included) for which `keep` holds; symbolic links are not
  * followed. Each folder's entries are judged from its listing, without a lookup per path.
  */
-async function walk(files: CachedFiles, start: string, keep: (path: string, info: FileInfo) => boolean, signal?: AbortSignal): Promise<string[]> {
+async function walk(files: CachedFiles, start: string, wantType: 'directory' | 'file', keep: (path: string) => boolean, signal?: AbortSignal): Promise<string[]> {
   await files.prefetch([{ root: start, maxDepth: -1 }], signal);
   const found: string[] = [];
   const startInfo = await files.stat(start);
   if (!startInfo) return found;
-  if (keep(start, startInfo)) found.push(start);
+  const wantFolders = wantType === 'directory';
+  if (startInfo.type === 'directory' === wantFolders && keep(start)) found.push(start);
   if (startInfo.type !== 'directory') return found;
   const stack = [start];
   while (stack.length > 0) {
     signal?.throwIfAborted();
     const folder = stack.pop() as string;
-    const entries = await files.entries(folder);
+    const listed = files.entriesNow(folder);
+    const entries = listed instanceof Promise ? await listed : listed;
     if (!entries) continue;
-    for (let index = 0; index < entries.names.length; index++) {
-      const info = entries.info(index);
-      if (!info) continue;
-      const path = joinPath(folder, entries.names[index] as string);
-      if (keep(path, info)) found.push(path);
-      if (info.type === 'directory' && !NEVER_WALKED.has(path)) stack.push(path);
+    const names = entries.names;
+    for (let index = 0; index < names.length; index++) {
+      const type = entries.typeAt(index);
+      if (type < 0) continue;
+      const isFolder = type === DIRECTORY;
+      // A path is made only for an entry of the wanted type, or a folder to walk on.
+      if (isFolder !== wantFolders && !isFolder) continue;
+      const path = joinPath(folder, names[index] as string);
+      if (isFolder === wantFolders && keep(path)) found.push(path);
+      if (isFolder && !NEVER_WALKED.has(path)) stack.push(path);
     }
   }
   return found;
@@ -278,8 +346,8 @@ async function candidates(entity: OvalEntity, context: CollectContext, wantType:
       const regex = context.pcre.compile(pattern);
       // Most paths of a walk lack the pattern's literal text: only the rest go to the PCRE engine.
       const possible = mayMatch(pattern);
-      const keep = (path: string, info: FileInfo): boolean => (wantType === 'directory' ? info.type === 'directory' : info.type !== 'directory') && possible(path) && regex.test(path);
-      const paths = await context.files.patternWalk(`${wantType}:${pattern}`, () => walk(context.files, literalFolder(pattern), keep, context.signal));
+      const keep = (path: string): boolean => possible(path) && regex.test(path);
+      const paths = await context.files.patternWalk(`${wantType}:${pattern}`, () => walk(context.files, literalFolder(pattern), wantType, keep, context.signal));
       for (const path of paths) found.add(path);
     }
     return [...found].sort();
@@ -312,13 +380,17 @@ async function recurse(folder: string, object: OvalObject, context: CollectConte
     if (next % 256 === 0) context.signal?.throwIfAborted();
     const [current, depth, links] = queue[next] as [string, number, number];
     if (maxDepth >= 0 && depth >= maxDepth) continue;
-    const entries = await context.files.entries(current);
+    const listed = context.files.entriesNow(current);
+    const entries = listed instanceof Promise ? await listed : listed;
     if (!entries) continue;
-    for (const [index, name] of entries.names.entries()) {
-      const child = joinPath(current, name);
-      const info = entries.info(index);
-      let isFolder = info?.type === 'directory' && recurseKind !== 'symlinks';
-      const viaLink = info?.type === 'symlink';
+    const names = entries.names;
+    for (let index = 0; index < names.length; index++) {
+      const type = entries.typeAt(index);
+      // Only a folder or a link may lead on: no path is made for the other entries.
+      if (type !== DIRECTORY && type !== SYMLINK) continue;
+      const child = joinPath(current, names[index] as string);
+      let isFolder = type === DIRECTORY && recurseKind !== 'symlinks';
+      const viaLink = type === SYMLINK;
       if (viaLink && recurseKind !== 'directories' && links < MAX_LINKS_FOLLOWED) {
         // Follow a link to a folder only inside the view; the view refuses links out of the root.
         isFolder = (await context.files.listDir(child).catch(() => undefined)) !== undefined;
@@ -370,8 +442,11 @@ export async function forEachResolvedFile(object: OvalObject, context: CollectCo
   for (const folder of [...folders].sort()) {
     if (++visited % 256 === 0) context.signal?.throwIfAborted();
     if (!filename || filename.nil) {
-      const info = await context.files.stat(folder);
-      if (info) await visit({ filepath: folder, path: folder, info });
+      const stat = context.files.statNow(folder);
+      const info = stat instanceof Promise ? await stat : stat;
+      if (!info) continue;
+      const pending = visit({ filepath: folder, path: folder, info });
+      if (pending) await pending;
       continue;
     }
     if (!nameMatches) {
@@ -380,18 +455,18 @@ export async function forEachResolvedFile(object: OvalObject, context: CollectCo
       if (info) await visit({ filepath: path, path: folder, filename: filename.value, info });
       continue;
     }
-    const entries = await context.files.entries(folder);
+    const listed = context.files.entriesNow(folder);
+    const entries = listed instanceof Promise ? await listed : listed;
     if (!entries) continue;
     // The hot loop of a walk of / (~650k entries per object): synchronous unless the visitor is not.
     const names = entries.names;
     for (let index = 0; index < names.length; index++) {
+      if (entries.typeAt(index) < 0) continue;
       const name = names[index] as string;
       // `.*` matches every name without a line break; the PCRE engine judges only the rest.
       const matches = anyName && !name.includes('\n') ? true : possible(name) && nameMatches(name);
       if (!matches) continue;
-      const info = entries.info(index);
-      if (!info) continue;
-      const pending = visit({ filepath: joinPath(folder, name), path: folder, filename: name, info });
+      const pending = visit(new ListedFile(folder, name, entries, index));
       if (pending) await pending;
     }
   }

@@ -1,0 +1,232 @@
+/**
+ * The tree walk of a target backed by a folder of this machine (`local`, `dir:`) through GNU
+ * `find`, run as a child process beside the scan: `find` reads each folder once and stats its
+ * entries relative to it (`fstatat`), where Node can only `lstat` a whole path, which the kernel
+ * resolves again component by component (on a host of ~540k entries: ~2 s of system time for
+ * `find`, ~6 s for the in-process walk). The walk's CPU then runs on another core while this
+ * process parses the records. Without a usable `find` (none installed, or one without `-printf`)
+ * the caller walks in-process (local-tree-walk.ts), which reports the same.
+ *
+ * Never leaves the root: `find -P` follows no link; each root is resolved inside the view first
+ * (a `/lib -> usr/lib` root is walked as the folder a listing through the view reads), and paths
+ * come back relative to it (`%P`), so they are the view's. Records end with a NUL, so any byte of a
+ * name survives. A folder `find` could not read is not counted as listed: the caller lists it
+ * through the view, which reports the failure.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { realpathSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { TargetReadError, type FileInfo } from './target.js';
+import type { LocalTreeView } from './local-tree-walk.js';
+import type { TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js';
+
+/** type, permission bits (octal, with suid/sgid/sticky), uid, gid, size, mtime, path below the root. */
+const FORMAT = '%y %m %U %G %s %T@ %P\\0';
+const TYPES: Record<string, FileInfo['type']> = { f: 'file', d: 'directory', l: 'symlink' };
+
+/** Why a walk through `find` could not be used at all: the caller walks in-process instead. */
+export class FindUnavailableError extends Error {}
+
+let usable: boolean | undefined;
+
+/** Whether this machine's `find` can walk (GNU findutils: `-printf`); asked once per process. */
+export function findUsable(): boolean {
+  if (usable === undefined) {
+    const probe = spawnSync('find', ['/', '-maxdepth', '0', '-printf', '%y\\0'], { encoding: 'utf8', timeout: 10_000 });
+    usable = probe.status === 0 && probe.stdout === 'd\0';
+  }
+  return usable;
+}
+
+function isFolder(hostPath: string): boolean {
+  try {
+    return statSync(hostPath).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function childOf(folder: string, name: string): string {
+  return folder === '/' ? `/${name}` : `${folder}/${name}`;
+}
+
+/** A path as a `-path` pattern matching only itself (its glob characters escaped). */
+function literalGlob(path: string): string {
+  return path.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** The prune paths strictly below `root`, as `-path` patterns of host paths under `hostRoot`. */
+function hostPrunes(root: string, hostRoot: string, prune: readonly string[]): string[] {
+  const below = root === '/' ? '/' : `${root}/`;
+  return prune.filter((path) => path !== root && path.startsWith(below)).map((path) => literalGlob(childOf(hostRoot, path.slice(below.length))));
+}
+
+/** The find arguments for one root: its entries below it, to the depth asked, pruned folders reported but not entered. */
+function findArguments(hostRoot: string, maxDepth: number, pruned: readonly string[]): string[] {
+  const depth = maxDepth >= 0 ? ['-maxdepth', String(maxDepth)] : [];
+  const pruning = pruned.length > 0 ? ['(', ...pruned.flatMap((path, index) => [...(index > 0 ? ['-o'] : []), '-path', path]), ')', '-prune', '-printf', FORMAT, '-o'] : [];
+  return ['-P', hostRoot, '-mindepth', '1', ...depth, ...pruning, '-printf', FORMAT];
+}
+
+/**
+ * Parses NUL-ended records chunk by chunk. Hand-written rather than a regular expression per
+ * record: six space-separated numbers and a path, ~540k records on a host, parsed while `find` runs.
+ */
+class RecordParser {
+  private pending: Buffer | undefined;
+  malformed = 0;
+
+  constructor(private readonly onRecord: (type: string, info: FileInfo, relative: string) => void) {}
+
+  push(chunk: Buffer): void {
+    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    let start = 0;
+    for (let end = data.indexOf(0, start); end !== -1; end = data.indexOf(0, start)) {
+      this.record(data.toString('utf8', start, end));
+      start = end + 1;
+    }
+    this.pending = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
+  }
+
+  get leftover(): number {
+    return this.pending?.length ?? 0;
+  }
+
+  private record(raw: string): void {
+    const spaces: number[] = [];
+    for (let at = raw.indexOf(' '); at !== -1 && spaces.length < 6; at = raw.indexOf(' ', at + 1)) spaces.push(at);
+    const relative = raw.slice((spaces[5] ?? -1) + 1);
+    if (spaces.length < 6 || relative === '') {
+      this.malformed++;
+      return;
+    }
+    const [a, b, c, d, e, f] = spaces as [number, number, number, number, number, number];
+    const type = raw.slice(0, a);
+    const mode = parseInt(raw.slice(a + 1, b), 8);
+    const uid = Number(raw.slice(b + 1, c));
+    const gid = Number(raw.slice(c + 1, d));
+    const size = Number(raw.slice(d + 1, e));
+    const mtime = Math.floor(Number(raw.slice(e + 1, f)));
+    if (![mode, uid, gid, size, mtime].every(Number.isFinite)) {
+      this.malformed++;
+      return;
+    }
+    this.onRecord(type, { type: TYPES[type] ?? 'other', mode: mode & 0o7777, uid, gid, size, mtime }, relative);
+  }
+}
+
+/** The host folders `find` could not enter, from its messages; undefined when a message is not one it understands. */
+function unreadableFolders(stderr: string): Set<string> | undefined {
+  const folders = new Set<string>();
+  for (const line of stderr.split('\n')) {
+    if (line.trim() === '') continue;
+    const denied = /^find: '(\/[^']*)': (?:Permission denied|No such file or directory)$/.exec(line);
+    if (!denied) return undefined;
+    folders.add(denied[1] as string);
+  }
+  return folders;
+}
+
+interface RootWalk {
+  root: string;
+  maxDepth: number;
+  hostRoot: string;
+}
+
+/** One root through one `find`: each entry to `visit`, the folders found (with their depth below the root), what find could not read. */
+function findRoot(walk: RootWalk, prune: readonly string[], visit: (entry: WalkedEntry) => void, count: () => void, signal: AbortSignal | undefined): Promise<{ folders: { path: string; depth: number }[]; trustworthy: boolean; unreadable: Set<string> }> {
+  const { root, maxDepth, hostRoot } = walk;
+  return new Promise((resolve, reject) => {
+    const folders: { path: string; depth: number }[] = [];
+    let failed: Error | undefined;
+    const child = spawn('find', findArguments(hostRoot, maxDepth, hostPrunes(root, hostRoot, prune)), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stop = (error: Error): void => {
+      failed ??= error;
+      child.kill('SIGKILL');
+    };
+    const onAbort = (): void => stop(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const parser = new RecordParser((_type, info, relative) => {
+      if (failed) return;
+      const path = childOf(root, relative);
+      try {
+        count();
+      } catch (error) {
+        stop(error as Error);
+        return;
+      }
+      if (info.type === 'directory') {
+        let depth = 1;
+        for (let at = relative.indexOf('/'); at !== -1; at = relative.indexOf('/', at + 1)) depth++;
+        folders.push({ path, depth });
+      }
+      visit({ path, info });
+    });
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => parser.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 1024 * 1024) stderr += chunk.toString('utf8');
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => stop(error.code === 'ENOENT' ? new FindUnavailableError('find is not installed') : error));
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (failed) return reject(failed);
+      if (folders.length === 0 && code !== 0 && /printf|unrecognized|unknown|invalid/i.test(stderr)) return reject(new FindUnavailableError(`find cannot walk: ${stderr.trim().split('\n')[0] ?? ''}`));
+      const hostUnreadable = code === 0 ? new Set<string>() : unreadableFolders(stderr);
+      const unreadable = new Set<string>();
+      for (const hostPath of hostUnreadable ?? []) unreadable.add(hostPath === hostRoot ? root : childOf(root, hostPath.slice(hostRoot === '/' ? 1 : hostRoot.length + 1)));
+      resolve({ folders, trustworthy: hostUnreadable !== undefined && parser.malformed === 0 && parser.leftover === 0, unreadable });
+    });
+  });
+}
+
+/**
+ * Walks every root through `find`, as many at once as this machine has cores (the main thread
+ * only parses), reporting what the in-process walk reports. Throws FindUnavailableError when
+ * `find` cannot be used; the caller then walks in-process.
+ */
+export async function findLocalTrees(
+  view: LocalTreeView,
+  roots: readonly TreeWalkRoot[],
+  prune: readonly string[],
+  visit: (entry: WalkedEntry) => void,
+  options: { maxEntries: number; signal?: AbortSignal },
+): Promise<TreeWalkResult> {
+  const listed = new Set<string>();
+  let entries = 0;
+  const walkRoot = async ({ root, maxDepth }: TreeWalkRoot): Promise<void> => {
+    options.signal?.throwIfAborted();
+    const count = (): void => {
+      if (++entries > options.maxEntries) throw new TargetReadError(root, 'too-large', `more than ${options.maxEntries} entries`);
+    };
+    const rootInfo = await view.stat(root).catch(() => undefined);
+    if (!rootInfo) return;
+    count();
+    visit({ path: root, info: rootInfo });
+    if (maxDepth === 0 || (rootInfo.type !== 'directory' && rootInfo.type !== 'symlink')) return;
+    let hostRoot: string;
+    try {
+      // find -P does not follow its starting point either: the folder a root link leads to is
+      // walked. The view resolved every link inside a tree's root already; on `local` (root /)
+      // the host's own links are the target's. Without a trailing slash, as find prints paths.
+      hostRoot = realpathSync(view.hostFolder(root));
+    } catch {
+      return;
+    }
+    const found = await findRoot({ root, maxDepth, hostRoot }, prune, visit, count, options.signal);
+    if (!found.trustworthy) return;
+    // A root that turned out not to be a folder (a link to a file) has no entries: not a listing.
+    if (!found.unreadable.has(root) && isFolder(hostRoot)) listed.add(root);
+    for (const folder of found.folders) {
+      if (maxDepth >= 0 && folder.depth >= maxDepth) continue;
+      if (prune.includes(folder.path) || found.unreadable.has(folder.path)) continue;
+      listed.add(folder.path);
+    }
+  };
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < roots.length) await walkRoot(roots[next++] as TreeWalkRoot);
+  };
+  await Promise.all(Array.from({ length: Math.min(roots.length, Math.max(1, availableParallelism())) }, lane));
+  return { listed, entries };
+}
