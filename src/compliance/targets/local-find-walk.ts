@@ -14,7 +14,8 @@
  * through the view, which reports the failure.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { infoOf } from '../../image/fs/directory-fs.js';
 import { availableParallelism } from 'node:os';
 import { TargetReadError, type FileInfo } from './target.js';
 import type { LocalTreeView } from './local-tree-walk.js';
@@ -127,19 +128,27 @@ function unreadableFolders(stderr: string): Set<string> | undefined {
   return folders;
 }
 
-interface RootWalk {
-  root: string;
+/** One `find` run: the entries below `view` (host folder `host`), `view` being `depth` below its walk's root. */
+interface FindJob {
+  view: string;
+  host: string;
+  /** Deepest entry to report, below `view` (-1: no limit). */
   maxDepth: number;
-  hostRoot: string;
+  depth: number;
+  /** Whether `view` counts as listed when the run reads it whole (false when it is not to be listed: past the depth). */
+  listStart: boolean;
 }
 
-/** One root through one `find`: each entry to `visit`, the folders found (with their depth below the root), what find could not read. */
-function findRoot(walk: RootWalk, prune: readonly string[], visit: (entry: WalkedEntry) => void, count: () => void, signal: AbortSignal | undefined): Promise<{ folders: { path: string; depth: number }[]; trustworthy: boolean; unreadable: Set<string> }> {
-  const { root, maxDepth, hostRoot } = walk;
+/** Folders of a root this many or fewer are each walked by a `find` of their own, in parallel; more, and one `find` walks the root. */
+const MAX_SPLIT_FOLDERS = 64;
+
+/** One `find` run: each entry to `visit`; the folders it read whole, as the caller's `listed` wants them. */
+function runFind(job: FindJob, rootMaxDepth: number, prune: readonly string[], visit: (entry: WalkedEntry) => void, count: () => void, signal: AbortSignal | undefined): Promise<string[]> {
+  const { view, host } = job;
   return new Promise((resolve, reject) => {
     const folders: { path: string; depth: number }[] = [];
     let failed: Error | undefined;
-    const child = spawn('find', findArguments(hostRoot, maxDepth, hostPrunes(root, hostRoot, prune)), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('find', findArguments(host, job.maxDepth, hostPrunes(view, host, prune)), { stdio: ['ignore', 'pipe', 'pipe'] });
     const stop = (error: Error): void => {
       failed ??= error;
       child.kill('SIGKILL');
@@ -148,7 +157,7 @@ function findRoot(walk: RootWalk, prune: readonly string[], visit: (entry: Walke
     signal?.addEventListener('abort', onAbort, { once: true });
     const parser = new RecordParser((_type, info, relative) => {
       if (failed) return;
-      const path = childOf(root, relative);
+      const path = childOf(view, relative);
       try {
         count();
       } catch (error) {
@@ -156,7 +165,7 @@ function findRoot(walk: RootWalk, prune: readonly string[], visit: (entry: Walke
         return;
       }
       if (info.type === 'directory') {
-        let depth = 1;
+        let depth = job.depth + 1;
         for (let at = relative.indexOf('/'); at !== -1; at = relative.indexOf('/', at + 1)) depth++;
         folders.push({ path, depth });
       }
@@ -173,17 +182,41 @@ function findRoot(walk: RootWalk, prune: readonly string[], visit: (entry: Walke
       if (failed) return reject(failed);
       if (folders.length === 0 && code !== 0 && /printf|unrecognized|unknown|invalid/i.test(stderr)) return reject(new FindUnavailableError(`find cannot walk: ${stderr.trim().split('\n')[0] ?? ''}`));
       const hostUnreadable = code === 0 ? new Set<string>() : unreadableFolders(stderr);
+      if (hostUnreadable === undefined || parser.malformed > 0 || parser.leftover > 0) return resolve([]);
       const unreadable = new Set<string>();
-      for (const hostPath of hostUnreadable ?? []) unreadable.add(hostPath === hostRoot ? root : childOf(root, hostPath.slice(hostRoot === '/' ? 1 : hostRoot.length + 1)));
-      resolve({ folders, trustworthy: hostUnreadable !== undefined && parser.malformed === 0 && parser.leftover === 0, unreadable });
+      for (const hostPath of hostUnreadable) unreadable.add(hostPath === host ? view : childOf(view, hostPath.slice(host === '/' ? 1 : host.length + 1)));
+      const listed: string[] = [];
+      // A start that turned out not to be a folder (a link to a file) has no entries: not a listing.
+      if (job.listStart && !unreadable.has(view) && isFolder(host)) listed.push(view);
+      for (const folder of folders) {
+        if (rootMaxDepth >= 0 && folder.depth >= rootMaxDepth) continue;
+        if (prune.includes(folder.path) || unreadable.has(folder.path)) continue;
+        listed.push(folder.path);
+      }
+      resolve(listed);
     });
   });
 }
 
+/** A folder's entries read in this process (readdir, lstat each); undefined when it cannot be read whole. */
+function listHere(host: string): { name: string; info: FileInfo }[] | undefined {
+  try {
+    return readdirSync(host)
+      .sort()
+      .map((name) => {
+        const stats = lstatSync(childOf(host, name));
+        return { name, info: infoOf(stats) };
+      });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Walks every root through `find`, as many at once as this machine has cores (the main thread
- * only parses), reporting what the in-process walk reports. Throws FindUnavailableError when
- * `find` cannot be used; the caller then walks in-process.
+ * Walks every root through `find`, as many runs at once as this machine has cores (the main
+ * thread only parses), reporting what the in-process walk reports. A root walked to any depth
+ * with a few folders (`/`) is split: its own entries are read here and each folder is one run,
+ * so the cores share the largest tree. Throws FindUnavailableError when `find` cannot be used.
  */
 export async function findLocalTrees(
   view: LocalTreeView,
@@ -194,16 +227,18 @@ export async function findLocalTrees(
 ): Promise<TreeWalkResult> {
   const listed = new Set<string>();
   let entries = 0;
-  const walkRoot = async ({ root, maxDepth }: TreeWalkRoot): Promise<void> => {
+  const jobs: { job: FindJob; root: TreeWalkRoot; count: () => void }[] = [];
+  for (const walkRoot of roots) {
+    const { root, maxDepth } = walkRoot;
     options.signal?.throwIfAborted();
     const count = (): void => {
       if (++entries > options.maxEntries) throw new TargetReadError(root, 'too-large', `more than ${options.maxEntries} entries`);
     };
     const rootInfo = await view.stat(root).catch(() => undefined);
-    if (!rootInfo) return;
+    if (!rootInfo) continue;
     count();
     visit({ path: root, info: rootInfo });
-    if (maxDepth === 0 || (rootInfo.type !== 'directory' && rootInfo.type !== 'symlink')) return;
+    if (maxDepth === 0 || (rootInfo.type !== 'directory' && rootInfo.type !== 'symlink')) continue;
     let hostRoot: string;
     try {
       // find -P does not follow its starting point either: the folder a root link leads to is
@@ -211,22 +246,32 @@ export async function findLocalTrees(
       // the host's own links are the target's. Without a trailing slash, as find prints paths.
       hostRoot = realpathSync(view.hostFolder(root));
     } catch {
-      return;
+      continue;
     }
-    const found = await findRoot({ root, maxDepth, hostRoot }, prune, visit, count, options.signal);
-    if (!found.trustworthy) return;
-    // A root that turned out not to be a folder (a link to a file) has no entries: not a listing.
-    if (!found.unreadable.has(root) && isFolder(hostRoot)) listed.add(root);
-    for (const folder of found.folders) {
-      if (maxDepth >= 0 && folder.depth >= maxDepth) continue;
-      if (prune.includes(folder.path) || found.unreadable.has(folder.path)) continue;
-      listed.add(folder.path);
+    const own = maxDepth < 0 ? listHere(hostRoot) : undefined;
+    const folders = own?.filter((entry) => entry.info.type === 'directory') ?? [];
+    if (!own || folders.length > MAX_SPLIT_FOLDERS) {
+      jobs.push({ job: { view: root, host: hostRoot, maxDepth, depth: 0, listStart: true }, root: walkRoot, count });
+      continue;
     }
-  };
+    for (const entry of own) {
+      count();
+      visit({ path: childOf(root, entry.name), info: entry.info });
+    }
+    listed.add(root);
+    for (const folder of folders) {
+      const path = childOf(root, folder.name);
+      if (!prune.includes(path)) jobs.push({ job: { view: path, host: childOf(hostRoot, folder.name), maxDepth: -1, depth: 1, listStart: true }, root: walkRoot, count });
+    }
+  }
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < roots.length) await walkRoot(roots[next++] as TreeWalkRoot);
+    while (next < jobs.length) {
+      options.signal?.throwIfAborted();
+      const { job, root, count } = jobs[next++] as (typeof jobs)[number];
+      for (const folder of await runFind(job, root.maxDepth, prune, visit, count, options.signal)) listed.add(folder);
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(roots.length, Math.max(1, availableParallelism())) }, lane));
+  await Promise.all(Array.from({ length: Math.min(jobs.length, Math.max(1, availableParallelism())) }, lane));
   return { listed, entries };
 }

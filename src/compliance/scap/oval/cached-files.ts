@@ -132,6 +132,7 @@ export class CachedFiles implements ListingCache {
   private readonly settledFolders = new Map<string, FolderEntries | null>();
   private readonly contents = new Map<string, Promise<Buffer>>();
   private readonly patternWalks = new Map<string, Promise<string[]>>();
+  private readonly folderLists = new Map<string, Promise<string[]>>();
   private contentBytes = 0;
   private walked = 0;
   /** Folders listed from the target so far, one by one or by a tree walk (each at most once per scan). */
@@ -236,6 +237,16 @@ export class CachedFiles implements ListingCache {
   private list(path: string): Promise<FolderListing | undefined> {
     this.folderReads++;
     return listWithInfo(this.target, path);
+  }
+
+  /** The folders a recursion reaches, in path order, computed once per starting folders and behaviors for every object of the scan. */
+  folderList(key: string, compute: () => Promise<string[]>): Promise<string[]> {
+    let value = this.folderLists.get(key);
+    if (!value) {
+      value = compute();
+      this.folderLists.set(key, value);
+    }
+    return value;
   }
 
   /** The paths a pattern search found, computed once per pattern for every object of the scan. */
@@ -429,17 +440,25 @@ export async function forEachResolvedFile(object: OvalObject, context: CollectCo
   const pathEntity = entityNamed(object, 'path');
   if (!pathEntity) throw new OvalCollectionError(`${object.id}: neither filepath nor path`);
   const filename = entityNamed(object, 'filename');
-  const folders = new Set<string>();
-  for (const start of await candidates(pathEntity, context, 'directory')) {
-    const info = await context.files.stat(start);
-    if (!info) continue;
-    for (const folder of await recurse(start, object, context)) folders.add(folder);
-  }
+  const starts = await candidates(pathEntity, context, 'directory');
+  const { recurse_direction: direction, max_depth: depth, recurse: kind } = object.behaviors;
+  // Objects over the same folders with the same behaviors (eight over every local mount point in
+  // the Debian content) share one recursion and its ordered folder list.
+  const key = JSON.stringify([starts, direction ?? '', depth ?? '', kind ?? '']);
+  const folders = await context.files.folderList(key, async () => {
+    const found = new Set<string>();
+    for (const start of starts) {
+      const info = await context.files.stat(start);
+      if (!info) continue;
+      for (const folder of await recurse(start, object, context)) found.add(folder);
+    }
+    return [...found].sort();
+  });
   const possible = filename && filename.operation === 'pattern match' && !filename.varRef ? mayMatch(filename.value) : () => true;
   const anyName = filename !== undefined && filename.operation === 'pattern match' && !filename.varRef && ANY_NAME.has(filename.value);
   const nameMatches = filename && !filename.nil && (filename.operation !== 'equals' || filename.varRef) ? await context.entityMatcher(filename) : undefined;
   let visited = 0;
-  for (const folder of [...folders].sort()) {
+  for (const folder of folders) {
     if (++visited % 256 === 0) context.signal?.throwIfAborted();
     if (!filename || filename.nil) {
       const stat = context.files.statNow(folder);
