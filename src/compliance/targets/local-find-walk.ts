@@ -18,7 +18,9 @@ import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { infoOf } from '../../image/fs/directory-fs.js';
 import { availableParallelism } from 'node:os';
 import { TargetReadError, type FileInfo } from './target.js';
-import type { LocalTreeView } from './local-tree-walk.js';
+import { startLocalRoot, type LocalTreeView } from './local-tree-walk.js';
+// find's messages are the same here as on an SSH target's host.
+import { unreadableFolders } from './ssh-tree-walk.js';
 import type { TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js';
 
 /** type, permission bits (octal, with suid/sgid/sticky), uid, gid, size, mtime, path below the root. */
@@ -114,18 +116,6 @@ class RecordParser {
     }
     this.onRecord(type, { type: TYPES[type] ?? 'other', mode: mode & 0o7777, uid, gid, size, mtime }, relative);
   }
-}
-
-/** The host folders `find` could not enter, from its messages; undefined when a message is not one it understands. */
-function unreadableFolders(stderr: string): Set<string> | undefined {
-  const folders = new Set<string>();
-  for (const line of stderr.split('\n')) {
-    if (line.trim() === '') continue;
-    const denied = /^find: '(\/[^']*)': (?:Permission denied|No such file or directory)$/.exec(line);
-    if (!denied) return undefined;
-    folders.add(denied[1] as string);
-  }
-  return folders;
 }
 
 /** One `find` run: the entries below `view` (host folder `host`), `view` being `depth` below its walk's root. */
@@ -234,17 +224,14 @@ export async function findLocalTrees(
     const count = (): void => {
       if (++entries > options.maxEntries) throw new TargetReadError(root, 'too-large', `more than ${options.maxEntries} entries`);
     };
-    const rootInfo = await view.stat(root).catch(() => undefined);
-    if (!rootInfo) continue;
-    count();
-    visit({ path: root, info: rootInfo });
-    if (maxDepth === 0 || (rootInfo.type !== 'directory' && rootInfo.type !== 'symlink')) continue;
+    const viewFolder = await startLocalRoot(view, walkRoot, visit, count);
+    if (viewFolder === undefined) continue;
     let hostRoot: string;
     try {
       // find -P does not follow its starting point either: the folder a root link leads to is
       // walked. The view resolved every link inside a tree's root already; on `local` (root /)
       // the host's own links are the target's. Without a trailing slash, as find prints paths.
-      hostRoot = realpathSync(view.hostFolder(root));
+      hostRoot = realpathSync(viewFolder);
     } catch {
       continue;
     }

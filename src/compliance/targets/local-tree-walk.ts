@@ -48,6 +48,23 @@ function lstatInfo(hostPath: string): FileInfo | undefined {
   }
 }
 
+/**
+ * Reports a root's own entry; answers the host folder a listing of it reads (links resolved inside
+ * the view), or undefined when there is nothing below it to walk. Shared with local-find-walk.ts.
+ */
+export async function startLocalRoot(view: LocalTreeView, { root, maxDepth }: TreeWalkRoot, visit: (entry: WalkedEntry) => void, count: () => void): Promise<string | undefined> {
+  const rootInfo = await view.stat(root).catch(() => undefined);
+  if (!rootInfo) return undefined;
+  count();
+  visit({ path: root, info: rootInfo });
+  if (maxDepth === 0 || (rootInfo.type !== 'directory' && rootInfo.type !== 'symlink')) return undefined;
+  try {
+    return view.hostFolder(root);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function walkLocalTrees(
   view: LocalTreeView,
   roots: readonly TreeWalkRoot[],
@@ -62,19 +79,11 @@ export async function walkLocalTrees(
   const count = (root: string): void => {
     if (++entries > options.maxEntries) throw new TargetReadError(root, 'too-large', `more than ${options.maxEntries} entries`);
   };
-  for (const { root, maxDepth } of roots) {
+  for (const walkRoot of roots) {
+    const { root, maxDepth } = walkRoot;
     options.signal?.throwIfAborted();
-    const rootInfo = await view.stat(root).catch(() => undefined);
-    if (!rootInfo) continue;
-    count(root);
-    visit({ path: root, info: rootInfo });
-    if (maxDepth === 0 || (rootInfo.type !== 'directory' && rootInfo.type !== 'symlink')) continue;
-    let hostRoot: string;
-    try {
-      hostRoot = view.hostFolder(root);
-    } catch {
-      continue;
-    }
+    const hostRoot = await startLocalRoot(view, walkRoot, visit, () => count(root));
+    if (hostRoot === undefined) continue;
     // [view path, host path, depth]: depth-first, so only the folders still to read are held.
     const stack: [string, string, number][] = [[root, hostRoot, 0]];
     while (stack.length > 0) {
