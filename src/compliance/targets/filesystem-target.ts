@@ -7,7 +7,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { DirectoryFs } from '../../image/fs/directory-fs.js';
 import { runLocalCommand } from './local-command.js';
-import { findLocalTrees, findUsable } from './local-find-walk.js';
+import { FindUnavailableError, findLocalTrees, findUsable } from './local-find-walk.js';
 import { walkLocalTrees } from './local-tree-walk.js';
 import { TargetUnavailableError, type CommandResult, type RunOptions, type Target, type TargetKind } from './target.js';
 import type { TreeWalker, TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js';
@@ -35,8 +35,18 @@ export class FilesystemTarget extends ViewTarget implements Target, TreeWalker {
    */
   walker: 'find' | 'in-process' = findUsable() ? 'find' : 'in-process';
 
-  walkTrees(roots: readonly TreeWalkRoot[], prune: readonly string[], visit: (entry: WalkedEntry) => void, options: { maxEntries: number; signal?: AbortSignal }): Promise<TreeWalkResult> {
-    return this.walker === 'find' ? findLocalTrees(this.directory, roots, prune, visit, options) : walkLocalTrees(this.directory, roots, prune, visit, options);
+  async walkTrees(roots: readonly TreeWalkRoot[], prune: readonly string[], visit: (entry: WalkedEntry) => void, options: { maxEntries: number; signal?: AbortSignal }): Promise<TreeWalkResult> {
+    if (this.walker === 'find') {
+      try {
+        return await findLocalTrees(this.directory, roots, prune, visit, options);
+      } catch (error) {
+        if (!(error instanceof FindUnavailableError)) throw error;
+        // find went away or refused to walk after all: in-process from here on (an entry reported
+        // twice is kept once by the cache, which adopts each folder's names once).
+        this.walker = 'in-process';
+      }
+    }
+    return walkLocalTrees(this.directory, roots, prune, visit, options);
   }
 
   /** `local`: this host, live. */

@@ -190,3 +190,22 @@ describe.each(['find', 'in-process'] as const)('the local tree walk (%s)', (walk
     }
   });
 });
+
+describe('a find that cannot be run', () => {
+  it('leaves the target walking in-process, reporting what the in-process walk reports', async () => {
+    const root = await makeTree({ 't/a/x': 'x', 't/b': { link: 'a' } });
+    const savedPath = process.env.PATH;
+    try {
+      const expected = await walked(await openWith('in-process', `dir:${root}`), [{ root: '/t', maxDepth: -1 }], []);
+      const target = await openWith('find', `dir:${root}`);
+      process.env.PATH = root;
+      const { reported, listed } = await walked(target, [{ root: '/t', maxDepth: -1 }], []);
+      expect(target.walker).toBe('in-process');
+      expect(new Map(reported.map((entry) => [entry.path, entry.info]))).toEqual(new Map(expected.reported.map((entry) => [entry.path, entry.info])));
+      expect(listed).toEqual(expected.listed);
+    } finally {
+      process.env.PATH = savedPath;
+      await removeTree(root);
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, allows } from '../auth/roles.js';
-import { createTestStore, startTestServer, type JsonBody, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
+import { createRoleTokens, createTestStore, startTestServer, type JsonBody, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
 import { digestFor, inventoryResult } from '../test-support/scan-results.js';
 import type { RouteSpec } from './route.js';
 import { ROUTES } from './routes/list.js';
@@ -90,7 +90,7 @@ describe.each(KINDS)('hostile input on %s', (kind) => {
     store = await createTestStore(kind);
     server = await startTestServer(store);
     tokens.admin = server.adminToken;
-    for (const role of ROLES.filter((role) => role !== 'admin')) tokens[role] = (await server.call('POST', '/api/v1/tokens', { token: server.adminToken, body: { name: `${role}-t`, role } })).json.token as string;
+    Object.assign(tokens, await createRoleTokens(server, ROLES.filter((role) => role !== 'admin'), 't'));
   });
 
   afterAll(async () => {

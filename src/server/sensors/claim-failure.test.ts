@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FAILURE_REASON_CHARS } from '../../util/failure-reason.js';
-import { createTestStore, startTestServer, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
+import { createRoleTokens, createTestStore, startTestServer, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
 import { digestFor, inventoryResult } from '../test-support/scan-results.js';
 
 const KINDS: StoreKind[] = ['sqlite', 'postgres'];
@@ -20,11 +20,7 @@ describe.each(KINDS)('scan failures on claims, on %s', (kind) => {
   beforeAll(async () => {
     store = await createTestStore(kind);
     server = await startTestServer(store);
-    for (const role of ['ci', 'sensor']) {
-      const created = await server.call('POST', '/api/v1/tokens', { token: server.adminToken, body: { name: `${role}-f`, role } });
-      expect(created.status).toBe(201);
-      tokens[role] = created.json.token as string;
-    }
+    Object.assign(tokens, await createRoleTokens(server, ['ci', 'sensor'], 'f'));
     for (const sensorId of ['giver-up', 'other']) {
       const beat = await server.call('POST', `/api/v1/sensors/${sensorId}/heartbeat`, { token: tokens.sensor, body: { daemonId: 'daemon-F', hostname: 'host-f', version: '0.1.0', mode: 'ci' } });
       expect(beat.status).toBe(200);

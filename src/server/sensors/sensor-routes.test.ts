@@ -5,7 +5,7 @@
  * and `runningOn`. Role checks and refused input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStore, startTestServer, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
+import { createRoleTokens, createTestStore, startTestServer, type StoreKind, type TestServer, type TestStore } from '../test-support/harness.js';
 import { digestFor, inventoryResult } from '../test-support/scan-results.js';
 
 const KINDS: StoreKind[] = ['sqlite', 'postgres'];
@@ -19,11 +19,7 @@ describe.each(KINDS)('the sensors API on %s', (kind) => {
   beforeAll(async () => {
     store = await createTestStore(kind);
     server = await startTestServer(store);
-    for (const role of ['ci', 'sensor', 'worker', 'viewer']) {
-      const created = await server.call('POST', '/api/v1/tokens', { token: server.adminToken, body: { name: `${role}-s`, role } });
-      expect(created.status).toBe(201);
-      tokens[role] = created.json.token as string;
-    }
+    Object.assign(tokens, await createRoleTokens(server, ['ci', 'sensor', 'worker', 'viewer'], 's'));
   });
 
   afterAll(async () => {

@@ -82,6 +82,17 @@ export async function startTestServer(store: TestStore, overrides: Partial<Serve
   return { ...running, adminToken: overrides.adminToken ?? TEST_ADMIN_TOKEN, announced, logged, dir: store.dir, call };
 }
 
+/** One API token per role, made by the admin (`<role>-<suffix>`); throws when the server refuses one. */
+export async function createRoleTokens(server: TestServer, roles: readonly string[], suffix: string): Promise<Record<string, string>> {
+  const tokens: Record<string, string> = {};
+  for (const role of roles) {
+    const created = await server.call('POST', '/api/v1/tokens', { token: server.adminToken, body: { name: `${role}-${suffix}`, role } });
+    if (created.status !== 201) throw new Error(`token for ${role}: ${created.status} ${created.text.slice(0, 200)}`);
+    tokens[role] = created.json.token as string;
+  }
+  return tokens;
+}
+
 export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

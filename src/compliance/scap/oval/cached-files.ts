@@ -241,22 +241,12 @@ export class CachedFiles implements ListingCache {
 
   /** The folders a recursion reaches, in path order, computed once per starting folders and behaviors for every object of the scan. */
   folderList(key: string, compute: () => Promise<string[]>): Promise<string[]> {
-    let value = this.folderLists.get(key);
-    if (!value) {
-      value = compute();
-      this.folderLists.set(key, value);
-    }
-    return value;
+    return once(this.folderLists, key, compute);
   }
 
   /** The paths a pattern search found, computed once per pattern for every object of the scan. */
   patternWalk(key: string, compute: () => Promise<string[]>): Promise<string[]> {
-    let value = this.patternWalks.get(key);
-    if (!value) {
-      value = compute();
-      this.patternWalks.set(key, value);
-    }
-    return value;
+    return once(this.patternWalks, key, compute);
   }
 
   readFile(path: string): Promise<Buffer> {
@@ -283,6 +273,16 @@ export class CachedFiles implements ListingCache {
       throw error;
     }
   }
+}
+
+/** The value under `key`, computed the first time it is asked for. */
+function once<T>(values: Map<string, Promise<T>>, key: string, compute: () => Promise<T>): Promise<T> {
+  let value = values.get(key);
+  if (!value) {
+    value = compute();
+    values.set(key, value);
+  }
+  return value;
 }
 
 export function joinPath(folder: string, name: string): string {
