@@ -8,12 +8,14 @@ import { realpath, stat } from 'node:fs/promises';
 import { DirectoryFs } from '../../image/fs/directory-fs.js';
 import { runLocalCommand } from './local-command.js';
 import { FindUnavailableError, findLocalTrees, findUsable } from './local-find-walk.js';
+import { findLocalQueries } from './local-find-query.js';
 import { walkLocalTrees } from './local-tree-walk.js';
 import { TargetUnavailableError, type CommandResult, type RunOptions, type Target, type TargetKind } from './target.js';
+import type { TreeQuerier, TreeQuery } from './tree-query.js';
 import type { TreeWalker, TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js';
 import { ViewTarget } from './view-target.js';
 
-export class FilesystemTarget extends ViewTarget implements Target, TreeWalker {
+export class FilesystemTarget extends ViewTarget implements Target, TreeWalker, TreeQuerier {
   private readonly directory: DirectoryFs;
 
   constructor(
@@ -47,6 +49,18 @@ export class FilesystemTarget extends ViewTarget implements Target, TreeWalker {
       }
     }
     return walkLocalTrees(this.directory, roots, prune, visit, options);
+  }
+
+  /** Through `find` only: without it there is nothing to gain over the walk, and the caller walks. */
+  queryTrees(queries: readonly TreeQuery[], prune: readonly string[], options: { maxEntries: number; signal?: AbortSignal }): Promise<WalkedEntry[] | undefined>[] | undefined {
+    if (this.walker !== 'find') return undefined;
+    return findLocalQueries(this.directory, queries, prune, options).map((answer) =>
+      answer.catch((error: unknown) => {
+        if (!(error instanceof FindUnavailableError)) throw error;
+        this.walker = 'in-process';
+        return undefined;
+      }),
+    );
   }
 
   /** `local`: this host, live. */

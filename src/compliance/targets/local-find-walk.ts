@@ -24,7 +24,7 @@ import { unreadableFolders } from './ssh-tree-walk.js';
 import type { TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js';
 
 /** type, permission bits (octal, with suid/sgid/sticky), uid, gid, size, mtime, path below the root. */
-const FORMAT = '%y %m %U %G %s %T@ %P\\0';
+export const FORMAT = '%y %m %U %G %s %T@ %P\\0';
 const TYPES: Record<string, FileInfo['type']> = { f: 'file', d: 'directory', l: 'symlink' };
 
 /** Why a walk through `find` could not be used at all: the caller walks in-process instead. */
@@ -41,7 +41,7 @@ export function findUsable(): boolean {
   return usable;
 }
 
-function isFolder(hostPath: string): boolean {
+export function isFolder(hostPath: string): boolean {
   try {
     return statSync(hostPath).isDirectory();
   } catch {
@@ -49,17 +49,17 @@ function isFolder(hostPath: string): boolean {
   }
 }
 
-function childOf(folder: string, name: string): string {
+export function childOf(folder: string, name: string): string {
   return folder === '/' ? `/${name}` : `${folder}/${name}`;
 }
 
 /** A path as a `-path` pattern matching only itself (its glob characters escaped). */
-function literalGlob(path: string): string {
+export function literalGlob(path: string): string {
   return path.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** The prune paths strictly below `root`, as `-path` patterns of host paths under `hostRoot`. */
-function hostPrunes(root: string, hostRoot: string, prune: readonly string[]): string[] {
+export function hostPrunes(root: string, hostRoot: string, prune: readonly string[]): string[] {
   const below = root === '/' ? '/' : `${root}/`;
   return prune.filter((path) => path !== root && path.startsWith(below)).map((path) => literalGlob(childOf(hostRoot, path.slice(below.length))));
 }
@@ -75,11 +75,15 @@ function findArguments(hostRoot: string, maxDepth: number, pruned: readonly stri
  * Parses NUL-ended records chunk by chunk. Hand-written rather than a regular expression per
  * record: six space-separated numbers and a path, ~540k records on a host, parsed while `find` runs.
  */
-class RecordParser {
+export class RecordParser {
   private pending: Buffer | undefined;
   malformed = 0;
 
-  constructor(private readonly onRecord: (type: string, info: FileInfo, relative: string) => void) {}
+  /** `tagged`: each record starts with a number and a space (which query of a run it answers). */
+  constructor(
+    private readonly onRecord: (type: string, info: FileInfo, relative: string, tag: number) => void,
+    private readonly tagged = false,
+  ) {}
 
   push(chunk: Buffer): void {
     const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -95,7 +99,18 @@ class RecordParser {
     return this.pending?.length ?? 0;
   }
 
-  private record(raw: string): void {
+  private record(record: string): void {
+    let tag = 0;
+    let raw = record;
+    if (this.tagged) {
+      const space = record.indexOf(' ');
+      tag = space > 0 ? Number(record.slice(0, space)) : NaN;
+      if (!Number.isInteger(tag)) {
+        this.malformed++;
+        return;
+      }
+      raw = record.slice(space + 1);
+    }
     const spaces: number[] = [];
     for (let at = raw.indexOf(' '); at !== -1 && spaces.length < 6; at = raw.indexOf(' ', at + 1)) spaces.push(at);
     const relative = raw.slice((spaces[5] ?? -1) + 1);
@@ -114,7 +129,7 @@ class RecordParser {
       this.malformed++;
       return;
     }
-    this.onRecord(type, { type: TYPES[type] ?? 'other', mode: mode & 0o7777, uid, gid, size, mtime }, relative);
+    this.onRecord(type, { type: TYPES[type] ?? 'other', mode: mode & 0o7777, uid, gid, size, mtime }, relative, tag);
   }
 }
 
@@ -130,7 +145,7 @@ interface FindJob {
 }
 
 /** Folders of a root this many or fewer are each walked by a `find` of their own, in parallel; more, and one `find` walks the root. */
-const MAX_SPLIT_FOLDERS = 64;
+export const MAX_SPLIT_FOLDERS = 64;
 
 /** One `find` run: each entry to `visit`; the folders it read whole, as the caller's `listed` wants them. */
 function runFind(job: FindJob, rootMaxDepth: number, prune: readonly string[], visit: (entry: WalkedEntry) => void, count: () => void, signal: AbortSignal | undefined): Promise<string[]> {
@@ -189,7 +204,7 @@ function runFind(job: FindJob, rootMaxDepth: number, prune: readonly string[], v
 }
 
 /** A folder's entries read in this process (readdir, lstat each); undefined when it cannot be read whole. */
-function listHere(host: string): { name: string; info: FileInfo }[] | undefined {
+export function listHere(host: string): { name: string; info: FileInfo }[] | undefined {
   try {
     return readdirSync(host)
       .sort()

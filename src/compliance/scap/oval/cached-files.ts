@@ -1,71 +1,37 @@
 /**
  * The filesystem as one evaluation session sees it: every stat, folder listing and file read is
  * done once and shared by every object (OpenSCAP walks the tree again for each rule; this is the
- * "collect once" of the SCAP issue). And the resolution of OVAL file objects — path/filename or
- * filepath, with equals or pattern match, and the recurse behaviors — into the files they name.
- * Paths are the target's; nothing is read outside the target's view, /proc and /sys are never
- * walked (a pattern is searched from its literal prefix, as OpenSCAP does).
+ * "collect once" of the SCAP issue); whole trees walked or queried in one request where the target
+ * can. Paths are the target's; nothing is read outside the target's view, /proc and /sys are never
+ * walked. How file objects name their files from it: file-objects.ts.
  */
 import { MAX_CHECKED_FILE_BYTES, TargetReadError, listWithInfo, type FileInfo, type FileType, type FolderListing, type Target } from '../../targets/target.js';
-import { OvalCollectionError, entityNamed, type CollectContext } from './test-types/test-type.js';
-import type { OvalEntity, OvalObject } from './model.js';
-import { mayMatch } from './required-literals.js';
+import { OvalCollectionError } from './test-types/test-type.js';
+import { canQueryTrees, type TreeQuery } from '../../targets/tree-query.js';
+import type { WalkedEntry } from '../../targets/tree-walker.js';
 import { prefetchTrees, type ListingCache } from './tree-prefetch.js';
 
 /** Most directory entries one session walks; past this the object is an error, never a silent part. */
 export const MAX_WALKED_ENTRIES = 2_000_000;
 /** Symbolic links to folders followed along one recursion path (Linux stops at 40 in one lookup). */
 export const MAX_LINKS_FOLLOWED = 8;
-const NEVER_WALKED = new Set(['/proc', '/sys', '/dev', '/run']);
+/** Folders no walk enters (a pattern is searched from its literal prefix, as OpenSCAP does, but never into these). */
+export const NEVER_WALKED: ReadonlySet<string> = new Set(['/proc', '/sys', '/dev', '/run']);
 const NEVER_WALKED_LIST = [...NEVER_WALKED];
-/** Filename patterns that match every name without a line break. */
-const ANY_NAME = new Set(['.*', '^.*$', '^.*', '.*$']);
-
-export interface ResolvedFile {
-  readonly filepath: string;
-  readonly path: string;
-  /** Undefined for a directory item (filename xsi:nil). */
-  readonly filename?: string;
-  readonly info: FileInfo;
-}
-
-/**
- * A file found in a folder's listing, its path and facts made only when asked: a file object over
- * / judges ~650k of them and its filters usually read a field or two.
- */
-class ListedFile implements ResolvedFile {
-  private madePath: string | undefined;
-  private madeInfo: FileInfo | undefined;
-
-  constructor(
-    readonly path: string,
-    readonly filename: string,
-    private readonly entries: FolderEntries,
-    private readonly index: number,
-  ) {}
-
-  get filepath(): string {
-    return (this.madePath ??= joinPath(this.path, this.filename));
-  }
-
-  get info(): FileInfo {
-    return (this.madeInfo ??= this.entries.info(this.index) as FileInfo);
-  }
-}
 
 /** Most bytes of file content one session keeps for re-reading; past this a file is read again when asked again. */
 export const MAX_CACHED_CONTENT_BYTES = 64 * 1024 * 1024;
 
 const TYPE_CODES: readonly FileType[] = ['file', 'directory', 'symlink', 'other'];
-const DIRECTORY = 1;
-const SYMLINK = 2;
+export const DIRECTORY = 1;
+export const SYMLINK = 2;
 
 /**
  * A folder's entries with their facts, kept compactly (typed arrays, no object per entry): a walk
  * of a host with ~700k files holds tens of megabytes, not the gigabyte an object and a promise per
  * path took. Names are sorted (the view lists them sorted), so a child is found by binary search.
  */
-class FolderEntries {
+export class FolderEntries {
   readonly types: Uint8Array;
   readonly modes: Uint16Array;
   readonly uids: Uint32Array;
@@ -133,6 +99,10 @@ export class CachedFiles implements ListingCache {
   private readonly contents = new Map<string, Promise<Buffer>>();
   private readonly patternWalks = new Map<string, Promise<string[]>>();
   private readonly folderLists = new Map<string, Promise<string[]>>();
+  /** Tree queries asked of the target (tree-queries.ts): each answer per root, undefined when the target could not give it whole. */
+  private readonly queries = new Map<string, Promise<WalkedEntry[][] | undefined>>();
+  private pendingQueries: { key: string; queries: readonly TreeQuery[]; resolve: (answer: WalkedEntry[][] | undefined) => void }[] = [];
+  private querySignal: AbortSignal | undefined;
   private contentBytes = 0;
   private walked = 0;
   /** Folders listed from the target so far, one by one or by a tree walk (each at most once per scan). */
@@ -244,6 +214,49 @@ export class CachedFiles implements ListingCache {
     return once(this.folderLists, key, compute);
   }
 
+  /**
+   * Adds planned queries (planTreeQueries); they are asked of the target together, in one request
+   * (one `find` per tree), at the next flushQueries() or when an answer is first wanted. A key
+   * already planned is not planned again.
+   */
+  addQueries(planned: readonly { key: string; queries: readonly TreeQuery[] }[], signal?: AbortSignal): void {
+    for (const entry of planned) {
+      if (this.queries.has(entry.key)) continue;
+      let resolve: (answer: WalkedEntry[][] | undefined) => void = () => undefined;
+      this.queries.set(entry.key, new Promise((done) => (resolve = done)));
+      this.pendingQueries.push({ ...entry, resolve });
+    }
+    this.querySignal = signal;
+  }
+
+  /** Asks the target for every planned query not asked yet, in one request that runs beside the scan. */
+  flushQueries(): void {
+    const batch = this.pendingQueries;
+    this.pendingQueries = [];
+    if (batch.length === 0) return;
+    const target = this.target;
+    const signal = this.querySignal;
+    const answers = canQueryTrees(target) ? target.queryTrees(batch.flatMap((entry) => entry.queries), NEVER_WALKED_LIST, { maxEntries: this.remainingEntries(), ...(signal ? { signal } : {}) }) : undefined;
+    let offset = 0;
+    for (const entry of batch) {
+      const mine = answers?.slice(offset, offset + entry.queries.length);
+      offset += entry.queries.length;
+      // A failed answer leaves the object to walk as before, and to report what it finds.
+      if (!mine) entry.resolve(undefined);
+      else
+        void Promise.all(mine).then(
+          (found) => entry.resolve(found.every((one): one is WalkedEntry[] => one !== undefined) ? found : undefined),
+          () => entry.resolve(undefined),
+        );
+    }
+  }
+
+  /** A planned query's answer: per root, the entries that passed; undefined when none was planned or the target could not answer whole. */
+  queried(key: string): Promise<WalkedEntry[][] | undefined> | undefined {
+    if (this.pendingQueries.some((entry) => entry.key === key)) this.flushQueries();
+    return this.queries.get(key);
+  }
+
   /** The paths a pattern search found, computed once per pattern for every object of the scan. */
   patternWalk(key: string, compute: () => Promise<string[]>): Promise<string[]> {
     return once(this.patternWalks, key, compute);
@@ -289,204 +302,7 @@ export function joinPath(folder: string, name: string): string {
   return folder === '/' ? `/${name}` : `${folder}/${name}`;
 }
 
-function splitPath(filepath: string): [string, string] {
+export function splitPath(filepath: string): [string, string] {
   const slash = filepath.lastIndexOf('/');
   return [slash <= 0 ? '/' : filepath.slice(0, slash), filepath.slice(slash + 1)];
-}
-
-/** The folder a pattern's matches must all lie under: its literal prefix up to the last slash. */
-export function literalFolder(pattern: string): string {
-  if (!pattern.startsWith('^')) return '/';
-  let prefix = '';
-  for (let i = 1; i < pattern.length; i++) {
-    const char = pattern[i] as string;
-    if (char === '\\') {
-      const next = pattern[i + 1];
-      if (next === undefined || /[0-9A-Za-z]/.test(next)) break;
-      prefix += next;
-      i++;
-    } else if ('.[]()*+?{}|^$'.includes(char)) {
-      if ('*?{'.includes(char)) prefix = prefix.slice(0, -1);
-      break;
-    } else prefix += char;
-  }
-  const slash = prefix.lastIndexOf('/');
-  return slash <= 0 ? '/' : prefix.slice(0, slash);
-}
-
-/**
- * Every path under `start` (itself included) for which `keep` holds; symbolic links are not
- * followed. Each folder's entries are judged from its listing, without a lookup per path.
- */
-async function walk(files: CachedFiles, start: string, wantType: 'directory' | 'file', keep: (path: string) => boolean, signal?: AbortSignal): Promise<string[]> {
-  await files.prefetch([{ root: start, maxDepth: -1 }], signal);
-  const found: string[] = [];
-  const startInfo = await files.stat(start);
-  if (!startInfo) return found;
-  const wantFolders = wantType === 'directory';
-  if (startInfo.type === 'directory' === wantFolders && keep(start)) found.push(start);
-  if (startInfo.type !== 'directory') return found;
-  const stack = [start];
-  while (stack.length > 0) {
-    signal?.throwIfAborted();
-    const folder = stack.pop() as string;
-    const listed = files.entriesNow(folder);
-    const entries = listed instanceof Promise ? await listed : listed;
-    if (!entries) continue;
-    const names = entries.names;
-    for (let index = 0; index < names.length; index++) {
-      const type = entries.typeAt(index);
-      if (type < 0) continue;
-      const isFolder = type === DIRECTORY;
-      // A path is made only for an entry of the wanted type, or a folder to walk on.
-      if (isFolder !== wantFolders && !isFolder) continue;
-      const path = joinPath(folder, names[index] as string);
-      if (isFolder === wantFolders && keep(path)) found.push(path);
-      if (isFolder && !NEVER_WALKED.has(path)) stack.push(path);
-    }
-  }
-  return found;
-}
-
-async function candidates(entity: OvalEntity, context: CollectContext, wantType: 'directory' | 'file'): Promise<string[]> {
-  const values = await context.entityValues(entity);
-  if (entity.operation === 'equals') return [...new Set(values)];
-  if (entity.operation === 'pattern match') {
-    const found = new Set<string>();
-    for (const pattern of values) {
-      const regex = context.pcre.compile(pattern);
-      // Most paths of a walk lack the pattern's literal text: only the rest go to the PCRE engine.
-      const possible = mayMatch(pattern);
-      const keep = (path: string): boolean => possible(path) && regex.test(path);
-      const paths = await context.files.patternWalk(`${wantType}:${pattern}`, () => walk(context.files, literalFolder(pattern), wantType, keep, context.signal));
-      for (const path of paths) found.add(path);
-    }
-    return [...found].sort();
-  }
-  throw new OvalCollectionError(`${entity.name} with operation "${entity.operation}" is not supported for file objects`);
-}
-
-/** Folders below (recurse_direction down) or above (up) a folder, to max_depth (-1: unlimited). */
-async function recurse(folder: string, object: OvalObject, context: CollectContext): Promise<string[]> {
-  const direction = object.behaviors.recurse_direction ?? 'none';
-  const maxDepth = Number(object.behaviors.max_depth ?? '-1');
-  const recurseKind = object.behaviors.recurse ?? 'symlinks and directories';
-  const folders = [folder];
-  if (direction === 'none' || maxDepth === 0) return folders;
-  if (direction === 'up') {
-    let current = folder;
-    for (let depth = 1; current !== '/' && (maxDepth < 0 || depth <= maxDepth); depth++) {
-      current = splitPath(current)[0];
-      folders.push(current);
-    }
-    return folders;
-  }
-  // Each folder to max_depth, and its entries: one level deeper.
-  await context.files.prefetch([{ root: folder, maxDepth: maxDepth < 0 ? -1 : maxDepth + 1 }], context.signal);
-  // [folder, depth, links followed on the way]: a link loop (a/b -> ..) makes new paths forever,
-  // so no more than MAX_LINKS_FOLLOWED links are followed along one path.
-  const queue: [string, number, number][] = [[folder, 0, 0]];
-  const seen = new Set([folder]);
-  for (let next = 0; next < queue.length; next++) {
-    if (next % 256 === 0) context.signal?.throwIfAborted();
-    const [current, depth, links] = queue[next] as [string, number, number];
-    if (maxDepth >= 0 && depth >= maxDepth) continue;
-    const listed = context.files.entriesNow(current);
-    const entries = listed instanceof Promise ? await listed : listed;
-    if (!entries) continue;
-    const names = entries.names;
-    for (let index = 0; index < names.length; index++) {
-      const type = entries.typeAt(index);
-      // Only a folder or a link may lead on: no path is made for the other entries.
-      if (type !== DIRECTORY && type !== SYMLINK) continue;
-      const child = joinPath(current, names[index] as string);
-      let isFolder = type === DIRECTORY && recurseKind !== 'symlinks';
-      const viaLink = type === SYMLINK;
-      if (viaLink && recurseKind !== 'directories' && links < MAX_LINKS_FOLLOWED) {
-        // Follow a link to a folder only inside the view; the view refuses links out of the root.
-        isFolder = (await context.files.listDir(child).catch(() => undefined)) !== undefined;
-      }
-      if (isFolder && !seen.has(child) && !NEVER_WALKED.has(child)) {
-        seen.add(child);
-        folders.push(child);
-        queue.push([child, depth + 1, viaLink ? links + 1 : links]);
-      }
-    }
-  }
-  return folders;
-}
-
-/** The files (or, with filename nil, folders) an OVAL file-style object names, each once, in path order. */
-export async function resolveFileObject(object: OvalObject, context: CollectContext): Promise<ResolvedFile[]> {
-  const resolved: ResolvedFile[] = [];
-  await forEachResolvedFile(object, context, (found) => void resolved.push(found));
-  return resolved;
-}
-
-/**
- * Hands each file the object names to `visit` as it is found, in path order, holding none of them:
- * a file object recursing from / over a host's ~700k files keeps only what its visitor keeps.
- */
-export async function forEachResolvedFile(object: OvalObject, context: CollectContext, visit: (found: ResolvedFile) => void | Promise<void>): Promise<void> {
-  const filepath = entityNamed(object, 'filepath');
-  if (filepath) {
-    for (const path of await candidates(filepath, context, 'file')) {
-      const info = await context.files.stat(path);
-      const [folder, name] = splitPath(path);
-      if (info) await visit({ filepath: path, path: folder, filename: name, info });
-    }
-    return;
-  }
-  const pathEntity = entityNamed(object, 'path');
-  if (!pathEntity) throw new OvalCollectionError(`${object.id}: neither filepath nor path`);
-  const filename = entityNamed(object, 'filename');
-  const starts = await candidates(pathEntity, context, 'directory');
-  const { recurse_direction: direction, max_depth: depth, recurse: kind } = object.behaviors;
-  // Objects over the same folders with the same behaviors (eight over every local mount point in
-  // the Debian content) share one recursion and its ordered folder list.
-  const key = JSON.stringify([starts, direction ?? '', depth ?? '', kind ?? '']);
-  const folders = await context.files.folderList(key, async () => {
-    const found = new Set<string>();
-    for (const start of starts) {
-      const info = await context.files.stat(start);
-      if (!info) continue;
-      for (const folder of await recurse(start, object, context)) found.add(folder);
-    }
-    return [...found].sort();
-  });
-  const possible = filename && filename.operation === 'pattern match' && !filename.varRef ? mayMatch(filename.value) : () => true;
-  const anyName = filename !== undefined && filename.operation === 'pattern match' && !filename.varRef && ANY_NAME.has(filename.value);
-  const nameMatches = filename && !filename.nil && (filename.operation !== 'equals' || filename.varRef) ? await context.entityMatcher(filename) : undefined;
-  let visited = 0;
-  for (const folder of folders) {
-    if (++visited % 256 === 0) context.signal?.throwIfAborted();
-    if (!filename || filename.nil) {
-      const stat = context.files.statNow(folder);
-      const info = stat instanceof Promise ? await stat : stat;
-      if (!info) continue;
-      const pending = visit({ filepath: folder, path: folder, info });
-      if (pending) await pending;
-      continue;
-    }
-    if (!nameMatches) {
-      const path = joinPath(folder, filename.value);
-      const info = await context.files.stat(path);
-      if (info) await visit({ filepath: path, path: folder, filename: filename.value, info });
-      continue;
-    }
-    const listed = context.files.entriesNow(folder);
-    const entries = listed instanceof Promise ? await listed : listed;
-    if (!entries) continue;
-    // The hot loop of a walk of / (~650k entries per object): synchronous unless the visitor is not.
-    const names = entries.names;
-    for (let index = 0; index < names.length; index++) {
-      if (entries.typeAt(index) < 0) continue;
-      const name = names[index] as string;
-      // `.*` matches every name without a line break; the PCRE engine judges only the rest.
-      const matches = anyName && !name.includes('\n') ? true : possible(name) && nameMatches(name);
-      if (!matches) continue;
-      const pending = visit(new ListedFile(folder, name, entries, index));
-      if (pending) await pending;
-    }
-  }
 }

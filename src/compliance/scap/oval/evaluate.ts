@@ -11,13 +11,16 @@
  */
 import { TargetFacts } from '../../facts.js';
 import type { Target } from '../../targets/target.js';
+import type { EntryTest } from '../../targets/tree-query.js';
 import { loadPcre, type Pcre, type PcrePattern } from '../pcre/index.js';
 import { CachedFiles } from './cached-files.js';
+import { planTreeQueries } from './file-objects.js';
 import { safeCompare } from './datatypes.js';
+import { filtersEntryTest, type FilterOnFile } from './filter-entry-test.js';
 import { applyCheck, combine, existence, negate } from './logic.js';
 import type { OvalCriteriaNode, OvalDefinitionOutcome, OvalDefinitionsDocument, OvalEntity, OvalEvaluation, OvalObject, OvalResult, OvalSet, OvalState, OvalTest } from './model.js';
 import { testTypeFor } from './test-types/list.js';
-import { walkRootsOf } from './walk-roots.js';
+import { reachableObjects, walkRootsOf } from './walk-roots.js';
 import { OvalNotApplicableError, OvalUnknownError, type CollectContext, type ItemFilter, type OvalItem } from './test-types/test-type.js';
 import { componentValues } from './variables.js';
 import { ExternalDependencies } from './external-dependencies.js';
@@ -197,6 +200,11 @@ class EvaluationRun {
     }
   }
 
+  /** Plans the tree queries of these objects (cached-files.ts); answers the objects whose trees need no walk. */
+  planQueries(objects: readonly OvalObject[]): Promise<Set<string>> {
+    return planTreeQueries(objects, this.context, async (object) => (object.filters.length === 0 ? undefined : this.filterOf(object)));
+  }
+
   /**
    * The object's filters over one item, with the item fields their states read. Synchronous: the
    * states' values are resolved first, so a walk of a host's ~650k files judges each without a
@@ -206,7 +214,23 @@ class EvaluationRun {
     const fields = new Set<string>();
     for (const filter of object.filters) for (const entity of this.document.states.get(filter.stateRef)?.entities ?? []) fields.add(entity.name);
     const judge = await this.filtersJudge(object.type, object.filters);
-    return Object.assign((item: OvalItem): boolean => judge(item), { fields });
+    const entryTest = object.type === 'file' ? await this.filtersEntryTest(object.filters) : undefined;
+    return Object.assign((item: OvalItem): boolean => judge(item), { fields, ...(entryTest ? { entryTest } : {}) });
+  }
+
+  /** The filters of a file object as a test on a file's facts, for the target's query (undefined: a filter state is missing). */
+  private async filtersEntryTest(filters: OvalObject['filters']): Promise<EntryTest | undefined> {
+    const onFile: FilterOnFile[] = [];
+    for (const filter of filters) {
+      const state = this.document.states.get(filter.stateRef);
+      if (!state) return undefined;
+      const values = await Promise.all(state.entities.map(async (entity) => {
+        const expected = await this.expectedOf(entity);
+        return 'values' in expected ? expected.values : undefined;
+      }));
+      onFile.push({ include: filter.action === 'include', state, values });
+    }
+    return filtersEntryTest(onFile);
   }
 
   private async collectSet(set: OvalSet): Promise<OvalItem[]> {
@@ -474,12 +498,22 @@ class OvalSession {
 export function createOvalEvaluation(document: OvalDefinitionsDocument, target: Target, options: { signal?: AbortSignal; cache?: OvalTargetCache } = {}): OvalEvaluation {
   const session = new OvalSession(document, options.cache ?? new OvalTargetCache(target), options.signal);
   return {
+    async plan(definitionIds) {
+      const run = new EvaluationRun(document, session, new Map(), await loadPcre());
+      const queried = await run.planQueries(reachableObjects(document, definitionIds)).catch(() => new Set<string>());
+      // The trees no query answers are walked from now on too, beside the evaluation that follows.
+      void session.files.prefetch(walkRootsOf(document, definitionIds, queried), options.signal).catch(() => undefined);
+    },
     async evaluate(definitionIds, externalVariables) {
       const pcre = await loadPcre();
       const run = new EvaluationRun(document, session, externalVariables, pcre);
       // Every tree the definitions' file objects walk, in one request where the target can (SSH);
       // a walk that fails leaves each object to list its folders itself, and to report the failure.
-      await session.files.prefetch(walkRootsOf(document, definitionIds), options.signal).catch(() => undefined);
+      // Walks that a query answers instead (local and dir: targets through find) are asked for
+      // first, all in one request that runs while the definitions are evaluated.
+      const queried = await run.planQueries(reachableObjects(document, definitionIds)).catch(() => new Set<string>());
+      session.files.flushQueries();
+      await session.files.prefetch(walkRootsOf(document, definitionIds, queried), options.signal).catch(() => undefined);
       // Several definitions in flight at once: while one waits for the target, another computes.
       // Every cache holds promises, so two definitions needing one object still collect it once.
       const computed = new Map<string, OvalDefinitionOutcome>();

@@ -122,6 +122,12 @@ export interface OvalDefinitionOutcome {
 }
 
 export interface OvalEvaluation {
+  /**
+   * Plans, before any evaluation, the tree queries these definitions' objects will want, so that
+   * the scan's first request carries them with every other document's (best effort: nothing is
+   * evaluated, a plan that fails leaves the walk to the evaluation).
+   */
+  plan?(definitionIds: readonly string[]): Promise<void>;
   /** Evaluate definitions by id; external variables by variable id (values as strings). */
   evaluate(definitionIds: readonly string[], externalVariables: ReadonlyMap<string, readonly string[]>): Promise<Map<string, OvalDefinitionOutcome>>;
 }

@@ -112,10 +112,24 @@ export function requiredLiterals(pattern: string): string[] | undefined {
   const literals: string[] = [];
   for (const branch of branches) {
     const run = longestRun(branch);
-    if (!run) return undefined;
-    literals.push(run);
+    if (run) {
+      literals.push(run);
+      continue;
+    }
+    // A branch that is one group (`^(/etc/a|/etc/b/.+)$`): one of the group's alternatives' literals.
+    const inner = wholeGroup(branch);
+    const nested = inner === undefined ? undefined : requiredLiterals(inner);
+    if (!nested) return undefined;
+    literals.push(...nested);
   }
   return literals;
+}
+
+/** The inside of a branch that is one group and nothing else but anchors, or undefined. */
+function wholeGroup(branch: string): string | undefined {
+  const body = branch.replace(/^\^+/, '').replace(/(?<!\\)\$+$/, '');
+  if (!body.startsWith('(') || groupEnd(body, 0) !== body.length - 1) return undefined;
+  return body.slice(1, -1);
 }
 
 /** A test that is false only where the pattern cannot match (true when nothing is known). */
@@ -123,4 +137,74 @@ export function mayMatch(pattern: string): (subject: string) => boolean {
   const literals = requiredLiterals(pattern);
   if (!literals) return () => true;
   return (subject) => literals.some((literal) => subject.includes(literal));
+}
+
+/** Most prefixes one pattern is expanded into; past it, the prefixes found so far stand (shorter, still required). */
+const MAX_PREFIXES = 64;
+
+/** The text of a pattern piece made only of literal characters, or undefined. */
+function literalText(piece: string): string | undefined {
+  let text = '';
+  for (let i = 0; i < piece.length; i++) {
+    const char = piece[i] as string;
+    if (char === '\\') {
+      const next = piece[i + 1];
+      if (next === undefined || /[0-9A-Za-z]/.test(next)) return undefined;
+      text += next;
+      i++;
+    } else if (SPECIAL.includes(char)) return undefined;
+    else text += char;
+  }
+  return text;
+}
+
+/**
+ * The texts one of which starts every match of an anchored pattern piece (after its `^`): literal
+ * characters, and groups whose alternatives are literal (`(|s)bin` gives `bin` and `sbin`), up to
+ * the first thing that is not; a group with other alternatives adds each one's own prefixes and ends there.
+ */
+function prefixesOf(text: string): string[] {
+  let prefixes = [''];
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    // Whether the character at `at` is one of `set` (none past the end).
+    const isAt = (at: number, set: string): boolean => text[at] !== undefined && set.includes(text[at] as string);
+    if (char === '\\') {
+      const next = text[i + 1];
+      if (next === undefined || /[0-9A-Za-z]/.test(next) || isAt(i + 2, '?*{')) return prefixes;
+      prefixes = prefixes.map((prefix) => prefix + next);
+      if (isAt(i + 2, '+')) return prefixes;
+      i++;
+    } else if (char === '(') {
+      const end = groupEnd(text, i);
+      if (end < 0 || isAt(end + 1, '?*{+')) return prefixes;
+      const inner = alternatives(text.slice(i + 1, end));
+      if (!inner) return prefixes;
+      const literal = inner.map(literalText);
+      const expanded = prefixes.flatMap((prefix) => inner.flatMap((alternative, index) => (literal[index] !== undefined ? [prefix + literal[index]] : prefixesOf(alternative.startsWith('^') ? '' : alternative).map((rest) => prefix + rest))));
+      if (expanded.length > MAX_PREFIXES) return prefixes;
+      prefixes = expanded;
+      if (literal.some((value) => value === undefined)) return prefixes;
+      i = end;
+    } else if (SPECIAL.includes(char) || isAt(i + 1, '?*{')) return prefixes;
+    else {
+      prefixes = prefixes.map((prefix) => prefix + char);
+      if (isAt(i + 1, '+')) return prefixes;
+    }
+  }
+  return prefixes;
+}
+
+/**
+ * Texts of which every match starts with one, for a pattern whose every alternative is anchored
+ * (`^\/(|s)bin|^\/usr\/libexec` gives `/bin`, `/sbin`, `/usr/libexec`); undefined when some
+ * alternative is not anchored or the pattern has inline options or quoting. A walk leaves out the
+ * folders no such text can lead into.
+ */
+export function requiredPrefixes(pattern: string): string[] | undefined {
+  if (pattern.includes('(?') || pattern.includes('\\Q')) return undefined;
+  const branches = alternatives(pattern);
+  if (!branches || !branches.every((branch) => branch.startsWith('^'))) return undefined;
+  const prefixes = [...new Set(branches.flatMap((branch) => prefixesOf(branch.replace(/^\^+/, ''))))];
+  return prefixes.length > MAX_PREFIXES ? undefined : prefixes;
 }

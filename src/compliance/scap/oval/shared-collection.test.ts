@@ -12,7 +12,7 @@ import { canWalkTrees, type TreeWalker } from '../../targets/tree-walker.js';
 import { createOvalEvaluation, OvalTargetCache } from './evaluate.js';
 import { parseOvalDefinitions } from './parse-definitions.js';
 import { textfilecontent54 } from './test-types/textfilecontent54/index.js';
-import { definition, makeTree, ovalDocument, removeTree, resultsOf } from './test-support.js';
+import { definition, makeTree, ovalDocument, removeTree, resultsOf, withoutTreeWalk } from './test-support.js';
 
 /** The target with its folder listings and stats counted by path. */
 function counted(target: Target): { target: Target; listings: Map<string, number>; stats: () => number } {
@@ -210,13 +210,6 @@ describe('a shared session collects what a session of its own collects', () => {
     );
   });
 });
-
-/** The target as a target without a tree walk sees it: every folder listed one by one through the view. */
-function withoutTreeWalk(target: Target): Target {
-  const wrapped = Object.create(target) as Target;
-  Object.defineProperty(wrapped, 'walkTrees', { value: undefined });
-  return wrapped;
-}
 
 describe('a tree walk collects what listing folder by folder collects', () => {
   it('gives every object the same items (shown as evidence) with the local tree walk as without it, over random trees and objects', async () => {

@@ -152,3 +152,11 @@ export async function collectItems(type: OvalTestType, xml: string, objectId: st
     entityMatcher: async (entity) => (value) => compareValue(entity.datatype, entity.operation, entity.value, value, pcre) === 'true',
   });
 }
+
+/** The target as a target without a tree walk sees it: every folder listed one by one through the view, no tree query either. */
+export function withoutTreeWalk(target: Target): Target {
+  const wrapped = Object.create(target) as Target;
+  Object.defineProperty(wrapped, 'walkTrees', { value: undefined });
+  Object.defineProperty(wrapped, 'queryTrees', { value: undefined });
+  return wrapped;
+}

@@ -7,7 +7,7 @@
  * objects whose paths come from variables are walked when collected. Objects are found through
  * criteria, extended definitions, sets and variables' object components.
  */
-import { literalFolder } from './cached-files.js';
+import { literalFolder } from './file-objects.js';
 import type { OvalComponent, OvalCriteriaNode, OvalDefinitionsDocument, OvalObject } from './model.js';
 import type { TreeWalkRoot } from '../../targets/tree-walker.js';
 
@@ -35,11 +35,19 @@ function rootsOf(object: OvalObject): TreeWalkRoot[] {
   return [{ root, maxDepth: 1 }];
 }
 
-export function walkRootsOf(document: OvalDefinitionsDocument, definitionIds: readonly string[]): TreeWalkRoot[] {
+/** The roots the definitions' objects walk; `skip`: objects whose trees are answered otherwise (tree queries). */
+export function walkRootsOf(document: OvalDefinitionsDocument, definitionIds: readonly string[], skip: ReadonlySet<string> = new Set()): TreeWalkRoot[] {
+  return reachableObjects(document, definitionIds)
+    .filter((object) => !skip.has(object.id))
+    .flatMap(rootsOf);
+}
+
+/** Every object the definitions reach: through criteria, extended definitions, sets and variables' object components. */
+export function reachableObjects(document: OvalDefinitionsDocument, definitionIds: readonly string[]): OvalObject[] {
   const seenDefinitions = new Set<string>();
   const seenObjects = new Set<string>();
   const seenVariables = new Set<string>();
-  const roots: TreeWalkRoot[] = [];
+  const objects: OvalObject[] = [];
   const objectsToVisit: string[] = [];
   const visitVariable = (id: string): void => {
     if (seenVariables.has(id)) return;
@@ -51,9 +59,14 @@ export function walkRootsOf(document: OvalDefinitionsDocument, definitionIds: re
     if (node.kind === 'criteria') for (const child of node.children) visitCriteria(child);
     else if (node.kind === 'extend_definition') visitDefinition(node.definitionRef);
     else {
-      const objectRef = document.tests.get(node.testRef)?.objectRef;
-      if (objectRef) objectsToVisit.push(objectRef);
+      const test = document.tests.get(node.testRef);
+      if (test?.objectRef) objectsToVisit.push(test.objectRef);
+      // A state may compare with a variable made from other objects' items.
+      for (const ref of test?.stateRefs ?? []) visitState(ref);
     }
+  };
+  const visitState = (id: string): void => {
+    for (const entity of document.states.get(id)?.entities ?? []) if (entity.varRef) visitVariable(entity.varRef);
   };
   const visitDefinition = (id: string): void => {
     if (seenDefinitions.has(id)) return;
@@ -73,9 +86,11 @@ export function walkRootsOf(document: OvalDefinitionsDocument, definitionIds: re
       const set = sets.pop() as NonNullable<OvalObject['set']>;
       objectsToVisit.push(...set.objectRefs);
       sets.push(...set.sets);
+      for (const filter of set.filters) visitState(filter.stateRef);
     }
     for (const entity of object.entities) if (entity.varRef) visitVariable(entity.varRef);
-    roots.push(...rootsOf(object));
+    for (const filter of object.filters) visitState(filter.stateRef);
+    objects.push(object);
   }
-  return roots;
+  return objects;
 }

@@ -111,6 +111,41 @@ function batches(pending: readonly PendingCheck[]): PendingCheck[][] {
   return result.map((batch) => batch.checks);
 }
 
+/** The OVAL check of each rule that has one in the content, with the values it exports. */
+function checksOf(rules: readonly XccdfRule[], profile: ResolvedProfile, content: ScapContent): PendingCheck[] {
+  const found: PendingCheck[] = [];
+  for (const rule of rules) {
+    const { check } = chooseCheck(rule, profile.checkSelectors.get(rule.id) ?? '');
+    const ref = check?.refs.find((candidate) => content.oval(candidate.href) !== undefined);
+    if (!check || ref?.name === undefined) continue;
+    const exports = check.exports.map((exported) => ({ name: exported.exportName, value: profile.values.get(exported.valueId) ?? '' }));
+    found.push({ rule, check, href: ref.href, definitionId: ref.name, exports });
+  }
+  return found;
+}
+
+/** Groups checks by OVAL document. */
+function byDocument(checks: readonly PendingCheck[]): Map<string, PendingCheck[]> {
+  const byHref = new Map<string, PendingCheck[]>();
+  for (const item of checks) byHref.set(item.href, [...(byHref.get(item.href) ?? []), item]);
+  return byHref;
+}
+
+/** The external variables of one batch: every value its checks export. */
+function externalsOf(batch: readonly PendingCheck[]): Map<string, string[]> {
+  const externals = new Map<string, string[]>();
+  for (const item of batch) for (const exported of item.exports) externals.set(exported.name, [exported.value]);
+  return externals;
+}
+
+/**
+ * Plans the selected rules' checks before the CPE checks are evaluated, so that the first request
+ * to the target (the walk of its trees, tree-queries.ts) answers both documents' objects.
+ */
+async function planChecks(selected: readonly XccdfRule[], profile: ResolvedProfile, content: ScapContent, sessions: Sessions): Promise<void> {
+  for (const [href, items] of byDocument(checksOf(selected, profile, content))) await sessions.get(href)?.plan?.([...new Set(items.map((item) => item.definitionId))]);
+}
+
 export async function evaluateBenchmark(content: ScapContent, profile: ResolvedProfile, target: Target, options: { signal?: AbortSignal; engine?: OvalEngine } = {}): Promise<BenchmarkEvaluation> {
   const startedAt = new Date().toISOString();
   const { benchmark, applicability } = content;
@@ -124,6 +159,7 @@ export async function evaluateBenchmark(content: ScapContent, profile: ResolvedP
     return lists;
   };
   const allPlatforms = new Set([...checkable(benchmark.platforms), ...selected.flatMap((rule) => platformLists(rule).flat())]);
+  await planChecks(selected, profile, content, sessions);
   const cpeResults = await evaluateChecks(platformChecks(allPlatforms, applicability), sessions);
   const cpeResult = (check: OvalCheckRef): string => cpeResults.get(`${check.href}#${check.definitionId}`)?.result ?? 'error';
   const benchmarkApplies = anyPlatformApplies(checkable(benchmark.platforms), applicability, cpeResult);
@@ -163,14 +199,10 @@ export async function evaluateBenchmark(content: ScapContent, profile: ResolvedP
     pending.push({ rule, check, href: ref.href, definitionId: ref.name, exports });
   }
 
-  const byHref = new Map<string, PendingCheck[]>();
-  for (const item of pending) byHref.set(item.href, [...(byHref.get(item.href) ?? []), item]);
-  for (const [href, items] of byHref) {
+  for (const [href, items] of byDocument(pending)) {
     const session = sessions.get(href);
     for (const batch of batches(items)) {
-      const externals = new Map<string, string[]>();
-      for (const item of batch) for (const exported of item.exports) externals.set(exported.name, [exported.value]);
-      const results = session ? await session.evaluate([...new Set(batch.map((item) => item.definitionId))], externals) : new Map<string, OvalDefinitionOutcome>();
+      const results = session ? await session.evaluate([...new Set(batch.map((item) => item.definitionId))], externalsOf(batch)) : new Map<string, OvalDefinitionOutcome>();
       for (const item of batch) {
         const outcome = results.get(item.definitionId) ?? { result: 'error' as const, messages: [`${href} has no definition ${item.definitionId}`] };
         let result = OVAL_TO_XCCDF[outcome.result];

@@ -7,6 +7,7 @@
  */
 import type { TargetFacts } from '../../../facts.js';
 import type { Target } from '../../../targets/target.js';
+import type { EntryTest } from '../../../targets/tree-query.js';
 import type { Pcre } from '../../pcre/index.js';
 import type { OvalEntity, OvalObject } from '../model.js';
 import type { CachedFiles } from '../cached-files.js';
@@ -71,7 +72,11 @@ export function requireLive(context: CollectContext, what: string): void {
  * An object's filters as a predicate over one item. `fields`: the only item fields the filters
  * read; a collector may judge an item built with just those, and build the whole item only when kept.
  */
-export type ItemFilter = ((item: OvalItem) => boolean) & { readonly fields?: ReadonlySet<string> };
+export type ItemFilter = ((item: OvalItem) => boolean) & {
+  readonly fields?: ReadonlySet<string>;
+  /** For a file object: a test on a file's facts that every file the filters keep passes (filter-entry-test.ts). */
+  readonly entryTest?: EntryTest;
+};
 
 export interface OvalTestType {
   /** The element name without `_test`/`_object`/`_state`: `textfilecontent54`, `dpkginfo`. */

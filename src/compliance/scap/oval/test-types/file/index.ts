@@ -2,7 +2,7 @@
  * unix:file — one item per file (or folder) the object names: type, owner, group, size and the
  * permission bits as OVAL's booleans. Facts are the view's lstat: a link is a "symbolic link".
  */
-import { forEachResolvedFile, type ResolvedFile } from '../../cached-files.js';
+import { forEachResolvedFile, type ResolvedFile } from '../../file-objects.js';
 import type { FileType } from '../../../../targets/target.js';
 import type { OvalItem, OvalTestType } from '../test-type.js';
 
@@ -48,7 +48,7 @@ export const file: OvalTestType = {
     await forEachResolvedFile(object, context, (found) => {
       if (keep && !keep(fileItem(found, keep.fields))) return;
       items.push(fileItem(found));
-    });
+    }, keep);
     return items;
   },
 };

@@ -1,6 +1,6 @@
 /** ind:filehash58 — a file's digest (MD5, SHA-1, SHA-224/256/384/512) with node:crypto. */
 import { createHash } from 'node:crypto';
-import { resolveFileObject } from '../../cached-files.js';
+import { resolveFileObject } from '../../file-objects.js';
 import { entityNamed, OvalCollectionError, type OvalItem, type OvalTestType } from '../test-type.js';
 
 const ALGORITHMS: Record<string, string> = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };

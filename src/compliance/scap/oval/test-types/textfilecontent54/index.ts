@@ -4,7 +4,7 @@
  * `multiline` (default true: ^ and $ at line breaks), `singleline` (default false: . stops at a
  * line break), `ignore_case`. The whole file is the subject, as in OpenSCAP's probe.
  */
-import { resolveFileObject } from '../../cached-files.js';
+import { resolveFileObject } from '../../file-objects.js';
 import { entityNamed, OvalCollectionError, type OvalItem, type OvalTestType } from '../test-type.js';
 
 export const textfilecontent54: OvalTestType = {

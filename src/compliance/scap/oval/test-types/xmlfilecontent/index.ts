@@ -5,7 +5,7 @@
  * or carries a DTD, or an expression XPath refuses, makes the object an error, never a silent "no
  * item". Each file is parsed once per object, whatever the number of expressions.
  */
-import { resolveFileObject } from '../../cached-files.js';
+import { resolveFileObject } from '../../file-objects.js';
 import { entityNamed, OvalCollectionError, type OvalItem, type OvalTestType } from '../test-type.js';
 import { parseXmlFile, xpathValues, XmlFileError } from './xpath-values.js';
 

@@ -1,0 +1,234 @@
+/**
+ * Tree queries (tree-query.ts) of a target backed by a folder of this machine, answered by GNU
+ * `find` beside the scan: every query over the same root and depth goes into one `find` run, each
+ * as its own expression with its own tagged `-printf` (joined by `,`, so each entry is tested by
+ * all), and only the entries that pass come back. The walk is the tree walk's (local-find-walk.ts):
+ * `-P`, the root resolved inside the view, a root with a few folders (`/`) split into one run per
+ * folder on as many cores as there are.
+ *
+ * `find`'s expression is a superset of the test (what it cannot say exactly, such as a text in the
+ * target's path once a root link moved the host path, it lets through); every entry that comes back
+ * is checked against the test here. Any message from `find` (a folder it could not read, an entry
+ * that vanished) makes the answer undefined: the caller walks the usual way and reports what it sees.
+ */
+import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { FORMAT, FindUnavailableError, MAX_SPLIT_FOLDERS, RecordParser, childOf, hostPrunes, isFolder, listHere, literalGlob } from './local-find-walk.js';
+import type { LocalTreeView } from './local-tree-walk.js';
+import { entryPasses, mayPassBelow, type EntryTest, type TreeQuery } from './tree-query.js';
+import type { WalkedEntry } from './tree-walker.js';
+
+/** Past this many ids a `-uid` list is left to the check here (find tests each in turn). */
+const MAX_FIND_IDS = 1000;
+
+const FIND_TYPES: Record<string, string> = { file: 'f', directory: 'd', symlink: 'l' };
+
+/**
+ * `find`'s expression for a test: a superset of the entries that pass when `positive`, a subset
+ * when not (under a `!`). `hostPrefix`: what the host path has before the target's path (undefined
+ * when a root link makes them differ), so a text in the one is in the other.
+ */
+export function findExpression(test: EntryTest, positive: boolean, hostPrefix: string | undefined): string[] {
+  const loose = positive ? ['-true'] : ['-false'];
+  const joined = (parts: readonly EntryTest[], operator: string): string[] => ['(', ...parts.flatMap((part, index) => [...(index > 0 ? [operator] : []), ...findExpression(part, positive, hostPrefix)]), ')'];
+  switch (test.kind) {
+    case 'all':
+      return ['-true'];
+    case 'none':
+      return ['-false'];
+    case 'and':
+      return joined(test.tests, '-a');
+    case 'or':
+      return joined(test.tests, '-o');
+    case 'not':
+      return ['!', '(', ...findExpression(test.test, !positive, hostPrefix), ')'];
+    case 'type': {
+      const letter = FIND_TYPES[test.type];
+      return letter ? ['-type', letter] : ['!', '(', '-type', 'f', '-o', '-type', 'd', '-o', '-type', 'l', ')'];
+    }
+    case 'uid':
+    case 'gid': {
+      if (test.ids.length === 0) return ['-false'];
+      if (test.ids.length > MAX_FIND_IDS) return loose;
+      return ['(', ...test.ids.flatMap((id, index) => [...(index > 0 ? ['-o'] : []), `-${test.kind}`, String(id)]), ')'];
+    }
+    case 'mode':
+      return ['-perm', `-${test.bits.toString(8).padStart(4, '0')}`];
+    case 'pathContains':
+      // The host path holds the text wherever the target's path does, not the other way round.
+      return positive && hostPrefix !== undefined ? ['-path', `*${literalGlob(test.text)}*`] : loose;
+    case 'pathStartsWith':
+      return positive && hostPrefix !== undefined ? ['-path', `${literalGlob(hostPrefix + test.text)}*`] : loose;
+  }
+}
+
+/** One `find` run for the queries of one root and depth: the entries below `view` (host folder `host`). */
+interface QueryJob {
+  view: string;
+  host: string;
+  maxDepth: number;
+  /** The indexes of the queries it answers. */
+  members: number[];
+}
+
+/** The answers so far, and the bound on how many entries they may hold. */
+class Answers {
+  readonly entries: WalkedEntry[][];
+  private count = 0;
+
+  constructor(
+    readonly queries: readonly TreeQuery[],
+    private readonly maxEntries: number,
+  ) {
+    this.entries = queries.map(() => []);
+  }
+
+  /** Adds the entry to each member query it passes; false once past the bound. */
+  offer(members: readonly number[], path: string, info: WalkedEntry['info']): boolean {
+    for (const index of members) {
+      if (!entryPasses((this.queries[index] as TreeQuery).test, path, info)) continue;
+      if (++this.count > this.maxEntries) return false;
+      (this.entries[index] as WalkedEntry[]).push({ path, info });
+    }
+    return true;
+  }
+}
+
+function findArguments(job: QueryJob, queries: readonly TreeQuery[], prune: readonly string[]): string[] {
+  const pruned = hostPrunes(job.view, job.host, prune);
+  // The host path is the target's path after the tree's own folder (dir:), unless a root link moved it.
+  const hostPrefix = job.view === '/' ? (job.host === '/' ? '' : job.host) : job.host.endsWith(job.view) ? job.host.slice(0, job.host.length - job.view.length) : undefined;
+  const depth = job.maxDepth >= 0 ? ['-maxdepth', String(job.maxDepth)] : [];
+  const pruning = pruned.length > 0 ? ['(', ...pruned.flatMap((path, index) => [...(index > 0 ? ['-o'] : []), '-path', path]), ')', '-prune', ','] : [];
+  const tests = job.members.flatMap((index, tag) => [...(tag > 0 ? [','] : []), '(', ...findExpression((queries[index] as TreeQuery).test, true, hostPrefix), ')', '-printf', `${tag} ${FORMAT}`]);
+  return ['-P', job.host, '-mindepth', '1', ...depth, ...pruning, ...tests];
+}
+
+/** Runs one job; false when its answer may be incomplete (find said anything, or the bound was passed). */
+function runQueryFind(job: QueryJob, queries: readonly TreeQuery[], prune: readonly string[], answers: Answers, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    let complete = true;
+    let failed: Error | undefined;
+    const child = spawn('find', findArguments(job, queries, prune), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stop = (error: Error): void => {
+      failed ??= error;
+      child.kill('SIGKILL');
+    };
+    const onAbort = (): void => stop(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const parser = new RecordParser((_type, info, relative, tag) => {
+      if (!complete || failed) return;
+      const index = job.members[tag];
+      if (index === undefined || !answers.offer([index], childOf(job.view, relative), info)) {
+        complete = false;
+        child.kill('SIGKILL');
+      }
+    }, true);
+    let said = false;
+    child.stdout.on('data', (chunk: Buffer) => parser.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => void (said ||= chunk.length > 0));
+    child.on('error', (error: NodeJS.ErrnoException) => stop(error.code === 'ENOENT' ? new FindUnavailableError('find is not installed') : error));
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (failed) return reject(failed);
+      resolve(complete && code === 0 && !said && parser.malformed === 0 && parser.leftover === 0);
+    });
+  });
+}
+
+/** The queries of one root and depth, and how its answer is coming along. */
+interface Group {
+  members: number[];
+  /** Jobs still running. */
+  pending: number;
+  complete: boolean;
+}
+
+/**
+ * Answers every query through `find`, each as soon as the runs of its root and depth are done
+ * (a query of /etc/apt does not wait for one of /); undefined where an answer may be incomplete.
+ * Queries of small trees run first. Rejects with FindUnavailableError when `find` cannot run at all.
+ */
+export function findLocalQueries(view: LocalTreeView, queries: readonly TreeQuery[], prune: readonly string[], options: { maxEntries: number; signal?: AbortSignal }): Promise<WalkedEntry[] | undefined>[] {
+  const answers = new Answers(queries, options.maxEntries);
+  const settle: ((entries: WalkedEntry[] | undefined) => void)[] = [];
+  const fail: ((error: unknown) => void)[] = [];
+  const promises = queries.map(
+    () =>
+      new Promise<WalkedEntry[] | undefined>((resolve, reject) => {
+        settle.push(resolve);
+        fail.push(reject);
+      }),
+  );
+  const finish = (group: Group): void => {
+    for (const index of group.members) settle[index]?.(group.complete ? answers.entries[index] : undefined);
+  };
+  const run = async (): Promise<void> => {
+    const byKey = new Map<string, Group>();
+    queries.forEach((query, index) => {
+      const key = `${query.maxDepth} ${query.root}`;
+      const group = byKey.get(key) ?? { members: [], pending: 0, complete: true };
+      group.members.push(index);
+      byKey.set(key, group);
+    });
+    const small: { job: QueryJob; group: Group }[] = [];
+    const large: { job: QueryJob; group: Group }[] = [];
+    for (const group of byKey.values()) {
+      options.signal?.throwIfAborted();
+      const { root, maxDepth } = queries[group.members[0] as number] as TreeQuery;
+      const jobs = await jobsOf(view, root, maxDepth, group, prune, answers);
+      if (jobs === undefined) group.complete = false;
+      group.pending = jobs?.length ?? 0;
+      if (group.pending === 0) finish(group);
+      // The whole tree, split into one run per folder, goes last: smaller trees answer first.
+      for (const job of jobs ?? []) (root === '/' ? large : small).push({ job, group });
+    }
+    // The first lane starts on the whole tree at once (its answer is the one most objects wait
+    // for), the others on the small trees; a lane whose queue is empty helps with the other.
+    const lane = async (first: typeof small, second: typeof small): Promise<void> => {
+      for (let item = first.shift() ?? second.shift(); item; item = first.shift() ?? second.shift()) {
+        options.signal?.throwIfAborted();
+        const { job, group } = item;
+        if (group.complete) group.complete = await runQueryFind(job, queries, prune, answers, options.signal);
+        if (--group.pending === 0) finish(group);
+      }
+    };
+    const lanes = Math.min(small.length + large.length, Math.max(1, availableParallelism()));
+    await Promise.all(Array.from({ length: lanes }, (_, index) => (index === 0 ? lane(large, small) : lane(small, large))));
+  };
+  run().catch((error: unknown) => {
+    for (const reject of fail) reject(error);
+  });
+  return promises;
+}
+
+/**
+ * The `find` runs of one root and depth; a root walked to any depth with a few folders (/) is
+ * split: its own entries are judged here and each folder is one run. Undefined when the root
+ * cannot be resolved inside the view; none when there is nothing below it.
+ */
+async function jobsOf(view: LocalTreeView, root: string, maxDepth: number, group: Group, prune: readonly string[], answers: Answers): Promise<QueryJob[] | undefined> {
+  const rootInfo = await view.stat(root).catch(() => undefined);
+  if (!rootInfo || maxDepth === 0 || (rootInfo.type !== 'directory' && rootInfo.type !== 'symlink')) return [];
+  let host: string;
+  try {
+    // As the tree walk: the folder a root link leads to inside the view, without a trailing slash.
+    host = realpathSync(view.hostFolder(root));
+  } catch {
+    return undefined;
+  }
+  if (!isFolder(host)) return [];
+  // Only the whole tree (/) is split: a smaller root's split costs more process starts than it shares.
+  const own = maxDepth < 0 && root === '/' ? listHere(host) : undefined;
+  const folders = own?.filter((entry) => entry.info.type === 'directory') ?? [];
+  if (!own || folders.length > MAX_SPLIT_FOLDERS) return [{ view: root, host, maxDepth, members: group.members }];
+  for (const entry of own) if (!answers.offer(group.members, childOf(root, entry.name), entry.info)) return undefined;
+  // A folder is walked for the queries that may pass below it (`^/usr/…` does not enter /root), if any.
+  return folders
+    .map((folder) => {
+      const view = childOf(root, folder.name);
+      return { view, host: childOf(host, folder.name), maxDepth: -1, members: group.members.filter((index) => mayPassBelow((answers.queries[index] as TreeQuery).test, view)) };
+    })
+    .filter((job) => job.members.length > 0 && !prune.includes(job.view));
+}
