@@ -86,6 +86,7 @@ export async function scanCompliance(scanned: Target, policies: readonly Policy[
         ...(control.rationale ? { rationale: control.rationale } : {}),
         ...(control.remediation ? { remediation: control.remediation } : {}),
         ...(control.references ? { references: control.references } : {}),
+        ...(control.referenceLinks ? { referenceLinks: control.referenceLinks } : {}),
       };
       let controlAbsent: string | undefined;
       let controlUndecided = undecided;

@@ -13,6 +13,12 @@ export interface ExceptionRef {
   origin: string;
 }
 
+/** An http(s) URL and the entries of a control's `references` that point at it (CIS 1.1.1, CIS 5.2.16). */
+export interface ReferenceLink {
+  url: string;
+  labels: string[];
+}
+
 export interface ControlResult {
   cid: string;
   title: string;
@@ -27,6 +33,12 @@ export interface ControlResult {
   rationale?: string;
   remediation?: string;
   references?: string[];
+  /**
+   * The addresses of references that have one besides their label (a SCAP rule's `<reference
+   * href>`), one entry per URL in the order of `references`. A reference that is itself an http(s)
+   * URL (a native policy's) is its own address and has no entry.
+   */
+  referenceLinks?: ReferenceLink[];
   /** The active exception that turned a FAIL into EXCEPTION. */
   exception?: ExceptionRef;
   /** An exception that would have covered this control but has expired. */

@@ -5,7 +5,8 @@
  * strings drawn from control characters, bidi overrides, lone surrogates, XML-forbidden code
  * points, HTML and Markdown syntax. Proven for each output: the terminal table carries no control
  * character of the data's, every XML report is well-formed to libxml2's strict parser, and the
- * Markdown report and SARIF's help.markdown carry no `<` of the data's and no link but http(s).
+ * Markdown report and SARIF's help.markdown carry no `<` of the data's and no link but http(s), and
+ * the compliance HTML report no element of the data's and no reference link but http(s).
  */
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
@@ -52,7 +53,7 @@ function complianceReport(data: HostileFields): ComplianceReport {
         applicable: true,
         totals: { passed: 0, failed: 1, error: 1, exception: 0, notApplicable: 0 },
         controls: [
-          { cid: data.id, title: data.title, policy: data.id, criticality: 'CRITICAL', statement: data.description, state: 'FAIL', message: data.warning, unexpected: evidence, missing: [], observed: [] },
+          { cid: data.id, title: data.title, policy: data.id, criticality: 'CRITICAL', statement: data.description, state: 'FAIL', message: data.warning, unexpected: evidence, missing: [], observed: [], references: [data.reference, data.title, 'https://ok.example/rule'], referenceLinks: [{ url: data.reference, labels: [data.title] }] },
           { cid: `${data.id}-2`, title: data.version, policy: data.id, criticality: 'SERIOUS', statement: '', state: 'ERROR', message: data.warning, unexpected: [], missing: evidence, observed: [] },
         ],
       },
@@ -141,6 +142,22 @@ describe('renderers fed hostile data', () => {
         for (const rule of rules) if (rule.helpUri !== undefined) expect(rule.helpUri).toMatch(/^https?:\/\//);
       }),
       RUNS,
+    );
+  });
+
+  it('the compliance HTML report carries no element of the data and links references only to http(s)', async () => {
+    const benign = await renderCompliance('html', complianceReport({ name: 'n', version: '1', id: 'TG-1', title: 't', description: 'd', reference: 'https://ok.example/a', tag: 't', prettyName: 'p', warning: 'w' }));
+    const elements = (html: string): string[] => [...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((match) => match[1] as string);
+    const ownElements = new Set(elements(benign));
+    await fc.assert(
+      fc.asyncProperty(hostileFields, async (data) => {
+        const html = await renderCompliance('html', complianceReport(data));
+        expect(elements(html).filter((name) => !ownElements.has(name))).toEqual([]);
+        expect(html.match(/<script/g)).toHaveLength(benign.match(/<script/g)?.length ?? 0);
+        for (const [, href] of html.matchAll(/\shref="([^"]*)"/g)) expect(href).toMatch(/^(#|https?:\/\/)/);
+        expect(html).toContain('<a href="https://ok.example/rule" rel="noopener noreferrer">https://ok.example/rule</a>');
+      }),
+      { numRuns: 40 },
     );
   });
 

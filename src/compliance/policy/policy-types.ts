@@ -3,6 +3,7 @@
  * of the check types listed in src/compliance/checks/list.ts, each typed in its own folder;
  * docs/schema/policy.schema.json describes the native YAML format.
  */
+import type { ReferenceLink } from '../../model/compliance-result.js';
 import type { Criticality, Evidence } from '../../model/control.js';
 import type { CheckDefinition } from '../checks/list.js';
 import type { Target } from '../targets/target.js';
@@ -23,6 +24,8 @@ export interface Control {
   rationale?: string;
   remediation?: string;
   references?: string[];
+  /** The http(s) URLs of references whose label is not their URL (ControlResult.referenceLinks). */
+  referenceLinks?: ReferenceLink[];
   applicability?: Applicability;
   /** The control's own check; absent only when the policy's evaluator judges every control. */
   check?: CheckDefinition;

@@ -13,7 +13,7 @@ import type { CvssScore, Finding } from '../../model/finding.js';
 import type { Severity } from '../../model/severity.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { Renderer } from '../renderer.js';
-import { httpUrl } from '../markdown/escape.js';
+import { httpUrl } from '../../util/http-url.js';
 import { osName } from '../os-support.js';
 import { databaseAge } from '../database-age.js';
 

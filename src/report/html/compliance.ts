@@ -2,13 +2,15 @@
  * The compliance HTML report: *Summary* (scan, build status, target, authentication, timing,
  * policies, an overall-compliance chart, the controls causing build failure, the matrix of FAIL /
  * ERROR / EXCEPTION counts by criticality, excluded control ids) and *All Controls* (every control
- * with its state, criticality, policy and evidence; filters by criticality and state and pages of
- * 50 as script enhancements over a complete plain table).
+ * with its state, criticality, policy, evidence and references, folded under their count and
+ * linked when they have an http(s) URL; filters by criticality and state and pages of 50 as script
+ * enhancements over a complete plain table).
  */
 import { CRITICALITIES, CONTROL_STATES } from '../../model/control.js';
 import type { ControlResult } from '../../model/compliance-result.js';
 import type { EvidenceValue } from '../../model/control.js';
 import { TOOL_VERSION } from '../../version.js';
+import { shownReferences } from '../control-references.js';
 import type { ComplianceReport } from '../renderer.js';
 import { COMPLIANCE_SCRIPT, REPORT_SCRIPT } from './enhancements.js';
 import { escapeHtml, table, tag } from './markup.js';
@@ -25,6 +27,22 @@ function evidenceList(values: readonly EvidenceValue[]): string {
     return tag('li', {}, `${escapeHtml(value.value)}${where ? ` ${tag('small', {}, tag('code', {}, escapeHtml(where)))}` : ''}`);
   });
   return tag('ul', { class: 'evidence' }, items.join(''));
+}
+
+/**
+ * A control's references folded under their count: one item per http(s) URL, a link whose text is
+ * the references pointing there (as OpenSCAP lists a rule's references by href), one per other
+ * reference as text; nothing for a control without references.
+ */
+function referenceList(control: ControlResult): string {
+  const shown = shownReferences(control);
+  if (shown.length === 0) return '';
+  const count = shown.reduce((sum, { labels }) => sum + labels.length, 0);
+  const items = shown.map(({ labels, url }) => {
+    const text = escapeHtml(labels.join(', '));
+    return tag('li', {}, url ? tag('a', { href: url, rel: 'noopener noreferrer' }, text) : text);
+  });
+  return tag('details', { class: 'references' }, `${tag('summary', {}, `${count} reference${count === 1 ? '' : 's'}`)}${tag('ul', {}, items.join(''))}`);
 }
 
 function titleCase(text: string): string {
@@ -89,7 +107,7 @@ function allControls(report: ComplianceReport): string {
   const filters = `<form class="control-filters" hidden data-table="all-controls-table" data-pager="all-controls-pager"><label>Criticality <select name="criticality">${criticalityOptions}</select></label><label>Status <select name="state">${stateOptions}</select></label><output></output></form>`;
   const rows = table('All controls', [
     { header: 'CID', cell: (c) => tag('code', { class: 'cid' }, escapeHtml(c.cid)) },
-    { header: 'Title', cell: (c) => `${escapeHtml(c.title)}${c.message && c.state !== 'PASS' ? `<br><small>${escapeHtml(c.message)}</small>` : ''}` },
+    { header: 'Title', cell: (c) => `${escapeHtml(c.title)}${c.message && c.state !== 'PASS' ? `<br><small>${escapeHtml(c.message)}</small>` : ''}${referenceList(c)}` },
     { header: 'Criticality', cell: (c) => escapeHtml(c.criticality), sortValue: (c) => CRITICALITIES.indexOf(c.criticality) },
     { header: 'Policy', cell: (c) => escapeHtml(c.policy) },
     { header: 'Status', cell: (c) => `${tag('span', { class: `state-${c.state}` }, escapeHtml(c.state))}${c.exception ? `<br><small>${escapeHtml(`${c.exception.reason} (approved by ${c.exception.approver}${c.exception.expires ? `, until ${c.exception.expires}` : ''})`)}</small>` : ''}${c.expiredException ? `<br><small>${escapeHtml(`exception expired ${c.expiredException.expires ?? ''}`)}</small>` : ''}` },

@@ -80,6 +80,7 @@ export const COMPLIANCE_CSS = `
 table.matrix td.hit { background: #fde8ea; font-weight: 700; }
 code.cid { word-break: normal; white-space: nowrap; }
 ul.evidence { margin: 0; padding-left: 1.1rem; } ul.evidence li { margin: 0; }
+details.references { font-size: .85em; } details.references ul { margin: 0; padding-left: 1.1rem; }
 .control-filters { margin: .5rem 0; display: flex; gap: 1rem; align-items: center; }
 .pager { display: flex; gap: .3rem; flex-wrap: wrap; margin: .5rem 0; } .pager button[aria-current] { font-weight: 700; }
 `;

@@ -6,6 +6,7 @@
  * `![x](…)`, emphasis, code spans and table pipes from data are shown as written and never act.
  * Links are made only by `markdownLink`, and only to http and https URLs.
  */
+import { httpUrl } from '../../util/http-url.js';
 import { terminalLine } from '../../util/terminal-text.js';
 
 const HTML_ENTITY: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' };
@@ -29,16 +30,6 @@ export function codeSpan(text: string): string {
 
 /** A table cell: the same as any inline text. */
 export const escapeCell = escapeMarkdown;
-
-/** The URL when it is an http or https URL, else undefined. */
-export function httpUrl(text: string): string | undefined {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A link to `url` labelled with escaped text, when `url` is http(s); any other URL (javascript:,

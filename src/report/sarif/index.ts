@@ -10,7 +10,8 @@ import type { Finding } from '../../model/finding.js';
 import type { Severity } from '../../model/severity.js';
 import { TOOL_VERSION } from '../../version.js';
 import { verdictOf, type ImageReport, type Renderer } from '../renderer.js';
-import { escapeMarkdownParagraph, httpUrl, markdownLink } from '../markdown/escape.js';
+import { httpUrl } from '../../util/http-url.js';
+import { escapeMarkdownParagraph, markdownLink } from '../markdown/escape.js';
 import { osName } from '../os-support.js';
 
 

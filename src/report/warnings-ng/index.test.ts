@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { complianceReportOf, controlResult } from '../../../test/support/compliance-fixtures.js';
 import { sampleScan } from '../../../test/support/scan-fixtures.js';
-import { evaluateComplianceGate } from '../../gate/compliance-gate.js';
-import type { ComplianceResult } from '../../model/compliance-result.js';
 import { warningsNgRenderer } from './index.js';
 
 interface Issue {
@@ -41,27 +40,12 @@ describe('issues for Warnings NG', () => {
   });
 
   it('lists failed, error and exception controls by criticality, never passing ones', () => {
-    const result: ComplianceResult = {
-      schemaVersion: 1,
-      kind: 'compliance',
-      scan: { id: 's', name: 'n', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1, tool: { name: 'tollgate', version: 't' } },
-      target: { name: 'web-01', kind: 'dir' },
-      authentication: { status: 'not-required' },
-      policies: [
-        {
-          id: 'p', title: 'Baseline', version: '1', origin: 'test', applicable: true,
-          totals: { passed: 1, failed: 1, error: 1, exception: 0, notApplicable: 0 },
-          controls: [
-            { cid: '1', title: 'a', policy: 'p', criticality: 'URGENT', statement: '', state: 'FAIL', message: 'm', unexpected: [], missing: [], observed: [] },
-            { cid: '2', title: 'b', policy: 'p', criticality: 'MEDIUM', statement: '', state: 'ERROR', message: 'm', unexpected: [], missing: [], observed: [] },
-            { cid: '3', title: 'c', policy: 'p', criticality: 'SERIOUS', statement: '', state: 'PASS', message: '', unexpected: [], missing: [], observed: [] },
-          ],
-        },
-      ],
-      expiredExceptions: [],
-      warnings: [],
-    };
-    const { issues } = parse(warningsNgRenderer.renderCompliance?.({ result, verdict: evaluateComplianceGate(result) }, { color: false }) ?? '');
+    const report = complianceReportOf([
+      controlResult('1', { title: 'a', criticality: 'URGENT', message: 'm' }),
+      controlResult('2', { title: 'b', criticality: 'MEDIUM', state: 'ERROR', message: 'm' }),
+      controlResult('3', { title: 'c', criticality: 'SERIOUS', state: 'PASS', message: '' }),
+    ]);
+    const { issues } = parse(warningsNgRenderer.renderCompliance?.(report, { color: false }) ?? '');
     expect(issues.map((issue) => [issue.type, issue.severity, issue.category])).toEqual([['1', 'ERROR', 'FAIL'], ['2', 'NORMAL', 'ERROR']]);
   });
 });

@@ -75,7 +75,7 @@ export function nativePolicySchema(): SchemaFragment {
             criticality: { enum: [...CRITICALITIES] },
             rationale: { type: 'string' },
             remediation: { type: 'string' },
-            references: { type: 'array', items: { type: 'string' } },
+            references: { type: 'array', description: "Labels of the control's sources (CIS 5.2.16) or their URLs; an http(s) URL is a link in the HTML report.", items: { type: 'string' } },
             applicability: { $ref: '#/definitions/applicability' },
             check: { $ref: '#/definitions/check' },
           },

@@ -30,7 +30,7 @@ async function scan(files: Record<string, string>, policy: Policy, exceptions: P
 describe('a SCAP policy in a compliance scan', () => {
   it('gives native results: the exported value decides, platforms make rules not applicable, OCIL-only rules are errors naming why', async () => {
     const controls = await scan({ 'etc/ssh/sshd_config': 'ClientAliveInterval 600\n' }, smallPolicy('base'));
-    expect(controls.get(rule('timeout'))).toMatchObject({ state: 'FAIL', criticality: 'SERIOUS', references: ['CCE-00001-1', 'CIS 5.2.16', 'NIST AC-12'] });
+    expect(controls.get(rule('timeout'))).toMatchObject({ state: 'FAIL', criticality: 'SERIOUS', references: ['CCE-00001-1', 'CIS 5.2.16', 'NIST AC-12'], referenceLinks: [{ url: 'https://www.cisecurity.org/controls/', labels: ['CIS 5.2.16'] }, { url: expect.stringMatching(/^https:\/\/nvlpubs\.nist\.gov\//), labels: ['NIST AC-12'] }] });
     expect(controls.get(rule('timeout'))?.unexpected.length).toBeGreaterThan(0);
     expect(controls.get(rule('without_ssh'))?.state).toBe('NOT_APPLICABLE');
     expect(controls.get(rule('ssh_only'))?.state).toBe('FAIL');

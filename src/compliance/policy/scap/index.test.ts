@@ -1,8 +1,9 @@
 /**
  * SCAP content as a policy: the profile's selected rules become controls with the rule's title,
- * rationale, references (CCE, CIS, NIST) and fix, the severity mapped onto criticality (and
- * overridden); content mistakes and hostile XML are usage errors naming the file and line; the
- * Debian content installed from .ci/run's apt line loads with every profile it lists.
+ * rationale, references (CCE, CIS, NIST) linked to their http(s) hrefs, and fix, the severity
+ * mapped onto criticality (and overridden); content mistakes and hostile XML are usage errors
+ * naming the file and line; the Debian content installed from .ci/run's apt line loads with every
+ * profile it lists.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,10 +34,46 @@ describe('SCAP policy format', () => {
     const timeout = policy.controls.find((control) => control.cid === 'xccdf_test.tollgate_rule_timeout');
     expect(timeout).toMatchObject({ title: 'Idle timeout is set', criticality: 'SERIOUS', rationale: 'Idle sessions are a risk.' });
     expect(timeout?.references).toEqual(['CCE-00001-1', 'CIS 5.2.16', 'NIST AC-12']);
+    expect(timeout?.referenceLinks).toEqual([
+      { url: 'https://www.cisecurity.org/controls/', labels: ['CIS 5.2.16'] },
+      { url: 'https://nvlpubs.nist.gov/nistpubs/SpecialPublications/NIST.SP.800-53r4.pdf', labels: ['NIST AC-12'] },
+    ]);
     expect(timeout?.remediation).toContain("timeout='300'");
     expect(policy.controls.map((control) => control.cid)).not.toContain('xccdf_test.tollgate_rule_in_off_group');
     expect(policy.evaluator).toBeDefined();
     expect(scapRunOf(policy)?.profile.id).toBe('xccdf_test.tollgate_profile_base');
+  });
+
+  it('links references to their http(s) hrefs, one entry per URL, the first href of a repeated label, never another scheme', () => {
+    const benchmark = `<?xml version="1.0"?>
+<xccdf:Benchmark xmlns:xccdf="http://checklists.nist.gov/xccdf/1.2" id="xccdf_test.tollgate_benchmark_refs" resolved="true">
+  <xccdf:title>References</xccdf:title>
+  <xccdf:version>1</xccdf:version>
+  <xccdf:Rule id="xccdf_test.tollgate_rule_refs" selected="true" severity="low">
+    <xccdf:title>Referenced</xccdf:title>
+    <xccdf:ident system="https://ncp.nist.gov/cce">CCE-00002-2</xccdf:ident>
+    <xccdf:reference href="https://www.cisecurity.org/benchmark/debian_linux/">1.1.1</xccdf:reference>
+    <xccdf:reference href="https://www.cisecurity.org/controls/">1.1.1</xccdf:reference>
+    <xccdf:reference href="https://www.cisecurity.org/benchmark/debian_linux/">5.2.16</xccdf:reference>
+    <xccdf:reference href="http://guides.example.org/hardening#4">Guide 4</xccdf:reference>
+    <xccdf:reference href="javascript:alert(1)">Script</xccdf:reference>
+    <xccdf:reference href="file:///etc/passwd">Local</xccdf:reference>
+    <xccdf:reference href="">Printed guide, chapter 2</xccdf:reference>
+    <xccdf:reference href="https://bare.example.org/page"/>
+    <xccdf:reference href=""/>
+  </xccdf:Rule>
+  <xccdf:Rule id="xccdf_test.tollgate_rule_plain" selected="true" severity="low">
+    <xccdf:title>Unreferenced</xccdf:title>
+  </xccdf:Rule>
+</xccdf:Benchmark>`;
+    const [referenced, plain] = parseScapPolicy(benchmark, 'refs.xml').controls;
+    expect(referenced?.references).toEqual(['CCE-00002-2', 'CIS 1.1.1', 'CIS 5.2.16', 'Guide 4 (http://guides.example.org/hardening#4)', 'Script (javascript:alert(1))', 'Local (file:///etc/passwd)', 'Printed guide, chapter 2', 'https://bare.example.org/page']);
+    expect(referenced?.referenceLinks).toEqual([
+      { url: 'https://www.cisecurity.org/benchmark/debian_linux/', labels: ['CIS 1.1.1', 'CIS 5.2.16'] },
+      { url: 'http://guides.example.org/hardening#4', labels: ['Guide 4 (http://guides.example.org/hardening#4)'] },
+    ]);
+    expect(plain).not.toHaveProperty('references');
+    expect(plain).not.toHaveProperty('referenceLinks');
   });
 
   it('maps severities onto criticalities, refine-rule and overrides included', () => {
@@ -93,6 +130,7 @@ describe('the installed Debian content', () => {
     expect(policy.controls.length).toBeGreaterThan(20);
     const cron = policy.controls.find((control) => control.cid === 'xccdf_org.ssgproject.content_rule_package_cron_installed');
     expect(cron?.references).toEqual(expect.arrayContaining(['ANSSI BP28(R50)', 'CIS 11']));
+    expect(cron?.referenceLinks).toContainEqual({ url: 'http://www.ssi.gouv.fr/administration/bonnes-pratiques/', labels: expect.arrayContaining(['ANSSI BP28(R50)']) });
     const run = scapRunOf(policy);
     expect(run?.content.applicability.dictionary.get('cpe:/o:debian:debian_linux:11')?.href).toBe('ssg-debian11-cpe-oval.xml');
     expect(run?.content.oval('ssg-debian11-oval.xml')?.definitions.size).toBeGreaterThan(100);

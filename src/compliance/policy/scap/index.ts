@@ -7,10 +7,12 @@
  * Never runs a fix and never reads a file (the loader does).
  */
 import { UsageError } from '../../../errors.js';
+import type { ReferenceLink } from '../../../model/compliance-result.js';
+import { httpUrl } from '../../../util/http-url.js';
 import { XmlContentError, parseXml } from '../../scap/oval/xml.js';
 import { readScapContent, type ScapContent } from '../../scap/xccdf/content.js';
 import { evaluateBenchmark, type BenchmarkEvaluation, type RuleOutcome } from '../../scap/xccdf/evaluate-benchmark.js';
-import type { XccdfRule } from '../../scap/xccdf/model.js';
+import type { XccdfReference, XccdfRule } from '../../scap/xccdf/model.js';
 import { resolveProfile, ruleSelected, type ResolvedProfile } from '../../scap/xccdf/profile.js';
 import { readTailoring } from '../../scap/xccdf/read-benchmark.js';
 import { fixScript } from '../../scap/xccdf/remediation.js';
@@ -60,18 +62,37 @@ const REFERENCE_LABELS: [RegExp, string][] = [
   [/hipaa|hhs\.gov/, 'HIPAA'],
 ];
 
-function referencesOf(rule: XccdfRule): string[] {
-  const idents = rule.idents.map((ident) => ident.text);
-  const references = rule.references.map((reference) => {
-    const label = REFERENCE_LABELS.find(([pattern]) => pattern.test(reference.href))?.[1];
-    return label ? `${label} ${reference.text}` : reference.href ? `${reference.text} (${reference.href})` : reference.text;
-  });
-  return [...new Set([...idents, ...references])];
+/**
+ * A rule's references as control references: its idents (`CCE-…`), then each `<reference>`
+ * labelled by who publishes it (`CIS 5.2.16`), else with its href in the label; and the http(s)
+ * hrefs with the labels that point at each (a repeated label keeps its first href). Other hrefs
+ * never become links.
+ */
+function referencesOf(rule: XccdfRule): { references: string[]; referenceLinks: ReferenceLink[] } {
+  const references = new Set(rule.idents.map((ident) => ident.text).filter((text) => text));
+  const links = new Map<string, ReferenceLink>();
+  for (const reference of rule.references) {
+    const label = referenceLabel(reference);
+    if (!label || references.has(label)) continue;
+    references.add(label);
+    const url = label === reference.href ? undefined : httpUrl(reference.href);
+    if (url === undefined) continue;
+    const link = links.get(url) ?? { url, labels: [] };
+    link.labels.push(label);
+    links.set(url, link);
+  }
+  return { references: [...references], referenceLinks: [...links.values()] };
+}
+
+function referenceLabel(reference: XccdfReference): string {
+  if (!reference.text) return reference.href;
+  const publisher = REFERENCE_LABELS.find(([pattern]) => pattern.test(reference.href))?.[1];
+  return publisher ? `${publisher} ${reference.text}` : reference.href ? `${reference.text} (${reference.href})` : reference.text;
 }
 
 function controlOf(rule: XccdfRule, profile: ResolvedProfile, overrides: CriticalityOverrides): Control {
   const remediation = rule.fixText || fixScript(rule, 'bash', profile.values) || '';
-  const references = referencesOf(rule);
+  const { references, referenceLinks } = referencesOf(rule);
   return {
     cid: rule.id,
     title: rule.title || rule.id,
@@ -80,6 +101,7 @@ function controlOf(rule: XccdfRule, profile: ResolvedProfile, overrides: Critica
     ...(rule.rationale ? { rationale: rule.rationale } : {}),
     ...(remediation ? { remediation: remediation.slice(0, MAX_STATEMENT) } : {}),
     ...(references.length > 0 ? { references } : {}),
+    ...(referenceLinks.length > 0 ? { referenceLinks } : {}),
   };
 }
 
