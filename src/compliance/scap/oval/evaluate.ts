@@ -89,8 +89,8 @@ class EvaluationRun {
   private readonly definitions: Map<string, Promise<OvalDefinitionOutcome>>;
 
   constructor(
-    private readonly document: OvalDefinitionsDocument,
-    private readonly session: OvalSession,
+    readonly document: OvalDefinitionsDocument,
+    readonly session: OvalSession,
     private readonly externals: ReadonlyMap<string, readonly string[]>,
     private readonly pcre: Pcre,
   ) {
@@ -492,6 +492,20 @@ class OvalSession {
 }
 
 /**
+ * Starts collecting every tree the definitions' file objects need. Walks a query answers (local and
+ * dir: targets, through find) are asked for first and, once flushed, go out as one request for the
+ * whole scan that runs while the definitions are evaluated; the trees no query answers are walked
+ * in one request where the target can (SSH). A failure leaves each object to list its folders
+ * itself, and to report the failure. `walked` settles when that walk is done; it never rejects.
+ */
+async function startWalks(run: EvaluationRun, definitionIds: readonly string[], flushQueries: boolean): Promise<{ walked: Promise<void> }> {
+  const { document, session } = run;
+  const queried = await run.planQueries(reachableObjects(document, definitionIds)).catch(() => new Set<string>());
+  if (flushQueries) session.files.flushQueries();
+  return { walked: session.files.prefetch(walkRootsOf(document, definitionIds, queried), session.signal).catch(() => undefined) };
+}
+
+/**
  * One evaluation session over one target: collects each object once, evaluation pure over collected
  * items. `cache`: the target's cache shared with the scan's other sessions (a new one by default).
  */
@@ -499,21 +513,14 @@ export function createOvalEvaluation(document: OvalDefinitionsDocument, target: 
   const session = new OvalSession(document, options.cache ?? new OvalTargetCache(target), options.signal);
   return {
     async plan(definitionIds) {
-      const run = new EvaluationRun(document, session, new Map(), await loadPcre());
-      const queried = await run.planQueries(reachableObjects(document, definitionIds)).catch(() => new Set<string>());
-      // The trees no query answers are walked from now on too, beside the evaluation that follows.
-      void session.files.prefetch(walkRootsOf(document, definitionIds, queried), options.signal).catch(() => undefined);
+      // Queries wait for the evaluation's flush; the trees no query answers are walked from now on,
+      // beside the CPE checks that follow.
+      void (await startWalks(new EvaluationRun(document, session, new Map(), await loadPcre()), definitionIds, false)).walked;
     },
     async evaluate(definitionIds, externalVariables) {
       const pcre = await loadPcre();
       const run = new EvaluationRun(document, session, externalVariables, pcre);
-      // Every tree the definitions' file objects walk, in one request where the target can (SSH);
-      // a walk that fails leaves each object to list its folders itself, and to report the failure.
-      // Walks that a query answers instead (local and dir: targets through find) are asked for
-      // first, all in one request that runs while the definitions are evaluated.
-      const queried = await run.planQueries(reachableObjects(document, definitionIds)).catch(() => new Set<string>());
-      session.files.flushQueries();
-      await session.files.prefetch(walkRootsOf(document, definitionIds, queried), options.signal).catch(() => undefined);
+      await (await startWalks(run, definitionIds, true)).walked;
       // Several definitions in flight at once: while one waits for the target, another computes.
       // Every cache holds promises, so two definitions needing one object still collect it once.
       const computed = new Map<string, OvalDefinitionOutcome>();
