@@ -11,10 +11,9 @@
  * is checked against the test here. Any message from `find` (a folder it could not read, an entry
  * that vanished) makes the answer undefined: the caller walks the usual way and reports what it sees.
  */
-import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { FORMAT, FindUnavailableError, MAX_SPLIT_FOLDERS, RecordParser, childOf, hostPrunes, isFolder, listHere, literalGlob } from './local-find-walk.js';
+import { FORMAT, FindUnavailableError, MAX_SPLIT_FOLDERS, RecordParser, childOf, hostPrunes, isFolder, listHere, literalGlob, spawnFind } from './local-find-walk.js';
 import type { LocalTreeView } from './local-tree-walk.js';
 import { entryPasses, mayPassBelow, type EntryTest, type TreeQuery } from './tree-query.js';
 import type { WalkedEntry } from './tree-walker.js';
@@ -110,7 +109,7 @@ function runQueryFind(job: QueryJob, queries: readonly TreeQuery[], prune: reado
   return new Promise((resolve, reject) => {
     let complete = true;
     let failed: Error | undefined;
-    const child = spawn('find', findArguments(job, queries, prune), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnFind(findArguments(job, queries, prune));
     const stop = (error: Error): void => {
       failed ??= error;
       child.kill('SIGKILL');

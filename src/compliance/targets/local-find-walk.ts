@@ -13,7 +13,8 @@
  * name survives. A folder `find` could not read is not counted as listed: the caller lists it
  * through the view, which reports the failure.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { infoOf } from '../../image/fs/directory-fs.js';
 import { availableParallelism } from 'node:os';
@@ -27,6 +28,15 @@ import type { TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js
 export const FORMAT = '%y %m %U %G %s %T@ %P\\0';
 const TYPES: Record<string, FileInfo['type']> = { f: 'file', d: 'directory', l: 'symlink' };
 
+/**
+ * Starts `find` in the C locale, as commands on an SSH target run: its messages are the English
+ * ones unreadableFolders reads, and `-path` matches bytes (in a UTF-8 locale glibc's fnmatch
+ * converts every path to wide characters first: a third of the time of a query run over a host).
+ */
+export function spawnFind(args: readonly string[]): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn('find', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+}
+
 /** Why a walk through `find` could not be used at all: the caller walks in-process instead. */
 export class FindUnavailableError extends Error {}
 
@@ -35,7 +45,7 @@ let usable: boolean | undefined;
 /** Whether this machine's `find` can walk (GNU findutils: `-printf`); asked once per process. */
 export function findUsable(): boolean {
   if (usable === undefined) {
-    const probe = spawnSync('find', ['/', '-maxdepth', '0', '-printf', '%y\\0'], { encoding: 'utf8', timeout: 10_000 });
+    const probe = spawnSync('find', ['/', '-maxdepth', '0', '-printf', '%y\\0'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, LC_ALL: 'C' } });
     usable = probe.status === 0 && probe.stdout === 'd\0';
   }
   return usable;
@@ -153,7 +163,7 @@ function runFind(job: FindJob, rootMaxDepth: number, prune: readonly string[], v
   return new Promise((resolve, reject) => {
     const folders: { path: string; depth: number }[] = [];
     let failed: Error | undefined;
-    const child = spawn('find', findArguments(host, job.maxDepth, hostPrunes(view, host, prune)), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnFind(findArguments(host, job.maxDepth, hostPrunes(view, host, prune)));
     const stop = (error: Error): void => {
       failed ??= error;
       child.kill('SIGKILL');
