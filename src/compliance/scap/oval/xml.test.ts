@@ -50,6 +50,19 @@ describe('hostile SCAP XML', () => {
     expect(document.objects.get('oval:t:obj:1')?.entities[1]).toMatchObject({ name: 'pattern', value: 'a<b&>', operation: 'pattern match' });
   });
 
+  it('reads character references, line ends and mixed content as XML defines them', () => {
+    const root = parseXml('<a note="x\r\ny">H&#xE5;vard &#65;\r\nB<![CDATA[<c>]]><sub idref="v"/> end</a>', 'ok.xml');
+    expect(root.text).toBe('H\u00e5vard A\nB<c> end');
+    // Attribute values are normalised: a line end becomes a space.
+    expect(root.attributes.note).toBe('x y');
+    expect(root.content).toEqual(['H\u00e5vard A\nB', '<c>', root.children[0], ' end']);
+  });
+
+  it('refuses an entity no DTD could have declared and a prefix no namespace binds, naming the line', () => {
+    expect(errorOf(() => parseXml('<a>\n&bogus;</a>', 'entity.xml')).message).toMatch(/^entity\.xml:2: not well-formed XML: undefined entity/);
+    expect(errorOf(() => parseXml('<a>\n<x:b/></a>', 'prefix.xml')).message).toMatch(/^prefix\.xml:2: not well-formed XML: .*prefix/);
+  });
+
   it('never crashes on arbitrary text: parsed or an XmlContentError (property)', () => {
     const pieces = fc.constantFrom('<a>', '</a>', '<b x="1">', '</b>', '<!DOCTYPE a>', '&amp;', '&bogus;', '<![CDATA[x]]>', '<!--c-->', 'text', '<', '>', '"', '<oval_definitions>', '</oval_definitions>');
     fc.assert(
