@@ -62,13 +62,21 @@ export function findExpression(test: EntryTest, positive: boolean, hostPrefix: s
   }
 }
 
-/** One `find` run for the queries of one root and depth: the entries below `view` (host folder `host`). */
+/** A query one `find` run answers: its index, and where its root is in the run's tree. */
+interface Member {
+  index: number;
+  /** The query's root resolved inside the view (its folder of the target). */
+  view: string;
+  /** The host folder of that root: the run's own, or one below it (a query riding along, `rideAlong`). */
+  host: string;
+}
+
+/** One `find` run: the entries below `view` (host folder `host`) to `maxDepth`, for its members. */
 interface QueryJob {
   view: string;
   host: string;
   maxDepth: number;
-  /** The indexes of the queries it answers. */
-  members: number[];
+  members: Member[];
 }
 
 /** The answers so far, and the bound on how many entries they may hold. */
@@ -94,14 +102,40 @@ class Answers {
   }
 }
 
-function findArguments(job: QueryJob, queries: readonly TreeQuery[], prune: readonly string[]): string[] {
+/** What the host path has before the target's path below `view` (undefined when a root link makes them differ). */
+function hostPrefixOf(view: string, host: string): string | undefined {
+  if (view === '/') return host === '/' ? '' : host;
+  return host.endsWith(view) ? host.slice(0, host.length - view.length) : undefined;
+}
+
+/**
+ * The run's arguments, and for each `-printf` tag the members it answers: members with the same
+ * expression share one (a /lib and a /usr/lib query are one folder on a merged-/usr system).
+ */
+function findArguments(job: QueryJob, queries: readonly TreeQuery[], prune: readonly string[]): { args: string[]; tags: Member[][] } {
   const pruned = hostPrunes(job.view, job.host, prune);
-  // The host path is the target's path after the tree's own folder (dir:), unless a root link moved it.
-  const hostPrefix = job.view === '/' ? (job.host === '/' ? '' : job.host) : job.host.endsWith(job.view) ? job.host.slice(0, job.host.length - job.view.length) : undefined;
   const depth = job.maxDepth >= 0 ? ['-maxdepth', String(job.maxDepth)] : [];
   const pruning = pruned.length > 0 ? ['(', ...pruned.flatMap((path, index) => [...(index > 0 ? ['-o'] : []), '-path', path]), ')', '-prune', ','] : [];
-  const tests = job.members.flatMap((index, tag) => [...(tag > 0 ? [','] : []), '(', ...findExpression((queries[index] as TreeQuery).test, true, hostPrefix), ')', '-printf', `${tag} ${FORMAT}`]);
-  return ['-P', job.host, '-mindepth', '1', ...depth, ...pruning, ...tests];
+  const byExpression = new Map<string, { expression: string[]; members: Member[] }>();
+  for (const member of job.members) {
+    const test = findExpression((queries[member.index] as TreeQuery).test, true, hostPrefixOf(member.view, member.host));
+    // A member below the run's folder only sees the entries below its own.
+    const expression = member.host === job.host ? test : ['-path', `${literalGlob(member.host)}/*`, '-a', ...test];
+    const key = `${expression.join('\0')}`;
+    const shared = byExpression.get(key) ?? { expression, members: [] };
+    shared.members.push(member);
+    byExpression.set(key, shared);
+  }
+  const groups = [...byExpression.values()];
+  const tests = groups.flatMap(({ expression }, tag) => [...(tag > 0 ? [','] : []), '(', ...expression, ')', '-printf', `${tag} ${FORMAT}`]);
+  return { args: ['-P', job.host, '-mindepth', '1', ...depth, ...pruning, ...tests], tags: groups.map((group) => group.members) };
+}
+
+/** A path below `job.host` relative to `member.host` instead; undefined when it is not below it. */
+function relativeTo(job: QueryJob, member: Member, relative: string): string | undefined {
+  if (member.host === job.host) return relative;
+  const offset = `${job.host === '/' ? member.host.slice(1) : member.host.slice(job.host.length + 1)}/`;
+  return relative.startsWith(offset) && relative.length > offset.length ? relative.slice(offset.length) : undefined;
 }
 
 /** Runs one job; false when its answer may be incomplete (find said anything, or the bound was passed). */
@@ -109,7 +143,8 @@ function runQueryFind(job: QueryJob, queries: readonly TreeQuery[], prune: reado
   return new Promise((resolve, reject) => {
     let complete = true;
     let failed: Error | undefined;
-    const child = spawnFind(findArguments(job, queries, prune));
+    const { args, tags } = findArguments(job, queries, prune);
+    const child = spawnFind(args);
     const stop = (error: Error): void => {
       failed ??= error;
       child.kill('SIGKILL');
@@ -118,11 +153,14 @@ function runQueryFind(job: QueryJob, queries: readonly TreeQuery[], prune: reado
     signal?.addEventListener('abort', onAbort, { once: true });
     const parser = new RecordParser((_type, info, relative, tag) => {
       if (!complete || failed) return;
-      const index = job.members[tag];
-      if (index === undefined || !answers.offer([index], childOf(job.view, relative), info)) {
-        complete = false;
-        child.kill('SIGKILL');
+      const members = tags[tag];
+      if (!members) complete = false;
+      for (const member of members ?? []) {
+        const below = relativeTo(job, member, relative);
+        if (below === undefined) continue;
+        if (!answers.offer([member.index], childOf(member.view, below), info)) complete = false;
       }
+      if (!complete) child.kill('SIGKILL');
     }, true);
     let said = false;
     child.stdout.on('data', (chunk: Buffer) => parser.push(chunk));
@@ -139,9 +177,52 @@ function runQueryFind(job: QueryJob, queries: readonly TreeQuery[], prune: reado
 /** The queries of one root and depth, and how its answer is coming along. */
 interface Group {
   members: number[];
-  /** Jobs still running. */
+  /** Runs still going. */
   pending: number;
   complete: boolean;
+}
+
+/** One `find` run and the groups whose answers wait for it. */
+interface Run {
+  job: QueryJob;
+  groups: Group[];
+}
+
+function within(host: string, folder: string): boolean {
+  return host === folder || host.startsWith(folder === '/' ? '/' : `${folder}/`);
+}
+
+/** Whether `run` prunes, below `job`'s folder, exactly what `job` would (so it may take `job`'s members). */
+function samePrunes(job: QueryJob, run: QueryJob, prune: readonly string[]): boolean {
+  const mine = hostPrunes(job.view, job.host, prune);
+  const below = `${literalGlob(job.host)}/`;
+  const theirs = hostPrunes(run.view, run.host, prune).filter((path) => path.startsWith(below));
+  return mine.length === theirs.length && mine.every((path) => theirs.includes(path));
+}
+
+/**
+ * Fewer runs over the same folders: a query over a whole folder that one of the whole tree's runs
+ * walks anyway (/usr/lib, in /usr's) rides along in that run, its entries told apart by their path,
+ * and runs of one host folder and depth (/lib and /usr/lib on a merged-/usr system) become one.
+ * Each folder is then read once, at the cost of the smaller query waiting for the larger run.
+ */
+function mergeRuns(small: readonly Run[], large: readonly Run[], prune: readonly string[]): Run[] {
+  const kept: Run[] = [];
+  const byFolder = new Map<string, Run>();
+  for (const run of small) {
+    const { job } = run;
+    const key = `${job.maxDepth} ${job.host}`;
+    const ride = job.maxDepth < 0 ? large.find((other) => other.job.maxDepth < 0 && within(job.host, other.job.host)) : undefined;
+    const into = [ride, byFolder.get(key)].find((other) => other !== undefined && samePrunes(job, other.job, prune));
+    if (into) {
+      into.job.members.push(...job.members);
+      into.groups.push(...run.groups);
+      continue;
+    }
+    byFolder.set(key, run);
+    kept.push(run);
+  }
+  return kept;
 }
 
 /**
@@ -171,8 +252,8 @@ export function findLocalQueries(view: LocalTreeView, queries: readonly TreeQuer
       group.members.push(index);
       byKey.set(key, group);
     });
-    const small: { job: QueryJob; group: Group }[] = [];
-    const large: { job: QueryJob; group: Group }[] = [];
+    const small: Run[] = [];
+    const large: Run[] = [];
     for (const group of byKey.values()) {
       options.signal?.throwIfAborted();
       const { root, maxDepth } = queries[group.members[0] as number] as TreeQuery;
@@ -181,20 +262,23 @@ export function findLocalQueries(view: LocalTreeView, queries: readonly TreeQuer
       group.pending = jobs?.length ?? 0;
       if (group.pending === 0) finish(group);
       // The whole tree, split into one run per folder, goes last: smaller trees answer first.
-      for (const job of jobs ?? []) (root === '/' ? large : small).push({ job, group });
+      for (const job of jobs ?? []) (root === '/' ? large : small).push({ job, groups: [group] });
     }
+    const others = mergeRuns(small, large, prune);
     // The first lane starts on the whole tree at once (its answer is the one most objects wait
     // for), the others on the small trees; a lane whose queue is empty helps with the other.
-    const lane = async (first: typeof small, second: typeof small): Promise<void> => {
+    const lane = async (first: Run[], second: Run[]): Promise<void> => {
       for (let item = first.shift() ?? second.shift(); item; item = first.shift() ?? second.shift()) {
         options.signal?.throwIfAborted();
-        const { job, group } = item;
-        if (group.complete) group.complete = await runQueryFind(job, queries, prune, answers, options.signal);
-        if (--group.pending === 0) finish(group);
+        const complete = item.groups.some((group) => group.complete) && (await runQueryFind(item.job, queries, prune, answers, options.signal));
+        for (const group of item.groups) {
+          group.complete &&= complete;
+          if (--group.pending === 0) finish(group);
+        }
       }
     };
-    const lanes = Math.min(small.length + large.length, Math.max(1, availableParallelism()));
-    await Promise.all(Array.from({ length: lanes }, (_, index) => (index === 0 ? lane(large, small) : lane(small, large))));
+    const lanes = Math.min(others.length + large.length, Math.max(1, availableParallelism()));
+    await Promise.all(Array.from({ length: lanes }, (_, index) => (index === 0 ? lane(large, others) : lane(others, large))));
   };
   run().catch((error: unknown) => {
     for (const reject of fail) reject(error);
@@ -221,13 +305,15 @@ async function jobsOf(view: LocalTreeView, root: string, maxDepth: number, group
   // Only the whole tree (/) is split: a smaller root's split costs more process starts than it shares.
   const own = maxDepth < 0 && root === '/' ? listHere(host) : undefined;
   const folders = own?.filter((entry) => entry.info.type === 'directory') ?? [];
-  if (!own || folders.length > MAX_SPLIT_FOLDERS) return [{ view: root, host, maxDepth, members: group.members }];
+  const member = (index: number, folder: string, host: string): Member => ({ index, view: folder, host });
+  if (!own || folders.length > MAX_SPLIT_FOLDERS) return [{ view: root, host, maxDepth, members: group.members.map((index) => member(index, root, host)) }];
   for (const entry of own) if (!answers.offer(group.members, childOf(root, entry.name), entry.info)) return undefined;
   // A folder is walked for the queries that may pass below it (`^/usr/…` does not enter /root), if any.
   return folders
     .map((folder) => {
       const view = childOf(root, folder.name);
-      return { view, host: childOf(host, folder.name), maxDepth: -1, members: group.members.filter((index) => mayPassBelow((answers.queries[index] as TreeQuery).test, view)) };
+      const folderHost = childOf(host, folder.name);
+      return { view, host: folderHost, maxDepth: -1, members: group.members.filter((index) => mayPassBelow((answers.queries[index] as TreeQuery).test, view)).map((index) => member(index, view, folderHost)) };
     })
     .filter((job) => job.members.length > 0 && !prune.includes(job.view));
 }
