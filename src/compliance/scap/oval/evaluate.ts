@@ -513,9 +513,12 @@ export function createOvalEvaluation(document: OvalDefinitionsDocument, target: 
   const session = new OvalSession(document, options.cache ?? new OvalTargetCache(target), options.signal);
   return {
     async plan(definitionIds) {
-      // Queries wait for the evaluation's flush; the trees no query answers are walked from now on,
-      // beside the CPE checks that follow.
+      // Queries wait for startPlanned() (or the first evaluation); the trees no query answers are
+      // walked from now on, beside the CPE checks that follow.
       void (await startWalks(new EvaluationRun(document, session, new Map(), await loadPcre()), definitionIds, false)).walked;
+    },
+    startPlanned() {
+      session.files.flushQueries();
     },
     async evaluate(definitionIds, externalVariables) {
       const pcre = await loadPcre();

@@ -128,6 +128,8 @@ export interface OvalEvaluation {
    * evaluated, a plan that fails leaves the walk to the evaluation).
    */
   plan?(definitionIds: readonly string[]): Promise<void>;
+  /** Sends what every session over the target has planned so far as one request, before any evaluation asks for it. */
+  startPlanned?(): void;
   /** Evaluate definitions by id; external variables by variable id (values as strings). */
   evaluate(definitionIds: readonly string[], externalVariables: ReadonlyMap<string, readonly string[]>): Promise<Map<string, OvalDefinitionOutcome>>;
 }

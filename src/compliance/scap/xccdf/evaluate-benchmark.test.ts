@@ -117,6 +117,28 @@ describe('evaluateBenchmark', () => {
     expect(new Set(caches).size).toBe(1);
   });
 
+  it('plans the rules\u2019 and the CPE checks, and starts what they planned, before evaluating anything', async () => {
+    const scap = content();
+    const profile = resolveProfile(scap.benchmark, 'base', 'small-benchmark.xml');
+    const steps: string[] = [];
+    const { engine: answering } = recordingEngine(onSshHost);
+    const engine: OvalEngine = (document, target, options) => {
+      const inner = answering(document, target, options);
+      return {
+        plan: (ids) => (steps.push(`plan ${[...ids].sort().join(' ')}`), Promise.resolve()),
+        startPlanned: () => void steps.push('start'),
+        evaluate: (ids, externals) => (steps.push('evaluate'), inner.evaluate(ids, externals)),
+      };
+    };
+    await evaluateBenchmark(scap, profile, TARGET, { engine });
+    const firstEvaluation = steps.indexOf('evaluate');
+    const planned = steps.slice(0, firstEvaluation);
+    // The CPE check (cpe_ssh) is planned with the rules' checks: a tree both search is walked once.
+    expect(planned.filter((step) => step.startsWith('plan')).join(' ')).toContain('oval:test:def:cpe_ssh');
+    expect(planned.filter((step) => step.startsWith('plan')).join(' ')).toContain('oval:test:def:timeout');
+    expect(planned.at(-1)).toBe('start');
+  });
+
   it('applies a tailoring profile that extends a benchmark profile', async () => {
     const tailoring = `<?xml version="1.0"?>
 <xccdf:Tailoring xmlns:xccdf="http://checklists.nist.gov/xccdf/1.2" id="xccdf_test.tollgate_tailoring_1">

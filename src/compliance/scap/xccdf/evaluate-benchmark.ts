@@ -139,11 +139,16 @@ function externalsOf(batch: readonly PendingCheck[]): Map<string, string[]> {
 }
 
 /**
- * Plans the selected rules' checks before the CPE checks are evaluated, so that the first request
- * to the target (the walk of its trees, tree-queries.ts) answers both documents' objects.
+ * Plans the selected rules' checks and the CPE checks before anything is evaluated, then starts
+ * what they planned as one request (the sessions share the target's cache): the first request to
+ * the target (the walk of its trees, tree-queries.ts) answers every document's objects, and a tree
+ * one CPE check searches is not walked again for the rules.
  */
-async function planChecks(selected: readonly XccdfRule[], profile: ResolvedProfile, content: ScapContent, sessions: Sessions): Promise<void> {
-  for (const [href, items] of byDocument(checksOf(selected, profile, content))) await sessions.get(href)?.plan?.([...new Set(items.map((item) => item.definitionId))]);
+async function planChecks(checks: readonly { href: string; definitionId: string }[], sessions: Sessions): Promise<void> {
+  const ids = new Map<string, Set<string>>();
+  for (const check of checks) ids.set(check.href, (ids.get(check.href) ?? new Set()).add(check.definitionId));
+  for (const [href, definitionIds] of ids) await sessions.get(href)?.plan?.([...definitionIds]);
+  for (const href of ids.keys()) sessions.get(href)?.startPlanned?.();
 }
 
 export async function evaluateBenchmark(content: ScapContent, profile: ResolvedProfile, target: Target, options: { signal?: AbortSignal; engine?: OvalEngine } = {}): Promise<BenchmarkEvaluation> {
@@ -159,8 +164,9 @@ export async function evaluateBenchmark(content: ScapContent, profile: ResolvedP
     return lists;
   };
   const allPlatforms = new Set([...checkable(benchmark.platforms), ...selected.flatMap((rule) => platformLists(rule).flat())]);
-  await planChecks(selected, profile, content, sessions);
-  const cpeResults = await evaluateChecks(platformChecks(allPlatforms, applicability), sessions);
+  const cpeChecks = platformChecks(allPlatforms, applicability);
+  await planChecks([...checksOf(selected, profile, content), ...cpeChecks], sessions);
+  const cpeResults = await evaluateChecks(cpeChecks, sessions);
   const cpeResult = (check: OvalCheckRef): string => cpeResults.get(`${check.href}#${check.definitionId}`)?.result ?? 'error';
   const benchmarkApplies = anyPlatformApplies(checkable(benchmark.platforms), applicability, cpeResult);
 
