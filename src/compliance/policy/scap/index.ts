@@ -62,20 +62,38 @@ const REFERENCE_LABELS: [RegExp, string][] = [
   [/hipaa|hhs\.gov/, 'HIPAA'],
 ];
 
+/** What a reference's href says, worked out once per href: the content repeats ~30 hrefs over ~15k references. */
+interface HrefFacts {
+  publisher: string | undefined;
+  url: string | undefined;
+}
+
+type HrefMemo = Map<string, HrefFacts>;
+
+function hrefFacts(href: string, memo: HrefMemo): HrefFacts {
+  let facts = memo.get(href);
+  if (!facts) {
+    facts = { publisher: REFERENCE_LABELS.find(([pattern]) => pattern.test(href))?.[1], url: httpUrl(href) };
+    memo.set(href, facts);
+  }
+  return facts;
+}
+
 /**
  * A rule's references as control references: its idents (`CCE-…`), then each `<reference>`
  * labelled by who publishes it (`CIS 5.2.16`), else with its href in the label; and the http(s)
  * hrefs with the labels that point at each (a repeated label keeps its first href). Other hrefs
  * never become links.
  */
-function referencesOf(rule: XccdfRule): { references: string[]; referenceLinks: ReferenceLink[] } {
+function referencesOf(rule: XccdfRule, memo: HrefMemo): { references: string[]; referenceLinks: ReferenceLink[] } {
   const references = new Set(rule.idents.map((ident) => ident.text).filter((text) => text));
   const links = new Map<string, ReferenceLink>();
   for (const reference of rule.references) {
-    const label = referenceLabel(reference);
+    const facts = hrefFacts(reference.href, memo);
+    const label = referenceLabel(reference, facts);
     if (!label || references.has(label)) continue;
     references.add(label);
-    const url = label === reference.href ? undefined : httpUrl(reference.href);
+    const url = label === reference.href ? undefined : facts.url;
     if (url === undefined) continue;
     const link = links.get(url) ?? { url, labels: [] };
     link.labels.push(label);
@@ -84,15 +102,14 @@ function referencesOf(rule: XccdfRule): { references: string[]; referenceLinks: 
   return { references: [...references], referenceLinks: [...links.values()] };
 }
 
-function referenceLabel(reference: XccdfReference): string {
+function referenceLabel(reference: XccdfReference, { publisher }: HrefFacts): string {
   if (!reference.text) return reference.href;
-  const publisher = REFERENCE_LABELS.find(([pattern]) => pattern.test(reference.href))?.[1];
   return publisher ? `${publisher} ${reference.text}` : reference.href ? `${reference.text} (${reference.href})` : reference.text;
 }
 
-function controlOf(rule: XccdfRule, profile: ResolvedProfile, overrides: CriticalityOverrides): Control {
+function controlOf(rule: XccdfRule, profile: ResolvedProfile, overrides: CriticalityOverrides, memo: HrefMemo): Control {
   const remediation = rule.fixText || fixScript(rule, 'bash', profile.values) || '';
-  const { references, referenceLinks } = referencesOf(rule);
+  const { references, referenceLinks } = referencesOf(rule, memo);
   return {
     cid: rule.id,
     title: rule.title || rule.id,
@@ -133,13 +150,14 @@ export function parseScapPolicy(text: string, origin: string, options: ScapPolic
       throw new UsageError(`${origin}: ${profileId ? `profile ${profileId}` : 'the benchmark without a profile'} selects no rule${profileId ? '' : `; name a profile as scap:${origin}#<profile> (its profiles: ${known || 'none'})`}`);
     }
     const overrides = options.criticalities ?? {};
+    const memo: HrefMemo = new Map();
     const policy: Policy = {
       schemaVersion: 1,
       id: `${shortXccdfId(benchmark.id)}:${profile.id ? shortXccdfId(profile.id) : 'default'}`,
       title: profile.title || benchmark.title,
       version: benchmark.version || '0',
       description: `${benchmark.title}${profile.id ? `, profile ${profile.id}` : ''} (SCAP content)`,
-      controls: rules.map((rule) => controlOf(rule, profile, overrides)),
+      controls: rules.map((rule) => controlOf(rule, profile, overrides, memo)),
       origin,
     };
     const run: ScapRun = { content, contentText: text, profile };
