@@ -108,26 +108,57 @@ function hostPrefixOf(view: string, host: string): string | undefined {
   return host.endsWith(view) ? host.slice(0, host.length - view.length) : undefined;
 }
 
+/** Whether every entry that passes is a folder, or none is, as far as the test's own conjuncts say. */
+function folderness(test: EntryTest): 'folder' | 'not-folder' | undefined {
+  const says = (part: EntryTest): 'folder' | 'not-folder' | undefined => {
+    if (part.kind === 'type') return part.type === 'directory' ? 'folder' : 'not-folder';
+    if (part.kind === 'not' && part.test.kind === 'type' && part.test.type === 'directory') return 'not-folder';
+    return undefined;
+  };
+  if (test.kind !== 'and') return says(test);
+  for (const part of test.tests) {
+    const said = says(part);
+    if (said) return said;
+  }
+  return undefined;
+}
+
 /**
  * The run's arguments, and for each `-printf` tag the members it answers: members with the same
  * expression share one (a /lib and a /usr/lib query are one folder on a merged-/usr system).
+ * Expressions only folders (or only other entries) can pass are asked under one `-type d` (or
+ * `! -type d`): most entries are files, and each is then tested once instead of once per query
+ * (~10 % of a host-wide run's time).
  */
 function findArguments(job: QueryJob, queries: readonly TreeQuery[], prune: readonly string[]): { args: string[]; tags: Member[][] } {
   const pruned = hostPrunes(job.view, job.host, prune);
   const depth = job.maxDepth >= 0 ? ['-maxdepth', String(job.maxDepth)] : [];
   const pruning = pruned.length > 0 ? ['(', ...pruned.flatMap((path, index) => [...(index > 0 ? ['-o'] : []), '-path', path]), ')', '-prune', ','] : [];
-  const byExpression = new Map<string, { expression: string[]; members: Member[] }>();
+  const byExpression = new Map<string, { expression: string[]; members: Member[]; folderness: ReturnType<typeof folderness> }>();
   for (const member of job.members) {
-    const test = findExpression((queries[member.index] as TreeQuery).test, true, hostPrefixOf(member.view, member.host));
+    const query = (queries[member.index] as TreeQuery).test;
+    const test = findExpression(query, true, hostPrefixOf(member.view, member.host));
     // A member below the run's folder only sees the entries below its own.
     const expression = member.host === job.host ? test : ['-path', `${literalGlob(member.host)}/*`, '-a', ...test];
-    const key = `${expression.join('\0')}`;
-    const shared = byExpression.get(key) ?? { expression, members: [] };
-    shared.members.push(member);
-    byExpression.set(key, shared);
+    const key = expression.join('\0');
+    const shared = byExpression.get(key);
+    if (!shared) byExpression.set(key, { expression, members: [member], folderness: folderness(query) });
+    else {
+      shared.members.push(member);
+      // The guard must hold for every member sharing the expression.
+      if (shared.folderness !== folderness(query)) shared.folderness = undefined;
+    }
   }
   const groups = [...byExpression.values()];
-  const tests = groups.flatMap(({ expression }, tag) => [...(tag > 0 ? [','] : []), '(', ...expression, ')', '-printf', `${tag} ${FORMAT}`]);
+  const printed = (indexes: readonly number[]): string[] =>
+    indexes.flatMap((tag, position) => [...(position > 0 ? [','] : []), '(', ...(groups[tag] as (typeof groups)[number]).expression, ')', '-printf', `${tag} ${FORMAT}`]);
+  const tagsOf = (kind: ReturnType<typeof folderness>): number[] => groups.flatMap((group, tag) => (group.folderness === kind ? [tag] : []));
+  const sections = [
+    ...(tagsOf('folder').length > 0 ? [['(', '-type', 'd', '(', ...printed(tagsOf('folder')), ')', ')']] : []),
+    ...(tagsOf('not-folder').length > 0 ? [['(', '!', '-type', 'd', '(', ...printed(tagsOf('not-folder')), ')', ')']] : []),
+    ...(tagsOf(undefined).length > 0 ? [printed(tagsOf(undefined))] : []),
+  ];
+  const tests = sections.flatMap((section, index) => [...(index > 0 ? [','] : []), ...section]);
   return { args: ['-P', job.host, '-mindepth', '1', ...depth, ...pruning, ...tests], tags: groups.map((group) => group.members) };
 }
 
