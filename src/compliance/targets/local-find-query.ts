@@ -4,7 +4,8 @@
  * as its own expression with its own tagged `-printf` (joined by `,`, so each entry is tested by
  * all), and only the entries that pass come back. The walk is the tree walk's (local-find-walk.ts):
  * `-P`, the root resolved inside the view, a root with a few folders (`/`) split into one run per
- * folder on as many cores as there are.
+ * folder, on one lane more than there are cores. A query over a folder another run reads anyway
+ * rides along in that run (mergeRuns), so no folder is read twice.
  *
  * `find`'s expression is a superset of the test (what it cannot say exactly, such as a text in the
  * target's path once a root link moved the host path, it lets through); every entry that comes back
@@ -67,7 +68,7 @@ interface Member {
   index: number;
   /** The query's root resolved inside the view (its folder of the target). */
   view: string;
-  /** The host folder of that root: the run's own, or one below it (a query riding along, `rideAlong`). */
+  /** The host folder of that root: the run's own, or one below it (a query riding along, mergeRuns). */
   host: string;
 }
 
@@ -258,8 +259,9 @@ function mergeRuns(small: readonly Run[], large: readonly Run[], prune: readonly
 
 /**
  * Answers every query through `find`, each as soon as the runs of its root and depth are done
- * (a query of /etc/apt does not wait for one of /); undefined where an answer may be incomplete.
- * Queries of small trees run first. Rejects with FindUnavailableError when `find` cannot run at all.
+ * (a query of /etc/apt does not wait for one of /, unless it rides along in one of its runs);
+ * undefined where an answer may be incomplete. The whole tree's largest runs start first, the
+ * small trees on a lane of their own. Rejects with FindUnavailableError when `find` cannot run at all.
  */
 export function findLocalQueries(view: LocalTreeView, queries: readonly TreeQuery[], prune: readonly string[], options: { maxEntries: number; signal?: AbortSignal }): Promise<WalkedEntry[] | undefined>[] {
   const answers = new Answers(queries, options.maxEntries);
@@ -300,7 +302,7 @@ export function findLocalQueries(view: LocalTreeView, queries: readonly TreeQuer
       if (jobs === undefined) group.complete = false;
       group.pending = jobs?.length ?? 0;
       if (group.pending === 0) finish(group);
-      // The whole tree, split into one run per folder, goes last: smaller trees answer first.
+      // The whole tree's runs (one per folder) and the other roots' are scheduled apart, below.
       for (const job of jobs ?? []) (root === '/' ? large : small).push({ job, groups: [group] });
     }
     const others = mergeRuns(small, large, prune);
