@@ -13,7 +13,7 @@ import { XmlContentError, parseXml } from '../../scap/oval/xml.js';
 import { readScapContent, type ScapContent } from '../../scap/xccdf/content.js';
 import { evaluateBenchmark, type BenchmarkEvaluation, type RuleOutcome } from '../../scap/xccdf/evaluate-benchmark.js';
 import type { XccdfReference, XccdfRule } from '../../scap/xccdf/model.js';
-import { resolveProfile, ruleSelected, type ResolvedProfile } from '../../scap/xccdf/profile.js';
+import { resolveProfile, selectedRules, type ResolvedProfile } from '../../scap/xccdf/profile.js';
 import { readTailoring } from '../../scap/xccdf/read-benchmark.js';
 import { fixScript } from '../../scap/xccdf/remediation.js';
 import { CONTROL_STATE_OF_RESULT, criticalityOf, type CriticalityOverrides } from '../../scap/xccdf/result-mapping.js';
@@ -144,7 +144,7 @@ export function parseScapPolicy(text: string, origin: string, options: ScapPolic
     const profileId = options.profile ?? (tailoring.length === 1 ? tailoring[0]?.id : undefined);
     const profile = resolveProfile(content.benchmark, profileId, origin, tailoring);
     const { benchmark } = content;
-    const rules = [...benchmark.rules.values()].filter((rule) => ruleSelected(rule, benchmark, profile));
+    const rules = selectedRules(benchmark, profile);
     if (rules.length === 0) {
       const known = [...benchmark.profiles.keys()].map(shortXccdfId).join(', ');
       throw new UsageError(`${origin}: ${profileId ? `profile ${profileId}` : 'the benchmark without a profile'} selects no rule${profileId ? '' : `; name a profile as scap:${origin}#<profile> (its profiles: ${known || 'none'})`}`);

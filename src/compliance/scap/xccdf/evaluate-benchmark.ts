@@ -11,7 +11,7 @@ import type { Target } from '../../targets/target.js';
 import { anyPlatformApplies, platformChecks, type CpeVerdict, type OvalCheckRef } from './cpe.js';
 import type { ScapContent } from './content.js';
 import { OVAL_CHECK_SYSTEM, type XccdfCheck, type XccdfResult, type XccdfRule, type XccdfSeverity } from './model.js';
-import { ruleSelected, type ResolvedProfile } from './profile.js';
+import { selectedRules, type ResolvedProfile } from './profile.js';
 
 export interface RuleOutcome {
   ruleId: string;
@@ -157,7 +157,7 @@ export async function evaluateBenchmark(content: ScapContent, profile: ResolvedP
   const sessions = sessionsFor(content, target, options.signal, options.engine ?? createOvalEvaluation);
   // Without a CPE dictionary (plain XCCDF), CPE names cannot be checked: they are taken as applying.
   const checkable = (idrefs: readonly string[]): string[] => (applicability.dictionary.size === 0 ? idrefs.filter((idref) => idref.startsWith('#')) : [...idrefs]);
-  const selected = [...benchmark.rules.values()].filter((rule) => ruleSelected(rule, benchmark, profile));
+  const selected = selectedRules(benchmark, profile);
   const platformLists = (rule: XccdfRule): string[][] => {
     const lists = [checkable(rule.platforms)];
     for (let group = benchmark.groups.get(rule.parent); group; group = benchmark.groups.get(group.parent)) lists.push(checkable(group.platforms));

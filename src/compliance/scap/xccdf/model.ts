@@ -113,5 +113,7 @@ export interface XccdfBenchmark {
   /** Rules in document order. */
   rules: Map<string, XccdfRule>;
   groups: Map<string, XccdfGroup>;
+  /** Every Group and Rule id in document order, a Group before what it holds (the order items are processed in). */
+  items: string[];
   values: Map<string, XccdfValue>;
 }

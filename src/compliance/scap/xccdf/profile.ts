@@ -88,20 +88,32 @@ function ownSelection(id: string, fallback: boolean, profile: ResolvedProfile): 
 }
 
 /**
- * Whether a rule is selected: itself and every Group above it, and its `requires` (one idref of
- * each must be selected) and `conflicts` (none may be) satisfied, as XCCDF 1.2 §7.2.3.1.2 says.
+ * The rules a profile selects, in document order, processed as XCCDF 1.2 §7.2.3 processes items:
+ * one after the other in document order, a Group or Rule the profile leaves unselected is skipped
+ * with everything it holds, and one is deselected when a `requires` has no selected idref or a
+ * `conflicts` idref is selected, judged on the selections as they stand at that point: an item
+ * deselected earlier counts as unselected for the items after it (of two rules that conflict with
+ * each other, the first gives way and the second is evaluated), an item not reached yet or never
+ * reached (inside an unselected Group) counts with its own selection. OpenSCAP selects the same
+ * (the oracle test runs `oscap xccdf eval` on requires and conflicts cases).
  */
-export function ruleSelected(rule: XccdfRule, benchmark: XccdfBenchmark, profile: ResolvedProfile): boolean {
-  const itemSelected = (id: string): boolean => {
+export function selectedRules(benchmark: XccdfBenchmark, profile: ResolvedProfile): XccdfRule[] {
+  const decided = new Map<string, boolean>();
+  const isSelected = (id: string): boolean => {
     const item = benchmark.rules.get(id) ?? benchmark.groups.get(id);
-    if (!item) return false;
-    if (!ownSelection(item.id, item.selected, profile)) return false;
-    for (let parent = benchmark.groups.get(item.parent); parent; parent = benchmark.groups.get(parent.parent)) {
-      if (!ownSelection(parent.id, parent.selected, profile)) return false;
-    }
-    return true;
+    return item !== undefined && (decided.get(id) ?? ownSelection(id, item.selected, profile));
   };
-  if (!itemSelected(rule.id)) return false;
-  if (!rule.requires.every((alternatives) => alternatives.some(itemSelected))) return false;
-  return !rule.conflicts.some(itemSelected);
+  const processed = new Set<string>();
+  const rules: XccdfRule[] = [];
+  for (const id of benchmark.items) {
+    const item = benchmark.rules.get(id) ?? benchmark.groups.get(id);
+    // What a Group holds is processed only when the Group itself was, and stayed selected.
+    if (!item || (benchmark.groups.has(item.parent) && !processed.has(item.parent))) continue;
+    const selected = isSelected(id) && item.requires.every((alternatives) => alternatives.some(isSelected)) && !item.conflicts.some((other) => other !== id && isSelected(other));
+    decided.set(id, selected);
+    if (!selected) continue;
+    processed.add(id);
+    if (item.kind === 'rule') rules.push(item);
+  }
+  return rules;
 }

@@ -116,6 +116,7 @@ function readItems(container: XmlElement, parent: string, benchmark: XccdfBenchm
     } else if (child.name === 'Group') {
       const group: XccdfGroup = { kind: 'group', ...itemBase(child, parent, origin) };
       benchmark.groups.set(group.id, group);
+      benchmark.items.push(group.id);
       readItems(child, group.id, benchmark, origin);
     } else if (child.name === 'Rule') {
       const rule: XccdfRule = {
@@ -133,6 +134,7 @@ function readItems(container: XmlElement, parent: string, benchmark: XccdfBenchm
         idents: xccdfChildren(child, 'ident').map((ident) => ({ system: ident.attributes.system ?? '', text: plainText(ident) })),
       };
       benchmark.rules.set(rule.id, rule);
+      benchmark.items.push(rule.id);
     }
   }
 }
@@ -148,6 +150,7 @@ export function readBenchmark(element: XmlElement, origin: string): XccdfBenchma
     profiles: new Map(),
     rules: new Map(),
     groups: new Map(),
+    items: [],
     values: new Map(),
   };
   for (const profileElement of xccdfChildren(element, 'Profile')) {
