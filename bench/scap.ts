@@ -11,12 +11,12 @@
  * file metadata is read once (one `find` over /) before the host's cases, so both tools walk it warm.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadScapPolicy } from '../src/compliance/policy/load-policy.js';
 import { ensureScapRootfs } from '../test/support/scap-rootfs.js';
-import { ensureSsgDebian12 } from '../test/support/scap-content.js';
+import { ALL_RULES_PROFILE, allRulesTailoring, ensureSsgDebian12 } from '../test/support/scap-content.js';
 import type { Rows } from './compliance.js';
 
 const run = promisify(execFile);
@@ -46,14 +46,6 @@ const ratio = (theirs: number, ours: number, limit: number): string => `${Number
 async function median3(task: () => Promise<number>): Promise<number> {
   const runs = [await task(), await task(), await task()];
   return runs.sort((a, b) => a - b)[1] as number;
-}
-
-/** A tailoring file whose one profile selects every rule of the data stream. */
-async function allRulesTailoring(dataStream: string, file: string): Promise<number> {
-  const ids = [...new Set([...(await readFile(dataStream, 'utf8')).matchAll(/<(?:[\w.-]+:)?Rule\b[^>]*\bid="([^"]+)"/g)].map((match) => match[1] as string))];
-  const selects = ids.map((id) => `    <xccdf:select idref="${id}" selected="true"/>`).join('\n');
-  await writeFile(file, `<?xml version="1.0" encoding="UTF-8"?>\n<xccdf:Tailoring xmlns:xccdf="http://checklists.nist.gov/xccdf/1.2" id="xccdf_org.tollgate_tailoring_all">\n  <xccdf:benchmark href="${dataStream}"/>\n  <xccdf:version time="2026-01-01T00:00:00">1</xccdf:version>\n  <xccdf:Profile id="xccdf_org.tollgate_profile_all">\n    <xccdf:title>Every rule</xccdf:title>\n${selects}\n  </xccdf:Profile>\n</xccdf:Tailoring>\n`);
-  return ids.length;
 }
 
 export async function benchScap(cli: string, work: string, allRows: Rows, results: Record<string, unknown>): Promise<void> {
@@ -99,9 +91,9 @@ export async function benchScap(cli: string, work: string, allRows: Rows, result
   const ruleCount = await allRulesTailoring(dataStream, tailoring);
   // Peak memory of that run too (GNU time's maximum resident set size): the walk of the host must stay bounded.
   const peakFile = path.join(work, 'tollgate-all-peak.txt');
-  const oursAll = await timed('/usr/bin/time', ['-f', '%M', '-o', peakFile, process.execPath, cli, 'compliance', 'scan', 'local', '--quiet', '--policy', `scap:${dataStream}#xccdf_org.tollgate_profile_all`, '--tailoring', tailoring, '--format', 'json', '--output', '/dev/null'], [0, 1]);
+  const oursAll = await timed('/usr/bin/time', ['-f', '%M', '-o', peakFile, process.execPath, cli, 'compliance', 'scan', 'local', '--quiet', '--policy', `scap:${dataStream}#${ALL_RULES_PROFILE}`, '--tailoring', tailoring, '--format', 'json', '--output', '/dev/null'], [0, 1]);
   figures.hostAllRulesTollgatePeakMegabytes = Math.round(Number((await readFile(peakFile, 'utf8')).trim().split('\n').pop()) / 1024);
-  const theirsAll = await timed('oscap', ['xccdf', 'eval', '--tailoring-file', tailoring, '--profile', 'xccdf_org.tollgate_profile_all', '--results', path.join(work, 'oscap-all.xml'), dataStream], [0, 2], HOST_LIMIT_SECONDS);
+  const theirsAll = await timed('oscap', ['xccdf', 'eval', '--tailoring-file', tailoring, '--profile', ALL_RULES_PROFILE, '--results', path.join(work, 'oscap-all.xml'), dataStream], [0, 2], HOST_LIMIT_SECONDS);
   figures.hostAllRulesOscap = Number.isFinite(theirsAll) ? theirsAll : -HOST_LIMIT_SECONDS;
   figures.hostAllRulesTollgate = oursAll;
   rows.push([`scap: all ${ruleCount} rules on this host, oscap`, seconds(theirsAll, HOST_LIMIT_SECONDS), 'baseline']);

@@ -17,7 +17,7 @@ import type { ComplianceResult } from '../../src/model/compliance-result.js';
 import { CONTROL_STATE_OF_RESULT } from '../../src/compliance/scap/xccdf/result-mapping.js';
 import { runTollgate } from '../support/cli.js';
 import { ensureScapRootfs } from '../support/scap-rootfs.js';
-import { ensureSsgDebian12 } from '../support/scap-content.js';
+import { ALL_RULES_PROFILE, allRulesTailoring, ensureSsgDebian12 } from '../support/scap-content.js';
 import { readRuleResults } from '../support/xccdf-results.js';
 
 const run = promisify(execFile);
@@ -30,15 +30,24 @@ const WALK_OF_LOCAL_PARTITIONS =
   "the file object walks the mount points a partition object lists; a tree that is not running has no mount table, so Tollgate says unknown; OpenSCAP in the chroot cannot compute the variable built from the partition object, collects the file object as 'does not exist' and passes: a pass that looked at no file";
 const MOUNT_OPTION_RUNTIME_HALF =
   "the definition ANDs the mounted filesystem's options (a partition test) with /etc/fstab's; a tree has no mount table, so Tollgate says unknown; OpenSCAP in the chroot leaves the partition test without a result, drops it from the AND and passes on the fstab half alone";
+const PROCESS_ENVIRONMENT =
+  "the check reads root's PATH from a running process's environment (environmentvariable58); a tree runs no process, so Tollgate says unknown; OpenSCAP in the chroot finds no process environment either (no /proc), collects the object as 'does not exist' and decides on that: a pass for accounts_root_path_dirs_no_write, a fail for root_path_no_dot";
 const rules = (reason: string, names: string[]): Record<string, string> => Object.fromEntries(names.map((name) => [`xccdf_org.ssgproject.content_rule_${name}`, reason]));
 const WALKS = ['dir_perms_world_writable_sticky_bits', 'file_permissions_unauthorized_world_writable', 'file_permissions_ungroupowned', 'no_files_unowned_by_user'];
+
+const MOUNT_OPTIONS = ['mount_option_boot_noexec', 'mount_option_boot_nosuid', 'mount_option_home_noexec', 'mount_option_nodev_nonroot_local_partitions'];
+
+/** Every rule of the data stream, through a tailoring (ALL_RULES_PROFILE). */
+const ALL_RULES = 'all rules';
 
 export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
   standard: {},
   anssi_bp28_minimal: rules(WALK_OF_LOCAL_PARTITIONS, WALKS),
-  anssi_bp28_high: {
+  anssi_bp28_high: { ...rules(WALK_OF_LOCAL_PARTITIONS, WALKS), ...rules(MOUNT_OPTION_RUNTIME_HALF, MOUNT_OPTIONS) },
+  [ALL_RULES]: {
     ...rules(WALK_OF_LOCAL_PARTITIONS, WALKS),
-    ...rules(MOUNT_OPTION_RUNTIME_HALF, ['mount_option_boot_noexec', 'mount_option_boot_nosuid', 'mount_option_home_noexec', 'mount_option_nodev_nonroot_local_partitions']),
+    ...rules(MOUNT_OPTION_RUNTIME_HALF, MOUNT_OPTIONS),
+    ...rules(PROCESS_ENVIRONMENT, ['accounts_root_path_dirs_no_write', 'root_path_no_dot']),
   },
 };
 
@@ -53,25 +62,33 @@ beforeAll(async () => {
   await run('cp', ['-a', fixture, root]);
   dataStream = path.join(await ensureSsgDebian12(), 'ssg-debian12-ds.xml');
   await copyFile(dataStream, path.join(root, 'tmp', 'ssg-debian12-ds.xml'));
+  // The tailoring for every rule, as each tool finds the data stream (OpenSCAP inside the tree).
+  await allRulesTailoring(dataStream, path.join(root, 'tmp', 'all-rules.xml'), '/tmp/ssg-debian12-ds.xml');
+  await allRulesTailoring(dataStream, path.join(work, 'all-rules.xml'));
 }, 600_000);
+
+/** The profile arguments of each tool: a profile of the content, or every rule through the tailoring. */
+const oscapProfile = (profile: string): string[] => (profile === ALL_RULES ? ['--tailoring-file', '/tmp/all-rules.xml', '--profile', ALL_RULES_PROFILE] : ['--profile', profile]);
+const tollgateProfile = (profile: string): string[] => (profile === ALL_RULES ? ['--policy', `scap:${dataStream}#${ALL_RULES_PROFILE}`, '--tailoring', path.join(work, 'all-rules.xml')] : ['--policy', `scap:${dataStream}#${profile}`]);
+const fileName = (profile: string): string => profile.replace(/\W+/g, '-');
 
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
 async function oscapInChroot(profile: string): Promise<Map<string, string>> {
-  const results = `/tmp/oscap-${profile}.xml`;
+  const results = `/tmp/oscap-${fileName(profile)}.xml`;
   // oscap exits 2 when a rule fails; the results file is what is compared.
-  await run('chroot', [root, 'oscap', 'xccdf', 'eval', '--profile', profile, '--results', results, '/tmp/ssg-debian12-ds.xml'], { maxBuffer: 64 * 1024 * 1024 }).catch((error: { code?: number }) => {
+  await run('chroot', [root, 'oscap', 'xccdf', 'eval', ...oscapProfile(profile), '--results', results, '/tmp/ssg-debian12-ds.xml'], { maxBuffer: 64 * 1024 * 1024 }).catch((error: { code?: number }) => {
     if (error.code !== 2) throw error;
   });
   return readRuleResults(path.join(root, results));
 }
 
 async function tollgate(profile: string): Promise<{ rules: Map<string, string>; result: ComplianceResult }> {
-  const xccdf = path.join(work, `tollgate-${profile}.xml`);
-  const json = path.join(work, `tollgate-${profile}.json`);
-  const scan = await runTollgate(['compliance', 'scan', `dir:${root}`, '--quiet', '--policy', `scap:${dataStream}#${profile}`, '--xccdf-results', xccdf, '--format', `json=${json}`]);
+  const xccdf = path.join(work, `tollgate-${fileName(profile)}.xml`);
+  const json = path.join(work, `tollgate-${fileName(profile)}.json`);
+  const scan = await runTollgate(['compliance', 'scan', `dir:${root}`, '--quiet', ...tollgateProfile(profile), '--xccdf-results', xccdf, '--format', `json=${json}`]);
   expect([0, 1], scan.stderr).toContain(scan.code);
   return { rules: await readRuleResults(xccdf), result: JSON.parse(await readFile(json, 'utf8')) as ComplianceResult };
 }
