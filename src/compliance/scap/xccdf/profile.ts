@@ -103,17 +103,14 @@ export function selectedRules(benchmark: XccdfBenchmark, profile: ResolvedProfil
     const item = benchmark.rules.get(id) ?? benchmark.groups.get(id);
     return item !== undefined && (decided.get(id) ?? ownSelection(id, item.selected, profile));
   };
-  const processed = new Set<string>();
   const rules: XccdfRule[] = [];
   for (const id of benchmark.items) {
     const item = benchmark.rules.get(id) ?? benchmark.groups.get(id);
     // What a Group holds is processed only when the Group itself was, and stayed selected.
-    if (!item || (benchmark.groups.has(item.parent) && !processed.has(item.parent))) continue;
+    if (!item || (benchmark.groups.has(item.parent) && decided.get(item.parent) !== true)) continue;
     const selected = isSelected(id) && item.requires.every((alternatives) => alternatives.some(isSelected)) && !item.conflicts.some((other) => other !== id && isSelected(other));
     decided.set(id, selected);
-    if (!selected) continue;
-    processed.add(id);
-    if (item.kind === 'rule') rules.push(item);
+    if (selected && item.kind === 'rule') rules.push(item);
   }
   return rules;
 }
