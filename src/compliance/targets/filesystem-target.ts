@@ -8,6 +8,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { DirectoryFs } from '../../image/fs/directory-fs.js';
 import { runLocalCommand } from './local-command.js';
 import { FindUnavailableError, findLocalTrees, findUsable } from './local-find-walk.js';
+import { readLocalMountTable, type MountTableReader, type MountedFilesystem } from './mount-table.js';
 import { findLocalQueries } from './local-find-query.js';
 import { walkLocalTrees } from './local-tree-walk.js';
 import { TargetUnavailableError, type CommandResult, type RunOptions, type Target, type TargetKind } from './target.js';
@@ -15,7 +16,7 @@ import type { TreeQuerier, TreeQuery } from './tree-query.js';
 import type { TreeWalker, TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js';
 import { ViewTarget } from './view-target.js';
 
-export class FilesystemTarget extends ViewTarget implements Target, TreeWalker, TreeQuerier {
+export class FilesystemTarget extends ViewTarget implements Target, TreeWalker, TreeQuerier, MountTableReader {
   private readonly directory: DirectoryFs;
 
   constructor(
@@ -61,6 +62,11 @@ export class FilesystemTarget extends ViewTarget implements Target, TreeWalker, 
         return undefined;
       }),
     );
+  }
+
+  /** This host's mounts at and below the root, as paths of the target: the root's own folders are this host's. */
+  mountTable(): Promise<MountedFilesystem[]> {
+    return readLocalMountTable(this.directory.root);
   }
 
   /** `local`: this host, live. */

@@ -18,6 +18,7 @@ import { TargetReadError, type FileInfo } from '../../image/fs/fs-view.js';
 import type { AuthenticationRecord } from '../../config/credentials.js';
 import { verifyHostKey } from './host-keys.js';
 import { parseSshAddress } from './ssh-address.js';
+import { MAX_MOUNT_TABLE_BYTES, parseMountInfo, type MountTableReader, type MountedFilesystem } from './mount-table.js';
 import { depthBelow, treeWalkCommand, unreadableFolders, WalkStreamParser } from './ssh-tree-walk.js';
 import type { TreeWalker, TreeWalkResult, TreeWalkRoot, WalkedEntry } from './tree-walker.js';
 import { AuthenticationError, CommandTimeoutError, MAX_COMMAND_OUTPUT_BYTES, TargetUnavailableError, type CommandResult, type OpenTargetOptions, type RunOptions, type Target } from './target.js';
@@ -47,7 +48,7 @@ function typeOfMode(mode: number): FileInfo['type'] {
   return 'other';
 }
 
-export class SshTarget implements Target, TreeWalker {
+export class SshTarget implements Target, TreeWalker, MountTableReader {
   readonly kind = 'ssh' as const;
   readonly live = true;
 
@@ -199,6 +200,11 @@ export class SshTarget implements Target, TreeWalker {
     if (result.exitCode !== 0) throw new TargetReadError(targetPath, 'permission-denied', `permission denied, and sudo could not read it (${result.stderr.trim().slice(0, 200)})`);
     if (result.stdout.length > maxBytes) throw new TargetReadError(targetPath, 'too-large', `is over the ${maxBytes}-byte limit for checked files`);
     return result.stdout;
+  }
+
+  /** The host's mounts, from its kernel's table (read as any other file: nothing runs for it). */
+  async mountTable(): Promise<MountedFilesystem[]> {
+    return parseMountInfo((await this.readFile('/proc/self/mountinfo', MAX_MOUNT_TABLE_BYTES)).toString('utf8'));
   }
 
   async readLink(targetPath: string): Promise<string | undefined> {

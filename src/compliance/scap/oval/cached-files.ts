@@ -8,6 +8,7 @@
 import { MAX_CHECKED_FILE_BYTES, TargetReadError, listWithInfo, type FileInfo, type FileType, type FolderListing, type Target } from '../../targets/target.js';
 import { OvalCollectionError } from './test-types/test-type.js';
 import { canQueryTrees, type TreeQuery } from '../../targets/tree-query.js';
+import { canReadMountTable, type MountedFilesystem } from '../../targets/mount-table.js';
 import type { WalkedEntry } from '../../targets/tree-walker.js';
 import { prefetchTrees, type ListingCache } from './tree-prefetch.js';
 
@@ -98,7 +99,8 @@ export class CachedFiles implements ListingCache {
   private readonly settledFolders = new Map<string, FolderEntries | null>();
   private readonly contents = new Map<string, Promise<Buffer>>();
   private readonly patternWalks = new Map<string, Promise<string[]>>();
-  private readonly folderLists = new Map<string, Promise<string[]>>();
+  private readonly folderLists = new Map<string, Promise<unknown>>();
+  private mountsRead: Promise<MountedFilesystem[]> | undefined;
   /** Tree queries asked of the target (tree-queries.ts): each answer per root, undefined when the target could not give it whole. */
   private readonly queries = new Map<string, Promise<WalkedEntry[][] | undefined>>();
   private pendingQueries: { key: string; queries: readonly TreeQuery[]; resolve: (answer: WalkedEntry[][] | undefined) => void }[] = [];
@@ -210,8 +212,13 @@ export class CachedFiles implements ListingCache {
   }
 
   /** The folders a recursion reaches, in path order, computed once per starting folders and behaviors for every object of the scan. */
-  folderList(key: string, compute: () => Promise<string[]>): Promise<string[]> {
-    return once(this.folderLists, key, compute);
+  folderList<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    return once(this.folderLists, key, compute) as Promise<T>;
+  }
+
+  /** The target's mounts (targets/mount-table.ts), read once per scan; none for a target without a mount table (an image: one filesystem). */
+  mounts(): Promise<MountedFilesystem[]> {
+    return (this.mountsRead ??= canReadMountTable(this.target) ? this.target.mountTable() : Promise.resolve([]));
   }
 
   /**

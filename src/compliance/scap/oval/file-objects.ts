@@ -11,6 +11,7 @@ import { DIRECTORY, MAX_LINKS_FOLLOWED, NEVER_WALKED, SYMLINK, joinPath, splitPa
 import type { OvalEntity, OvalObject } from './model.js';
 import { mayMatch } from './required-literals.js';
 import { OvalCollectionError, entityNamed, type CollectContext, type ItemFilter } from './test-types/test-type.js';
+import { NO_BOUNDARY, belowNotEntered, recurseFileSystem, walkBoundary, type WalkBoundary } from './filesystem-boundaries.js';
 import { foldersOnly, patternQueryTest, recursionQueries, recursionQueryKey } from './tree-queries.js';
 
 /** Filename patterns that match every name without a line break. */
@@ -111,7 +112,12 @@ async function walk(files: CachedFiles, start: string, wantType: 'directory' | '
   return found;
 }
 
-async function candidates(entity: OvalEntity, context: CollectContext, wantType: 'directory' | 'file'): Promise<string[]> {
+/**
+ * The paths an entity names. `object`: the file object whose path entity it is, when its
+ * recurse_file_system applies to the search (a pattern searched from its literal folder does not
+ * enter, nor match, a folder the behavior keeps it out of, as OpenSCAP's search).
+ */
+async function candidates(entity: OvalEntity, context: CollectContext, wantType: 'directory' | 'file', object?: OvalObject): Promise<string[]> {
   const values = await context.entityValues(entity);
   if (entity.operation === 'equals') return [...new Set(values)];
   if (entity.operation === 'pattern match') {
@@ -123,15 +129,20 @@ async function candidates(entity: OvalEntity, context: CollectContext, wantType:
       const keep = (path: string): boolean => possible(path) && regex.test(path);
       const key = `${wantType}:${pattern}`;
       const paths = await context.files.patternWalk(key, () => walk(context.files, literalFolder(pattern), wantType, keep, context.signal, key));
-      for (const path of paths) found.add(path);
+      const boundary = object ? await walkBoundary(object, literalFolder(pattern), context.files) : NO_BOUNDARY;
+      if (boundary.skipsStart) continue;
+      for (const path of paths) if (!boundary.notEntered.has(path) && !belowNotEntered(path, boundary)) found.add(path);
     }
     return [...found].sort();
   }
   throw new OvalCollectionError(`${entity.name} with operation "${entity.operation}" is not supported for file objects`);
 }
 
-/** Folders below (recurse_direction down) or above (up) a folder, to max_depth (-1: unlimited). */
-async function recurse(folder: string, object: OvalObject, context: CollectContext): Promise<string[]> {
+/**
+ * Folders below (recurse_direction down) or above (up) a folder, to max_depth (-1: unlimited);
+ * below, a folder the boundary keeps the walk out of is reached but not entered.
+ */
+async function recurse(folder: string, object: OvalObject, context: CollectContext, boundary: WalkBoundary): Promise<string[]> {
   const direction = object.behaviors.recurse_direction ?? 'none';
   const maxDepth = Number(object.behaviors.max_depth ?? '-1');
   const recurseKind = object.behaviors.recurse ?? 'symlinks and directories';
@@ -173,7 +184,7 @@ async function recurse(folder: string, object: OvalObject, context: CollectConte
       if (isFolder && !seen.has(child) && !NEVER_WALKED.has(child)) {
         seen.add(child);
         folders.push(child);
-        queue.push([child, depth + 1, viaLink ? links + 1 : links]);
+        if (!boundary.notEntered.has(child)) queue.push([child, depth + 1, viaLink ? links + 1 : links]);
       }
     }
   }
@@ -204,7 +215,7 @@ export async function forEachResolvedFile(object: OvalObject, context: CollectCo
   const pathEntity = entityNamed(object, 'path');
   if (!pathEntity) throw new OvalCollectionError(`${object.id}: neither filepath nor path`);
   const filename = entityNamed(object, 'filename');
-  const starts = await candidates(pathEntity, context, 'directory');
+  const starts = await candidates(pathEntity, context, 'directory', object);
   const queryKey = recursionQueryKey(object, starts, keep);
   const planned = queryKey === undefined ? undefined : context.files.queried(queryKey);
   const answer = planned ? await planned : undefined;
@@ -212,15 +223,25 @@ export async function forEachResolvedFile(object: OvalObject, context: CollectCo
   const { recurse_direction: direction, max_depth: depth, recurse: kind } = object.behaviors;
   // Objects over the same folders with the same behaviors (eight over every local mount point in
   // the Debian content) share one recursion and its ordered folder list.
-  const key = JSON.stringify([starts, direction ?? '', depth ?? '', kind ?? '']);
-  const folders = await context.files.folderList(key, async () => {
+  const key = JSON.stringify([starts, direction ?? '', depth ?? '', kind ?? '', recurseFileSystem(object)]);
+  const { folders, entered } = await context.files.folderList(key, async () => {
     const found = new Set<string>();
+    // A folder reached on a filesystem the walk does not enter is an item itself (file name
+    // nil) but its files are not: unless another start's walk enters it.
+    const entered = new Set<string>();
     for (const start of starts) {
       const info = await context.files.stat(start);
       if (!info) continue;
-      for (const folder of await recurse(start, object, context)) found.add(folder);
+      // A start outside the boundary gives nothing whatever the direction; below a start, only a
+      // downward walk has folders not to enter.
+      const boundary = await walkBoundary(object, start, context.files);
+      if (boundary.skipsStart) continue;
+      for (const folder of await recurse(start, object, context, direction === 'down' ? boundary : NO_BOUNDARY)) {
+        found.add(folder);
+        if (!boundary.notEntered.has(folder)) entered.add(folder);
+      }
     }
-    return [...found].sort();
+    return { folders: [...found].sort(), entered };
   });
   const nameMatches = await nameMatcher(filename, context);
   let visited = 0;
@@ -234,6 +255,7 @@ export async function forEachResolvedFile(object: OvalObject, context: CollectCo
       if (pending) await pending;
       continue;
     }
+    if (!entered.has(folder)) continue;
     if (!nameMatches) {
       const path = joinPath(folder, filename.value);
       const info = await context.files.stat(path);
@@ -278,17 +300,25 @@ function compareFolderThenName(a: ResolvedFile, b: ResolvedFile): number {
 async function visitAnswer(object: OvalObject, context: CollectContext, starts: readonly string[], answer: readonly WalkedEntry[][], visit: (found: ResolvedFile) => void | Promise<void>): Promise<void> {
   const filename = entityNamed(object, 'filename');
   const items = new Map<string, ResolvedFile>();
+  // The query walked every filesystem: each start's entries are judged by its own boundary.
+  const boundaries = await Promise.all(starts.map((start) => walkBoundary(object, start, context.files)));
+  const kept = (index: number): WalkedEntry[] => {
+    const boundary = boundaries[index] as WalkBoundary;
+    const entries = answer[index] ?? [];
+    if (boundary.skipsStart) return [];
+    return boundary.notEntered.size === 0 ? entries : entries.filter((entry) => !belowNotEntered(entry.path, boundary));
+  };
   if (foldersOnly(filename)) {
     // The starting folders are items themselves; below them, every folder the walk would enter.
-    for (const start of starts) {
+    for (const [index, start] of starts.entries()) {
       const info = await context.files.stat(start);
-      if (info) items.set(start, { filepath: start, path: start, info });
+      if (info && !(boundaries[index] as WalkBoundary).skipsStart) items.set(start, { filepath: start, path: start, info });
     }
-    for (const entries of answer) for (const { path, info } of entries) if (!NEVER_WALKED.has(path)) items.set(path, { filepath: path, path, info });
+    for (const index of starts.keys()) for (const { path, info } of kept(index)) if (!NEVER_WALKED.has(path)) items.set(path, { filepath: path, path, info });
   } else {
     const nameMatches = await nameMatcher(filename, context);
-    for (const entries of answer) {
-      for (const { path, info } of entries) {
+    for (const index of starts.keys()) {
+      for (const { path, info } of kept(index)) {
         const [folder, name] = splitPath(path);
         if (!nameMatches || nameMatches(name)) items.set(path, { filepath: path, path: folder, filename: name, info });
       }
@@ -342,7 +372,7 @@ export async function planTreeQueries(objects: readonly OvalObject[], context: C
 /** A recursion's query from its folders (forEachResolvedFile asks with the same key), or undefined when a query does not answer it. */
 async function plannedRecursion(object: OvalObject, pathEntity: OvalEntity, context: CollectContext, filterOf: (object: OvalObject) => Promise<ItemFilter | undefined>): Promise<{ key: string; queries: TreeQuery[] } | undefined> {
   try {
-    const starts = await candidates(pathEntity, context, 'directory');
+    const starts = await candidates(pathEntity, context, 'directory', object);
     const keep = await filterOf(object);
     const key = recursionQueryKey(object, starts, keep);
     if (key === undefined || !keep) return undefined;
