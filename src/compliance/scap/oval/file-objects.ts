@@ -49,11 +49,15 @@ class ListedFile implements ResolvedFile {
   }
 }
 
-/** The folder a pattern's matches must all lie under: its literal prefix up to the last slash. */
+/**
+ * The folder a pattern is searched from: its literal prefix up to the last slash. As OpenSCAP
+ * searches, anchored or not: `/proc/sys/kernel/(osrelease|arch)` is looked for below
+ * /proc/sys/kernel, not as a tail of every path of the tree (a pattern that does not begin with a
+ * path is searched from /).
+ */
 export function literalFolder(pattern: string): string {
-  if (!pattern.startsWith('^')) return '/';
   let prefix = '';
-  for (let i = 1; i < pattern.length; i++) {
+  for (let i = pattern.startsWith('^') ? 1 : 0; i < pattern.length; i++) {
     const char = pattern[i] as string;
     if (char === '\\') {
       const next = pattern[i + 1];
@@ -66,7 +70,7 @@ export function literalFolder(pattern: string): string {
     } else prefix += char;
   }
   const slash = prefix.lastIndexOf('/');
-  return slash <= 0 ? '/' : prefix.slice(0, slash);
+  return slash <= 0 || !prefix.startsWith('/') ? '/' : prefix.slice(0, slash);
 }
 
 /**

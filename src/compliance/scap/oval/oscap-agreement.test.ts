@@ -5,7 +5,7 @@
  * evaluates the `local` target), and every definition's result must be the same.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,11 @@ beforeAll(async () => {
     'etc/link': { link: 'ssh/sshd_config' },
   });
   work = await mkdtemp(path.join(tmpdir(), 'tollgate-oscap-'));
+  // A copy of the tree's sshd_config.d deeper down: its path ends as the unanchored pattern below
+  // asks, but lies outside the pattern's literal folder, where OpenSCAP does not search.
+  const decoy = path.join(root, 'opt/mirror', root, 'etc/ssh/sshd_config.d/b.conf');
+  await mkdir(path.dirname(decoy), { recursive: true });
+  await writeFile(decoy, 'PermitRootLogin no\n');
 });
 
 afterAll(async () => {
@@ -63,6 +68,10 @@ function documentFor(base: string): string {
   tfc(sshd, 'no$', '', 'check="all" check_existence="at_least_one_exists"', '<ind:behaviors multiline="false"/>');
   tfc(sshd, 'no\\nMax', '', 'check="all" check_existence="at_least_one_exists"');
   tfc(`<ind:filepath operation="pattern match">^${base.replaceAll('.', '\\.')}/etc/ssh/sshd_config\\.d/.*\\.conf$</ind:filepath>`, '^PermitRootLogin\\s+(\\S+)', '<ind:subexpression>no</ind:subexpression>');
+  // Unanchored patterns are searched from their literal folder, as OpenSCAP searches them: the
+  // decoy below opt/ is not found, and /proc (never walked from above) is read from inside.
+  tfc(`<ind:filepath operation="pattern match">${base}/etc/ssh/sshd_config\\.d/.*\\.conf$</ind:filepath>`, '^PermitRootLogin\\s+(\\S+)', '<ind:subexpression>yes</ind:subexpression>');
+  tfc('<ind:filepath operation="pattern match">/proc/sys/kernel/(osrelease|arch)</ind:filepath>', '.', '');
   tfc(`<ind:path>${base}/etc</ind:path><ind:filename>login.defs</ind:filename>`, '^PASS_MAX_DAYS\\s+(\\d+)', '<ind:subexpression datatype="int" operation="less than or equal">365</ind:subexpression>');
   tfc(`<ind:filepath>${base}/etc/login.defs</ind:filepath>`, '^PASS_MIN_DAYS[ \\t]+(\\d+)', '<ind:subexpression datatype="int" operation="greater than or equal">1</ind:subexpression>');
   tfc(`<ind:filepath>${base}/etc/missing</ind:filepath>`, '.', '', 'check="all" check_existence="any_exist"');
