@@ -9,7 +9,9 @@
  * stop at TOLLGATE_BENCH_SCAP_LIMIT seconds (default 300) and are then reported as "more than".
  * TOLLGATE_BENCH_SCAP_ONLY=host,all runs only the host's cases (`tree`, `host`, `all`). The host's
  * file metadata is read once (one `find` over /) before the host's cases, so both tools walk it warm.
- * Tollgate's figures are medians of three runs; OpenSCAP's host runs (minutes each) run once.
+ * Tollgate's figures are medians of three runs; OpenSCAP's host runs (minutes each) run once. On
+ * the host both tools' XCCDF results are compared rule by rule too (Tollgate's from one more,
+ * untimed run).
  */
 import { execFile } from 'node:child_process';
 import { copyFile, readFile } from 'node:fs/promises';
@@ -18,6 +20,7 @@ import { promisify } from 'node:util';
 import { loadScapPolicy } from '../src/compliance/policy/load-policy.js';
 import { ensureScapRootfs } from '../test/support/scap-rootfs.js';
 import { ALL_RULES_PROFILE, allRulesTailoring, ensureSsgDebian12 } from '../test/support/scap-content.js';
+import { readRuleResults } from '../test/support/xccdf-results.js';
 import type { Rows } from './compliance.js';
 
 const run = promisify(execFile);
@@ -39,6 +42,13 @@ async function timed(command: string, args: string[], okCodes: number[], limitSe
     if (!okCodes.includes(failure.code ?? -1)) throw error;
   }
   return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** How many rules both results files report (notselected left out) and how many have the same result in both. */
+async function agreement(oscapResults: string, tollgateResults: string): Promise<{ same: number; both: number }> {
+  const [theirs, ours] = [await readRuleResults(oscapResults), await readRuleResults(tollgateResults)];
+  const both = [...ours.keys()].filter((rule) => theirs.has(rule));
+  return { same: both.filter((rule) => ours.get(rule) === theirs.get(rule)).length, both: both.length };
 }
 
 const seconds = (value: number, limit: number): string => (Number.isFinite(value) ? `${value.toFixed(2)} s` : `> ${limit} s`);
@@ -84,6 +94,13 @@ export async function benchScap(cli: string, work: string, allRows: Rows, result
     figures[`host_${profile}_oscap`] = Number.isFinite(theirs) ? theirs : -HOST_LIMIT_SECONDS;
     rows.push([`scap: ${profile} on this host, oscap`, seconds(theirs, HOST_LIMIT_SECONDS), 'baseline']);
     rows.push([`scap: ${profile} on this host, tollgate local (median of 3)`, `${ours.toFixed(2)} s`, ratio(theirs, ours, HOST_LIMIT_SECONDS)]);
+    if (Number.isFinite(theirs)) {
+      // One more run, untimed, for the rule-by-rule comparison with OpenSCAP's results.
+      await tollgate('local', profile, ['--xccdf-results', path.join(work, 'tollgate-host.xml')]);
+      const { same, both } = await agreement(path.join(work, 'oscap-host.xml'), path.join(work, 'tollgate-host.xml'));
+      figures[`host_${profile}_agreeing_rules`] = same;
+      rows.push([`scap: ${profile} on this host, rules with the same result in both tools`, `${same}/${both}`, `${((100 * same) / Math.max(1, both)).toFixed(1)} % (goal >= 99 %)`]);
+    }
   }
   if (!CASES.has('all')) {
     results.scap = figures;
@@ -107,5 +124,12 @@ export async function benchScap(cli: string, work: string, allRows: Rows, result
   rows.push([`scap: all ${ruleCount} rules on this host, oscap`, seconds(theirsAll, HOST_LIMIT_SECONDS), 'baseline']);
   rows.push([`scap: all ${ruleCount} rules on this host, tollgate local (median of 3)`, `${oursAll.toFixed(2)} s`, `${ratio(theirsAll, oursAll, HOST_LIMIT_SECONDS)} (target < 5 s)`]);
   rows.push([`scap: all ${ruleCount} rules on this host, tollgate local, peak memory (max RSS)`, `${figures.hostAllRulesTollgatePeakMegabytes} MB`, 'largest peak resident memory of the three runs']);
+  if (Number.isFinite(theirsAll)) {
+    const ourResults = path.join(work, 'tollgate-all.xml');
+    await timed(process.execPath, [cli, 'compliance', 'scan', 'local', '--quiet', '--policy', `scap:${dataStream}#${ALL_RULES_PROFILE}`, '--tailoring', tailoring, '--format', 'json', '--output', '/dev/null', '--xccdf-results', ourResults], [0, 1]);
+    const { same, both } = await agreement(path.join(work, 'oscap-all.xml'), ourResults);
+    figures.hostAllRulesAgreeing = same;
+    rows.push([`scap: all ${ruleCount} rules on this host, rules with the same result in both tools`, `${same}/${both}`, `${((100 * same) / Math.max(1, both)).toFixed(1)} % (goal >= 99 %)`]);
+  }
   results.scap = { ...figures, rules: ruleCount };
 }
