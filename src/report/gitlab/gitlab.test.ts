@@ -74,6 +74,14 @@ describe('the GitLab container-scanning report', () => {
     expect(document.scan.messages).toEqual([{ level: 'warn', value: `${scan.image.repoTags[0]}: debian 9 is past its end of life` }]);
   });
 
+  it('names an advisory whose every id is blank after its package, so the report stays valid (found by the property below)', () => {
+    const lib = pkg({ name: 'libx', version: '1.0' });
+    const blank = scanOf([lib, pkg({ name: '', version: '' })], [finding('\t', lib, { severity: 'HIGH', aliases: [''] }), finding(' ', pkg({ name: '', version: '' }), { severity: 'LOW', aliases: [] })]);
+    const { document } = render({ scans: [blank] });
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    expect(document.vulnerabilities.map((vulnerability: { identifiers: { value: string }[] }) => vulnerability.identifiers.map((identifier) => identifier.value))).toEqual([['unidentified:libx@1.0'], ['unidentified']]);
+  });
+
   it('is valid for any advisory text an attacker controls (property)', () => {
     const text = fc.string({ unit: 'binary', maxLength: 300 });
     fc.assert(

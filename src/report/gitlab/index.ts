@@ -77,8 +77,17 @@ function identifierUrl(id: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The advisory's id and aliases; GitLab wants at least one, so an advisory whose every id is blank
+ * (only from a hand-made or hostile database) is named after the package it was found in.
+ */
 function identifiers(finding: Finding): Record<string, string>[] {
   const ids = [finding.id, ...finding.aliases.filter((alias) => alias !== finding.id)].filter((id) => id.trim() !== '');
+  if (ids.length === 0) {
+    const where = `${finding.package.name}@${finding.package.version}`;
+    const value = where.trim() === '@' ? 'unidentified' : `unidentified:${where}`;
+    return [{ type: 'tollgate', name: 'Advisory without an identifier', value: cut(value, MAX_NAME) }];
+  }
   return [...new Set(ids)].map((id) => {
     const url = identifierUrl(id);
     return { type: identifierType(id), name: cut(id, MAX_NAME), value: id, ...(url ? { url } : {}) };
