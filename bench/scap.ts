@@ -111,9 +111,10 @@ export async function benchScap(cli: string, work: string, allRows: Rows, result
   // Peak memory of that run too (GNU time's maximum resident set size): the walk of the host must stay bounded.
   // The median of three runs (the machine's noise moves a single one by ~0.5 s), the largest peak of them.
   const peakFile = path.join(work, 'tollgate-all-peak.txt');
+  const scanAll = [cli, 'compliance', 'scan', 'local', '--quiet', '--policy', `scap:${dataStream}#${ALL_RULES_PROFILE}`, '--tailoring', tailoring, '--format', 'json', '--output', '/dev/null'];
   let peakKilobytes = 0;
   const oursAll = await median3(async () => {
-    const seconds = await timed('/usr/bin/time', ['-f', '%M', '-o', peakFile, process.execPath, cli, 'compliance', 'scan', 'local', '--quiet', '--policy', `scap:${dataStream}#${ALL_RULES_PROFILE}`, '--tailoring', tailoring, '--format', 'json', '--output', '/dev/null'], [0, 1]);
+    const seconds = await timed('/usr/bin/time', ['-f', '%M', '-o', peakFile, process.execPath, ...scanAll], [0, 1]);
     peakKilobytes = Math.max(peakKilobytes, Number((await readFile(peakFile, 'utf8')).trim().split('\n').pop()));
     return seconds;
   });
@@ -126,7 +127,7 @@ export async function benchScap(cli: string, work: string, allRows: Rows, result
   rows.push([`scap: all ${ruleCount} rules on this host, tollgate local, peak memory (max RSS)`, `${figures.hostAllRulesTollgatePeakMegabytes} MB`, 'largest peak resident memory of the three runs']);
   if (Number.isFinite(theirsAll)) {
     const ourResults = path.join(work, 'tollgate-all.xml');
-    await timed(process.execPath, [cli, 'compliance', 'scan', 'local', '--quiet', '--policy', `scap:${dataStream}#${ALL_RULES_PROFILE}`, '--tailoring', tailoring, '--format', 'json', '--output', '/dev/null', '--xccdf-results', ourResults], [0, 1]);
+    await timed(process.execPath, [...scanAll, '--xccdf-results', ourResults], [0, 1]);
     const { same, both } = await agreement(path.join(work, 'oscap-all.xml'), ourResults);
     figures.hostAllRulesAgreeing = same;
     rows.push([`scap: all ${ruleCount} rules on this host, rules with the same result in both tools`, `${same}/${both}`, `${((100 * same) / Math.max(1, both)).toFixed(1)} % (goal >= 99 %)`]);
